@@ -1,0 +1,36 @@
+# Two commands: `make run` serves the bundled timeline, `make test` runs every test.
+# Each sets up its own virtual environment from the pinned requirements first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8050
+
+.PHONY: run test validate serve clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.runtime: requirements.txt constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
+	touch $@
+
+run: $(VENV)/.runtime
+	$(BIN)/python app.py --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.dev
+	$(BIN)/python -m pytest
+
+validate: $(VENV)/.runtime
+	$(BIN)/python -m timeline validate data/events.csv
+
+# Production: several worker processes behind a reverse proxy.
+serve: $(VENV)/.runtime
+	$(BIN)/gunicorn --workers 4 --bind $(HOST):$(PORT) app:server
+
+clean:
+	rm -rf $(VENV)

@@ -1,0 +1,49 @@
+"""Serve the timeline.
+
+    python app.py [--data PATH] [--host HOST] [--port PORT]
+    gunicorn app:server
+
+A data file with errors stops the start with the validator's report, so a
+broken deploy fails loudly instead of serving a broken timeline.
+"""
+from __future__ import annotations
+
+import argparse
+import functools
+import sys
+
+from timeline.app_factory import DataFileError, create_app
+from timeline.config import Config
+
+
+def build(data: str | None = None):
+    try:
+        return create_app(Config.from_environment(data_path=data))
+    except DataFileError as error:
+        for line in error.report.format_lines(error.path):
+            print(line, file=sys.stderr)
+        print(f"{error.path}: {error.report.summary()}: not serving it.", file=sys.stderr)
+        raise SystemExit(1) from None
+
+
+@functools.cache
+def __getattr__(name: str):
+    # gunicorn asks for `app:server`; build the app then, not at import.
+    if name == "server":
+        return build().server
+    raise AttributeError(name)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Serve the timeline.")
+    parser.add_argument("--data", help="the events CSV (default: data/events.csv)")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8050)
+    args = parser.parse_args(argv)
+    app = build(args.data)
+    print(f"Serving the timeline at http://{args.host}:{args.port}/", file=sys.stderr)
+    app.run(host=args.host, port=args.port, debug=False)
+
+
+if __name__ == "__main__":
+    main()

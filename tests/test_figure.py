@@ -1,0 +1,140 @@
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from support import prepared_events
+from timeline.figure import build_figure, category_colours, visible_window
+from timeline.view_state import ViewState
+
+TODAY = date(2026, 11, 26)
+ROWS = [
+    {"id": "point", "start": "2024-02-20", "title": "A point", "actors": "Kim Jong-un",
+     "category": "gifts", "certainty": "confirmed"},
+    {"id": "ranged", "start": "2023-07-26", "end": "2023-07-27", "title": "A range",
+     "actors": "Sergei Shoigu", "category": "military", "certainty": "confirmed"},
+    {"id": "ongoing", "start": "2024-10", "end": "..", "title": "Still going",
+     "actors": "North Korea; Russia", "category": "military", "certainty": "reported"},
+    {"id": "uncertain", "start": "2022?", "title": "<b>Shipments</b> & <script>x()</script>",
+     "actors": "North Korea", "category": "military", "certainty": "alleged"},
+    {"id": "approximate", "start": "2019-04~", "title": "Roughly then",
+     "actors": "Kim Jong-un; Vladimir Putin", "category": "diplomacy"},
+]
+
+
+@pytest.fixture(scope="module")
+def events():
+    return prepared_events(ROWS)
+
+
+def marker_traces(figure):
+    return [t for t in figure.data if t.mode and "markers" in t.mode and t.customdata is not None]
+
+
+def marks_by_id(figure):
+    return {row[0]: (trace, i) for trace in marker_traces(figure)
+            for i, row in enumerate(trace.customdata)}
+
+
+def test_every_event_has_one_mark_with_its_id(events):
+    figure = build_figure(events, ViewState(), today=TODAY)
+    assert sorted(marks_by_id(figure)) == sorted(r["id"] for r in ROWS)
+
+
+def test_points_have_no_bar_and_ranges_span_their_time(events):
+    figure = build_figure(events, ViewState(), today=TODAY)
+    bars = [t for t in figure.data if t.mode == "lines"]
+    spans = {(pd.Timestamp(x0), pd.Timestamp(x1))
+             for t in bars for x0, x1 in zip(t.x[0::3], t.x[1::3])}
+    assert (pd.Timestamp("2023-07-26"), pd.Timestamp("2023-07-27")) in spans
+    assert all(x0 != pd.Timestamp("2024-02-20") for x0, _ in spans)
+
+
+def test_ongoing_events_are_drawn_to_today(events):
+    figure = build_figure(events, ViewState(), today=TODAY)
+    ends = [pd.Timestamp(x1) for t in figure.data if t.mode == "lines" for x1 in t.x[1::3]]
+    assert pd.Timestamp(TODAY) in ends
+
+
+def test_inexact_dates_are_hollow_and_dotted(events):
+    figure = build_figure(events, ViewState(), today=TODAY)
+    marks = marks_by_id(figure)
+    for event_id in ("uncertain", "approximate"):
+        assert marks[event_id][0].marker.symbol == "circle-open"
+    for event_id in ("point", "ranged"):
+        assert marks[event_id][0].marker.symbol == "circle"
+    dotted = [t for t in figure.data if t.mode == "lines" and t.line.dash == "dot"]
+    assert dotted, "the ongoing reported range has an exact start, the uncertain one is a point"
+
+
+def test_colour_by_category(events):
+    figure = build_figure(events, ViewState(), today=TODAY)
+    colours = category_colours(list(events["category"]))
+    for trace in marker_traces(figure):
+        assert trace.marker.line.color == colours[trace.name]
+
+
+def test_lanes_by_category_and_by_actor(events):
+    by_category = build_figure(events, ViewState(), today=TODAY)
+    assert list(by_category.layout.yaxis.ticktext) == ["diplomacy", "military", "gifts"]
+    by_actor = build_figure(events, ViewState(lanes="actor"), today=TODAY)
+    assert set(by_actor.layout.yaxis.ticktext) == {
+        "Kim Jong-un", "North Korea", "Russia", "Sergei Shoigu", "Vladimir Putin"}
+    assert len(marks_by_id(by_actor)) == len(ROWS)
+    shared = [m for t in marker_traces(by_actor) for m in t.customdata if m[0] == "approximate"]
+    assert len(shared) == 2, "an event with two actors appears in both lanes"
+
+
+def test_text_is_escaped_for_plotly(events):
+    figure = build_figure(events, ViewState(), today=TODAY)
+    trace, i = marks_by_id(figure)["uncertain"]
+    assert trace.customdata[i][1] == "&lt;b&gt;Shipments&lt;/b&gt; &amp; &lt;script&gt;x()&lt;/script&gt;"
+    assert "<" not in "".join(t for tr in marker_traces(figure) for t in tr.text)
+
+
+def test_selected_event_is_ringed(events):
+    figure = build_figure(events, ViewState(event="ranged"), today=TODAY)
+    ring = [t for t in figure.data if t.name == "selected"]
+    assert len(ring) == 1 and pd.Timestamp(ring[0].x[0]) == pd.Timestamp("2023-07-26")
+    assert not [t for t in build_figure(events, ViewState(), today=TODAY).data
+                if t.name == "selected"]
+
+
+def test_window_follows_the_view_or_the_data(events):
+    zoomed = build_figure(events, ViewState(window=(date(2023, 1, 1), date(2023, 12, 31))),
+                          today=TODAY)
+    assert list(zoomed.layout.xaxis.range) == ["2023-01-01", "2023-12-31"]
+    first, last = visible_window(events, ViewState(), TODAY)
+    assert first < date(2022, 1, 1) and last > TODAY
+
+
+def test_labels_shown_where_they_fit_and_kept_on_the_chart(events):
+    figure = build_figure(events, ViewState(), today=TODAY, width_px=1200)
+    labels = [t for tr in marker_traces(figure) for t in tr.text if t]
+    assert "A point" in labels
+    late = prepared_events([*ROWS, {"id": "late", "start": "2026-11-01", "actors": "A",
+                                    "title": "A long title for the very last event",
+                                    "category": "gifts"}])
+    figure = build_figure(late, ViewState(), today=TODAY, width_px=1200)
+    positions = {m[0]: tr.textposition[i] for tr in marker_traces(figure)
+                 for i, m in enumerate(tr.customdata)}
+    assert positions["late"] == "top left", "the last event's label turns inwards"
+    assert positions["point"] == "top right"
+
+
+def test_crowded_lanes_drop_labels_not_events():
+    rows = [{"id": f"e{i}", "start": "2024-01-01", "title": f"Event number {i}",
+             "actors": "A", "category": "diplomacy"} for i in range(12)]
+    figure = build_figure(prepared_events(rows), ViewState(), today=TODAY)
+    texts = [t for tr in marker_traces(figure) for t in tr.text]
+    assert len(texts) == 12 and 0 < sum(1 for t in texts if t) < 12
+
+
+def test_empty_selection_draws_an_empty_chart(events):
+    figure = build_figure(events.iloc[0:0], ViewState(), today=TODAY)
+    assert not marker_traces(figure)
+
+
+def test_narrow_screens_do_not_capture_drags(events):
+    assert build_figure(events, ViewState(), today=TODAY, width_px=360).layout.dragmode is False
+    assert build_figure(events, ViewState(), today=TODAY, width_px=1000).layout.dragmode == "zoom"

@@ -1,0 +1,60 @@
+from datetime import date
+
+import pytest
+
+from timeline.interactions import (CONTROLS, apply_click, apply_control, apply_relayout,
+                                   control_value)
+from timeline.view_state import ViewState
+
+
+def test_every_control_round_trips_through_the_view():
+    view = ViewState(actors=("Kim Jong-un",), categories=("gifts",), certainties=("reported",),
+                     date_from=date(2023, 1, 1), date_to=date(2024, 1, 31), query="car",
+                     lanes="actor")
+    rebuilt = ViewState()
+    for _, _, field in CONTROLS:
+        rebuilt = apply_control(rebuilt, field, control_value(view, field))
+    assert rebuilt == view
+
+
+@pytest.mark.parametrize("field, value, expected", [
+    ("actors", ["B", "A", "B", None], ("B", "A")),
+    ("actors", None, ()),
+    ("actors", "Kim Jong-un", ("Kim Jong-un",)),
+    ("date_from", "2023-09-13T00:00:00", date(2023, 9, 13)),
+    ("date_from", None, None),
+    ("date_to", "not a date", None),
+    ("lanes", "sideways", "category"),
+    ("query", "  aurus  ", "aurus"),
+])
+def test_apply_control_normalises(field, value, expected):
+    assert getattr(apply_control(ViewState(), field, value), field) == expected
+
+
+def test_click_selects_the_event():
+    click = {"points": [{"customdata": ["car", "Car", "20 February 2024"]}]}
+    assert apply_click(ViewState(), click).event == "car"
+
+
+@pytest.mark.parametrize("click", [None, {}, {"points": []}, {"points": [{"x": 1}]},
+                                   {"points": [{"customdata": [5]}]}])
+def test_clicks_without_an_event_change_nothing(click):
+    assert apply_click(ViewState(event="x"), click) == ViewState(event="x")
+
+
+@pytest.mark.parametrize("relayout, window", [
+    ({"xaxis.range[0]": "2023-01-01 12:00:00.5", "xaxis.range[1]": "2023-12-31"},
+     (date(2023, 1, 1), date(2023, 12, 31))),
+    ({"xaxis.range": ["2022-05-01", "2022-06-01"]}, (date(2022, 5, 1), date(2022, 6, 1))),
+    ({"xaxis.autorange": True}, None),
+])
+def test_relayout_sets_the_window(relayout, window):
+    start = ViewState(window=(date(2000, 1, 1), date(2001, 1, 1)))
+    assert apply_relayout(start, relayout).window == window
+
+
+@pytest.mark.parametrize("relayout", [None, {"autosize": True}, {"xaxis.range[0]": "x"},
+                                      {"xaxis.range": ["2023-02-01", "2023-01-01"]}])
+def test_other_relayouts_keep_the_window(relayout):
+    view = ViewState(window=(date(2000, 1, 1), date(2001, 1, 1)))
+    assert apply_relayout(view, relayout) == view

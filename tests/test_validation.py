@@ -1,0 +1,263 @@
+"""The contract's rules: one fixture per error and warning, with its exact line and column."""
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from timeline import schema
+from timeline.loading import load_events, load_events_from_bytes
+from timeline.validation import mixed_script_messages, slugify, split_actors
+
+MESSY = Path(__file__).parent / "data" / "messy"
+
+# file, line, column, severity, a fragment of the message, whether it is the file's only problem
+CASES = [
+    ("error_missing_column.csv", 1, "title", "error", "no 'title' column", True),
+    ("error_missing_value.csv", 3, "title", "error", "title is empty", True),
+    ("error_date_not_exist.csv", 3, "start", "error", "February 2023 has 28 days", True),
+    ("error_date_dmy.csv", 3, "start", "error", "did you mean 2023-09-13?", True),
+    ("error_date_words.csv", 3, "start", "error", "did you mean 2023-09?", True),
+    ("error_end_before_start.csv", 3, "end", "error",
+     "ends (2023-09-12) before it starts (2023-09-13)", True),
+    ("error_ongoing_start.csv", 3, "start", "error", "start cannot be '..'", True),
+    ("error_duplicate_id.csv", 4, "id", "error", "'vostochny-summit' is already used on line 2",
+     True),
+    ("error_id_not_slug.csv", 3, "id", "error", "e.g. 'kim-putin-summit'", True),
+    ("error_source_url.csv", 3, "source_url", "error", "write it as 'https://www.example.org/news'",
+     True),
+    ("error_media_url.csv", 3, "media_url", "error", "has no website after 'https://'", True),
+    ("error_title_too_long.csv", 3, "title", "error", "123 characters long; the limit is 120",
+     True),
+    ("error_unknown_category.csv", 3, "category", "error", "'politics' is not a known category",
+     True),
+    ("error_unknown_certainty.csv", 3, "certainty", "error",
+     "'rumoured' is not a known certainty", True),
+    ("error_too_many_fields.csv", 3, None, "error",
+     "'internal note' has no column and would be lost", True),
+    ("error_shifted_columns.csv", 3, None, "error", "moved the values after it one column", False),
+    ("error_unclosed_quote.csv", 3, None, "error", "never closed, so lines 3–4", True),
+    ("quoted_multiline.csv", 5, "start", "error", "'2023-02-30' does not exist", True),
+    ("warning_unknown_column.csv", 1, None, "warning", "unknown column 'internal_ref'", True),
+    ("warning_category_case.csv", 3, "category", "warning",
+     "'Diplomacy' was read as 'diplomacy'; write it exactly 'diplomacy' as on line 2", True),
+    ("warning_certainty_case.csv", 3, "certainty", "warning", "'CONFIRMED' was read as 'confirmed'",
+     True),
+    ("warning_actor_spelling.csv", 3, "actors", "warning",
+     "'kim jong-un' is also written 'Kim Jong-un' (first on line 2)", True),
+    ("warning_mixed_script.csv", 3, "title", "warning",
+     "'Сosmodrome' mixes alphabets: 'С' is CYRILLIC CAPITAL LETTER ES (U+0421)", True),
+    ("warning_no_source.csv", 3, "source", "warning", "no source", True),
+    ("warning_duplicate_header.csv", 1, "title", "warning", "'Title' twice (columns E and P)",
+     True),
+]
+
+
+@pytest.mark.parametrize("name, line, column, severity, fragment, only", CASES,
+                         ids=[case[0] for case in CASES])
+def test_each_problem_is_reported_where_the_editor_can_find_it(
+        name, line, column, severity, fragment, only):
+    report = load_events(MESSY / name).report
+    matching = [p for p in report.problems
+                if (p.line, p.column, p.severity) == (line, column, severity)
+                and fragment in p.message]
+    assert matching, report.format_lines(name)
+    if only:
+        assert len(report.problems) == 1, report.format_lines(name)
+    assert report.ok == (severity == "warning")
+
+
+ROW_ERRORS = [(c[0], c[1]) for c in CASES if c[3] == "error" and c[1] > 1]
+
+
+@pytest.mark.parametrize("name, line", ROW_ERRORS)
+def test_rows_with_errors_are_left_out_and_the_others_kept(name, line):
+    result = load_events(MESSY / name)
+    assert line not in set(result.events["line"])
+    assert 2 in set(result.events["line"])
+    assert line in set(result.raw["line"])  # still there for the editor to fix
+
+
+def test_a_missing_required_column_leaves_no_event_to_show():
+    result = load_events(MESSY / "error_missing_column.csv")
+    assert result.events.empty
+    assert list(result.raw["line"]) == [2, 3]
+
+
+@pytest.mark.parametrize("name, column, expected", [
+    ("warning_category_case.csv", "category", "diplomacy"),
+    ("warning_certainty_case.csv", "certainty", "confirmed"),
+])
+def test_known_values_in_another_case_are_normalised(name, column, expected):
+    result = load_events(MESSY / name)
+    assert list(result.events[column]) == [expected, expected]
+    assert result.raw[column].iloc[1] != expected  # what the editor wrote is kept
+
+
+def test_blank_rows_are_ignored_quietly():
+    result = load_events(MESSY / "blank_rows.csv")
+    assert result.report.problems == ()
+    assert list(result.events["line"]) == [2, 6]
+    assert list(result.raw["line"]) == [2, 6]
+
+
+# ------------------------------------------------------------------ inline files
+
+def csv_bytes(*rows: dict, header=schema.COLUMN_NAMES, delimiter=",") -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([row.get(h, "") for h in header])
+    return out.getvalue().encode()
+
+
+def event(**values) -> dict:
+    base = dict(id="vostochny-summit", start="2023-09-13", title="Kim and Putin meet",
+                actors="Kim Jong-un; Vladimir Putin", category="diplomacy", source="KCNA")
+    return {**base, **values}
+
+
+def problems_of(*rows: dict, **kw):
+    return load_events_from_bytes(csv_bytes(*rows, **kw), "test.csv").report.problems
+
+
+@pytest.mark.parametrize("values", [
+    dict(end="2023-09-13"),                     # ends the day it starts
+    dict(start="2023-09-13", end="2023-09"),    # ends in the month it starts
+    dict(start="2023~", end="2023-06?"),
+    dict(end=".."),
+    dict(title="x" * schema.TITLE_MAX_LENGTH),
+    dict(source_url="HTTPS://www.Example.org/a?b=c#d", media_url="http://localhost/x.jpg"),
+    dict(certainty=""),
+    dict(id="a1-b2-2023"),
+    dict(actors="Kim Jong-un;;Vladimir Putin;"),
+    dict(title="김정은 meets Владимир Путин in Восточный"),
+])
+def test_valid_rows_have_no_problems(values):
+    assert problems_of(event(**values)) == ()
+
+
+@pytest.mark.parametrize("column, value, fragment", [
+    ("source_url", "ftp://example.org/file", "must start with https://"),
+    ("source_url", "https//example.org", "must start with https://"),
+    ("source_url", "https://exa mple.org", "contains a space"),
+    ("source_url", "http://[::1", "not a working web link"),
+    ("media_url", "javascript:alert(1)", "must start with https://"),
+    ("id", "Vostochny-Summit", "e.g. 'vostochny-summit'"),
+    ("id", "-summit-", "e.g. 'summit'"),
+    ("id", "김정은", "e.g. 'kim-putin-summit-2023'"),
+    ("actors", ";", "lists no one"),
+    ("category", "diplomatic", "did you mean 'diplomacy'?"),
+    ("start", "", "start is empty"),
+    ("end", "yesterday", "'yesterday' is not a date"),
+])
+def test_bad_values_are_errors_on_their_column(column, value, fragment):
+    problems = problems_of(event(**{column: value}))
+    assert [(p.line, p.column, p.severity) for p in problems] == [(2, column, "error")]
+    assert fragment in problems[0].message
+
+
+@pytest.mark.parametrize("column", [c for c in schema.COLUMN_NAMES
+                                    if c not in ("start", "end", "category", "certainty")])
+def test_mixed_scripts_are_found_in_every_text_column(column):
+    value = "сosmo" if column == "id" else "Vostochny Сosmodrome"  # a Cyrillic 'с'
+    problems = problems_of(event(**{column: value}))
+    mixed = [p for p in problems if "mixes alphabets" in p.message]
+    assert [(p.line, p.column, p.severity) for p in mixed] == [(2, column, "warning")]
+
+
+@pytest.mark.parametrize("text, flagged", [
+    ("Vostochny Сosmodrome", ["Сosmodrome"]),
+    ("Пyтин", ["Пyтин"]),                  # a Latin 'y' in a Russian word
+    ("Владимир Путин", []),
+    ("김정은 and 北朝鮮", []),
+    ("東京タワーへ行く", []),                # Japanese mixes kanji and kana
+    ("Nº 5, café, naïve, Kim’s", []),
+    ("cafe\u0301", []),                      # an accent written as a separate mark
+    ("COVID-19 K-pop", []),
+])
+def test_mixed_script_words(text, flagged):
+    messages = mixed_script_messages(text)
+    assert len(messages) == len(flagged)
+    for word, message in zip(flagged, messages):
+        assert f"'{word}'" in message
+
+
+@pytest.mark.parametrize("text, slug", [
+    ("Kim–Putin Summit", "kim-putin-summit"),
+    ("Café Dîner 2023", "cafe-diner-2023"),
+    ("  --Already-a-slug--  ", "already-a-slug"),
+    ("김정은", ""),
+])
+def test_slugify(text, slug):
+    assert slugify(text) == slug
+
+
+def test_split_actors_strips_and_drops_empties_and_repeats():
+    assert split_actors(" Kim Jong-un ;; Vladimir Putin; Kim Jong-un ; ") == (
+        "Kim Jong-un", "Vladimir Putin")
+
+
+def test_actor_spelling_points_at_the_usual_spelling():
+    problems = problems_of(
+        event(id="a", actors="Vladimir Putin"), event(id="b", actors="vladimir  putin"),
+        event(id="c", actors="Vladimir Putin"))
+    assert [(p.line, p.column, p.severity) for p in problems] == [(3, "actors", "warning")]
+    assert "'vladimir putin' is also written 'Vladimir Putin' (first on line 2)" in \
+        problems[0].message
+
+
+def test_actor_spelling_also_ignores_accents_as_the_filters_do():
+    problems = problems_of(event(id="a", actors="Sergei Shoigu"),
+                           event(id="b", actors="Sergeï Shoigu"))
+    assert [(p.line, p.column, p.severity) for p in problems] == [(3, "actors", "warning")]
+
+
+def test_duplicate_ids_name_the_first_line_each_time():
+    problems = problems_of(event(id="a"), event(id="b"), event(id="a"), event(id="a"))
+    assert [(p.line, p.column) for p in problems] == [(4, "id"), (5, "id")]
+    assert all("already used on line 2" in p.message for p in problems)
+
+
+def test_a_missing_required_column_is_reported_once_not_per_row():
+    header = tuple(c for c in schema.COLUMN_NAMES if c != "actors")
+    problems = problems_of(event(), event(id="b"), header=header)
+    assert [(p.line, p.column, p.severity) for p in problems] == [(1, "actors", "error")]
+
+
+def test_a_misspelt_column_is_named_as_the_likely_one():
+    header = tuple("Source URL" if c == "source_url" else c for c in schema.COLUMN_NAMES)
+    problems = problems_of(event(**{"Source URL": "x"}), header=header)
+    assert [(p.line, p.column, p.severity) for p in problems] == [(1, None, "warning")]
+    assert "'Source URL' → 'source_url'" in problems[0].message
+
+
+def test_no_source_column_is_one_warning_not_one_per_row():
+    header = tuple(c for c in schema.COLUMN_NAMES if c != "source")
+    problems = problems_of(event(id="a"), event(id="b"), header=header)
+    assert [(p.line, p.column, p.severity) for p in problems] == [(1, "source", "warning")]
+
+
+def test_unnamed_columns_are_dropped_when_empty_and_kept_when_not():
+    data = (b"id,start,title,actors,category,source,,\n"
+            b"a,2023,T,Kim,military,KCNA,,kept\n"
+            b"b,2023,T,Kim,military,KCNA,,\n")
+    result = load_events_from_bytes(data, "x.csv")
+    assert result.columns[-1] == "column H" and result.extra_columns == ("column H",)
+    assert list(result.raw["column H"]) == ["kept", ""]
+    [problem] = result.report.problems
+    assert (problem.line, problem.severity) == (1, "warning")
+    assert "column H has no name" in problem.message
+
+
+def test_a_trailing_separator_alone_is_harmless():
+    data = csv_bytes(event()).replace(b"\n", b",\n").replace(b",\n", b"\n", 1)
+    assert load_events_from_bytes(data, "x.csv").report.problems == ()
+
+
+def test_short_rows_are_padded_with_empty_values():
+    data = b"id,start,title,actors,category,source,notes\na,2023,T,Kim,military,KCNA\n"
+    result = load_events_from_bytes(data, "x.csv")
+    assert result.report.problems == ()
+    assert result.events["notes"].iloc[0] == ""

@@ -1,0 +1,101 @@
+"""Callbacks: thin wiring from components to the view state and the pure functions.
+
+The URL is the single source of truth. `sync_view` turns whatever the reader
+did into a new query string (and keeps the controls showing it); `render_view`
+draws everything from the query string. Links in the list and the stepper
+change the URL directly, so back and forward replay the reader's steps.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Callable
+
+import flask
+import pandas as pd
+from dash import Dash, Input, Output, ctx, no_update
+
+from timeline.components import detail_panel, event_list, legend, stepper
+from timeline.config import Config
+from timeline.figure import build_figure, category_colours, lane_categories
+from timeline.interactions import (CONTROLS, apply_click, apply_control, apply_relayout,
+                                   control_value)
+from timeline.snippets import embed_snippet
+from timeline.transforms import filter_events, find_event, neighbours
+from timeline.view_state import ViewState
+
+DEFAULT_WIDTH_PX = 900
+
+
+def register_callbacks(app: Dash, current_events: Callable[[], pd.DataFrame],
+                       config: Config) -> None:
+    control_inputs = [Input(component, prop) for component, prop, _ in CONTROLS]
+    control_outputs = [Output(component, prop)
+                       for component, prop, _ in CONTROLS]
+
+    @app.callback(
+        Output("url", "search"), *control_outputs,
+        Input("url", "search"), *control_inputs,
+        Input("timeline-graph", "clickData"), Input("timeline-graph", "relayoutData"),
+        Input("reset", "n_clicks"),
+    )
+    def sync_view(search, *values):
+        control_values, (click, relayout, _reset) = values[:len(CONTROLS)], values[len(CONTROLS):]
+        view = ViewState.from_query_string(search)
+        trigger = ctx.triggered[0]["prop_id"] if ctx.triggered_id else "url.search"
+        for (component, prop, field), value in zip(CONTROLS, control_values):
+            if trigger == f"{component}.{prop}":
+                view = apply_control(view, field, value)
+        if trigger == "timeline-graph.clickData":
+            view = apply_click(view, click)
+        elif trigger == "timeline-graph.relayoutData":
+            view = apply_relayout(view, relayout)
+        elif trigger == "reset.n_clicks":
+            view = view.cleared()
+        new_search = "?" + view.to_query_string() if view.to_query_string() else ""
+        url_output = no_update if new_search == (search or "") else new_search
+        shown = [control_value(view, field) for _, _, field in CONTROLS]
+        return [url_output] + [no_update if new == old or (not new and not old) else new
+                               for new, old in zip(shown, control_values)]
+
+    @app.callback(
+        Output("timeline-graph", "figure"), Output("event-list", "children"),
+        Output("event-detail", "children"), Output("event-stepper", "children"),
+        Output("event-count", "children"), Output("timeline-legend", "children"),
+        Output("embed-snippet", "value"),
+        Output("full-explorer-link", "href"),
+        Input("url", "search"), Input("viewport-width", "data"),
+    )
+    def render_view(search, width):
+        view = ViewState.from_query_string(search)
+        events = current_events()
+        shown = filter_events(events, view)
+        selected = find_event(shown, view.event)
+        previous_id, next_id = neighbours(shown, view.event if selected is not None else None)
+        figure = build_figure(shown, view, today=date.today(),
+                              width_px=int(width) if isinstance(width, (int, float)) and width > 0
+                              else DEFAULT_WIDTH_PX)
+        query = view.to_query_string()
+        return (figure, event_list(shown, view), detail_panel(selected, view),
+                stepper(previous_id, next_id, view), view.describe(len(shown), len(events)),
+                legend(lane_categories(shown), category_colours(list(events["category"]))),
+                embed_snippet(public_base(config), query, config.title),
+                f"{public_base(config)}?{query}" if query else public_base(config))
+
+    app.clientside_callback(
+        "function(pathname) {"
+        " var graph = document.getElementById('timeline-graph');"
+        " return (graph && graph.clientWidth) || window.innerWidth; }",
+        Output("viewport-width", "data"), Input("url", "pathname"))
+
+    # Filters start open on a desktop, folded on a phone and in an article.
+    app.clientside_callback(
+        "function(width) { return window.innerWidth >= 760 &&"
+        " !document.documentElement.classList.contains('is-embed'); }",
+        Output("filters", "open"), Input("viewport-width", "data"))
+
+
+def public_base(config: Config) -> str:
+    """The address readers use to reach the app, ending in '/'."""
+    if config.public_url:
+        return config.public_url.rstrip("/") + "/"
+    return flask.request.host_url if flask.has_request_context() else "/"

@@ -1,0 +1,218 @@
+"""The Plotly figure for a view: lanes of events along a time axis.
+
+Pure: the same events, view, day and width give the same figure. Points are
+markers, events that last are bars from start to end (ongoing ones to
+`today`). Exact dates are filled marks and solid bars; approximate or
+uncertain ones are hollow marks and dotted bars, so the difference survives
+printing and colour blindness.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from timeline.markup import escape_for_plotly
+from timeline.schema import CATEGORIES
+from timeline.transforms import actor_names
+from timeline.view_state import ViewState
+
+# Okabe–Ito: distinguishable with the common colour-vision deficiencies.
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C6D1F",
+           "#000000")
+ROW_HEIGHT_PX = 34
+MAX_ROWS_PER_LANE = 4
+LABEL_MAX_CHARS = 34
+CHAR_WIDTH_PX = 6.6  # 12 px system sans, measured average
+NARROW_SCREEN_PX = 600
+
+
+def category_colours(categories: list[str]) -> dict[str, str]:
+    """Colours keyed by category, stable: the contract's categories keep theirs."""
+    known = list(CATEGORIES)
+    ordered = known + sorted(set(categories) - set(known))
+    return {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(ordered)}
+
+
+@dataclass(frozen=True)
+class Placed:
+    """One mark on the chart: an event in a lane, on a row, maybe with its label."""
+    event_index: int
+    lane: str
+    y: float
+    label: str
+    # Labels near the right edge go left of their mark so they stay on the chart.
+    label_left: bool = False
+
+
+def build_figure(events: pd.DataFrame, view: ViewState, *, today: date,
+                 width_px: int = 900) -> go.Figure:
+    """The timeline figure for `events` (already filtered) as `view` asks."""
+    window = visible_window(events, view, today)
+    days_per_px = max((window[1] - window[0]).days, 1) / plot_width(width_px)
+    ends = event_ends(events, today)
+    placed, lanes = place_events(events, ends, view, days_per_px, pd.Timestamp(window[1]))
+    colours = category_colours(list(events["category"]))
+    figure = go.Figure()
+    for category in lane_categories(events):
+        for exact in (True, False):
+            members = [p for p in placed if events.at[p.event_index, "category"] == category
+                       and bool(not (events.at[p.event_index, "approximate"]
+                                     or events.at[p.event_index, "uncertain"])) == exact]
+            if members:
+                add_category_traces(figure, events, ends, members, category, colours[category],
+                                    exact)
+    add_selection(figure, events, placed, view.event)
+    layout_figure(figure, lanes, window, width_px)
+    return figure
+
+
+def event_ends(events: pd.DataFrame, today: date) -> pd.Series:
+    """Where each event's mark ends on the axis: its end, today if ongoing, else its start."""
+    today_at = pd.Timestamp(today)
+    ends = events["end_at"].where(~events["ongoing"], today_at)
+    return ends.fillna(events["start_at"])
+
+
+def visible_window(events: pd.DataFrame, view: ViewState, today: date) -> tuple[date, date]:
+    """The zoom in the view, or every event with a little room either side."""
+    if view.window:
+        return view.window
+    if events.empty:
+        return today - timedelta(days=365), today
+    first = events["start_at"].min().date()
+    last = max(event_ends(events, today).max().date(), first)
+    padding = timedelta(days=max((last - first).days, 30) // 40 + 10)
+    return first - padding, last + padding
+
+
+def plot_width(width_px: int) -> float:
+    """The plotting area's width: the figure less the lane names' margin."""
+    return max(width_px - 150, 120)
+
+
+def lane_categories(events: pd.DataFrame) -> list[str]:
+    """The categories present, in the contract's order, then any others by name."""
+    present = set(events["category"])
+    return [c for c in category_colours(list(present)) if c in present]
+
+
+def lane_names(events: pd.DataFrame, view: ViewState) -> list[str]:
+    return actor_names(events) if view.lanes == "actor" else lane_categories(events)
+
+
+def place_events(events: pd.DataFrame, ends: pd.Series, view: ViewState, days_per_px: float,
+                 window_end: pd.Timestamp) -> tuple[list[Placed], list[tuple[str, float, int]]]:
+    """Give each event a row in its lane(s), labelled where the label has room.
+
+    Greedy interval packing, as vis-timeline does: an event takes the first row
+    whose last mark (and label) ends before it starts. Lanes are capped at a
+    few rows; events that find no room are drawn without their label.
+    Returns the marks and, per lane, (name, first y, row count).
+    """
+    members: dict[str, list[int]] = {name: [] for name in lane_names(events, view)}
+    for index, row in events.iterrows():
+        keys = row["actors"] if view.lanes == "actor" else (row["category"],)
+        for key in keys:
+            members[key].append(index)
+    placed: list[Placed] = []
+    lanes: list[tuple[str, float, int]] = []
+    next_y = 0.0
+    for name, indices in members.items():
+        row_ends: list[pd.Timestamp] = []
+        for index in indices:
+            start, end = events.at[index, "start_at"], ends[index]
+            label = short_label(events.at[index, "title"])
+            label_span = pd.Timedelta(days=(len(label) * CHAR_WIDTH_PX + 16) * days_per_px)
+            label_left = start + label_span > window_end
+            taken_from = start - label_span if label_left else start
+            taken_until = end if label_left else max(end, start + label_span)
+            row = next((r for r, e in enumerate(row_ends) if e < taken_from), None)
+            if row is None and len(row_ends) < MAX_ROWS_PER_LANE:
+                row_ends.append(pd.Timestamp.min)
+                row = len(row_ends) - 1
+            if row is None:
+                row = min(range(len(row_ends)), key=row_ends.__getitem__)
+                label, taken_until = "", end
+            row_ends[row] = max(row_ends[row], taken_until)
+            placed.append(Placed(index, name, next_y + row, label, label_left))
+        rows = max(len(row_ends), 1)
+        lanes.append((name, next_y, rows))
+        next_y += rows + 0.6
+    return placed, lanes
+
+
+def short_label(title: str) -> str:
+    return title if len(title) <= LABEL_MAX_CHARS else title[:LABEL_MAX_CHARS - 1].rstrip() + "…"
+
+
+def add_category_traces(figure: go.Figure, events: pd.DataFrame, ends: pd.Series,
+                        members: list[Placed], category: str, colour: str, exact: bool) -> None:
+    bars_x: list = []
+    bars_y: list = []
+    for mark in members:
+        if ends[mark.event_index] > events.at[mark.event_index, "start_at"]:
+            bars_x += [events.at[mark.event_index, "start_at"], ends[mark.event_index], None]
+            bars_y += [mark.y, mark.y, None]
+    if bars_x:
+        figure.add_trace(go.Scatter(
+            x=bars_x, y=bars_y, mode="lines", showlegend=False,
+            hoverinfo="skip", opacity=0.55,
+            line={"color": colour, "width": 9, "dash": "solid" if exact else "dot"}))
+    rows = [events.loc[m.event_index] for m in members]
+    figure.add_trace(go.Scatter(
+        x=[r["start_at"] for r in rows], y=[m.y for m in members],
+        mode="markers+text", name=category, showlegend=False,
+        text=[escape_for_plotly(m.label) for m in members],
+        textposition=["top left" if m.label_left else "top right" for m in members],
+        textfont={"size": 12, "color": "#222"},
+        marker={"color": colour if exact else "white", "size": 12,
+                "symbol": "circle" if exact else "circle-open",
+                "line": {"color": colour, "width": 2.5}},
+        customdata=[[r["id"], escape_for_plotly(r["title"]), escape_for_plotly(r["date_label"])]
+                    for r in rows],
+        hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]}<extra></extra>",
+    ))
+
+
+def add_selection(figure: go.Figure, events: pd.DataFrame, placed: list[Placed],
+                  event_id: str | None) -> None:
+    marks = [p for p in placed if events.at[p.event_index, "id"] == event_id]
+    if not marks:
+        return
+    figure.add_trace(go.Scatter(
+        x=[events.at[m.event_index, "start_at"] for m in marks], y=[m.y for m in marks],
+        mode="markers", name="selected", showlegend=False, hoverinfo="skip",
+        marker={"size": 22, "symbol": "circle-open", "color": "#111",
+                "line": {"width": 3, "color": "#111"}}))
+
+
+def layout_figure(figure: go.Figure, lanes: list[tuple[str, float, int]],
+                  window: tuple[date, date], width_px: int) -> None:
+    total_rows = sum(rows + 0.6 for _, _, rows in lanes) or 1
+    narrow = width_px < NARROW_SCREEN_PX
+    separators = [{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": y - 0.8,
+                   "y1": y - 0.8, "line": {"color": "#ddd", "width": 1}}
+                  for _, y, _ in lanes[1:]]
+    figure.update_layout(
+        height=int(max(260, total_rows * ROW_HEIGHT_PX + 130)),
+        margin={"l": 8, "r": 12, "t": 8, "b": 8 if narrow else 40},
+        plot_bgcolor="white", paper_bgcolor="white",
+        font={"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"},
+        hovermode="closest", showlegend=False,
+        dragmode=False if narrow else "zoom",
+        shapes=separators,
+        uirevision="timeline",
+        xaxis={"type": "date", "range": [window[0].isoformat(), window[1].isoformat()],
+               "showgrid": True, "gridcolor": "#eee", "side": "top", "automargin": True,
+               "rangeselector": None if narrow else {"buttons": [
+                   {"count": 1, "label": "1 year", "step": "year", "stepmode": "backward"},
+                   {"count": 5, "label": "5 years", "step": "year", "stepmode": "backward"},
+                   {"step": "all", "label": "all"}], "x": 0, "y": 0, "yanchor": "top"}},
+        yaxis={"tickvals": [y + (rows - 1) / 2 for _, y, rows in lanes],
+               "ticktext": [escape_for_plotly(short_label(name)) for name, _, _ in lanes],
+               "range": [total_rows - 0.2, -0.9], "fixedrange": True, "showgrid": False,
+               "zeroline": False, "automargin": True, "ticks": ""},
+    )

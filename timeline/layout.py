@@ -1,0 +1,99 @@
+"""The page: filters, chart, detail panel and list, with stable documented ids.
+
+One layout serves both the explorer (`/`) and the embed (`/embed`): a tiny
+asset script marks the document as an embed before first paint, and the
+stylesheet hides what an iframe inside an article does not need. One set of
+components means one set of callbacks and one behaviour to test.
+"""
+from __future__ import annotations
+
+import pandas as pd
+from dash import dcc, html
+
+from timeline.config import Config
+from timeline.schema import CATEGORIES, CERTAINTIES
+from timeline.transforms import actor_names
+
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "scrollZoom": False,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage", "zoomIn2d", "zoomOut2d"],
+}
+
+
+def labelled(label: str, control, *, for_id: str | None = None) -> html.Div:
+    return html.Div([html.Label(label, htmlFor=for_id) if for_id else html.Span(
+        label, className="label"), control], className="field")
+
+
+def filters(events: pd.DataFrame) -> html.Details:
+    categories = [c for c in CATEGORIES if c in set(events["category"])]
+    categories += sorted(set(events["category"]) - set(categories))
+    certainties = [c for c in CERTAINTIES if c in set(events["certainty"])]
+    first_day = events["start_at"].min().date().isoformat() if not events.empty else None
+    return html.Details([
+        html.Summary("Filters", className="filters-summary"),
+        labelled("Search", dcc.Input(id="search", type="search", debounce=0.4,
+                                     placeholder="Words in titles, text, names",
+                                     autoComplete="off", maxLength=200), for_id="search"),
+        labelled("Who", dcc.Dropdown(id="actor-filter", multi=True,
+                                     options=actor_names(events),
+                                     placeholder="Any actor", searchable=True)),
+        labelled("Category", dcc.Checklist(id="category-filter", options=categories,
+                                           value=[], className="choices")),
+        labelled("Certainty", dcc.Checklist(id="certainty-filter", options=certainties,
+                                            value=[], className="choices")),
+        labelled("Dates", dcc.DatePickerRange(
+            id="date-filter", display_format="YYYY-MM-DD", clearable=True,
+            min_date_allowed=first_day, initial_visible_month=first_day,
+            start_date_placeholder_text="From", end_date_placeholder_text="To",
+            number_of_months_shown=1)),
+        labelled("Lanes", dcc.RadioItems(
+            id="lane-switch", value="category", className="choices",
+            options=[{"label": "by category", "value": "category"},
+                     {"label": "by actor", "value": "actor"}])),
+        html.Button("Reset", id="reset", n_clicks=0, className="reset", type="button"),
+    ], id="filters", className="filters", open=True)
+
+
+def embed_snippet_box() -> html.Details:
+    return html.Details([
+        html.Summary("Embed this view"),
+        html.P("Paste this into your article's HTML to show readers this view."),
+        html.Div([dcc.Textarea(id="embed-snippet", readOnly=True, rows=4,
+                               className="snippet"),
+                  dcc.Clipboard(target_id="embed-snippet", title="Copy the snippet",
+                                className="copy")], className="snippet-row"),
+    ], className="embed-box explorer-only")
+
+
+def build_layout(events: pd.DataFrame, config: Config) -> html.Div:
+    return html.Div([
+        dcc.Location(id="url", refresh=False),
+        dcc.Store(id="viewport-width"),
+        html.Header([html.H1(config.title), html.P(config.subtitle, className="subtitle")],
+                    className="site-header explorer-only"),
+        html.Div([
+            html.Aside(filters(events), className="controls"),
+            html.Main([
+                html.Div([
+                    html.P(id="event-count", role="status", **{"aria-live": "polite"}),
+                    html.A("Open the full timeline ↗", id="full-explorer-link", href="./",
+                           target="_blank", rel="noopener", className="embed-only"),
+                ], className="count-row"),
+                dcc.Graph(id="timeline-graph", config=GRAPH_CONFIG,
+                          className="timeline-graph"),
+                html.Div(id="timeline-legend", className="legend",
+                         **{"aria-label": "Key to the chart"}),
+                html.Nav(id="event-stepper", className="stepper",
+                         **{"aria-label": "Step through events"}),
+                html.Section(id="event-detail", className="detail",
+                             **{"aria-live": "polite", "aria-label": "Event details"}),
+                html.Section([html.H2("Events in date order", className="list-heading"),
+                              html.Ol(id="event-list", className="event-list")],
+                             className="list-section", **{"aria-label": "Event list"}),
+                embed_snippet_box(),
+            ], className="main"),
+        ], className="body"),
+    ], className="page")

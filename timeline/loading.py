@@ -1,0 +1,274 @@
+"""Reading a timeline CSV the way editors really save it, without ever raising.
+
+Excel, Numbers, LibreOffice and Google Sheets write UTF-8 with or without a BOM,
+Windows-1252, commas or semicolons, any line ending. This module turns those
+bytes into records with line numbers (Python's `csv`), lets `validation` judge
+them, and builds the frames the app draws from. Every failure becomes a Problem.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import os
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from timeline import schema
+from timeline.dates import span_label
+from timeline.report import Problem, Report
+from timeline.validation import (CheckedRow, Record, clean_value, error, split_actors, validate,
+                                 warning)
+
+MAX_FILE_BYTES = 50 * 1024 * 1024  # far beyond any timeline; guards the app's memory
+
+DERIVED_COLUMNS = ("line", "start_date", "end_date", "ongoing", "start_at", "end_at",
+                   "approximate", "uncertain", "date_label")
+EVENT_COLUMNS: tuple[str, ...] = schema.COLUMN_NAMES + DERIVED_COLUMNS
+_OBJECT_COLUMNS = {"actors", "start_date", "end_date"}
+_BOOL_COLUMNS = {"ongoing", "approximate", "uncertain"}
+_TIME_COLUMNS = {"start_at", "end_at"}
+_TIME_DTYPE = "datetime64[s]"  # seconds reach back past 1677, unlike nanoseconds
+
+
+def _dtype(column: str) -> str:
+    if column in _OBJECT_COLUMNS:
+        return "object"
+    if column in _BOOL_COLUMNS:
+        return "bool"
+    if column in _TIME_COLUMNS:
+        return _TIME_DTYPE
+    return "int64" if column == "line" else "str"
+
+
+def _frame(columns: tuple[str, ...], data: dict[str, list]) -> pd.DataFrame:
+    """A frame with exactly these columns and dtypes, even with no rows."""
+    return pd.DataFrame({c: pd.Series(data.get(c, []), dtype=_dtype(c)) for c in columns},
+                        columns=list(columns))
+
+
+def empty_events() -> pd.DataFrame:
+    return _frame(EVENT_COLUMNS, {})
+
+
+@dataclass(frozen=True, eq=False)  # frames have no single truth value to compare
+class LoadResult:
+    events: pd.DataFrame     # rows without errors, sorted by (start, line)
+    report: Report
+    columns: tuple[str, ...] = ()        # the file's header order, extras included
+    extra_columns: tuple[str, ...] = ()  # header columns the contract does not know
+    raw: pd.DataFrame = field(default_factory=lambda: _frame(("line",), {}))
+    encoding: str | None = None          # how the bytes were read, for writing back
+    delimiter: str | None = None
+
+
+def _failed(message: str) -> LoadResult:
+    return LoadResult(empty_events(), Report((error(None, None, message),)))
+
+
+# ---------------------------------------------------------------- bytes → text
+
+_SIGNATURES = (
+    (b"PK\x03\x04", "an Excel workbook (.xlsx) or another zipped file"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel workbook (.xls)"),
+    (b"%PDF", "a PDF document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+)
+_SAVE_AS_CSV = ("Save the spreadsheet as CSV instead (Excel: File › Save As › 'CSV UTF-8'; "
+                "Google Sheets: File › Download › 'Comma-separated values')")
+
+
+def _binary_kind(data: bytes) -> str | None:
+    for signature, kind in _SIGNATURES:
+        if data.startswith(signature):
+            return kind
+    head = data[:8192]
+    controls = sum(b < 32 and b not in b"\t\n\r\f\v" for b in head)
+    # Text may hold a stray control character; binary data is full of them.
+    return "a binary file" if b"\x00" in head or controls > max(2, len(head) // 20) else None
+
+
+def _decode(data: bytes) -> tuple[str, str, list[Problem]] | str:
+    """(text, encoding, warnings), or why the bytes are not readable text."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Excel's 'Unicode Text' export; cheap to accept rather than reject.
+        try:
+            return data.decode("utf-16"), "utf-16", []
+        except UnicodeDecodeError:
+            return "the file says it is UTF-16 text but is damaged"
+    if kind := _binary_kind(data):
+        return f"this is not a CSV file: it looks like {kind}. {_SAVE_AS_CSV}"
+    try:
+        return data.decode("utf-8-sig"), "utf-8", []
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return ("the file's letters could not be read: it is neither UTF-8 nor Windows-1252 "
+                f"text. {_SAVE_AS_CSV}")
+    note = warning(None, None, (
+        "the file is not UTF-8, so it was read as Windows-1252 (older Excel CSV). If any "
+        "letters look wrong, save it again as 'CSV UTF-8'"))
+    return text, "cp1252", [note]
+
+
+def _not_tabular(text: str) -> str | None:
+    start = text.lstrip()[:1]
+    if start == "<":
+        return ("this is not a CSV file: it looks like a web page (HTML). If you downloaded "
+                "a shared spreadsheet, download it as CSV rather than saving the page")
+    if start in ("{", "["):
+        return "this is not a CSV file: it looks like JSON data. Export the events as CSV"
+    return None
+
+
+# ---------------------------------------------------------------- text → records
+
+def _sniff_delimiter(text: str) -> str:
+    """The separator the header line uses most, outside quotes: ',', ';' or tab."""
+    first = re.split(r"[\r\n]", text, maxsplit=1)[0]
+    counts = {",": 0, ";": 0, "\t": 0}
+    quoted = False
+    for char in first:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in counts:
+            counts[char] += 1
+    best = max(counts, key=lambda d: counts[d])  # ties keep ',' (dicts keep order)
+    return best if counts[best] else ","
+
+
+def _records(text: str, delimiter: str) -> list[Record]:
+    # newline="" splits on \n, \r\n and \r alike, and keeps breaks inside quoted values.
+    lines = io.StringIO(text, newline="").readlines()
+    reader = csv.reader(lines, delimiter=delimiter, skipinitialspace=True)
+    records: list[Record] = []
+    while True:
+        start = reader.line_num + 1
+        try:
+            fields = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            what = (f"a value is longer than {csv.field_size_limit()} characters"
+                    if "field limit" in str(exc) else f"the CSV reader failed ({exc})")
+            records.append(Record(start, (), (
+                f"this row could not be read: {what}. A double quote that is never closed "
+                f"usually causes this; check the quotes from this line on")))
+            if reader.line_num < start:  # the reader could not move on; stop rather than loop
+                break
+            continue
+        records.append(Record(start, tuple(fields)))
+    if records and reader.line_num > records[-1].line:
+        # A record running over several lines to the end of the file with an odd
+        # number of quotes opened a quoted value that was never closed.
+        last = records[-1]
+        if "".join(lines[last.line - 1:reader.line_num]).count('"') % 2:
+            records[-1] = Record(last.line, last.fields, (
+                f"a double quote (\") on this line is never closed, so lines {last.line}–"
+                f"{reader.line_num} were read as one value. Add the closing quote; a quote "
+                f"inside a value is written twice (\"\")"))
+    return records
+
+
+# ---------------------------------------------------------------- rows → frames
+
+def _events(rows: tuple[CheckedRow, ...]) -> pd.DataFrame:
+    shown = sorted((r for r in rows if r.ok), key=lambda r: (r.start.first_day, r.line))
+    data: dict[str, list] = {c: [r.clean[c] for r in shown] for c in schema.COLUMN_NAMES}
+    data["actors"] = [split_actors(r.clean["actors"]) for r in shown]
+    data["line"] = [r.line for r in shown]
+    data["start_date"] = [r.start for r in shown]
+    data["end_date"] = [r.end for r in shown]
+    data["ongoing"] = [r.ongoing for r in shown]
+    data["start_at"] = [pd.Timestamp(r.start.first_day) for r in shown]
+    data["end_at"] = [None if r.ongoing else pd.Timestamp((r.end or r.start).last_day)
+                      for r in shown]
+    data["approximate"] = [r.start.approximate or bool(r.end and r.end.approximate)
+                           for r in shown]
+    data["uncertain"] = [r.start.uncertain or bool(r.end and r.end.uncertain) for r in shown]
+    data["date_label"] = [r.clean["display_date"] or span_label(r.start, r.end, r.ongoing)
+                          for r in shown]
+    return _frame(EVENT_COLUMNS, data)
+
+
+def _raw(columns: tuple[str, ...], rows: tuple[CheckedRow, ...]) -> pd.DataFrame:
+    data: dict[str, list] = {c: [r.raw.get(c, "") for r in rows] for c in columns}
+    data["line"] = [r.line for r in rows]
+    return _frame(columns + ("line",), data)
+
+
+# ---------------------------------------------------------------- entry points
+
+_EMPTY = "the file is empty: it needs a header line naming the columns, then one line per event"
+
+
+def _header_problem(header: Record, delimiter: str) -> str | None:
+    """Why line 1 is not a timeline header at all (then nothing else is worth saying)."""
+    names = {clean_value(value).lower() for value in header.fields}
+    if header.broken:
+        return f"line 1 (the header): {header.broken}"
+    if not any(names):
+        return ("line 1 is empty, but it must be the header naming the columns; "
+                "delete the empty lines at the top")
+    if not names & set(schema.COLUMN_NAMES):
+        shown = " ".join(delimiter.join(header.fields).split())[:60]
+        return (f"this does not look like a timeline CSV: the first line should name the "
+                f"columns ({', '.join(schema.REQUIRED_COLUMNS)}, …) but reads '{shown}'. If the "
+                f"first line is already an event, add the header line above it")
+    return None
+
+
+def _load(data: bytes) -> LoadResult:
+    if len(data) > MAX_FILE_BYTES:
+        return _failed(f"the file is too large ({len(data) // 1_000_000} MB) to be a timeline; "
+                       f"is it the right file?")
+    if not data.strip():
+        return _failed(_EMPTY)
+    decoded = _decode(data)
+    if isinstance(decoded, str):
+        return _failed(decoded)
+    text, encoding, notes = decoded
+    if not text.strip(" \t\r\n\ufeff"):
+        return _failed(_EMPTY)
+    if message := _not_tabular(text):
+        return _failed(message)
+    delimiter = _sniff_delimiter(text)
+    header, *body = _records(text, delimiter)
+    if message := _header_problem(header, delimiter):
+        return _failed(message)
+    checked = validate(header.fields, body, delimiter)
+    report = Report(tuple(notes) + checked.problems, rows=len(checked.rows))
+    return LoadResult(_events(checked.rows), report, checked.columns, checked.extra_columns,
+                      _raw(checked.raw_columns, checked.rows), encoding, delimiter)
+
+
+def load_events_from_bytes(data: bytes, source_name: str = "upload") -> LoadResult:
+    """Load events from a CSV's bytes (e.g. an upload). Never raises."""
+    try:
+        return _load(bytes(data))
+    except Exception as exc:  # a bug here must not take the newsroom's app down
+        return _failed(f"could not read {source_name}: unexpected {type(exc).__name__} "
+                       f"({exc}). This is a bug in the timeline tool; please report it")
+
+
+def load_events(path: str | os.PathLike) -> LoadResult:
+    """Load events from a CSV file. Never raises: a missing file is an error in the report."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        return _failed("there is no file here; check the name and the folder")
+    except IsADirectoryError:
+        return _failed("this is a folder, not a file; give the path of the CSV file inside it")
+    except PermissionError:
+        return _failed("the file cannot be opened: permission denied. Check who may read it")
+    except (OSError, ValueError, TypeError) as exc:
+        return _failed(f"the file cannot be opened: {exc}")
+    return load_events_from_bytes(data, os.fspath(path) if isinstance(path, (str, os.PathLike))
+                                  else str(path))

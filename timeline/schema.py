@@ -1,0 +1,80 @@
+"""The CSV contract: the one definition the loader, validator, editor and docs read.
+
+Every column an editor may write is declared here once, with whether it is
+required and what it means. Nothing else in the package spells out a column's
+rules; it asks this module.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    required: bool
+    meaning: str
+    example: str = ""
+    # Editors keep private columns for themselves; readers must never see them.
+    public: bool = True
+
+
+CATEGORIES: dict[str, str] = {
+    "diplomacy": "summits, visits, statements and treaties between governments",
+    "military": "weapons, troops, munitions and military co-operation",
+    "sanctions": "sanctions, their breaches and the bodies that police them",
+    "gifts": "presents between leaders and the goods they covet",
+    "tourism": "travel, tourism and people-to-people exchanges",
+    "economy": "trade, smuggling, transport and money",
+    "conflict": "wars and armed conflicts that shape the relationship",
+}
+
+CERTAINTIES: dict[str, str] = {
+    "confirmed": "stated on the record by a party to the event or shown by documents",
+    "reported": "reported by media or intelligence services, not confirmed by the parties",
+    "alleged": "claimed or suspected, and disputed or unproven",
+    "expected": "announced or anticipated, not yet happened",
+}
+
+ACTOR_SEPARATOR = ";"
+ONGOING = ".."
+APPROXIMATE_MARK = "~"
+UNCERTAIN_MARK = "?"
+TITLE_MAX_LENGTH = 120
+
+COLUMNS: tuple[Column, ...] = (
+    Column("id", True, "Stable short name for the event, unique in the file: letters, digits and "
+           "hyphens. Links to the event use it, so do not change it once published.",
+           "vostochny-summit"),
+    Column("start", True, "When the event happened or began: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, "
+           "optionally followed by `~` (approximate) or `?` (uncertain).", "2023-09-13"),
+    Column("end", False, "When an event that lasts ended, in the same form as `start`; `..` means "
+           "it is still going on. Leave empty for a single moment.", "2023-09-17"),
+    Column("display_date", False, "The date as readers should read it, shown instead of the "
+           "computed one.", "mid-2022"),
+    Column("title", True, f"The headline, at most {TITLE_MAX_LENGTH} characters.",
+           "Kim and Putin meet at Vostochny Cosmodrome"),
+    Column("description", False, "Plain text. Links written `[text](https://…)` become links.",
+           "Kim arrived by [armoured train](https://example.org/train)."),
+    Column("actors", True, f"One or more people, countries or bodies, separated by "
+           f"`{ACTOR_SEPARATOR}`.", "Kim Jong-un; Vladimir Putin"),
+    Column("category", True, "Exactly one of: " + ", ".join(f"`{c}`" for c in CATEGORIES) + ".",
+           "diplomacy"),
+    Column("certainty", False, "How firmly the fact stands: " +
+           ", ".join(f"`{c}`" for c in CERTAINTIES) + ".", "reported"),
+    Column("source", False, "Who confirmed or reported it.", "KCNA"),
+    Column("source_url", False, "A link to the source, starting `http://` or `https://`.",
+           "https://www.un.org/securitycouncil/"),
+    Column("media_url", False, "An image for the event: an `http(s)` link.", ""),
+    Column("media_caption", False, "The image's caption.", ""),
+    Column("media_credit", False, "Who made or owns the image.", ""),
+    Column("notes", False, "For editors only: never shown to readers.",
+           "Article dates this both mid-2022 and September 2023.", public=False),
+)
+
+COLUMNS_BY_NAME: dict[str, Column] = {c.name: c for c in COLUMNS}
+COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
+REQUIRED_COLUMNS: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.required)
+PUBLIC_COLUMNS: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.public)
+URL_COLUMNS: tuple[str, ...] = ("source_url", "media_url")
+DATE_COLUMNS: tuple[str, ...] = ("start", "end")

@@ -1,0 +1,102 @@
+"""Pure transforms of the prepared events for a view: filter, order, step.
+
+The filter rule is deliberately one small predicate, defined here and pinned
+by the table of cases in `tests/data/filter_cases.json`; any second
+implementation (the browser's) is checked against the same table.
+
+An event matches a view when ALL of these hold:
+- actors: none chosen, or the event has at least one chosen actor;
+- categories: none chosen, or the event's category is chosen;
+- certainties: none chosen, or the event's certainty is chosen;
+- from: none set, or the event's span ends on or after it (ongoing events never end);
+- to: none set, or the event's span starts on or before it;
+- query: every word of it occurs in the event's title, description or actors.
+Names and words compare case-, accent- and spacing-insensitively.
+"""
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+
+import pandas as pd
+
+from timeline.markup import plain_text
+from timeline.view_state import ViewState
+
+
+def normalise_text(text: str) -> str:
+    """Lower case, accents stripped, runs of spaces folded: 'Kim  Jong-Un' → 'kim jong-un'."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    # Recompose what decomposition split without marks to strip (Hangul syllables).
+    return " ".join(unicodedata.normalize("NFC", stripped).lower().split())
+
+
+def prepare_events(events: pd.DataFrame) -> pd.DataFrame:
+    """Add what filtering needs, computed once per load rather than per view."""
+    prepared = events.copy()
+    prepared["search_text"] = [
+        normalise_text(" ".join((title, plain_text(description), *actors)))
+        for title, description, actors in zip(
+            prepared["title"], prepared["description"], prepared["actors"])
+    ]
+    prepared["actor_keys"] = [frozenset(normalise_text(a) for a in actors)
+                              for actors in prepared["actors"]]
+    prepared["category_key"] = [normalise_text(c) for c in prepared["category"]]
+    prepared["certainty_key"] = [normalise_text(c) for c in prepared["certainty"]]
+    return order_events(prepared)
+
+
+def order_events(events: pd.DataFrame) -> pd.DataFrame:
+    """Date order: by start, then end (ongoing last), then the file's order."""
+    return events.sort_values(["start_at", "end_at", "line"], na_position="last",
+                              kind="stable").reset_index(drop=True)
+
+
+def filter_events(events: pd.DataFrame, view: ViewState) -> pd.DataFrame:
+    """The prepared events that match `view`, in date order."""
+    mask = pd.Series(True, index=events.index)
+    if view.actors:
+        chosen = {normalise_text(a) for a in view.actors}
+        mask &= events["actor_keys"].map(lambda keys: not keys.isdisjoint(chosen))
+    if view.categories:
+        mask &= events["category_key"].isin({normalise_text(c) for c in view.categories})
+    if view.certainties:
+        mask &= events["certainty_key"].isin({normalise_text(c) for c in view.certainties})
+    if view.date_from:
+        mask &= events["ongoing"] | (events["end_at"] >= pd.Timestamp(view.date_from))
+    if view.date_to:
+        mask &= events["start_at"] <= pd.Timestamp(view.date_to)
+    for word in normalise_text(view.query).split():
+        mask &= events["search_text"].str.contains(word, regex=False)
+    return events[mask]
+
+
+def find_event(events: pd.DataFrame, event_id: str | None) -> pd.Series | None:
+    if not event_id:
+        return None
+    found = events[events["id"] == event_id]
+    return None if found.empty else found.iloc[0]
+
+
+def neighbours(events: pd.DataFrame, event_id: str | None) -> tuple[str | None, str | None]:
+    """The previous and next event ids in date order around `event_id`.
+
+    With nothing selected (or the selection filtered out), 'next' starts at the
+    first event and 'previous' at the last, so stepping always goes somewhere.
+    """
+    ids = list(events["id"])
+    if not ids:
+        return None, None
+    if event_id not in ids:
+        return ids[-1], ids[0]
+    position = ids.index(event_id)
+    previous = ids[position - 1] if position > 0 else None
+    following = ids[position + 1] if position + 1 < len(ids) else None
+    return previous, following
+
+
+def actor_names(events: pd.DataFrame) -> list[str]:
+    """Every actor, most frequent first, for the actor filter's options."""
+    counts = Counter(a for actors in events["actors"] for a in actors)
+    return sorted(counts, key=lambda actor: (-counts[actor], actor))
