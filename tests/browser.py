@@ -6,10 +6,8 @@ so CI can never pass without having run the browser tests.
 from __future__ import annotations
 
 import shutil
-import tempfile
 import threading
 from contextlib import contextmanager
-from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
@@ -36,13 +34,11 @@ def serving(wsgi_app):
 
 @contextmanager
 def chromium():
-    """A headless Chromium with a fresh profile, closed afterwards."""
-    profile = Path(tempfile.mkdtemp(prefix="timeline-chromium-"))
+    """A headless Chromium; Playwright gives each launch a fresh, temporary profile."""
     with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(profile), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                             args=CHROMIUM_ARGS)
         try:
-            yield context
+            yield browser
         finally:
-            context.close()
-            shutil.rmtree(profile, ignore_errors=True)
+            browser.close()

@@ -76,7 +76,7 @@ def register_callbacks(app: Dash, current_events: Callable[[], pd.DataFrame],
                               else DEFAULT_WIDTH_PX)
         query = view.to_query_string()
         return (figure, event_list(shown, view), detail_panel(selected, view),
-                stepper(previous_id, next_id, view), view.describe(len(shown), len(events)),
+                stepper(previous_id, next_id), view.describe(len(shown), len(events)),
                 legend(lane_categories(shown), category_colours(list(events["category"]))),
                 embed_snippet(public_base(config), query, config.title),
                 f"{public_base(config)}?{query}" if query else public_base(config))

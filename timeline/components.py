@@ -81,15 +81,12 @@ def event_list(events: pd.DataFrame, view: ViewState) -> list:
     return items
 
 
-def stepper(previous_id: str | None, next_id: str | None, view: ViewState) -> list:
-    def step(element_id: str, label: str, target: str | None):
-        if target is None:
-            return html.Span(label, id=element_id, className="step disabled",
-                             **{"aria-disabled": "true"})
-        return dcc.Link(label, id=element_id, className="step",
-                        href=view_href(view.with_changes(event=target)))
-    return [step("prev-event", "← Previous", previous_id),
-            step("next-event", "Next →", next_id)]
+def stepper(previous_id: str | None, next_id: str | None) -> list:
+    """Previous/next buttons; assets/stepping.js moves the selection along the list."""
+    return [html.Button("← Previous", id="prev-event", className="step", type="button",
+                        disabled=previous_id is None),
+            html.Button("Next →", id="next-event", className="step", type="button",
+                        disabled=next_id is None)]
 
 
 def legend(categories: list[str], colours: dict[str, str]) -> list:

@@ -239,7 +239,7 @@ def _load(data: bytes) -> LoadResult:
     if message := _not_tabular(text):
         return _failed(message)
     delimiter = _sniff_delimiter(text)
-    header, *body = _records(text, delimiter)
+    header, *body = _records(text, delimiter) or [Record(1, ())]
     if message := _header_problem(header, delimiter):
         return _failed(message)
     checked = validate(header.fields, body, delimiter)
