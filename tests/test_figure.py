@@ -19,6 +19,8 @@ ROWS = [
      "actors": "North Korea", "category": "military", "certainty": "alleged"},
     {"id": "approximate", "start": "2019-04~", "title": "Roughly then",
      "actors": "Kim Jong-un; Vladimir Putin", "category": "diplomacy"},
+    {"id": "rough-range", "start": "1994~", "end": "2011", "title": "Rule of Kim Jong-il",
+     "actors": "Kim Jong-il", "category": "gifts"},
 ]
 
 
@@ -63,8 +65,16 @@ def test_inexact_dates_are_hollow_and_dotted(events):
         assert marks[event_id][0].marker.symbol == "circle-open"
     for event_id in ("point", "ranged"):
         assert marks[event_id][0].marker.symbol == "circle"
-    dotted = [t for t in figure.data if t.mode == "lines" and t.line.dash == "dot"]
-    assert dotted, "the ongoing reported range has an exact start, the uncertain one is a point"
+    bars = {t.line.dash: [pd.Timestamp(x).year for x in t.x if x is not None]
+            for t in figure.data if t.mode == "lines"}
+    assert bars["dot"] == [1994, 2011]
+    assert 2023 in bars["solid"] and 1994 not in bars["solid"]
+
+
+def test_a_point_dated_to_a_month_or_year_has_no_bar(events):
+    figure = build_figure(events, ViewState(), today=TODAY)
+    starts = {pd.Timestamp(x) for t in figure.data if t.mode == "lines" for x in t.x[0::3]}
+    assert pd.Timestamp("2022-01-01") not in starts and pd.Timestamp("2019-04-01") not in starts
 
 
 def test_colour_by_category(events):
@@ -79,7 +89,7 @@ def test_lanes_by_category_and_by_actor(events):
     assert list(by_category.layout.yaxis.ticktext) == ["diplomacy", "military", "gifts"]
     by_actor = build_figure(events, ViewState(lanes="actor"), today=TODAY)
     assert set(by_actor.layout.yaxis.ticktext) == {
-        "Kim Jong-un", "North Korea", "Russia", "Sergei Shoigu", "Vladimir Putin"}
+        "Kim Jong-un", "North Korea", "Russia", "Sergei Shoigu", "Vladimir Putin", "Kim Jong-il"}
     assert len(marks_by_id(by_actor)) == len(ROWS)
     shared = [m for t in marker_traces(by_actor) for m in t.customdata if m[0] == "approximate"]
     assert len(shared) == 2, "an event with two actors appears in both lanes"

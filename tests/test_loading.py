@@ -273,10 +273,3 @@ def test_a_file_without_permission(tmp_path, monkeypatch):
     assert "permission denied" in problem.message
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root can read anything")
-def test_an_unreadable_file(tmp_path):
-    path = tmp_path / "locked.csv"
-    path.write_bytes((MESSY / "tab_delimited.csv").read_bytes())
-    path.chmod(0)
-    [problem] = load_events(path).report.problems
-    assert "permission denied" in problem.message

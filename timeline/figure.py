@@ -70,10 +70,14 @@ def build_figure(events: pd.DataFrame, view: ViewState, *, today: date,
 
 
 def event_ends(events: pd.DataFrame, today: date) -> pd.Series:
-    """Where each event's mark ends on the axis: its end, today if ongoing, else its start."""
-    today_at = pd.Timestamp(today)
-    ends = events["end_at"].where(~events["ongoing"], today_at)
-    return ends.fillna(events["start_at"])
+    """Where each event's mark ends on the axis: its end, today if ongoing, else its start.
+
+    A point event dated only to a month or year is still a point: a bar would
+    read as something that lasted.
+    """
+    lasting = events["end_date"].notna()
+    ends = events["end_at"].where(lasting, events["start_at"])
+    return ends.where(~events["ongoing"], pd.Timestamp(today)).astype(events["start_at"].dtype)
 
 
 def visible_window(events: pd.DataFrame, view: ViewState, today: date) -> tuple[date, date]:
@@ -198,7 +202,7 @@ def layout_figure(figure: go.Figure, lanes: list[tuple[str, float, int]],
                   for _, y, _ in lanes[1:]]
     figure.update_layout(
         height=int(max(260, total_rows * ROW_HEIGHT_PX + 130)),
-        margin={"l": 8, "r": 12, "t": 8, "b": 8 if narrow else 40},
+        margin={"l": 8, "r": 12, "t": 8, "b": 8},
         plot_bgcolor="white", paper_bgcolor="white",
         font={"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"},
         hovermode="closest", showlegend=False,
@@ -206,11 +210,7 @@ def layout_figure(figure: go.Figure, lanes: list[tuple[str, float, int]],
         shapes=separators,
         uirevision="timeline",
         xaxis={"type": "date", "range": [window[0].isoformat(), window[1].isoformat()],
-               "showgrid": True, "gridcolor": "#eee", "side": "top", "automargin": True,
-               "rangeselector": None if narrow else {"buttons": [
-                   {"count": 1, "label": "1 year", "step": "year", "stepmode": "backward"},
-                   {"count": 5, "label": "5 years", "step": "year", "stepmode": "backward"},
-                   {"step": "all", "label": "all"}], "x": 0, "y": 0, "yanchor": "top"}},
+               "showgrid": True, "gridcolor": "#eee", "side": "top", "automargin": True},
         yaxis={"tickvals": [y + (rows - 1) / 2 for _, y, rows in lanes],
                "ticktext": [escape_for_plotly(short_label(name)) for name, _, _ in lanes],
                "range": [total_rows - 0.2, -0.9], "fixedrange": True, "showgrid": False,

@@ -14,11 +14,14 @@ from timeline.config import Config
 from timeline.schema import CATEGORIES, CERTAINTIES
 from timeline.transforms import actor_names
 
+# The mode bar stays visible: on a phone its zoom buttons are the way to zoom,
+# since dragging on the chart must scroll the page.
 GRAPH_CONFIG = {
     "displaylogo": False,
+    "displayModeBar": True,
     "responsive": True,
     "scrollZoom": False,
-    "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage", "zoomIn2d", "zoomOut2d"],
+    "modeBarButtons": [["zoomIn2d", "zoomOut2d", "pan2d", "zoom2d", "autoScale2d"]],
 }
 
 
