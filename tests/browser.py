@@ -10,7 +10,7 @@ import threading
 from contextlib import contextmanager
 
 from playwright.sync_api import sync_playwright
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Without the network flags Chromium floods this machine's closed network.
@@ -19,10 +19,17 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-sync"]
 
 
+class QuietHandler(WSGIRequestHandler):
+    """Requests are not logged: test and benchmark output stays readable."""
+
+    def log_request(self, *args, **kwargs) -> None:
+        pass
+
+
 @contextmanager
 def serving(wsgi_app):
     """Serve a WSGI app on a free loopback port; yields its base URL."""
-    server = make_server("127.0.0.1", 0, wsgi_app, threaded=True)
+    server = make_server("127.0.0.1", 0, wsgi_app, threaded=True, request_handler=QuietHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -11,7 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from timeline.config import ENVIRONMENT, Config
+from timeline.layout import build_layout
+from timeline.loading import empty_events
 from timeline.schema import CATEGORIES, CERTAINTIES, COLUMN_NAMES, COLUMNS
+from timeline.view_state import PARAMETERS
 
 ROOT = Path(__file__).resolve().parents[1]
 GUIDE = ROOT / "docs" / "data-guide.md"
@@ -42,3 +46,32 @@ def test_events_header_matches_schema() -> None:
     with EVENTS.open(encoding="utf-8-sig", newline="") as file:
         header = next(csv.reader(file))
     assert tuple(header) == COLUMN_NAMES
+
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("parameter", PARAMETERS)
+def test_every_url_parameter_is_in_the_readme(parameter: str) -> None:
+    assert f"`{parameter}`" in README, f"URL parameter `{parameter}` is not in the README"
+
+
+@pytest.mark.parametrize("variable", list(ENVIRONMENT.values()))
+def test_every_setting_is_in_the_readme(variable: str) -> None:
+    assert f"`{variable}`" in README, f"setting `{variable}` is not in the README"
+
+
+def test_every_page_id_is_in_the_readme() -> None:
+    ids = {c.id for c in _components(build_layout(empty_events(), Config()))
+           if isinstance(getattr(c, "id", None), str)} - {"url", "viewport-width", "filters",
+                                                         "timeline-legend", "event-stepper"}
+    ids |= {"prev-event", "next-event"}  # drawn by the stepper
+    assert {i for i in ids if f"`{i}`" not in README} == set()
+
+
+def _components(component):
+    yield component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, (list, tuple)) else [children]:
+        if hasattr(child, "to_plotly_json"):
+            yield from _components(child)

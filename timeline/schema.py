@@ -43,8 +43,9 @@ UNCERTAIN_MARK = "?"
 TITLE_MAX_LENGTH = 120
 
 COLUMNS: tuple[Column, ...] = (
-    Column("id", True, "Stable short name for the event, unique in the file: letters, digits and "
-           "hyphens. Links to the event use it, so do not change it once published.",
+    Column("id", True, "Stable short name for the event, unique in the file: lower-case "
+           "letters, digits and hyphens. Links to the event use it, so do not change it once "
+           "published.",
            "vostochny-summit"),
     Column("start", True, "When the event happened or began: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, "
            "optionally followed by `~` (approximate) or `?` (uncertain).", "2023-09-13"),
