@@ -57,8 +57,9 @@ def main() -> None:
             runs = [measure(browser, base + path) for _ in range(args.runs)]
             results[name] = {key: statistics.median(run[key] for run in runs)
                              for key in ("ready_ms", "bytes", "requests")}
-            print(f"{name:9} ready {results[name]['ready_ms']:7.0f} ms  "
-                  f"{results[name]['bytes'] / 1024:8.0f} KB  {results[name]['requests']:3.0f} requests")
+            medians = results[name]
+            print(f"{name:9} ready {medians['ready_ms']:7.0f} ms  "
+                  f"{medians['bytes'] / 1024:8.0f} KB  {medians['requests']:3.0f} requests")
     out = ROOT / "bench" / "results" / "page_load.json"
     out.write_text(json.dumps({"data": str(args.data.name), "runs": args.runs,
                                "medians": results}, indent=2) + "\n")

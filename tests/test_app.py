@@ -15,7 +15,9 @@ from timeline.app_factory import DataFileError, create_app
 from timeline.config import Config
 
 REPOSITORY = Path(__file__).parent.parent
-BROKEN = b"id,start,title,actors,category\nok,2024-02-20,Fine,Kim Jong-un,gifts\nbad,2023-02-30,Bad,Kim Jong-un,gifts\n"
+BROKEN = (b"id,start,title,actors,category\n"
+          b"ok,2024-02-20,Fine,Kim Jong-un,gifts\n"
+          b"bad,2023-02-30,Bad,Kim Jong-un,gifts\n")
 
 
 def free_port() -> int:

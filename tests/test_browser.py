@@ -118,7 +118,8 @@ def test_actor_filter_reduces_chart_and_list(page, base_url):
     expect_shown(page, DATE_ORDER)
     choose_actor(page, "Sergei Shoigu")
     expect_shown(page, ["shoigu"])
-    expect(page.locator("#event-count")).to_have_text(f"1 of {len(DATE_ORDER)} events · Sergei Shoigu")
+    expect(page.locator("#event-count")).to_have_text(
+        f"1 of {len(DATE_ORDER)} events · Sergei Shoigu")
     assert query(page)["actor"] == ["Sergei Shoigu"]
     choose_actor(page, "Kim Il-sung")
     expect_shown(page, ["zis", "shoigu"])
@@ -239,7 +240,8 @@ def test_embed_shows_the_preset_view(page, base_url):
     expect(page.locator("#filters")).not_to_have_attribute("open", "")
     link = page.locator("#full-explorer-link")
     expect(link).to_be_visible()
-    expect(link).to_have_attribute("href", re.compile(r"^http://127\.0\.0\.1:\d+/\?" + re.escape(preset) + "$"))
+    expect(link).to_have_attribute(
+        "href", re.compile(r"^http://127\.0\.0\.1:\d+/\?" + re.escape(preset) + "$"))
     assert page.problems == []
 
 

@@ -98,7 +98,8 @@ def test_lanes_by_category_and_by_actor(events):
 def test_text_is_escaped_for_plotly(events):
     figure = build_figure(events, ViewState(), today=TODAY)
     trace, i = marks_by_id(figure)["uncertain"]
-    assert trace.customdata[i][1] == "&lt;b&gt;Shipments&lt;/b&gt; &amp; &lt;script&gt;x()&lt;/script&gt;"
+    assert trace.customdata[i][1] == (
+        "&lt;b&gt;Shipments&lt;/b&gt; &amp; &lt;script&gt;x()&lt;/script&gt;")
     assert "<" not in "".join(t for tr in marker_traces(figure) for t in tr.text)
 
 

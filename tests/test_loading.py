@@ -1,5 +1,4 @@
 """Reading files as editors save them, and never raising whatever they hold."""
-import os
 import random
 from pathlib import Path
 
