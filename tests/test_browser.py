@@ -268,3 +268,15 @@ def test_usable_on_a_phone(browser, base_url):
     expect_shown(page, ["shipments", "shoigu", "seoul"])
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 375
     phone.close()
+
+
+def test_the_chart_follows_a_change_of_width(browser, base_url):
+    context = browser.new_context(viewport={"width": 1200, "height": 800})
+    page = context.new_page()
+    open_view(page, base_url + "/")
+    page.wait_for_function("""() => document.querySelector('#timeline-graph .js-plotly-plot')
+        .layout.dragmode === 'zoom'""")
+    page.set_viewport_size({"width": 420, "height": 800})
+    page.wait_for_function("""() => document.querySelector('#timeline-graph .js-plotly-plot')
+        .layout.dragmode === false""")
+    context.close()

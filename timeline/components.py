@@ -54,7 +54,7 @@ def detail_panel(event: pd.Series | None, view: ViewState) -> list:
             caption.append(html.Span(f" {event['media_credit']}", className="credit"))
         children.append(html.Figure([
             html.Img(src=event["media_url"], alt=event["media_caption"] or event["title"],
-                     loading="lazy"),
+                     referrerPolicy="no-referrer"),
             html.Figcaption(caption)]))
     children.append(dcc.Link("Close", href=view_href(view.with_changes(event=None)),
                              className="detail-close"))
