@@ -280,3 +280,15 @@ def test_the_chart_follows_a_change_of_width(browser, base_url):
     page.wait_for_function("""() => document.querySelector('#timeline-graph .js-plotly-plot')
         .layout.dragmode === false""")
     context.close()
+
+
+def test_date_range_filter(page, base_url):
+    open_view(page, base_url + "/")
+    page.fill("#date-from", "2023-07-27")
+    page.press("#date-from", "Enter")
+    page.fill("#date-to", "2023-09-01")
+    page.press("#date-to", "Enter")
+    view = ViewState.from_query_string("from=2023-07-27&to=2023-09-01")
+    expect_shown(page, list(filter_events(EVENTS, view)["id"]))
+    page.wait_for_function("() => location.search === '?from=2023-07-27&to=2023-09-01'")
+    expect(page.locator("#event-count")).to_contain_text("27 Jul 2023 to 1 Sep 2023")

@@ -42,8 +42,10 @@ def register_callbacks(app: Dash, current_events: Callable[[], pd.DataFrame],
         control_values, (click, relayout, _reset) = values[:len(CONTROLS)], values[len(CONTROLS):]
         view = ViewState.from_query_string(search)
         trigger = ctx.triggered[0]["prop_id"] if ctx.triggered_id else "url.search"
-        for (component, prop, field), value in zip(CONTROLS, control_values):
-            if trigger == f"{component}.{prop}":
+        if trigger != "url.search":
+            # The controls, not the URL, hold what the reader chose: a change made
+            # while the previous one is still on its way must not undo it.
+            for (_, _, field), value in zip(CONTROLS, control_values):
                 view = apply_control(view, field, value)
         if trigger == "timeline-graph.clickData":
             view = apply_click(view, click)

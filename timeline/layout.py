@@ -48,7 +48,8 @@ def filters(events: pd.DataFrame) -> html.Details:
         labelled("Certainty", dcc.Checklist(id="certainty-filter", options=certainties,
                                             value=[], className="choices")),
         labelled("Dates", dcc.DatePickerRange(
-            id="date-filter", display_format="YYYY-MM-DD", clearable=True,
+            id="date-filter", start_date_id="date-from", end_date_id="date-to",
+            display_format="YYYY-MM-DD", clearable=True,
             min_date_allowed=first_day, initial_visible_month=first_day,
             start_date_placeholder_text="From", end_date_placeholder_text="To",
             number_of_months_shown=1)),
