@@ -149,3 +149,11 @@ def test_empty_selection_draws_an_empty_chart(events):
 def test_narrow_screens_do_not_capture_drags(events):
     assert build_figure(events, ViewState(), today=TODAY, width_px=360).layout.dragmode is False
     assert build_figure(events, ViewState(), today=TODAY, width_px=1000).layout.dragmode == "zoom"
+
+
+def test_labels_that_fit_on_neither_side_are_left_out():
+    rows = [{"id": "only", "start": "2024-01-01", "actors": "A", "category": "gifts",
+             "title": "A title far too long to fit either side of its mark"}]
+    window = ViewState(window=(date(2023, 12, 28), date(2024, 1, 4)))
+    figure = build_figure(prepared_events(rows), window, today=TODAY, width_px=300)
+    assert [t for tr in marker_traces(figure) for t in tr.text] == [""]

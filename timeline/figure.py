@@ -25,6 +25,7 @@ PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8
 ROW_HEIGHT_PX = 34
 MAX_ROWS_PER_LANE = 4
 LABEL_MAX_CHARS = 34
+LABEL_MAX_CHARS_NARROW = 22
 CHAR_WIDTH_PX = 6.6  # 12 px system sans, measured average
 NARROW_SCREEN_PX = 600
 
@@ -51,9 +52,12 @@ def build_figure(events: pd.DataFrame, view: ViewState, *, today: date,
                  width_px: int = 900) -> go.Figure:
     """The timeline figure for `events` (already filtered) as `view` asks."""
     window = visible_window(events, view, today)
-    days_per_px = max((window[1] - window[0]).days, 1) / plot_width(width_px)
+    days_per_px = (max((window[1] - window[0]).days, 1)
+                   / plot_width(width_px, lane_names(events, view)))
     ends = event_ends(events, today)
-    placed, lanes = place_events(events, ends, view, days_per_px, pd.Timestamp(window[1]))
+    label_chars = LABEL_MAX_CHARS_NARROW if width_px < NARROW_SCREEN_PX else LABEL_MAX_CHARS
+    placed, lanes = place_events(events, ends, view, days_per_px,
+                                 (pd.Timestamp(window[0]), pd.Timestamp(window[1])), label_chars)
     colours = category_colours(list(events["category"]))
     figure = go.Figure()
     for category in lane_categories(events):
@@ -92,9 +96,10 @@ def visible_window(events: pd.DataFrame, view: ViewState, today: date) -> tuple[
     return first - padding, last + padding
 
 
-def plot_width(width_px: int) -> float:
-    """The plotting area's width: the figure less the lane names' margin."""
-    return max(width_px - 150, 120)
+def plot_width(width_px: int, lanes: list[str]) -> float:
+    """The plotting area's width: the figure less the margin the lane names take."""
+    longest = max((len(short_label(name)) for name in lanes), default=0)
+    return max(width_px - 20 - longest * CHAR_WIDTH_PX, 120)
 
 
 def lane_categories(events: pd.DataFrame) -> list[str]:
@@ -108,12 +113,14 @@ def lane_names(events: pd.DataFrame, view: ViewState) -> list[str]:
 
 
 def place_events(events: pd.DataFrame, ends: pd.Series, view: ViewState, days_per_px: float,
-                 window_end: pd.Timestamp) -> tuple[list[Placed], list[tuple[str, float, int]]]:
+                 window: tuple[pd.Timestamp, pd.Timestamp], label_chars: int = LABEL_MAX_CHARS,
+                 ) -> tuple[list[Placed], list[tuple[str, float, int]]]:
     """Give each event a row in its lane(s), labelled where the label has room.
 
     Greedy interval packing, as vis-timeline does: an event takes the first row
     whose last mark (and label) ends before it starts. Lanes are capped at a
-    few rows; events that find no room are drawn without their label.
+    few rows; events that find no room, or whose label fits on neither side
+    of the mark within the window, are drawn without their label.
     Returns the marks and, per lane, (name, first y, row count).
     """
     members: dict[str, list[int]] = {name: [] for name in lane_names(events, view)}
@@ -128,9 +135,11 @@ def place_events(events: pd.DataFrame, ends: pd.Series, view: ViewState, days_pe
         row_ends: list[pd.Timestamp] = []
         for index in indices:
             start, end = events.at[index, "start_at"], ends[index]
-            label = short_label(events.at[index, "title"])
+            label = short_label(events.at[index, "title"], label_chars)
             label_span = pd.Timedelta(days=(len(label) * CHAR_WIDTH_PX + 16) * days_per_px)
-            label_left = start + label_span > window_end
+            label_left = start + label_span > window[1]
+            if label_left and start - label_span < window[0]:
+                label, label_span, label_left = "", pd.Timedelta(0), False
             taken_from = start - label_span if label_left else start
             taken_until = end if label_left else max(end, start + label_span)
             row = next((r for r, e in enumerate(row_ends) if e < taken_from), None)
@@ -148,8 +157,8 @@ def place_events(events: pd.DataFrame, ends: pd.Series, view: ViewState, days_pe
     return placed, lanes
 
 
-def short_label(title: str) -> str:
-    return title if len(title) <= LABEL_MAX_CHARS else title[:LABEL_MAX_CHARS - 1].rstrip() + "…"
+def short_label(title: str, max_chars: int = LABEL_MAX_CHARS) -> str:
+    return title if len(title) <= max_chars else title[:max_chars - 1].rstrip() + "…"
 
 
 def add_category_traces(figure: go.Figure, events: pd.DataFrame, ends: pd.Series,
@@ -202,7 +211,8 @@ def layout_figure(figure: go.Figure, lanes: list[tuple[str, float, int]],
                   for _, y, _ in lanes[1:]]
     figure.update_layout(
         height=int(max(260, total_rows * ROW_HEIGHT_PX + 130)),
-        margin={"l": 8, "r": 12, "t": 8, "b": 8},
+        # The top margin keeps the mode bar clear of the date labels under it.
+        margin={"l": 8, "r": 12, "t": 34, "b": 8},
         plot_bgcolor="white", paper_bgcolor="white",
         font={"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"},
         hovermode="closest", showlegend=False,
