@@ -104,13 +104,19 @@ def test_bundled_timeline_loads_without_errors(browser_context):
         page.on("console", lambda m: m.type == "error" and problems.append(m.text))
         page.on("pageerror", lambda e: problems.append(str(e)))
         page.on("response", lambda r: r.status >= 400 and problems.append(f"{r.status} {r.url}"))
+        page.on("requestfailed", lambda r: problems.append(f"failed {r.url}"))
+        requested = []
+        page.on("request", lambda r: requested.append(r.url))
         open_view(page, url + "/")
         expect(page.locator("#event-list li")).to_have_count(len(result.events))
         expect(page.locator("#event-count")).to_have_text(f"{len(result.events)} events")
         assert len(chart_ids(page)) == len(result.events)
         expect(page.locator("h1")).to_have_text(Config().title)
+        page.wait_for_load_state("networkidle")
         page.close()
     assert problems == []
+    # Everything the page needs is served by the app itself: no other host is asked.
+    assert requested and all(u.startswith(url + "/") for u in requested), requested
 
 
 def test_actor_filter_reduces_chart_and_list(page, base_url):
