@@ -58,9 +58,14 @@ def page(browser_context):
 
 
 def open_view(page, url):
+    """Open a page and wait for the timeline's own figure (not dcc.Graph's empty
+    placeholder, which is on the page first) and the list."""
     page.goto(url)
     page.wait_for_selector("#event-list li")
-    page.wait_for_function("() => document.querySelector('#timeline-graph .js-plotly-plot')")
+    page.wait_for_function("""() => {
+        const plot = document.querySelector('#timeline-graph .js-plotly-plot');
+        return plot && plot.data && plot.data.some(t => t.customdata);
+    }""")
 
 
 def chart_ids(page) -> list[str]:

@@ -63,7 +63,7 @@ def test_every_setting_is_in_the_readme(variable: str) -> None:
 
 def test_every_page_id_is_in_the_readme() -> None:
     ids = {c.id for c in _components(build_layout(empty_events(), Config()))
-           if isinstance(getattr(c, "id", None), str)} - {"url", "viewport-width", "filters",
+           if isinstance(getattr(c, "id", None), str)} - {"url", "viewport-width", "zoom-change", "filters",
                                                          "timeline-legend", "event-stepper"}
     ids |= {"prev-event", "next-event"}  # drawn by the stepper
     assert {i for i in ids if f"`{i}`" not in README} == set()

@@ -35,7 +35,7 @@ def register_callbacks(app: Dash, current_events: Callable[[], pd.DataFrame],
     @app.callback(
         Output("url", "search"), *control_outputs,
         Input("url", "search"), *control_inputs,
-        Input("timeline-graph", "clickData"), Input("timeline-graph", "relayoutData"),
+        Input("timeline-graph", "clickData"), Input("zoom-change", "data"),
         Input("reset", "n_clicks"),
     )
     def sync_view(search, *values):
@@ -49,7 +49,7 @@ def register_callbacks(app: Dash, current_events: Callable[[], pd.DataFrame],
                 view = apply_control(view, field, value)
         if trigger == "timeline-graph.clickData":
             view = apply_click(view, click)
-        elif trigger == "timeline-graph.relayoutData":
+        elif trigger == "zoom-change.data":
             view = apply_relayout(view, relayout)
         elif trigger == "reset.n_clicks":
             view = view.cleared()
@@ -82,6 +82,16 @@ def register_callbacks(app: Dash, current_events: Callable[[], pd.DataFrame],
                 legend(lane_categories(shown), category_colours(list(events["category"]))),
                 embed_snippet(public_base(config), query, config.title),
                 f"{public_base(config)}?{query}" if query else public_base(config))
+
+    # Only zooms and pans reach `sync_view`: Plotly also reports resizes through
+    # relayoutData, and a resize arriving while a zoom is on its way to the
+    # server would replace that request and lose the zoom.
+    app.clientside_callback(
+        "function(relayout) {"
+        " if (relayout && (relayout['xaxis.autorange'] || relayout['xaxis.range'] ||"
+        "     relayout['xaxis.range[0]'] !== undefined)) { return relayout; }"
+        " return window.dash_clientside.no_update; }",
+        Output("zoom-change", "data"), Input("timeline-graph", "relayoutData"))
 
     app.clientside_callback(
         "function(pathname) {"

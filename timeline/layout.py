@@ -76,6 +76,7 @@ def build_layout(events: pd.DataFrame, config: Config) -> html.Div:
     return html.Div([
         dcc.Location(id="url", refresh=False),
         dcc.Store(id="viewport-width"),
+        dcc.Store(id="zoom-change"),
         html.Header([html.H1(config.title), html.P(config.subtitle, className="subtitle")],
                     className="site-header explorer-only"),
         html.Div([
