@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 
 from timeline.interactions import (CONTROLS, apply_click, apply_control, apply_relayout,
-                                   control_value)
+                                   control_value, next_view)
 from timeline.view_state import ViewState
 
 
@@ -58,3 +58,32 @@ def test_relayout_sets_the_window(relayout, window):
 def test_other_relayouts_keep_the_window(relayout):
     view = ViewState(window=(date(2000, 1, 1), date(2001, 1, 1)))
     assert apply_relayout(view, relayout) == view
+
+
+def controls_of(view: ViewState) -> list:
+    return [control_value(view, field) for _, _, field in CONTROLS]
+
+
+def test_a_changed_url_is_taken_as_it_is():
+    assert next_view("?category=gifts&event=car", "url.search", controls_of(ViewState()),
+                     None, None) == ViewState(categories=("gifts",), event="car")
+
+
+def test_filters_come_from_the_controls_not_a_stale_url():
+    # The reader set `from`, then `to` before the URL showed `from`.
+    controls = controls_of(ViewState(date_from=date(2023, 7, 27), date_to=date(2023, 9, 1)))
+    view = next_view("?event=car", "date-filter.end_date", controls, None, None)
+    assert view == ViewState(date_from=date(2023, 7, 27), date_to=date(2023, 9, 1), event="car")
+
+
+def test_click_zoom_and_reset_triggers():
+    controls = controls_of(ViewState(categories=("gifts",)))
+    click = {"points": [{"customdata": ["car"]}]}
+    assert next_view("?category=gifts", "timeline-graph.clickData", controls, click,
+                     None).event == "car"
+    zoom = {"xaxis.range": ["2023-01-01", "2023-06-30"]}
+    assert next_view("?category=gifts", "zoom-change.data", controls, None, zoom).window == (
+        date(2023, 1, 1), date(2023, 6, 30))
+    reset = next_view("?category=gifts&lanes=actor&event=car", "reset.n_clicks",
+                      controls_of(ViewState(categories=("gifts",), lanes="actor")), None, None)
+    assert reset == ViewState(lanes="actor")

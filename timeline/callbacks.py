@@ -17,8 +17,7 @@ from dash import Dash, Input, Output, ctx, no_update
 from timeline.components import detail_panel, event_list, legend, stepper
 from timeline.config import Config
 from timeline.figure import build_figure, category_colours, lane_categories
-from timeline.interactions import (CONTROLS, apply_click, apply_control, apply_relayout,
-                                   control_value)
+from timeline.interactions import CONTROLS, control_value, next_view
 from timeline.snippets import embed_snippet
 from timeline.transforms import filter_events, find_event, neighbours
 from timeline.view_state import ViewState
@@ -29,8 +28,7 @@ DEFAULT_WIDTH_PX = 900
 def register_callbacks(app: Dash, current_events: Callable[[], pd.DataFrame],
                        config: Config) -> None:
     control_inputs = [Input(component, prop) for component, prop, _ in CONTROLS]
-    control_outputs = [Output(component, prop)
-                       for component, prop, _ in CONTROLS]
+    control_outputs = [Output(component, prop) for component, prop, _ in CONTROLS]
 
     @app.callback(
         Output("url", "search"), *control_outputs,
@@ -39,20 +37,9 @@ def register_callbacks(app: Dash, current_events: Callable[[], pd.DataFrame],
         Input("reset", "n_clicks"),
     )
     def sync_view(search, *values):
-        control_values, (click, relayout, _reset) = values[:len(CONTROLS)], values[len(CONTROLS):]
-        view = ViewState.from_query_string(search)
+        control_values, (click, zoom, _reset) = values[:len(CONTROLS)], values[len(CONTROLS):]
         trigger = ctx.triggered[0]["prop_id"] if ctx.triggered_id else "url.search"
-        if trigger != "url.search":
-            # The controls, not the URL, hold what the reader chose: a change made
-            # while the previous one is still on its way must not undo it.
-            for (_, _, field), value in zip(CONTROLS, control_values):
-                view = apply_control(view, field, value)
-        if trigger == "timeline-graph.clickData":
-            view = apply_click(view, click)
-        elif trigger == "zoom-change.data":
-            view = apply_relayout(view, relayout)
-        elif trigger == "reset.n_clicks":
-            view = view.cleared()
+        view = next_view(search, trigger, list(control_values), click, zoom)
         new_search = "?" + view.to_query_string() if view.to_query_string() else ""
         url_output = no_update if new_search == (search or "") else new_search
         shown = [control_value(view, field) for _, _, field in CONTROLS]

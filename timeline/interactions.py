@@ -78,3 +78,25 @@ def apply_relayout(view: ViewState, relayout) -> ViewState:
     if first is None or last is None or last <= first:
         return view
     return view.with_changes(window=(first, last))
+
+
+def next_view(search: str | None, trigger: str, control_values: list, click, zoom) -> ViewState:
+    """The view after `trigger` (a Dash 'component.prop') fired.
+
+    A change of URL (a link, back/forward, the first load) is taken as it is.
+    Anything else starts from the controls, not the URL, for the filters: they
+    hold what the reader chose, and the URL may not yet show a change still on
+    its way to the server, which must not be undone.
+    """
+    view = ViewState.from_query_string(search)
+    if trigger == "url.search":
+        return view
+    for (_, _, field), value in zip(CONTROLS, control_values):
+        view = apply_control(view, field, value)
+    if trigger == "timeline-graph.clickData":
+        return apply_click(view, click)
+    if trigger == "zoom-change.data":
+        return apply_relayout(view, zoom)
+    if trigger == "reset.n_clicks":
+        return view.cleared()
+    return view
