@@ -2,8 +2,9 @@
 
 The URL is the single source of truth. `sync_view` turns whatever the reader
 did into a new query string (and keeps the controls showing it); `render_view`
-draws everything from the query string. Links in the list and the stepper
-change the URL directly, so back and forward replay the reader's steps.
+draws everything from the query string. The list's links (which the stepper
+and the arrow keys follow, in assets/stepping.js) change the URL directly, so
+back and forward replay the reader's steps.
 """
 from __future__ import annotations
 
@@ -59,16 +60,15 @@ def register_callbacks(app: Dash, current_events: Callable[[], pd.DataFrame],
         events = current_events()
         shown = filter_events(events, view)
         selected = find_event(shown, view.event)
-        previous_id, next_id = neighbours(shown, view.event if selected is not None else None)
+        previous_id, next_id = neighbours(shown, view.event)
         figure = build_figure(shown, view, today=date.today(),
                               width_px=int(width) if isinstance(width, (int, float)) and width > 0
                               else DEFAULT_WIDTH_PX)
-        query = view.to_query_string()
+        query, base = view.to_query_string(), public_base(config)
         return (figure, event_list(shown, view), detail_panel(selected, view),
                 stepper(previous_id, next_id), view.describe(len(shown), len(events)),
                 legend(lane_categories(shown), category_colours(list(events["category"]))),
-                embed_snippet(public_base(config), query, config.title),
-                f"{public_base(config)}?{query}" if query else public_base(config))
+                embed_snippet(base, query, config.title), f"{base}?{query}" if query else base)
 
     # Only zooms and pans reach `sync_view`: Plotly also reports resizes through
     # relayoutData, and a resize arriving while a zoom is on its way to the

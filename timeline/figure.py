@@ -39,9 +39,8 @@ def category_colours(categories: list[str]) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Placed:
-    """One mark on the chart: an event in a lane, on a row, maybe with its label."""
+    """One mark on the chart: an event on a row of a lane, maybe with its label."""
     event_index: int
-    lane: str
     y: float
     label: str
     # Labels near the right edge go left of their mark so they stay on the chart.
@@ -52,22 +51,25 @@ def build_figure(events: pd.DataFrame, view: ViewState, *, today: date,
                  width_px: int = 900) -> go.Figure:
     """The timeline figure for `events` (already filtered) as `view` asks."""
     window = visible_window(events, view, today)
-    days_per_px = (max((window[1] - window[0]).days, 1)
-                   / plot_width(width_px, lane_names(events, view)))
+    names = lane_names(events, view)
+    days_per_px = max((window[1] - window[0]).days, 1) / plot_width(width_px, names)
     ends = event_ends(events, today)
     label_chars = LABEL_MAX_CHARS_NARROW if width_px < NARROW_SCREEN_PX else LABEL_MAX_CHARS
-    placed, lanes = place_events(events, ends, view, days_per_px,
+    placed, lanes = place_events(events, ends, view, names, days_per_px,
                                  (pd.Timestamp(window[0]), pd.Timestamp(window[1])), label_chars)
+    # One trace per category and exactness: few traces draw fastest.
+    exact = ~(events["approximate"] | events["uncertain"])
+    groups: dict[tuple[str, bool], list[Placed]] = {}
+    for mark in placed:
+        key = (events.at[mark.event_index, "category"], bool(exact[mark.event_index]))
+        groups.setdefault(key, []).append(mark)
     colours = category_colours(list(events["category"]))
     figure = go.Figure()
     for category in lane_categories(events):
-        for exact in (True, False):
-            members = [p for p in placed if events.at[p.event_index, "category"] == category
-                       and bool(not (events.at[p.event_index, "approximate"]
-                                     or events.at[p.event_index, "uncertain"])) == exact]
-            if members:
-                add_category_traces(figure, events, ends, members, category, colours[category],
-                                    exact)
+        for is_exact in (True, False):
+            if (category, is_exact) in groups:
+                add_category_traces(figure, events, ends, groups[category, is_exact], category,
+                                    colours[category], is_exact)
     add_selection(figure, events, placed, view.event)
     layout_figure(figure, lanes, window, width_px)
     return figure
@@ -112,8 +114,9 @@ def lane_names(events: pd.DataFrame, view: ViewState) -> list[str]:
     return actor_names(events) if view.lanes == "actor" else lane_categories(events)
 
 
-def place_events(events: pd.DataFrame, ends: pd.Series, view: ViewState, days_per_px: float,
-                 window: tuple[pd.Timestamp, pd.Timestamp], label_chars: int = LABEL_MAX_CHARS,
+def place_events(events: pd.DataFrame, ends: pd.Series, view: ViewState, names: list[str],
+                 days_per_px: float, window: tuple[pd.Timestamp, pd.Timestamp],
+                 label_chars: int = LABEL_MAX_CHARS,
                  ) -> tuple[list[Placed], list[tuple[str, float, int]]]:
     """Give each event a row in its lane(s), labelled where the label has room.
 
@@ -123,7 +126,7 @@ def place_events(events: pd.DataFrame, ends: pd.Series, view: ViewState, days_pe
     of the mark within the window, are drawn without their label.
     Returns the marks and, per lane, (name, first y, row count).
     """
-    members: dict[str, list[int]] = {name: [] for name in lane_names(events, view)}
+    members: dict[str, list[int]] = {name: [] for name in names}
     for index, row in events.iterrows():
         keys = row["actors"] if view.lanes == "actor" else (row["category"],)
         for key in keys:
@@ -150,7 +153,7 @@ def place_events(events: pd.DataFrame, ends: pd.Series, view: ViewState, days_pe
                 row = min(range(len(row_ends)), key=row_ends.__getitem__)
                 label, taken_until = "", end
             row_ends[row] = max(row_ends[row], taken_until)
-            placed.append(Placed(index, name, next_y + row, label, label_left))
+            placed.append(Placed(index, next_y + row, label, label_left))
         rows = max(len(row_ends), 1)
         lanes.append((name, next_y, rows))
         next_y += rows + 0.6
