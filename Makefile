@@ -34,3 +34,8 @@ serve: $(VENV)/.runtime
 
 clean:
 	rm -rf $(VENV)
+
+# Rebuild assets/vendor/plotly-scatter.min.js (needs Node and npm; the result is committed).
+.PHONY: plotly-bundle
+plotly-bundle:
+	tools/plotly-bundle/build.sh

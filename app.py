@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import logging
 import sys
 
 from timeline.app_factory import DataFileError, create_app
@@ -17,6 +18,9 @@ from timeline.config import Config
 
 
 def build(data: str | None = None):
+    if not logging.getLogger().handlers:  # reloads and refused versions go to the log
+        logging.basicConfig(level=logging.INFO,
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         return create_app(Config.from_environment(data_path=data))
     except DataFileError as error:

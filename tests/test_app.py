@@ -1,6 +1,8 @@
 """The ways the app starts: the factory, `python app.py` and `gunicorn app:server`."""
 from __future__ import annotations
 
+import json
+import os
 import socket
 import subprocess
 import sys
@@ -15,6 +17,7 @@ from timeline.app_factory import DataFileError, create_app
 from timeline.config import Config
 
 REPOSITORY = Path(__file__).parent.parent
+GOOD = (REPOSITORY / "data" / "events.csv").read_bytes()
 BROKEN = (b"id,start,title,actors,category\n"
           b"ok,2024-02-20,Fine,Kim Jong-un,gifts\n"
           b"bad,2023-02-30,Bad,Kim Jong-un,gifts\n")
@@ -92,6 +95,46 @@ def test_gunicorn_serves_app_server(tmp_path):
         assert b"react-entry-point" in wait_for(f"http://127.0.0.1:{port}/embed", process)
         layout = wait_for(f"http://127.0.0.1:{port}/_dash-layout", process)
         assert b"timeline-graph" in layout
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _health(port: int) -> dict:
+    # A new connection each time, so gunicorn hands requests to different workers.
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
+        return json.loads(response.read())
+
+
+def test_every_gunicorn_worker_serves_a_change_within_two_seconds(tmp_path):
+    data = tmp_path / "events.csv"
+    data.write_bytes(GOOD)
+    port = free_port()
+    process = subprocess.Popen(
+        [str(Path(sys.executable).with_name("gunicorn")), "--workers", "3", "--bind",
+         f"127.0.0.1:{port}", "app:server"], cwd=REPOSITORY, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True, env={**os.environ, "TIMELINE_DATA": str(data)})
+    try:
+        wait_for(f"http://127.0.0.1:{port}/healthz", process)
+        for _ in range(30):  # every worker has loaded the first version
+            assert _health(port)["events"] == 27
+        # Another program saves a valid change (written in place, not renamed).
+        lines = GOOD.decode("utf-8").splitlines(keepends=True)
+        data.write_text("".join(lines[:-1]), "utf-8")
+        changed_at = time.monotonic()
+        time.sleep(2)
+        seen = [_health(port) for _ in range(30)]
+        assert all(h["events"] == 26 and h["status"] == "ok" for h in seen), seen
+        # An invalid change: every worker keeps serving the last good version and says why.
+        data.write_text("".join(lines[:-1]).replace("vostochny-summit,2023-09,",
+                                                    "vostochny-summit,13/09/2023,"), "utf-8")
+        time.sleep(2)
+        seen = [_health(port) for _ in range(30)]
+        assert all(h["events"] == 26 and h["status"] == "error" for h in seen), seen
+        assert "did you mean 2023-09-13" in " ".join(seen[0]["last_error_details"])
+        page = urllib.request.urlopen(f"http://127.0.0.1:{port}/_dash-layout", timeout=5)
+        assert page.status == 200
+        assert time.monotonic() - changed_at < 30
     finally:
         process.terminate()
         process.wait(timeout=10)

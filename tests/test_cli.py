@@ -1,4 +1,5 @@
 """`python -m timeline validate`, run for real: output lines, exit codes, no tracebacks."""
+import json
 import os
 import subprocess
 import sys
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from timeline import cli, loading
+from timeline import cli, loading, schema
 
 ROOT = Path(__file__).resolve().parent.parent
 MESSY = Path(__file__).parent / "data" / "messy"
@@ -146,3 +147,106 @@ def test_without_a_command_it_shows_help():
 def test_help_lists_the_validate_command():
     result = run("validate", "--help")
     assert result.returncode == 0 and "data/events.csv" in result.stdout
+
+
+# ------------------------------------------------------------------ TimelineJS in and out
+
+CORPUS = Path("/work/shared/corpus/timelinejs")
+
+
+def test_a_timelinejs_sheet_validates_as_it_is():
+    path = str(CORPUS / "women_in_computing.csv")
+    result = run("validate", path)
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.splitlines()[-1].endswith("in 11 rows")
+
+
+@pytest.mark.parametrize("name", ["women_in_computing.csv", "republican_timeline3.json"])
+def test_import_prints_our_csv_and_reports_on_stderr(name):
+    result = run("import", str(CORPUS / name))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == ",".join(schema.COLUMN_NAMES)
+    assert result.stderr.splitlines()[-1].startswith(f"{CORPUS / name}: imported ")
+
+
+def test_import_writes_out_and_the_result_validates(tmp_path):
+    out = tmp_path / "events.csv"
+    result = run("import", str(CORPUS / "houston_timeline3.json"), "--out", str(out))
+    assert result.returncode == 0 and result.stdout == ""
+    assert "imported 18 events, a title" in result.stderr
+    assert run("validate", str(out)).returncode == 0
+
+
+def test_export_writes_timelinejs_json_that_imports_back(tmp_path):
+    out = tmp_path / "timeline.json"
+    result = run("export", "--format", "timelinejs", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "exported 27 events" in result.stderr
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert len(document["events"]) == 27
+    back = run("import", str(out))
+    assert back.returncode == 0 and back.stdout.count("\n") == 28
+
+
+def test_export_to_stdout_is_json_only():
+    result = run("export", "--format", "timelinejs", "data/events.csv")
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["events"]
+
+
+@pytest.mark.parametrize("command, make_file, fragment", [
+    ("import", lambda tmp: tmp / "missing.json", "no file here"),
+    ("import", lambda tmp: _write(tmp / "bad.json", b'{"events": [}'), "not valid JSON"),
+    ("import", lambda tmp: _write(tmp / "ours.csv", b"id,start,title\na,2023,T\n"),
+     "not a TimelineJS file"),
+    ("import", lambda tmp: _write(tmp / "list.json", b"[]"), "not a TimelineJS timeline"),
+    ("import", lambda tmp: tmp, "is a folder"),
+    ("export", lambda tmp: tmp / "missing.csv", "no file here"),
+    ("export", lambda tmp: _write(tmp / "broken.csv", b"id,start,title,actors,category\n"
+                                                      b"a,13/09/2023,T,Kim,military\n"),
+     "fix the errors before exporting"),
+])
+def test_conversion_failures_are_one_clear_message_and_exit_1(tmp_path, command, make_file,
+                                                             fragment, capsys):
+    # In-process, so the many cases stay quick; main() returning is itself the proof
+    # that nothing was raised (a subprocess run above checks the real command line).
+    path = str(make_file(tmp_path))
+    assert cli.main([command, path]) == 1
+    output = capsys.readouterr()
+    assert output.out == ""
+    assert fragment in output.err
+    assert output.err.startswith(f"{path}:")
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def test_import_refuses_to_overwrite_what_it_reads(tmp_path, capsys):
+    path = _write(tmp_path / "sheet.csv", (CORPUS / "women_in_computing.csv").read_bytes())
+    assert cli.main(["import", str(path), "--out", str(path)]) == 1
+    assert "choose another name" in capsys.readouterr().err
+    assert path.read_bytes() == (CORPUS / "women_in_computing.csv").read_bytes()
+
+
+def test_import_to_a_folder_that_does_not_exist_fails_cleanly(tmp_path, capsys):
+    out = tmp_path / "no" / "such" / "dir.csv"
+    assert cli.main(["import", str(CORPUS / "marktwain.json"), "--out", str(out)]) == 1
+    assert "cannot write the file" in capsys.readouterr().err
+
+
+def test_a_converted_file_with_errors_is_written_and_exits_1(tmp_path, capsys):
+    source = _write(tmp_path / "t.json", json.dumps({"events": [
+        {"start_date": {"year": "19x3"}, "text": {"headline": "Bad year"}}]}).encode())
+    out = tmp_path / "events.csv"
+    assert cli.main(["import", str(source), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "start_date.year: error: event 1 ('Bad year'): '19x3' is not a number" in err
+    assert "python -m timeline validate" in err
+    assert "Bad year" in out.read_text(encoding="utf-8")
+
+
+def test_help_lists_every_command():
+    result = run("--help")
+    assert all(command in result.stdout for command in ("validate", "import", "export"))

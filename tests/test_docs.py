@@ -14,7 +14,7 @@ import pytest
 from timeline.config import ENVIRONMENT, Config
 from timeline.layout import build_layout
 from timeline.loading import empty_events
-from timeline.schema import CATEGORIES, CERTAINTIES, COLUMN_NAMES, COLUMNS
+from timeline.schema import CATEGORIES, CERTAINTIES, COLUMN_NAMES, COLUMNS, ROW_TYPES
 from timeline.view_state import PARAMETERS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,6 +40,11 @@ def test_every_category_is_documented(guide_text: str, name: str) -> None:
 @pytest.mark.parametrize("name", list(CERTAINTIES))
 def test_every_certainty_is_documented(guide_text: str, name: str) -> None:
     assert f"`{name}`" in guide_text, f"certainty `{name}` is not documented in {GUIDE.name}"
+
+
+@pytest.mark.parametrize("name", list(ROW_TYPES))
+def test_every_row_type_is_documented(guide_text: str, name: str) -> None:
+    assert f"`{name}`" in guide_text, f"row type `{name}` is not documented in {GUIDE.name}"
 
 
 def test_events_header_matches_schema() -> None:

@@ -3,8 +3,10 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from support import prepared_events
+from support import csv_bytes, prepared_events
+from timeline.colours import PALETTE
 from timeline.figure import build_figure, category_colours, visible_window
+from timeline.loading import load_events_from_bytes
 from timeline.view_state import ViewState
 
 TODAY = date(2026, 11, 26)
@@ -157,3 +159,71 @@ def test_labels_that_fit_on_neither_side_are_left_out():
     window = ViewState(window=(date(2023, 12, 28), date(2024, 1, 4)))
     figure = build_figure(prepared_events(rows), window, today=TODAY, width_px=300)
     assert [t for tr in marker_traces(figure) for t in tr.text] == [""]
+
+
+# ------------------------------------------------------------------ eras
+
+def eras_of(*rows: dict) -> pd.DataFrame:
+    result = load_events_from_bytes(csv_bytes([{"type": "era", **row} for row in rows]),
+                                    "eras.csv")
+    assert result.report.ok, result.report.format_lines("eras.csv")
+    return result.eras
+
+
+ERAS = [{"start": "1994", "end": "2011", "title": "Rule of Kim Jong-il"},
+        {"start": "2011-12", "end": "..", "title": "<i>Kim Jong-un</i> & co"}]
+
+
+def era_shapes(figure):
+    return [s for s in figure.layout.shapes if s.type == "rect"]
+
+
+def test_eras_are_shaded_bands_below_the_marks(events):
+    figure = build_figure(events, ViewState(), today=TODAY, eras=eras_of(*ERAS))
+    first, second = era_shapes(figure)
+    assert all((s.layer, s.xref, s.yref, s.y0, s.y1) == ("below", "x", "paper", 0, 1)
+               for s in (first, second))
+    assert (pd.Timestamp(first.x0), pd.Timestamp(first.x1)) == (
+        pd.Timestamp("1994-01-01"), pd.Timestamp("2012-01-01"))
+    assert first.fillcolor != second.fillcolor, "eras that touch stay apart"
+    assert pd.Timestamp(second.x1) == pd.Timestamp(TODAY) + pd.Timedelta(days=1), \
+        "an era still going on runs to today"
+
+
+def test_eras_are_named_at_the_top_in_escaped_text(events):
+    figure = build_figure(events, ViewState(), today=TODAY, eras=eras_of(*ERAS))
+    labels = {a.text: a for a in figure.layout.annotations}
+    assert set(labels) == {"Rule of Kim Jong-il", "&lt;i&gt;Kim Jong-un&lt;/i&gt; &amp; co"}
+    assert all((a.yref, a.y, a.yanchor) == ("paper", 1, "top") for a in labels.values())
+
+
+def test_an_era_label_follows_the_view_into_a_long_era(events):
+    window = ViewState(window=(date(2000, 1, 1), date(2005, 1, 1)))
+    figure = build_figure(events, window, today=TODAY, eras=eras_of(*ERAS))
+    [label] = [a for a in figure.layout.annotations if a.text == "Rule of Kim Jong-il"]
+    assert pd.Timestamp(label.x) == pd.Timestamp("2000-01-01")
+
+
+def test_without_eras_the_figure_is_unchanged(events):
+    plain = build_figure(events, ViewState(), today=TODAY)
+    assert not era_shapes(plain) and not plain.layout.annotations
+    empty = build_figure(events, ViewState(), today=TODAY, eras=eras_of(*ERAS).iloc[0:0])
+    assert empty.layout.to_plotly_json() == plain.layout.to_plotly_json()
+
+
+def test_eras_make_room_for_their_names_above_the_first_lane(events):
+    plain = build_figure(events, ViewState(), today=TODAY)
+    with_eras = build_figure(events, ViewState(), today=TODAY, eras=eras_of(*ERAS))
+    assert with_eras.layout.yaxis.range[1] < plain.layout.yaxis.range[1]
+    assert with_eras.layout.height > plain.layout.height
+
+
+def test_a_timelines_own_categories_keep_their_colours_when_filtered():
+    rows = [{"id": f"e{i}", "start": f"{2000 + i}", "title": f"E{i}", "actors": "A",
+             "category": category} for i, category in enumerate(["Courts", "Elections", "Laws"])]
+    events = prepared_events(rows)
+    legend = category_colours(list(events["category"]))
+    assert legend["Courts"] == PALETTE[0], "a timeline's own categories start the palette"
+    only_laws = events[events["category"] == "Laws"]
+    [trace] = marker_traces(build_figure(only_laws, ViewState(), today=TODAY))
+    assert trace.marker.line.color == legend["Laws"]

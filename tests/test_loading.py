@@ -11,6 +11,9 @@ from timeline.loading import EVENT_COLUMNS, LoadResult, load_events, load_events
 
 MESSY = Path(__file__).parent / "data" / "messy"
 GOOD_IDS = ["vostochny-summit", "pyongyang-visit", "troops-kursk"]
+# The fixtures were saved before the optional `type` column existed, as many
+# editors' files are: they must load all the same.
+FIXTURE_COLUMNS = tuple(c for c in schema.COLUMN_NAMES if c != "type")
 
 
 # ------------------------------------------------------------------ the fixtures' bytes
@@ -47,7 +50,7 @@ def test_common_spreadsheet_exports_load(name, encoding, delimiter):
     result = load_events(MESSY / name)
     assert result.report.ok, result.report.format_lines(name)
     assert (result.encoding, result.delimiter) == (encoding, delimiter)
-    assert result.columns == schema.COLUMN_NAMES  # a BOM must not stick to 'id'
+    assert result.columns == FIXTURE_COLUMNS  # a BOM must not stick to 'id'
     assert list(result.events["id"])[1:] == GOOD_IDS[1:]
     assert list(result.events["line"]) == [2, 3, 4]
     assert not any("\r" in v for v in result.raw.drop(columns="line").to_numpy().ravel())
@@ -160,8 +163,8 @@ def test_events_have_every_column_and_dtype_even_when_empty(name):
 
 def test_raw_keeps_everything_the_editor_wrote():
     result = load_events(MESSY / "error_too_many_fields.csv")
-    assert result.columns == schema.COLUMN_NAMES
-    assert list(result.raw.columns) == [*schema.COLUMN_NAMES, "column P", "line"]
+    assert result.columns == FIXTURE_COLUMNS
+    assert list(result.raw.columns) == [*FIXTURE_COLUMNS, "column P", "line"]
     assert list(result.raw["column P"]) == ["", "internal note"]
 
     result = load_events(MESSY / "warning_unknown_column.csv")
@@ -272,3 +275,50 @@ def test_a_file_without_permission(tmp_path, monkeypatch):
     assert "permission denied" in problem.message
 
 
+
+
+# ------------------------------------------------------------------ eras, title, TimelineJS
+
+def test_eras_and_title_are_kept_apart_from_the_events():
+    data = (b"id,start,end,title,description,actors,category,source,type\n"
+            b",,,Our timeline,The line under it,,,,title\n"
+            b"a,2023,,An event,,Kim,military,KCNA,\n"
+            b",2011-12,..,Kim Jong-un in power,,,,,era\n"
+            b"kim-jong-il,1994,2011,Kim Jong-il in power,,,,,era\n")
+    result = load_events_from_bytes(data, "x.csv")
+    assert result.report.problems == ()
+    assert list(result.events["id"]) == ["a"]
+    assert (result.title, result.subtitle) == ("Our timeline", "The line under it")
+    eras = result.eras
+    assert list(eras["id"]) == ["kim-jong-il", "kim-jong-un-in-power"]  # by start
+    assert list(eras["line"]) == [5, 4]
+    assert eras["start_at"].dtype == "datetime64[s]" and eras["end_at"].dtype == "datetime64[s]"
+    assert eras["end_at"].iloc[0] == pd.Timestamp("2011-12-31")
+    assert eras["ongoing"].iloc[1] and pd.isna(eras["end_at"].iloc[1])
+    assert list(eras["date_label"]) == ["1994 – 2011", "since December 2011"]
+    assert list(result.raw["line"]) == [2, 3, 4, 5]  # the editor still sees every row
+
+
+@pytest.mark.parametrize("name", ["tab_delimited.csv", "empty.csv", "error_missing_column.csv"])
+def test_without_eras_or_title_the_frame_is_empty_and_typed(name):
+    result = load_events(MESSY / name)
+    assert result.eras.empty and tuple(result.eras.columns) == loading.ERA_COLUMNS
+    assert result.eras["start_at"].dtype == "datetime64[s]"
+    assert result.title is None and result.subtitle is None
+    assert result.file_format == "timeline"
+
+
+def test_a_timelinejs_sheet_keeps_its_own_columns_lines_and_encoding():
+    data = ("Year;Month;Day;Headline;Text;Media;Type;Group\r\n"
+            ";;;Café timeline;;;title;\r\n"
+            "2023;9;13;Summit;\"<p>Line one,\r\nline two</p>\";;;Diplomacy\r\n"
+            "2023;13;;Bad month;;;;Diplomacy\r\n").encode("cp1252")
+    result = load_events_from_bytes(data, "sheet.csv")
+    assert (result.encoding, result.delimiter, result.file_format) == ("cp1252", ";", "timelinejs")
+    assert result.columns == ("Year", "Month", "Day", "Headline", "Text", "Media", "Type",
+                              "Group")
+    assert list(result.raw["line"]) == [2, 3, 5]
+    assert result.title == "Café timeline"
+    assert list(result.events["description"]) == ["Line one, line two"]
+    assert [(p.line, p.column, p.severity) for p in result.report.problems] == [
+        (None, None, "warning"), (5, "Month", "error")]

@@ -261,3 +261,89 @@ def test_short_rows_are_padded_with_empty_values():
     result = load_events_from_bytes(data, "x.csv")
     assert result.report.problems == ()
     assert result.events["notes"].iloc[0] == ""
+
+
+# ------------------------------------------------------------------ eras and the title row
+
+def era(**values) -> dict:
+    return {"type": "era", "start": "1994", "end": "2011", "title": "Rule of Kim Jong-il",
+            **values}
+
+
+def title_row(**values) -> dict:
+    return {"type": "title", "title": "Russia and North Korea", "description": "A timeline",
+            **values}
+
+
+def test_eras_and_a_title_row_need_no_id_actors_category_or_source():
+    assert problems_of(title_row(), era(), era(start="2011-12", end="..", title="Kim Jong-un"),
+                       event()) == ()
+
+
+@pytest.mark.parametrize("row, line_column, fragment", [
+    (era(end=""), (3, "end"), "an era needs a start, an end and a title ('..' if it is still"),
+    (era(start=""), (3, "start"), "an era needs"),
+    (era(title=""), (3, "title"), "an era needs"),
+    (era(end="1990"), (3, "end"), "before it starts"),
+    (era(start="1994/01"), (3, "start"), "did you mean 1994-01?"),
+    (era(id="Rule 1"), (3, "id"), "not a usable id"),
+    (title_row(title="", description=""), (3, "title"), "the title row is empty"),
+    ({**event(), "type": "eras"}, (3, "type"), "'eras' is not a known type; did you mean 'era'?"),
+    ({**event(), "type": "headline"}, (3, "type"), "Use one of: event, era, title"),
+])
+def test_type_rows_have_their_own_rules(row, line_column, fragment):
+    problems = problems_of(event(id="first"), row)
+    errors = [p for p in problems if p.is_error]
+    assert [(p.line, p.column) for p in errors] == [line_column], problems
+    assert fragment in errors[0].message
+
+
+def test_a_second_title_row_is_an_error_naming_the_first():
+    problems = problems_of(title_row(), event(), title_row(title="Another"))
+    assert [(p.line, p.column, p.severity) for p in problems] == [(4, "type", "error")]
+    assert "already on line 2" in problems[0].message
+
+
+def test_a_title_row_with_a_date_is_warned_about():
+    problems = problems_of(title_row(start="2024"))
+    assert [(p.line, p.column, p.severity) for p in problems] == [(2, "start", "warning")]
+
+
+def test_a_title_row_may_have_only_a_subtitle():
+    result = load_events_from_bytes(csv_bytes(title_row(title=""), event()), "x.csv")
+    assert result.report.problems == ()
+    assert (result.title, result.subtitle) == (None, "A timeline")
+
+
+def test_type_in_another_case_is_normalised_with_a_warning():
+    result = load_events_from_bytes(csv_bytes(era(type="Era"), event()), "x.csv")
+    [problem] = result.report.problems
+    assert (problem.line, problem.column, problem.severity) == (2, "type", "warning")
+    assert list(result.eras["title"]) == ["Rule of Kim Jong-il"]
+
+
+def test_event_rules_stay_for_rows_typed_event():
+    problems = problems_of(event(type="event", actors="", category="politics"))
+    assert {(p.column, p.severity) for p in problems} == {("actors", "error")}
+
+
+# ------------------------------------------------------------------ a timeline's own categories
+
+def test_a_file_using_none_of_the_guides_categories_has_its_own():
+    result = load_events_from_bytes(csv_bytes(
+        event(id="a", category="Elections"), event(id="b", category="Courts"),
+        event(id="c", category="elections")), "x.csv")
+    assert result.report.ok
+    assert list(result.events["category"]) == ["Elections", "Courts", "Elections"]
+    [problem] = result.report.problems
+    assert (problem.line, problem.column, problem.severity) == (4, "category", "warning")
+    assert "'elections' was read as 'Elections'" in problem.message
+
+
+@pytest.mark.parametrize("categories", [("diplomacy", "Elections"), ("diplomatic",),
+                                        ("Military", "Elections")])
+def test_a_file_using_or_misspelling_one_of_the_guides_must_use_only_those(categories):
+    rows = [event(id=f"e{i}", category=c) for i, c in enumerate(categories)]
+    result = load_events_from_bytes(csv_bytes(*rows), "x.csv")
+    assert not result.report.ok
+    assert any("is not a known category" in p.message for p in result.report.errors)

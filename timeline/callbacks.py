@@ -12,11 +12,11 @@ from datetime import date
 from typing import Callable
 
 import flask
-import pandas as pd
 from dash import Dash, Input, Output, ctx, no_update
 
 from timeline.components import detail_panel, event_list, legend, stepper
 from timeline.config import Config
+from timeline.data_store import Snapshot
 from timeline.figure import build_figure, category_colours, lane_categories
 from timeline.interactions import CONTROLS, control_value, next_view
 from timeline.snippets import embed_snippet
@@ -26,8 +26,9 @@ from timeline.view_state import ViewState
 DEFAULT_WIDTH_PX = 900
 
 
-def register_callbacks(app: Dash, current_events: Callable[[], pd.DataFrame],
-                       config: Config) -> None:
+def register_callbacks(app: Dash, current_data: Callable[[], Snapshot], config: Config) -> None:
+    """`current_data` gives the version to draw: one per callback, so a reload
+    between reads can never mix two versions in one answer."""
     control_inputs = [Input(component, prop) for component, prop, _ in CONTROLS]
     control_outputs = [Output(component, prop) for component, prop, _ in CONTROLS]
 
@@ -57,13 +58,14 @@ def register_callbacks(app: Dash, current_events: Callable[[], pd.DataFrame],
     )
     def render_view(search, width):
         view = ViewState.from_query_string(search)
-        events = current_events()
+        data = current_data()
+        events = data.events
         shown = filter_events(events, view)
         selected = find_event(shown, view.event)
         previous_id, next_id = neighbours(shown, view.event)
         figure = build_figure(shown, view, today=date.today(),
                               width_px=int(width) if isinstance(width, (int, float)) and width > 0
-                              else DEFAULT_WIDTH_PX)
+                              else DEFAULT_WIDTH_PX, eras=data.result.eras)
         query, base = view.to_query_string(), public_base(config)
         return (figure, event_list(shown, view), detail_panel(selected, view),
                 stepper(previous_id, next_id), view.describe(len(shown), len(events)),

@@ -1,16 +1,23 @@
-"""Command line: `python -m timeline validate [PATH]`.
+"""Command line: `python -m timeline validate|import|export …`.
 
-Thin on purpose: the work is in `loading`; this only prints and sets the exit
-code. New commands (import, export, synth) are added as subparsers.
+    python -m timeline validate [PATH]
+    python -m timeline import PATH [--out FILE]
+    python -m timeline export --format timelinejs [PATH] [--out FILE]
+
+Thin on purpose: the work is in `loading` and `interchange`; this only reads,
+writes, prints and sets the exit code (0 done, 1 not: errors are messages,
+never tracebacks). New commands (synth, …) are added as subparsers.
 """
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+from datetime import date
 from typing import Sequence
 
-from timeline.loading import load_events
+from timeline.interchange import export_timelinejs, import_timelinejs
+from timeline.loading import load_events, read_file
 
 DEFAULT_PATH = os.path.join("data", "events.csv")
 
@@ -23,17 +30,95 @@ def _validate(args: argparse.Namespace) -> int:
     return 0 if result.report.ok else 1
 
 
+def _say(*lines: str) -> None:
+    """Messages go to stderr, so stdout carries only the converted file."""
+    for line in lines:
+        print(line, file=sys.stderr)
+
+
+def _write(text: str, out: str | None, path: str) -> str | None:
+    """Write `text` to `out` (stdout when None); why not, if it failed."""
+    if out is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return None
+    if os.path.abspath(out) == os.path.abspath(path):
+        return f"{out}: error: --out is the file being read; choose another name"
+    try:
+        with open(out, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+    except OSError as exc:
+        return f"{out}: error: cannot write the file: {exc.strerror or exc}"
+    return None
+
+
+def _import(args: argparse.Namespace) -> int:
+    data = read_file(args.path)
+    imported = data if isinstance(data, str) else import_timelinejs(data)
+    if isinstance(imported, str):
+        _say(f"{args.path}: error: {imported}")
+        return 1
+    _say(*(p.format(args.path) for p in imported.problems))
+    if failure := _write(imported.csv_text, args.out, args.path):
+        _say(failure)
+        return 1
+    verdict = imported.report.summary()
+    _say(f"{args.path}: imported {imported.counts}; the CSV has {verdict}")
+    if not imported.report.ok:
+        _say(f"fix them before publishing: python -m timeline validate "
+             f"{args.out or 'FILE'} lists each one")
+    return 0 if imported.report.ok else 1
+
+
+def _export(args: argparse.Namespace) -> int:
+    result = load_events(args.path)
+    if not result.report.ok:
+        _say(*result.report.format_lines(args.path),
+             f"{args.path}: {result.report.summary()}: fix the errors before exporting")
+        return 1
+    if failure := _write(export_timelinejs(result, date.today()), args.out, args.path):
+        _say(failure)
+        return 1
+    eras = len(result.eras)
+    _say(f"{args.path}: exported {len(result.events)} events"
+         + (f" and {eras} era{'s' if eras != 1 else ''}" if eras else "")
+         + (f" to {args.out}" if args.out else ""))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m timeline",
                                      description="Tools for the newsroom timeline.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     validate = commands.add_parser(
         "validate", help="check an events CSV and list its problems",
-        description="Check an events CSV. Exits 0 when it can be published (warnings "
-                    "allowed), 1 when it has errors.")
+        description="Check an events CSV (ours, or a TimelineJS sheet saved as CSV). Exits 0 "
+                    "when it can be published (warnings allowed), 1 when it has errors.")
     validate.add_argument("path", nargs="?", default=DEFAULT_PATH,
                           help=f"the CSV file (default: {DEFAULT_PATH})")
     validate.set_defaults(run=_validate)
+
+    importer = commands.add_parser(
+        "import", help="convert a TimelineJS sheet (CSV) or JSON file into our CSV",
+        description="Convert a TimelineJS file (a sheet saved as CSV, or TimelineJS JSON) "
+                    "into an events CSV. What could not be kept is listed on stderr. Exits 0 "
+                    "when the result is ready to publish, 1 when it has errors to fix (it is "
+                    "still written) or the file could not be converted.")
+    importer.add_argument("path", help="the TimelineJS .csv or .json file")
+    importer.add_argument("--out", metavar="FILE", help="write the CSV here (default: stdout)")
+    importer.set_defaults(run=_import)
+
+    exporter = commands.add_parser(
+        "export", help="write the timeline in another tool's format",
+        description="Write an events CSV as TimelineJS3 JSON. Actors, certainty and sources "
+                    "have no place in TimelineJS and are left out. Exits 1, writing nothing, "
+                    "when the CSV has errors.")
+    exporter.add_argument("--format", choices=("timelinejs",), default="timelinejs",
+                          help="the format to write (default: timelinejs)")
+    exporter.add_argument("path", nargs="?", default=DEFAULT_PATH,
+                          help=f"the CSV file (default: {DEFAULT_PATH})")
+    exporter.add_argument("--out", metavar="FILE", help="write the JSON here (default: stdout)")
+    exporter.set_defaults(run=_export)
     return parser
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 REPOSITORY = Path(__file__).resolve().parent.parent
@@ -13,6 +13,7 @@ ENVIRONMENT = {
     "title": "TIMELINE_TITLE",
     "subtitle": "TIMELINE_SUBTITLE",
     "public_url": "TIMELINE_PUBLIC_URL",
+    "edit_secret": "TIMELINE_EDIT_SECRET",
 }
 
 
@@ -24,6 +25,8 @@ class Config:
                      "Jong-un, and the weapons, troops and treaty between them.")
     # Where readers reach the app, for embed snippets; empty means "as the request says".
     public_url: str = ""
+    # The editors' shared secret; empty keeps /edit/ closed. Never printed.
+    edit_secret: str = field(default="", repr=False)
 
     @classmethod
     def from_environment(cls, **overrides) -> Config:

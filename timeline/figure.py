@@ -4,7 +4,7 @@ Pure: the same events, view, day and width give the same figure. Points are
 markers, events that last are bars from start to end (ongoing ones to
 `today`). Exact dates are filled marks and solid bars; approximate or
 uncertain ones are hollow marks and dotted bars, so the difference survives
-printing and colour blindness.
+printing and colour blindness. Eras, when given, are shaded bands behind it all.
 """
 from __future__ import annotations
 
@@ -14,27 +14,24 @@ from datetime import date, timedelta
 import pandas as pd
 import plotly.graph_objects as go
 
+from timeline.colours import category_colours
 from timeline.markup import escape_for_plotly
-from timeline.schema import CATEGORIES
 from timeline.transforms import actor_names
 from timeline.view_state import ViewState
 
-# Okabe–Ito: distinguishable with the common colour-vision deficiencies.
-PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C6D1F",
-           "#000000")
 ROW_HEIGHT_PX = 34
+LANE_GAP = 0.6  # rows between lanes
+FRAME_HEIGHT_PX = 130  # axis, margins and mode bar
+MIN_HEIGHT_PX = 260
 MAX_ROWS_PER_LANE = 4
 LABEL_MAX_CHARS = 34
 LABEL_MAX_CHARS_NARROW = 22
 CHAR_WIDTH_PX = 6.6  # 12 px system sans, measured average
 NARROW_SCREEN_PX = 600
-
-
-def category_colours(categories: list[str]) -> dict[str, str]:
-    """Colours keyed by category, stable: the contract's categories keep theirs."""
-    known = list(CATEGORIES)
-    ordered = known + sorted(set(categories) - set(known))
-    return {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(ordered)}
+# Eras are backdrop: two light greys, alternating, so periods that touch stay apart.
+ERA_FILLS = ("rgba(0, 0, 0, 0.05)", "rgba(0, 0, 0, 0.09)")
+ERA_LABEL_MAX_CHARS = 28
+ERA_LABEL_ROOM = 0.6  # rows
 
 
 @dataclass(frozen=True)
@@ -48,8 +45,9 @@ class Placed:
 
 
 def build_figure(events: pd.DataFrame, view: ViewState, *, today: date,
-                 width_px: int = 900) -> go.Figure:
-    """The timeline figure for `events` (already filtered) as `view` asks."""
+                 width_px: int = 900, eras: pd.DataFrame | None = None) -> go.Figure:
+    """The timeline figure for `events` (already filtered) as `view` asks,
+    with `eras` (`LoadResult.eras`) as shaded periods behind them."""
     window = visible_window(events, view, today)
     names = lane_names(events, view)
     days_per_px = max((window[1] - window[0]).days, 1) / plot_width(width_px, names)
@@ -63,7 +61,10 @@ def build_figure(events: pd.DataFrame, view: ViewState, *, today: date,
     for mark in placed:
         key = (events.at[mark.event_index, "category"], bool(exact[mark.event_index]))
         groups.setdefault(key, []).append(mark)
-    colours = category_colours(list(events["category"]))
+    # Prepared events carry the colour chosen over the whole timeline, which the
+    # legend shows too; a filtered view must not recolour what is left.
+    colours = (dict(zip(events["category"], events["colour"])) if "colour" in events
+               else category_colours(list(events["category"])))
     figure = go.Figure()
     for category in lane_categories(events):
         for is_exact in (True, False):
@@ -72,7 +73,41 @@ def build_figure(events: pd.DataFrame, view: ViewState, *, today: date,
                                     colours[category], is_exact)
     add_selection(figure, events, placed, view.event)
     layout_figure(figure, lanes, window, width_px)
+    if eras is not None:
+        add_eras(figure, eras, window, today)
     return figure
+
+
+def add_eras(figure: go.Figure, eras: pd.DataFrame, window: tuple[date, date],
+             today: date) -> None:
+    """Each era a shaded band the chart's full height, named small at its top.
+
+    Bands sit below the grid and the marks, so they never hide an event; an
+    era still going on runs to today, as ongoing events do.
+    """
+    if eras.empty:
+        return
+    # A strip above the first lane for the names, so they never sit on a label.
+    bottom, top = figure.layout.yaxis.range
+    figure.update_yaxes(range=[bottom, top - ERA_LABEL_ROOM])
+    figure.update_layout(height=figure.layout.height + int(ERA_LABEL_ROOM * ROW_HEIGHT_PX),
+                         meta={**figure.layout.meta, "top_room": ERA_LABEL_ROOM})
+    for number, era in enumerate(eras.itertuples()):
+        start = pd.Timestamp(era.start_at)
+        end = pd.Timestamp(today) if era.ongoing or pd.isna(era.end_at) else pd.Timestamp(
+            era.end_at)
+        # The last day counts whole: an era 'to 1946' reaches the end of 1946.
+        end += pd.Timedelta(days=1)
+        figure.add_shape(type="rect", xref="x", yref="paper", x0=start, x1=end, y0=0, y1=1,
+                         fillcolor=ERA_FILLS[number % len(ERA_FILLS)], line={"width": 0},
+                         layer="below")
+        # The label goes where the era enters the view, so a long era stays named.
+        label_at = max(start, pd.Timestamp(window[0]))
+        if label_at < end:
+            figure.add_annotation(
+                x=label_at, y=1, xref="x", yref="paper", xanchor="left", yanchor="top",
+                text=escape_for_plotly(short_label(era.title, ERA_LABEL_MAX_CHARS)),
+                showarrow=False, font={"size": 11, "color": "#555"}, xshift=3)
 
 
 def event_ends(events: pd.DataFrame, today: date) -> pd.Series:
@@ -156,7 +191,7 @@ def place_events(events: pd.DataFrame, ends: pd.Series, view: ViewState, names: 
             placed.append(Placed(index, next_y + row, label, label_left))
         rows = max(len(row_ends), 1)
         lanes.append((name, next_y, rows))
-        next_y += rows + 0.6
+        next_y += rows + LANE_GAP
     return placed, lanes
 
 
@@ -168,13 +203,15 @@ def add_category_traces(figure: go.Figure, events: pd.DataFrame, ends: pd.Series
                         members: list[Placed], category: str, colour: str, exact: bool) -> None:
     bars_x: list = []
     bars_y: list = []
+    bars_ids: list = []  # which event each point belongs to, for filtering in a browser
     for mark in members:
         if ends[mark.event_index] > events.at[mark.event_index, "start_at"]:
             bars_x += [events.at[mark.event_index, "start_at"], ends[mark.event_index], None]
             bars_y += [mark.y, mark.y, None]
+            bars_ids += [events.at[mark.event_index, "id"]] * 3
     if bars_x:
         figure.add_trace(go.Scatter(
-            x=bars_x, y=bars_y, mode="lines", showlegend=False,
+            x=bars_x, y=bars_y, mode="lines", showlegend=False, customdata=bars_ids,
             hoverinfo="skip", opacity=0.55,
             line={"color": colour, "width": 9, "dash": "solid" if exact else "dot"}))
     rows = [events.loc[m.event_index] for m in members]
@@ -207,13 +244,17 @@ def add_selection(figure: go.Figure, events: pd.DataFrame, placed: list[Placed],
 
 def layout_figure(figure: go.Figure, lanes: list[tuple[str, float, int]],
                   window: tuple[date, date], width_px: int) -> None:
-    total_rows = sum(rows + 0.6 for _, _, rows in lanes) or 1
+    total_rows = sum(rows + LANE_GAP for _, _, rows in lanes) or 1
     narrow = width_px < NARROW_SCREEN_PX
     separators = [{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": y - 0.8,
                    "y1": y - 0.8, "line": {"color": "#ddd", "width": 1}}
                   for _, y, _ in lanes[1:]]
     figure.update_layout(
-        height=int(max(260, total_rows * ROW_HEIGHT_PX + 130)),
+        height=int(max(MIN_HEIGHT_PX, total_rows * ROW_HEIGHT_PX + FRAME_HEIGHT_PX)),
+        # What a browser needs to drop lanes its filter empties (web/timeline-core.js).
+        meta={"lanes": [[name, y, rows] for name, y, rows in lanes], "lane_gap": LANE_GAP,
+              "row_height": ROW_HEIGHT_PX, "frame_height": FRAME_HEIGHT_PX,
+              "min_height": MIN_HEIGHT_PX, "top_room": 0},
         # The top margin keeps the mode bar clear of the date labels under it.
         margin={"l": 8, "r": 12, "t": 34, "b": 8},
         plot_bgcolor="white", paper_bgcolor="white",

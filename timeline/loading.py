@@ -13,20 +13,23 @@ import io
 import os
 import re
 from dataclasses import dataclass, field
+from typing import Literal, Sequence
 
 import pandas as pd
 
-from timeline import schema
+from timeline import schema, timelinejs
 from timeline.dates import span_label
 from timeline.report import Problem, Report
-from timeline.validation import (CheckedRow, Record, clean_value, error, split_actors, validate,
-                                 warning)
+from timeline.validation import (CheckedRow, Record, Validation, clean_value, column_letter,
+                                 error, slugify, split_actors, validate, warning)
 
 MAX_FILE_BYTES = 50 * 1024 * 1024  # far beyond any timeline; guards the app's memory
 
 DERIVED_COLUMNS = ("line", "start_date", "end_date", "ongoing", "start_at", "end_at",
                    "approximate", "uncertain", "date_label")
 EVENT_COLUMNS: tuple[str, ...] = schema.COLUMN_NAMES + DERIVED_COLUMNS
+ERA_COLUMNS = ("id", "title", "description", "start_date", "end_date", "ongoing", "start_at",
+               "end_at", "date_label", "line")
 _OBJECT_COLUMNS = {"actors", "start_date", "end_date"}
 _BOOL_COLUMNS = {"ongoing", "approximate", "uncertain"}
 _TIME_COLUMNS = {"start_at", "end_at"}
@@ -53,6 +56,10 @@ def empty_events() -> pd.DataFrame:
     return _frame(EVENT_COLUMNS, {})
 
 
+def empty_eras() -> pd.DataFrame:
+    return _frame(ERA_COLUMNS, {})
+
+
 @dataclass(frozen=True, eq=False)  # frames have no single truth value to compare
 class LoadResult:
     events: pd.DataFrame     # rows without errors, sorted by (start, line)
@@ -62,6 +69,13 @@ class LoadResult:
     raw: pd.DataFrame = field(default_factory=lambda: _frame(("line",), {}))
     encoding: str | None = None          # how the bytes were read, for writing back
     delimiter: str | None = None
+    # Periods shaded behind the events (rows of type `era` without errors), by start.
+    eras: pd.DataFrame = field(default_factory=empty_eras)
+    title: str | None = None             # from the row of type `title`, if any
+    subtitle: str | None = None
+    # "timelinejs" when the header is a TimelineJS sheet's: `columns` and `raw` are
+    # then the sheet's own, and `events` its rows in our columns.
+    file_format: Literal["timeline", "timelinejs"] = "timeline"
 
 
 def _failed(message: str) -> LoadResult:
@@ -123,7 +137,9 @@ def _not_tabular(text: str) -> str | None:
         return ("this is not a CSV file: it looks like a web page (HTML). If you downloaded "
                 "a shared spreadsheet, download it as CSV rather than saving the page")
     if start in ("{", "["):
-        return "this is not a CSV file: it looks like JSON data. Export the events as CSV"
+        return ("this is not a CSV file: it looks like JSON data. Export the events as CSV, "
+                "or, if it is a TimelineJS timeline, convert it with "
+                "'python -m timeline import FILE --out events.csv'")
     return None
 
 
@@ -179,7 +195,8 @@ def _records(text: str, delimiter: str) -> list[Record]:
 # ---------------------------------------------------------------- rows → frames
 
 def _events(rows: tuple[CheckedRow, ...]) -> pd.DataFrame:
-    shown = sorted((r for r in rows if r.ok), key=lambda r: (r.start.first_day, r.line))
+    shown = sorted((r for r in rows if r.ok and r.kind == "event"),
+                   key=lambda r: (r.start.first_day, r.line))
     data: dict[str, list] = {c: [r.clean[c] for r in shown] for c in schema.COLUMN_NAMES}
     data["actors"] = [split_actors(r.clean["actors"]) for r in shown]
     data["line"] = [r.line for r in shown]
@@ -195,6 +212,29 @@ def _events(rows: tuple[CheckedRow, ...]) -> pd.DataFrame:
     data["date_label"] = [r.clean["display_date"] or span_label(r.start, r.end, r.ongoing)
                           for r in shown]
     return _frame(EVENT_COLUMNS, data)
+
+
+def _eras(rows: tuple[CheckedRow, ...]) -> pd.DataFrame:
+    shown = sorted((r for r in rows if r.ok and r.kind == "era"),
+                   key=lambda r: (r.start.first_day, r.line))
+    data: dict[str, list] = {c: [r.clean[c] for r in shown] for c in ("title", "description")}
+    # Nothing links to an era, so it needs no id of its own; the chart still names it.
+    data["id"] = [r.clean["id"] or slugify(r.clean["title"]) or f"era-{r.line}" for r in shown]
+    data["start_date"] = [r.start for r in shown]
+    data["end_date"] = [r.end for r in shown]
+    data["ongoing"] = [r.ongoing for r in shown]
+    data["start_at"] = [pd.Timestamp(r.start.first_day) for r in shown]
+    data["end_at"] = [None if r.ongoing else pd.Timestamp((r.end or r.start).last_day)
+                      for r in shown]
+    data["date_label"] = [r.clean["display_date"] or span_label(r.start, r.end, r.ongoing)
+                          for r in shown]
+    data["line"] = [r.line for r in shown]
+    return _frame(ERA_COLUMNS, data)
+
+
+def _title(rows: tuple[CheckedRow, ...]) -> tuple[str | None, str | None]:
+    row = next((r for r in rows if r.ok and r.kind == "title"), None)
+    return (row.clean["title"] or None, row.clean["description"] or None) if row else (None, None)
 
 
 def _raw(columns: tuple[str, ...], rows: tuple[CheckedRow, ...]) -> pd.DataFrame:
@@ -224,28 +264,95 @@ def _header_problem(header: Record, delimiter: str) -> str | None:
     return None
 
 
-def _load(data: bytes) -> LoadResult:
+@dataclass(frozen=True)
+class Table:
+    """A CSV file's records, before anyone judges them."""
+    header: Record
+    body: list[Record]
+    encoding: str
+    delimiter: str
+    notes: tuple[Problem, ...]  # how it was read (e.g. not UTF-8)
+
+
+def read_table(data: bytes) -> Table | str:
+    """The file's header and records, or why it is not a CSV at all."""
     if len(data) > MAX_FILE_BYTES:
-        return _failed(f"the file is too large ({len(data) // 1_000_000} MB) to be a timeline; "
-                       f"is it the right file?")
+        return (f"the file is too large ({len(data) // 1_000_000} MB) to be a timeline; "
+                f"is it the right file?")
     if not data.strip():
-        return _failed(_EMPTY)
+        return _EMPTY
     decoded = _decode(data)
     if isinstance(decoded, str):
-        return _failed(decoded)
+        return decoded
     text, encoding, notes = decoded
     if not text.strip(" \t\r\n\ufeff"):
-        return _failed(_EMPTY)
+        return _EMPTY
     if message := _not_tabular(text):
-        return _failed(message)
+        return message
     delimiter = _sniff_delimiter(text)
     header, *body = _records(text, delimiter) or [Record(1, ())]
-    if message := _header_problem(header, delimiter):
+    return Table(header, body, encoding, delimiter, tuple(notes))
+
+
+def _result(checked: Validation, problems: Sequence[Problem], raw: pd.DataFrame,
+            table: Table, **details) -> LoadResult:
+    title, subtitle = _title(checked.rows)
+    return LoadResult(_events(checked.rows), Report(tuple(problems), rows=len(checked.rows)),
+                      raw=raw, encoding=table.encoding, delimiter=table.delimiter,
+                      eras=_eras(checked.rows), title=title, subtitle=subtitle, **details)
+
+
+def _load(data: bytes) -> LoadResult:
+    table = read_table(data)
+    if isinstance(table, str):
+        return _failed(table)
+    if timelinejs.is_timelinejs_header(table.header.fields):
+        return _load_timelinejs(table)
+    if message := _header_problem(table.header, table.delimiter):
         return _failed(message)
-    checked = validate(header.fields, body, delimiter)
-    report = Report(tuple(notes) + checked.problems, rows=len(checked.rows))
-    return LoadResult(_events(checked.rows), report, checked.columns, checked.extra_columns,
-                      _raw(checked.raw_columns, checked.rows), encoding, delimiter)
+    checked = validate(table.header.fields, table.body, table.delimiter)
+    return _result(checked, table.notes + checked.problems,
+                   _raw(checked.raw_columns, checked.rows), table,
+                   columns=checked.columns, extra_columns=checked.extra_columns)
+
+
+def _load_timelinejs(table: Table) -> LoadResult:
+    """A TimelineJS sheet read as it is: each row converted to our columns, then
+    judged by our rules, with problems naming the sheet's own columns."""
+    readable = [r for r in table.body if r.broken is None]
+    slides, sheet_problems = timelinejs.sheet_slides(
+        table.header.fields, [(r.line, r.fields) for r in readable])
+    conversion = timelinejs.convert(slides)
+    records = [Record(c.line, tuple(c.row[name] for name in schema.COLUMN_NAMES))
+               for c in conversion.rows]
+    checked = validate(schema.COLUMN_NAMES, records, table.delimiter, timelinejs.DIALECT)
+    broken = [error(r.line, None, r.broken) for r in table.body if r.broken]
+    columns = _sheet_columns(table.header.fields)
+    raw_rows = [r for r in table.body if r.broken or any(clean_value(v) for v in r.fields)]
+    raw = _frame(columns + ("line",), {
+        **{name: [clean_value(r.fields[i]) if i < len(r.fields) else "" for r in raw_rows]
+           for i, name in enumerate(columns)},
+        "line": [r.line for r in raw_rows]})
+    problems = (*table.notes, *sheet_problems, *broken,
+                *timelinejs.problems_as_written(conversion.problems, checked.problems))
+    return _result(checked, problems, raw, table, columns=columns,
+                   extra_columns=tuple(c for c in columns if not timelinejs.column_name(c)),
+                   file_format="timelinejs")
+
+
+def _sheet_columns(header: Sequence[str]) -> tuple[str, ...]:
+    """The sheet's column names as written, unique, an empty one named by its letter."""
+    names: list[str] = []
+    taken = {"line"}  # the raw frame's own column
+    for index, value in enumerate(header):
+        name = clean_value(value) or f"column {column_letter(index)}"
+        candidate, n = name, 0
+        while candidate.lower() in taken:
+            n += 1
+            candidate = f"{name}.{n}"
+        taken.add(candidate.lower())
+        names.append(candidate)
+    return tuple(names)
 
 
 def load_events_from_bytes(data: bytes, source_name: str = "upload") -> LoadResult:
@@ -257,18 +364,25 @@ def load_events_from_bytes(data: bytes, source_name: str = "upload") -> LoadResu
                        f"({exc}). This is a bug in the timeline tool; please report it")
 
 
-def load_events(path: str | os.PathLike) -> LoadResult:
-    """Load events from a CSV file. Never raises: a missing file is an error in the report."""
+def read_file(path: str | os.PathLike) -> bytes | str:
+    """The file's bytes (at most a little over the size limit), or why it cannot be read."""
     try:
         with open(path, "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+            return handle.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
-        return _failed("there is no file here; check the name and the folder")
+        return "there is no file here; check the name and the folder"
     except IsADirectoryError:
-        return _failed("this is a folder, not a file; give the path of the CSV file inside it")
+        return "this is a folder, not a file; give the path of the CSV file inside it"
     except PermissionError:
-        return _failed("the file cannot be opened: permission denied. Check who may read it")
+        return "the file cannot be opened: permission denied. Check who may read it"
     except (OSError, ValueError, TypeError) as exc:
-        return _failed(f"the file cannot be opened: {exc}")
+        return f"the file cannot be opened: {exc}"
+
+
+def load_events(path: str | os.PathLike) -> LoadResult:
+    """Load events from a CSV file. Never raises: a missing file is an error in the report."""
+    data = read_file(path)
+    if isinstance(data, str):
+        return _failed(data)
     return load_events_from_bytes(data, os.fspath(path) if isinstance(path, (str, os.PathLike))
                                   else str(path))

@@ -36,6 +36,17 @@ CERTAINTIES: dict[str, str] = {
     "expected": "announced or anticipated, not yet happened",
 }
 
+# What a row is. Most rows are events; an era shades a period behind them, and
+# one title row names the whole timeline (as TimelineJS sheets do).
+ROW_TYPES: dict[str, str] = {
+    "event": "an event (what a row is when `type` is empty)",
+    "era": "a period shown as a shaded band behind the events: needs `start`, `end` and "
+           "`title`",
+    "title": "the timeline's own title: `title` is its headline and `description` the line "
+             "under it; no dates. At most one row",
+}
+DEFAULT_ROW_TYPE = "event"
+
 ACTOR_SEPARATOR = ";"
 ONGOING = ".."
 APPROXIMATE_MARK = "~"
@@ -59,8 +70,8 @@ COLUMNS: tuple[Column, ...] = (
            "Kim arrived by [armoured train](https://example.org/train)."),
     Column("actors", True, f"One or more people, countries or bodies, separated by "
            f"`{ACTOR_SEPARATOR}`.", "Kim Jong-un; Vladimir Putin"),
-    Column("category", True, "Exactly one of: " + ", ".join(f"`{c}`" for c in CATEGORIES) + ".",
-           "diplomacy"),
+    Column("category", True, "Exactly one of: " + ", ".join(f"`{c}`" for c in CATEGORIES) +
+           "; or, in a timeline that uses none of these, its own categories.", "diplomacy"),
     Column("certainty", False, "How firmly the fact stands: " +
            ", ".join(f"`{c}`" for c in CERTAINTIES) + ".", "reported"),
     Column("source", False, "Who confirmed or reported it.", "KCNA"),
@@ -69,6 +80,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("media_url", False, "An image for the event: an `http(s)` link.", ""),
     Column("media_caption", False, "The image's caption.", ""),
     Column("media_credit", False, "Who made or owns the image.", ""),
+    Column("type", False, "What the row is: empty (or `event`) for an event, `era` for a period "
+           "shaded behind the events, `title` for the timeline's own title.", "era"),
     Column("notes", False, "For editors only: never shown to readers.",
            "Article dates this both mid-2022 and September 2023.", public=False),
 )
@@ -76,6 +89,13 @@ COLUMNS: tuple[Column, ...] = (
 COLUMNS_BY_NAME: dict[str, Column] = {c.name: c for c in COLUMNS}
 COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
 REQUIRED_COLUMNS: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.required)
+# `Column.required` is what an event needs; eras and the title row need less.
+# (A title row needs a title or a description: the validator says so.)
+REQUIRED_BY_ROW_TYPE: dict[str, tuple[str, ...]] = {
+    "event": REQUIRED_COLUMNS,
+    "era": ("start", "end", "title"),
+    "title": (),
+}
 PUBLIC_COLUMNS: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.public)
 URL_COLUMNS: tuple[str, ...] = ("source_url", "media_url")
 DATE_COLUMNS: tuple[str, ...] = ("start", "end")

@@ -20,6 +20,7 @@ from collections import Counter
 
 import pandas as pd
 
+from timeline.colours import category_colours
 from timeline.markup import plain_text
 from timeline.view_state import ViewState
 
@@ -44,6 +45,8 @@ def prepare_events(events: pd.DataFrame) -> pd.DataFrame:
                               for actors in prepared["actors"]]
     prepared["category_key"] = [normalise_text(c) for c in prepared["category"]]
     prepared["certainty_key"] = [normalise_text(c) for c in prepared["certainty"]]
+    colours = category_colours(list(prepared["category"]))
+    prepared["colour"] = [colours[c] for c in prepared["category"]]
     return order_events(prepared)
 
 

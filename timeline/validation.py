@@ -7,11 +7,12 @@ which rows are clean enough to show. Column rules come from `timeline.schema`.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Iterable, Mapping, Sequence
 from urllib.parse import urlsplit
 
 from timeline import schema
@@ -40,6 +41,25 @@ class CheckedRow:
     end: PartialDate | None
     ongoing: bool
     ok: bool                # no errors: the row can be shown
+    kind: str = schema.DEFAULT_ROW_TYPE  # its `type`: event, era or title ('' if unknown)
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """How a file format other than ours bends the contract (see `timeline.timelinejs`)."""
+    # TimelineJS groups are free text: every category is then the file's own.
+    own_categories: bool = False
+    # A format with nowhere to write a source should not be warned about each row.
+    expects_source: bool = True
+    # Our column → the column the editor actually wrote, for the problems' column
+    # and the messages that name one.
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+    def label(self, column: str) -> str:
+        return self.labels.get(column, column)
+
+
+OUR_FORMAT = Dialect()
 
 
 @dataclass(frozen=True)
@@ -82,11 +102,20 @@ def clean_value(value: str) -> str:
     return value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
 
 
-def _spelling_key(text: str) -> str:
+def spelling_key(text: str) -> str:
     """What stays of a name once case, spacing and accents are ignored, as the
     app's filters ignore them: 'Sergeï  Shoigu' ~ 'sergei shoigu'."""
     bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     return "".join(bare.split()).casefold()
+
+
+def usual_spellings(values: Iterable[str]) -> dict[str, str]:
+    """Spelling key → the spelling used most often (the earliest on a tie)."""
+    spellings: dict[str, Counter] = defaultdict(Counter)
+    for value in values:
+        spellings[spelling_key(value)][value] += 1
+    # max() keeps the first of equals, and a Counter keeps first-seen order.
+    return {key: max(counts, key=counts.__getitem__) for key, counts in spellings.items()}
 
 
 def split_actors(value: str) -> tuple[str, ...]:
@@ -128,7 +157,8 @@ def _has_values(records: Sequence[Record], index: int) -> int | None:
     return None
 
 
-def _read_header(fields: Sequence[str], records: Sequence[Record]) -> _Header:
+def _read_header(fields: Sequence[str], records: Sequence[Record],
+                 dialect: Dialect = OUR_FORMAT) -> _Header:
     header = _Header()
     taken: set[str] = set(RESERVED_COLUMNS)
     first_seen: dict[str, int] = {}
@@ -176,7 +206,7 @@ def _read_header(fields: Sequence[str], records: Sequence[Record]) -> _Header:
             f"unknown column{'s' if len(unknown) > 1 else ''} {listed}: kept in the file but not "
             f"used by the timeline"
             + (f" (if you meant a known column, rename it: {', '.join(hints)})" if hints else ""))))
-    if "source" not in header.positions:
+    if dialect.expects_source and "source" not in header.positions:
         header.problems.append(warning(1, "source", (
             "the header has no 'source' column, so no event says who reported it; "
             "add a 'source' column")))
@@ -198,8 +228,8 @@ def _known_value(line: int, column: str, value: str, known: dict[str, str],
     """The value, normalised to a known spelling; a problem if it is not known at all."""
     if value in known:
         return value
-    by_key = {_spelling_key(k): k for k in known}
-    if (match := by_key.get(_spelling_key(value))) is not None:
+    by_key = {spelling_key(k): k for k in known}
+    if (match := by_key.get(spelling_key(value))) is not None:
         elsewhere = f" as on line {first_use[match]}" if match in first_use else ""
         problems.append(warning(line, column, (
             f"{quote(value)} was read as '{match}'; write it exactly '{match}'{elsewhere}, "
@@ -263,43 +293,89 @@ def _check_dates(line: int, row: dict[str, str], problems: list[Problem]
     return start, end, ongoing
 
 
+def _empty_message(column: str, kind: str, dialect: Dialect) -> str:
+    name = dialect.label(column)
+    if kind == "era":
+        hint = " ('..' if it is still going on)" if name == "end" else ""
+        return f"{name} is empty; an era needs a start, an end and a title{hint}"
+    return f"{name} is empty; every event needs one"
+
+
+def _row_type(line: int, value: str, first_use: dict[str, int],
+              problems: list[Problem]) -> str:
+    """The row's type in its canonical spelling, or '' when it is not one."""
+    if not value:
+        return schema.DEFAULT_ROW_TYPE
+    known = _known_value(line, "type", value, schema.ROW_TYPES, first_use, problems)
+    return known if known in schema.ROW_TYPES else ""
+
+
 def _check_row(line: int, row: dict[str, str], present: dict[str, int],
-               first_use: dict[str, dict[str, int]]) -> tuple[
-        list[Problem], dict[str, str], tuple[PartialDate | None, PartialDate | None, bool]]:
+               first_use: dict[str, dict[str, int]], categories: Mapping[str, str],
+               dialect: Dialect = OUR_FORMAT) -> tuple[
+        list[Problem], dict[str, str], tuple[PartialDate | None, PartialDate | None, bool], str]:
     problems: list[Problem] = []
     clean = dict(row)
-    for column in schema.REQUIRED_COLUMNS:
+    kind = _row_type(line, row["type"], first_use["type"], problems)
+    clean["type"] = kind or row["type"]
+    for column in schema.REQUIRED_BY_ROW_TYPE.get(kind, ()):
         if column in present and not row[column]:
-            problems.append(error(line, column, f"{column} is empty; every event needs one"))
-    if row["actors"] and not split_actors(row["actors"]):
-        problems.append(error(line, "actors", (
-            f"actors lists no one, only '{schema.ACTOR_SEPARATOR}'; name at least one")))
+            problems.append(error(line, column, _empty_message(column, kind, dialect)))
     if row["id"] and not _SLUG.match(row["id"]):
         suggestion = slugify(row["id"])
         problems.append(error(line, "id", (
             f"{quote(row['id'])} is not a usable id: use only lowercase letters a-z, digits and "
             f"single hyphens between them, e.g. '{suggestion or 'kim-putin-summit-2023'}'")))
-    dates = _check_dates(line, row, problems)
+    if kind == "title":
+        dates = _check_title_row(line, row, problems)
+    else:
+        dates = _check_dates(line, row, problems)
     if len(row["title"]) > schema.TITLE_MAX_LENGTH:
         over = len(row["title"]) - schema.TITLE_MAX_LENGTH
         problems.append(error(line, "title", (
             f"the title is {len(row['title'])} characters long; the limit is "
             f"{schema.TITLE_MAX_LENGTH}, so cut {over} character{'s' if over > 1 else ''}")))
-    if row["category"]:
-        clean["category"] = _known_value(line, "category", row["category"],
-                                         schema.CATEGORIES, first_use["category"], problems)
-    if row["certainty"]:
-        clean["certainty"] = _known_value(line, "certainty", row["certainty"],
-                                          schema.CERTAINTIES, first_use["certainty"], problems)
+    if kind == "event":
+        _check_event_facts(line, row, clean, present, first_use, categories, dialect, problems)
     for column in schema.URL_COLUMNS:
         if row[column] and (message := _url_problem(row[column])):
             problems.append(error(line, column, message))
-    if "source" in present and not row["source"]:
-        problems.append(warning(line, "source", (
-            "no source: say who reported or confirmed this event")))
     for column in schema.COLUMN_NAMES:
         problems.extend(warning(line, column, m) for m in mixed_script_messages(row[column]))
-    return problems, clean, dates
+    return problems, clean, dates, kind
+
+
+def _check_title_row(line: int, row: dict[str, str], problems: list[Problem]
+                     ) -> tuple[None, None, bool]:
+    if not (row["title"] or row["description"]):
+        problems.append(error(line, "title", (
+            "the title row is empty: write the timeline's title in title, and the line under "
+            "it in description")))
+    for column in schema.DATE_COLUMNS:
+        if row[column]:
+            problems.append(warning(line, column, (
+                f"a title row has no date, so {quote(row[column])} is not used; if this row is "
+                f"an event, empty its type")))
+    return None, None, False
+
+
+def _check_event_facts(line: int, row: dict[str, str], clean: dict[str, str],
+                       present: dict[str, int], first_use: dict[str, dict[str, int]],
+                       categories: Mapping[str, str], dialect: Dialect,
+                       problems: list[Problem]) -> None:
+    """What only an event has: who, which category, how certain, and a source."""
+    if row["actors"] and not split_actors(row["actors"]):
+        problems.append(error(line, "actors", (
+            f"actors lists no one, only '{schema.ACTOR_SEPARATOR}'; name at least one")))
+    if row["category"]:
+        clean["category"] = _known_value(line, "category", row["category"],
+                                         categories, first_use["category"], problems)
+    if row["certainty"]:
+        clean["certainty"] = _known_value(line, "certainty", row["certainty"],
+                                          schema.CERTAINTIES, first_use["certainty"], problems)
+    if dialect.expects_source and "source" in present and not row["source"]:
+        problems.append(warning(line, "source", (
+            "no source: say who reported or confirmed this event")))
 
 
 def _shape_problems(record: Record, values: list[str], width: int, delimiter: str,
@@ -334,6 +410,7 @@ _SAME_SYSTEM = {"HANGUL": "CJK", "HIRAGANA": "CJK", "KATAKANA": "CJK", "KATAKANA
 _WORD = re.compile(r"[^\W\d_]+")
 
 
+@functools.lru_cache(maxsize=4096)
 def _script(char: str) -> str | None:
     words = unicodedata.name(char, "").split()
     if words[:1] in (["FULLWIDTH"], ["HALFWIDTH"]):
@@ -345,6 +422,8 @@ def _script(char: str) -> str | None:
 
 def mixed_script_messages(text: str) -> list[str]:
     """One message per word that mixes alphabets, e.g. a Cyrillic 'С' in 'Сosmodrome'."""
+    if text.isascii():  # the common case, and by far the cheapest to settle
+        return []
     messages = []
     for word in dict.fromkeys(_WORD.findall(text)):
         scripts = [(c, s) for c in word if (s := _script(c))]
@@ -368,7 +447,7 @@ def _spelling_warnings(rows: Sequence[CheckedRow]) -> list[Problem]:
     first_line: dict[str, int] = {}
     for row in rows:
         for name in split_actors(row.raw.get("actors", "")):
-            uses[_spelling_key(name)][name] += 1
+            uses[spelling_key(name)][name] += 1
             first_line.setdefault(name, row.line)
     # The most used spelling (the earliest on a tie) is the one to keep.
     usual = {key: max(spellings, key=lambda n: (spellings[n], -first_line[n]))
@@ -376,12 +455,44 @@ def _spelling_warnings(rows: Sequence[CheckedRow]) -> list[Problem]:
     problems = []
     for row in rows:
         for name in split_actors(row.raw.get("actors", "")):
-            if (keep := usual.get(_spelling_key(name), name)) != name:
+            if (keep := usual.get(spelling_key(name), name)) != name:
                 problems.append(warning(row.line, "actors", (
                     f"{quote(name)} is also written {quote(keep)} (first on line "
                     f"{first_line[keep]}); use one spelling so the timeline counts them "
                     f"as the same actor")))
     return problems
+
+
+def _category_vocabulary(cleaned: list[tuple[Record, list[str]]], positions: dict[str, int],
+                         dialect: Dialect) -> Mapping[str, str]:
+    """The categories this file may use: the guide's, or the file's own.
+
+    A timeline on another subject (one from TimelineJS, say) has categories of
+    its own. When no event uses one of the guide's categories, nor misspells
+    one, the file's own are accepted, each as it is most often written; a file
+    that uses any of the guide's must use only those, so a stray is still caught.
+    """
+    index, type_index = positions.get("category"), positions.get("type")
+    if index is None:
+        return schema.CATEGORIES
+    values = [values[index] for _, values in cleaned
+              if index < len(values) and values[index]
+              and (type_index is None or type_index >= len(values)
+                   or values[type_index].lower() in ("", schema.DEFAULT_ROW_TYPE))]
+    listed = {spelling_key(c) for c in schema.CATEGORIES}
+    if not dialect.own_categories and any(
+            spelling_key(v) in listed
+            or difflib.get_close_matches(v.lower(), list(schema.CATEGORIES), n=1, cutoff=0.75)
+            for v in values):
+        return schema.CATEGORIES
+    return dict.fromkeys(usual_spellings(values).values(), "")
+
+
+def _extra_title_rows(rows: Sequence[CheckedRow]) -> dict[int, Problem]:
+    titles = [row.line for row in rows if row.kind == "title"]
+    return {line: error(line, "type", (
+        f"the timeline has one title, already on line {titles[0]}; make this row an event "
+        f"or an era, or delete it")) for line in titles[1:]}
 
 
 def _duplicate_ids(rows: Sequence[CheckedRow]) -> dict[int, Problem]:
@@ -413,9 +524,9 @@ def _first_uses(cleaned: list[tuple[Record, list[str]]], positions: dict[str, in
 
 
 def validate(header: Sequence[str], records: Sequence[Record],
-             delimiter: str = ",") -> Validation:
+             delimiter: str = ",", dialect: Dialect = OUR_FORMAT) -> Validation:
     """Check a parsed CSV against the contract. Blank records are skipped quietly."""
-    head = _read_header(header, records)
+    head = _read_header(header, records, dialect)
     problems = list(head.problems)
     names = head.names
     columns = tuple(n for n in names if n is not None)
@@ -426,7 +537,8 @@ def validate(header: Sequence[str], records: Sequence[Record],
     rows: list[CheckedRow] = []
     row_problems: dict[int, list[Problem]] = {}
     cleaned = [(r, [clean_value(v) for v in r.fields]) for r in records]
-    first_use = _first_uses(cleaned, head.positions, ("category", "certainty"))
+    first_use = _first_uses(cleaned, head.positions, ("category", "certainty", "type"))
+    categories = _category_vocabulary(cleaned, head.positions, dialect)
 
     for record, values in cleaned:
         if record.broken is None and not any(values):
@@ -439,13 +551,13 @@ def validate(header: Sequence[str], records: Sequence[Record],
                     overflow[i] = _unique(f"column {column_letter(i)}", taken)
                 raw[overflow[i]] = values[i]
         row = {c: raw.get(c, "") if c in head.positions else "" for c in schema.COLUMN_NAMES}
-        checks, clean, (start, end, ongoing) = _check_row(record.line, row, head.positions,
-                                                           first_use)
+        checks, clean, (start, end, ongoing), kind = _check_row(
+            record.line, row, head.positions, first_use, categories, dialect)
         found = _shape_problems(record, values, len(names), delimiter, checks)
         row_problems[record.line] = found
-        rows.append(CheckedRow(record.line, raw, clean, start, end, ongoing, ok=True))
+        rows.append(CheckedRow(record.line, raw, clean, start, end, ongoing, ok=True, kind=kind))
 
-    for line, problem in _duplicate_ids(rows).items():
+    for line, problem in (_duplicate_ids(rows) | _extra_title_rows(rows)).items():
         row_problems[line].append(problem)
     problems.extend(p for found in row_problems.values() for p in found)
     problems.extend(_spelling_warnings(rows))
@@ -454,8 +566,17 @@ def validate(header: Sequence[str], records: Sequence[Record],
 
     bad_lines = {p.line for p in problems if p.is_error and p.line is not None}
     checked = tuple(
-        CheckedRow(r.line, r.raw, r.clean, r.start, r.end, r.ongoing,
-                   ok=not required_missing and r.line not in bad_lines and r.start is not None)
+        replace(r, ok=not required_missing and r.line not in bad_lines
+                and (r.start is not None or r.kind == "title"))
         for r in rows)
     extra_raw = tuple(overflow[i] for i in sorted(overflow))
-    return Validation(columns, extras, columns + extra_raw, checked, tuple(problems))
+    return Validation(columns, extras, columns + extra_raw, checked,
+                      _as_written(problems, dialect))
+
+
+def _as_written(problems: list[Problem], dialect: Dialect) -> tuple[Problem, ...]:
+    """Problems naming the columns the editor wrote; one where two columns came from one."""
+    if not dialect.labels:
+        return tuple(problems)
+    named = (replace(p, column=dialect.label(p.column)) if p.column else p for p in problems)
+    return tuple(dict.fromkeys(named))

@@ -1,0 +1,115 @@
+"""The watched data file: changes picked up, bad versions never served."""
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from timeline.config import REPOSITORY
+from timeline.data_store import DataFileError, DataStore, content_version
+
+GOOD = (REPOSITORY / "data" / "events.csv").read_bytes()
+ROWS = GOOD.decode("utf-8").splitlines(keepends=True)
+
+
+def aged(path, seconds: float = 5.0) -> None:
+    """Pretend the file was written a while ago (past the settle time)."""
+    then = time.time() - seconds
+    os.utime(path, (then, then))
+
+
+@pytest.fixture
+def data(tmp_path):
+    path = tmp_path / "events.csv"
+    path.write_bytes(GOOD)
+    return path
+
+
+def test_a_valid_change_is_served_after_a_check(data):
+    store = DataStore(data, check_interval=0)
+    assert len(store.current().events) == 27
+    data.write_text("".join(ROWS[:-1]), "utf-8")
+    aged(data)
+    assert len(store.current().events) == 26
+    assert store.current().version == content_version(data.read_bytes())
+    assert store.health()["status"] == "ok"
+
+
+def test_an_invalid_change_keeps_the_last_good_version_and_says_why(data):
+    store = DataStore(data, check_interval=0)
+    version = store.current().version
+    data.write_text(GOOD.decode("utf-8").replace("vostochny-summit,2023-09,", "vostochny-summit,13/09/2023,", 1), "utf-8")
+    aged(data)
+    assert store.current().version == version
+    health = store.health()
+    assert health["status"] == "error" and "still serving version" in health["last_error"]
+    assert any("did you mean 2023-09-13" in line for line in health["last_error_details"])
+    # Fixed again: served, and the error is gone.
+    data.write_bytes(GOOD.replace(b"Vostochny", b"Vostochny!", 1))
+    aged(data)
+    assert store.current().version != version and store.health()["last_error"] is None
+
+
+def test_a_file_still_being_written_is_not_read(data):
+    store = DataStore(data, check_interval=0, settle_seconds=60)
+    version = store.current().version
+    data.write_text("".join(ROWS[:10]), "utf-8")  # half a file, written "just now"
+    assert store.current().version == version
+    aged(data, 120)
+    assert len(store.current().events) == 9
+
+
+@pytest.mark.parametrize("damage", ["delete", "empty", "directory", "unreadable"])
+def test_a_damaged_file_keeps_serving_and_recovers(data, damage, monkeypatch):
+    store = DataStore(data, check_interval=0)
+    version = store.current().version
+    if damage == "delete":
+        data.unlink()
+    elif damage == "empty":
+        data.write_bytes(b"")
+        aged(data)
+    elif damage == "directory":
+        data.unlink()
+        data.mkdir()
+        aged(data)
+    else:  # chmod does not stop root, so the refusal is simulated
+        data.write_bytes(GOOD + b"\n")
+        aged(data)
+        original = type(data).read_bytes
+
+        def refuse(path):
+            if path == data:
+                raise PermissionError(13, "Permission denied")
+            return original(path)
+        monkeypatch.setattr(type(data), "read_bytes", refuse)
+    current = store.current()
+    assert current.version == version
+    assert store.health()["status"] == "error"
+    if damage == "directory":
+        data.rmdir()
+    monkeypatch.undo()
+    data.write_bytes(GOOD)
+    aged(data)
+    assert store.current().version == version
+    assert store.health()["status"] == "ok"
+
+
+def test_a_bad_file_at_start_is_refused(tmp_path):
+    path = tmp_path / "events.csv"
+    path.write_text("id,start,title\nx,yesterday,Nope\n", "utf-8")
+    with pytest.raises(DataFileError) as raised:
+        DataStore(path)
+    assert not raised.value.report.ok
+    with pytest.raises(DataFileError):
+        DataStore(tmp_path / "missing.csv")
+
+
+def test_checks_are_throttled(data):
+    store = DataStore(data, check_interval=3600)
+    store.current()
+    data.write_text("".join(ROWS[:-1]), "utf-8")
+    aged(data)
+    assert len(store.current().events) == 27  # not checked again yet
+    store.refresh(force=True)
+    assert len(store.current().events) == 26

@@ -1,0 +1,166 @@
+"""Who may edit: every request that changes data needs the secret and the cross-site token."""
+from __future__ import annotations
+
+import json
+import re
+import time
+
+import pytest
+
+from timeline.app_factory import create_app
+from timeline.config import REPOSITORY, Config
+from timeline.data_store import content_version
+from timeline.editor_access import CSRF_COOKIE, CSRF_HEADER, FailedAttempts
+from timeline.editor_rows import table_from_bytes
+
+SECRET = "a newsroom passphrase"
+GOOD = (REPOSITORY / "data" / "events.csv").read_bytes()
+
+
+@pytest.fixture
+def data(tmp_path):
+    path = tmp_path / "events.csv"
+    path.write_bytes(GOOD)
+    return path
+
+
+def client_for(data, secret=SECRET):
+    return create_app(Config(data_path=data, edit_secret=secret)).server.test_client()
+
+
+def log_in(client, secret=SECRET):
+    page = client.get("/edit/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    return client.post("/edit/login", data={"secret": secret, "csrf_token": token})
+
+
+def save_request(client, data_path, new_title: str) -> dict:
+    """The body the editor page posts when Save is clicked, with one title changed."""
+    dependencies = client.get("/edit/_dash-dependencies").json
+    [save] = [d for d in dependencies if d["inputs"] == [{"id": "edit-save",
+                                                          "property": "n_clicks"}]]
+    table = table_from_bytes(data_path.read_bytes())
+    rows = [dict(r) for r in table.rows]
+    rows[0]["title"] = new_title
+    outputs = [dict(zip(("id", "property"), part.split("@")[0].split(".")))
+               for part in save["output"].strip(".").split("...")]
+    return {"output": save["output"], "outputs": outputs,
+            "inputs": [{"id": "edit-save", "property": "n_clicks", "value": 1}],
+            "state": [{"id": "edit-grid", "property": "rowData", "value": rows},
+                      {"id": "edit-format", "property": "data",
+                       "value": table.file_format.to_dict()},
+                      {"id": "edit-base-version", "property": "data",
+                       "value": content_version(data_path.read_bytes())}],
+            "changedPropIds": ["edit-save.n_clicks"]}
+
+
+def test_without_a_secret_editing_is_off_and_says_how_to_turn_it_on(data):
+    client = client_for(data, secret="")
+    page = client.get("/edit/")
+    assert page.status_code == 200 and "TIMELINE_EDIT_SECRET" in page.text
+    for method, path in [("post", "/edit/_dash-update-component"), ("post", "/edit/login"),
+                         ("get", "/edit/_dash-layout"), ("get", "/edit/download")]:
+        response = getattr(client, method)(path, json={})
+        assert response.status_code in (200, 403) and "Editing is off" in response.text
+    assert data.read_bytes() == GOOD
+    # A secret too short to be safe does not turn editing on either.
+    assert "shorter than" in client_for(data, secret="short").get("/edit/").text
+
+
+def test_the_editor_needs_a_session(data):
+    client = client_for(data)
+    assert client.get("/edit/").headers["Location"].endswith("/edit/login")
+    for path in ["/edit/_dash-layout", "/edit/_dash-dependencies", "/edit/download"]:
+        assert client.get(path).status_code == 401
+    assert client.post("/edit/_dash-update-component", json={}).status_code == 401
+
+
+def test_a_session_cookie_is_httponly_and_samesite(data):
+    client = client_for(data)
+    response = log_in(client)
+    assert response.status_code == 302
+    cookies = response.headers.getlist("Set-Cookie")
+    session = next(c for c in cookies if c.startswith("timeline_editor="))
+    assert "HttpOnly" in session and "SameSite=Strict" in session and "Path=/edit/" in session
+    # Served over HTTPS, the cookies are Secure.
+    secure = client_for(data).get("/edit/login", base_url="https://news.example")
+    assert "Secure" in secure.headers["Set-Cookie"]
+
+
+def test_a_save_needs_the_cross_site_token(data):
+    client = client_for(data)
+    log_in(client)
+    body = save_request(client, data, "Changed without a token")
+    refused = client.post("/edit/_dash-update-component", json=body)
+    assert refused.status_code == 403 and data.read_bytes() == GOOD
+    wrong = client.post("/edit/_dash-update-component", json=body,
+                        headers={CSRF_HEADER: "0" * 64})
+    assert wrong.status_code == 403 and data.read_bytes() == GOOD
+    token = client.get_cookie(CSRF_COOKIE, path="/edit/").value
+    accepted = client.post("/edit/_dash-update-component", json=body,
+                           headers={CSRF_HEADER: token})
+    assert accepted.status_code == 200, accepted.text
+    assert "Saved version" in accepted.text
+    assert b"Changed without a token" in data.read_bytes()
+
+
+def test_a_save_without_the_secret_changes_nothing(data):
+    client = client_for(data)
+    log_in(client)
+    body = save_request(client, data, "Changed")
+    stranger = client_for(data)
+    assert stranger.post("/edit/_dash-update-component", json=body).status_code == 401
+    assert data.read_bytes() == GOOD
+
+
+def test_a_cross_site_login_and_logout_are_refused(data):
+    client = client_for(data)
+    response = client.post("/edit/login", data={"secret": SECRET})
+    assert response.status_code == 403 and "timeline_editor=" not in str(
+        response.headers.getlist("Set-Cookie"))
+    log_in(client)
+    assert client.post("/edit/logout").status_code == 403
+    token = client.get_cookie(CSRF_COOKIE, path="/edit/").value
+    assert client.post("/edit/logout", data={"csrf_token": token}).status_code == 302
+    assert client.get("/edit/download").status_code == 401
+
+
+def test_failed_attempts_are_limited(data):
+    client = client_for(data)
+    for _ in range(5):
+        assert log_in(client, "wrong guess, sorry").status_code == 401
+    assert log_in(client, "wrong guess again").status_code == 429
+    assert log_in(client).status_code == 429  # even the right secret waits
+
+
+def test_the_attempt_counter_forgets_after_its_window():
+    attempts = FailedAttempts(limit=2, window=0.05)
+    attempts.record_failure("a")
+    attempts.record_failure("a")
+    assert attempts.locked_for("a") > 0 and attempts.locked_for("b") == 0
+    time.sleep(0.06)
+    assert attempts.locked_for("a") == 0
+
+
+def test_download_neutralises_formulas(data):
+    data.write_bytes(GOOD.replace(b"Kim and Putin meet", b"=HYPERLINK(\"http://x\") meet"))
+    client = client_for(data)
+    log_in(client)
+    download = client.get("/edit/download")
+    assert download.headers["Content-Disposition"].startswith("attachment")
+    assert "'=HYPERLINK" in download.text
+
+
+def test_readers_pages_carry_no_edit_controls(data):
+    client = client_for(data)
+    for path in ["/", "/embed", "/_dash-layout", "/_dash-dependencies"]:
+        text = client.get(path).text
+        assert "edit-" not in text and "/edit" not in text, path
+    assert "_csrf_token" not in client.get("/").headers.get("Set-Cookie", "")
+
+
+def test_healthz_reports_the_data(data):
+    health = client_for(data).get("/healthz").json
+    assert health["status"] == "ok" and health["events"] == 27
+    assert health["version"] == content_version(GOOD) and health["last_error"] is None
+    assert json.dumps(health)  # plain JSON

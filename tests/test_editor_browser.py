@@ -1,0 +1,191 @@
+"""The editor in real headless Chromium, used as a new editor would use it."""
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from browser import chromium, serving
+from timeline.app_factory import create_app
+from timeline.config import REPOSITORY, Config
+
+pytestmark = pytest.mark.browser
+expect.set_options(timeout=10_000)
+SECRET = "a newsroom passphrase"
+TARGET_ID = "russian-tourists"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as browser:
+        yield browser
+
+
+@pytest.fixture
+def site(tmp_path):
+    data = tmp_path / "events.csv"
+    data.write_bytes((REPOSITORY / "data" / "events.csv").read_bytes())
+    app = create_app(Config(data_path=data, edit_secret=SECRET))
+    with serving(app.server) as url:
+        yield url, data
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.problems = []
+    page.on("pageerror", lambda e: page.problems.append(str(e)))
+    yield page
+    context.close()
+
+
+def log_in(page, url):
+    page.goto(url + "/edit/")
+    expect(page).to_have_url(re.compile(r"/edit/login$"))
+    page.fill("#secret", SECRET)
+    page.click("button[type=submit]")
+    expect(page.locator("#edit-grid .ag-row").first).to_be_visible()
+
+
+def cell(page, row_id_value: str, column: str):
+    """The grid cell in `column` of the row whose id is `row_id_value`."""
+    row_index = page.locator("#edit-grid .ag-center-cols-container [col-id='id']",
+                             has_text=re.compile(f"^{re.escape(row_id_value)}$"))
+    row_index.first.scroll_into_view_if_needed()
+    index = row_index.first.evaluate("e => e.closest('.ag-row').getAttribute('row-index')")
+    return page.locator(f"#edit-grid .ag-center-cols-container .ag-row[row-index='{index}'] "
+                        f"[col-id='{column}']")
+
+
+def type_into(page, target, text: str) -> None:
+    target.dblclick()
+    editor = page.locator("#edit-grid .ag-cell-inline-editing input, "
+                          "#edit-grid .ag-cell-inline-editing textarea").first
+    editor.fill(text)
+    editor.press("Enter")
+
+
+def test_editor_needs_the_secret_and_a_wrong_one_is_refused(site, page):
+    url, _ = site
+    page.goto(url + "/edit/")
+    page.fill("#secret", "not it at all")
+    page.click("button[type=submit]")
+    expect(page.get_by_role("alert")).to_contain_text("not the editors' secret")
+    expect(page.locator("#edit-grid")).to_have_count(0)
+
+
+def test_fix_a_date_add_an_event_save_and_see_it_on_the_timeline(site, page):
+    url, data = site
+    log_in(page, url)
+    start = cell(page, TARGET_ID, "start")
+    type_into(page, start, "13/12/2023")
+    # The bad cell is marked and the reason is given in the validator's words.
+    expect(page.locator("#edit-problems")).to_contain_text("did you mean 2023-12-13?")
+    expect(cell(page, TARGET_ID, "start")).to_have_class(re.compile("cell-error"))
+    expect(page.locator("#edit-save")).to_be_disabled()
+    type_into(page, cell(page, TARGET_ID, "start"), "2023-12-13")
+    expect(page.locator("#edit-problems")).to_contain_text("can be saved")
+    expect(cell(page, TARGET_ID, "start")).not_to_have_class(re.compile("cell-error"))
+
+    page.click("#edit-add")
+    new_row = page.locator("#edit-grid .ag-center-cols-container .ag-row[row-index='27']")
+    expect(new_row).to_be_visible()  # the grid scrolled to it
+    type_into(page, new_row.locator("[col-id='id']"), "editor-test-event")
+    # A row with an id but no date or title is incomplete, and says so.
+    expect(page.locator("#edit-problems")).to_contain_text("fix the errors before saving")
+    expect(page.locator("#edit-save")).to_be_disabled()
+    for column, value in [("start", "2025-10-01"),
+                          ("title", "An event added in the editor"),
+                          ("actors", "Kim Jong-un"), ("category", "diplomacy")]:
+        type_into(page, new_row.locator(f"[col-id='{column}']"), value)
+    expect(page.locator("#edit-problems")).to_contain_text("can be saved")
+    expect(page.locator("#edit-preview")).to_be_visible()
+
+    page.click("#edit-save")
+    expect(page.locator("#edit-status")).to_contain_text("Saved version")
+    saved_at = time.monotonic()
+    text = data.read_text("utf-8")
+    assert "editor-test-event" in text and f"{TARGET_ID},2023-12-13" in text
+
+    reader = page.context.new_page()
+    reader.goto(url + "/?q=added+in+the+editor")
+    expect(reader.locator("#event-list")).to_contain_text("An event added in the editor")
+    reader.goto(url + "/embed?event=editor-test-event")
+    expect(reader.locator("#event-detail")).to_contain_text("An event added in the editor")
+    assert time.monotonic() - saved_at < 10
+    assert not page.problems
+
+
+def test_history_lists_the_save_and_restores_the_earlier_version(site, page):
+    url, data = site
+    original = data.read_bytes()
+    log_in(page, url)
+    type_into(page, cell(page, TARGET_ID, "title"), "A changed title")
+    page.click("#edit-save")
+    expect(page.locator("#edit-status")).to_contain_text("Saved version")
+    assert b"A changed title" in data.read_bytes()
+
+    page.locator("#edit-history").click()
+    page.get_by_role("option").first.click()
+    expect(page.locator("#edit-history-diff")).to_contain_text("A changed title")
+    page.click("#edit-restore")
+    expect(page.locator("#edit-status")).to_contain_text("Restored the version")
+    assert data.read_bytes() == original
+    expect(cell(page, TARGET_ID, "title")).not_to_have_text("A changed title")
+
+
+def test_a_save_from_a_stale_version_is_refused_and_shows_both_sides(site, page):
+    url, data = site
+    log_in(page, url)
+    # Another program changes the file after the editor opened it.
+    data.write_text(data.read_text("utf-8").replace("First Russian tourists",
+                                                    "Changed by someone else"), "utf-8")
+    type_into(page, cell(page, TARGET_ID, "title"), "Changed by me")
+    page.click("#edit-save")
+    expect(page.locator("#edit-conflict")).to_contain_text("Not saved")
+    expect(page.locator("#edit-conflict")).to_contain_text("Changed by someone else")
+    expect(page.locator("#edit-conflict")).to_contain_text("Changed by me")
+    assert "Changed by someone else" in data.read_text("utf-8")
+
+
+def test_an_invalid_upload_changes_nothing_and_a_valid_one_is_previewed_first(site, page,
+                                                                             tmp_path):
+    url, data = site
+    log_in(page, url)
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(data.read_bytes().replace(b"russian-tourists,2024-02,",
+                                              b"russian-tourists,Feb 2024,"))
+    page.set_input_files("#edit-upload input[type=file]", str(bad))
+    expect(page.locator("#edit-upload-preview")).to_contain_text("nothing was changed")
+    expect(page.locator("#edit-upload-preview")).to_contain_text("bad.csv:")
+    expect(page.locator("#edit-upload-confirm")).to_be_disabled()
+
+    good = tmp_path / "good.csv"
+    good.write_bytes(data.read_bytes().replace(b"First Russian tourists", b"Uploaded title"))
+    page.set_input_files("#edit-upload input[type=file]", str(good))
+    expect(page.locator("#edit-upload-preview")).to_contain_text("Uploaded title")
+    assert b"Uploaded title" not in data.read_bytes()  # nothing before the confirmation
+    page.click("#edit-upload-confirm")
+    expect(page.locator("#edit-status")).to_contain_text("Replaced the data")
+    assert data.read_bytes() == good.read_bytes()
+    expect(cell(page, TARGET_ID, "title")).to_contain_text("Uploaded title")
+
+
+def test_the_editor_shows_why_readers_see_an_older_version(site, page):
+    url, data = site
+    data.write_bytes(data.read_bytes().replace(b"russian-tourists,2024-02,",
+                                               b"russian-tourists,Feb 2024,"))
+    time.sleep(0.5)  # past the settle time, so the app reads it and refuses it
+    log_in(page, url)
+    expect(page.locator("#edit-serving-note")).to_contain_text("still serving version")
+    expect(cell(page, TARGET_ID, "start")).to_have_class(re.compile("cell-error"))
+    type_into(page, cell(page, TARGET_ID, "start"), "2024-02")
+    page.click("#edit-save")
+    expect(page.locator("#edit-status")).to_contain_text("Saved version")
+    reader = page.context.new_page()
+    reader.goto(url + "/healthz")
+    assert '"status":"ok"' in reader.content().replace(" ", "")

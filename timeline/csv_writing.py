@@ -1,0 +1,105 @@
+"""Writing the CSV back: the editor's rows as the file's own bytes, saved atomically.
+
+A save keeps what the editor's spreadsheet expects: the header in its order,
+every extra column, the delimiter and the line ends the file already had.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
+
+# A spreadsheet runs a cell starting with one of these as a formula
+# (OWASP's "CSV injection"); a leading apostrophe makes it text again.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def line_ending_of(data: bytes) -> str:
+    if b"\r\n" in data:
+        return "\r\n"
+    if b"\r" in data:
+        return "\r"
+    return "\n"
+
+
+def serialise_rows(columns: Sequence[str], rows: Iterable[Mapping[str, object]], *,
+                   delimiter: str = ",", line_ending: str = "\n",
+                   byte_order_mark: bool = False) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator=line_ending)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_text(row.get(column)) for column in columns])
+    return (b"\xef\xbb\xbf" if byte_order_mark else b"") + buffer.getvalue().encode("utf-8")
+
+
+def row_lines(columns: Sequence[str], rows: Sequence[Mapping[str, object]],
+              delimiter: str = ",") -> list[int]:
+    """The line each row starts on once serialised (the header is line 1), as the
+    validator counts them, so its problems can be pinned to the editor's cells."""
+    lines, line = [], 2
+    for row in rows:
+        lines.append(line)
+        text = serialise_rows(columns, [row], delimiter=delimiter).decode("utf-8")
+        line += text.count("\n") - 1
+    return lines
+
+
+def neutralise_formula(value: str) -> str:
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def neutralise_row(row: Mapping[str, object]) -> dict[str, str]:
+    """A row for download: every formula-like cell made inert."""
+    return {column: neutralise_formula(_text(value)) for column, value in row.items()}
+
+
+def atomic_write(path: str | os.PathLike, data: bytes) -> None:
+    """Replace the file in one step: a reader (or a crash) sees the old or the new
+    file whole, never a mix. The temporary file lives in the same folder, so the
+    rename never crosses file systems."""
+    path = Path(path)
+    handle = tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.",
+                                         suffix=".saving", delete=False)
+    try:
+        with handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.chmod(handle.name, path.stat().st_mode & 0o777)
+        except FileNotFoundError:
+            os.chmod(handle.name, 0o644)
+        os.replace(handle.name, path)
+    except BaseException:
+        try:
+            os.unlink(handle.name)
+        except FileNotFoundError:
+            pass
+        raise
+    _sync_folder(path.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    # The rename itself is durable only once the folder is flushed.
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value != value:  # NaN from a grid
+        return ""
+    return str(value)

@@ -1,0 +1,166 @@
+"""The light embed, `/embed`: one HTML page, a few cached scripts, the data as JSON.
+
+No Dash renderer: an article's readers get plotly.js, two small scripts of
+ours and the timeline's data, and nothing waits on a server round trip. The
+same page, written to files, is the static export (`timeline/export.py`).
+Every script and data file has its content's hash or the data's version in
+its address, so browsers and CDNs keep them until they change.
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from string import Template
+from typing import Callable
+
+import flask
+
+from timeline.config import REPOSITORY, Config
+from timeline.data_store import DataStore, Snapshot
+from timeline.embed_payload import actor_figure, detail_chunks, payload, to_json_bytes
+
+WEB = Path(__file__).resolve().parent / "web"
+TEMPLATE = Template((WEB / "embed.html").read_text("utf-8"))
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+# The page's files: name in the template → file. Order is the order they run in.
+PAGE_FILES = {
+    "style_url": REPOSITORY / "assets" / "style.css",
+    "plotly_url": REPOSITORY / "assets" / "vendor" / "plotly-scatter.min.js",
+    "core_url": WEB / "timeline-core.js",
+    "embed_url": WEB / "timeline-embed.js",
+    "stepping_url": REPOSITORY / "assets" / "stepping.js",
+    "resize_url": WEB / "resize.js",
+}
+
+
+@dataclass(frozen=True)
+class StaticFile:
+    name: str
+    path: Path
+    digest: str
+
+    @property
+    def fingerprinted_name(self) -> str:
+        stem, dot, suffix = self.name.rpartition(".")
+        return f"{stem}.{self.digest}.{suffix}" if dot else f"{self.name}.{self.digest}"
+
+
+def static_files() -> dict[str, StaticFile]:
+    files = {}
+    for key, path in PAGE_FILES.items():
+        if path.is_file():
+            files[key] = StaticFile(path.name, path,
+                                    hashlib.sha256(path.read_bytes()).hexdigest()[:12])
+    return files
+
+
+def render_page(title: str, urls: dict[str, str], head_extra: str = "") -> str:
+    values = {key: html.escape(url) for key, url in urls.items()}
+    values.setdefault("resize_url", "")
+    page = TEMPLATE.substitute(title=html.escape(title), head_extra=head_extra, **values)
+    # A file that is missing (none should be) leaves no empty script tag behind.
+    return page.replace('<script src="" defer></script>\n', "")
+
+
+class EmbedData:
+    """The JSON files for one data version, built once and kept while it is current."""
+
+    def __init__(self, snapshot: Snapshot, config: Config, today: date):
+        self.version = snapshot.version
+        self.today = today
+        self._snapshot = snapshot
+        self._config = config
+
+    @property
+    def key(self) -> tuple[str, date]:
+        return self.version, self.today
+
+    @lru_cache(maxsize=1)
+    def events_json(self, explorer_url: str) -> bytes:
+        snapshot, config = self._snapshot, self._config
+        return to_json_bytes(payload(
+            snapshot.events, version=self.version, title=timeline_title(snapshot, config),
+            subtitle=timeline_subtitle(snapshot, config), today=self.today,
+            eras=snapshot.result.eras, explorer_url=explorer_url))
+
+    @lru_cache(maxsize=1)
+    def details(self) -> list[bytes]:
+        return [to_json_bytes(chunk) for chunk in detail_chunks(self._snapshot.events)]
+
+    @lru_cache(maxsize=1)
+    def actor_figure_json(self) -> bytes:
+        return to_json_bytes(actor_figure(self._snapshot.events, self.today,
+                                          self._snapshot.result.eras))
+
+
+def timeline_title(snapshot: Snapshot, config: Config) -> str:
+    return config.title or getattr(snapshot.result, "title", None) or "Timeline"
+
+
+def timeline_subtitle(snapshot: Snapshot, config: Config) -> str:
+    return config.subtitle or getattr(snapshot.result, "subtitle", None) or ""
+
+
+def register_embed_page(server: flask.Flask, store: DataStore, config: Config,
+                        explorer_base: Callable[[], str]) -> None:
+    files = static_files()
+    by_name = {f.fingerprinted_name: f for f in files.values()}
+    current: dict[str, EmbedData] = {}
+
+    def embed_data() -> EmbedData:
+        snapshot, today = store.snapshot, date.today()
+        found = current.get("data")
+        if found is None or found.key != (snapshot.version, today):
+            found = current["data"] = EmbedData(snapshot, config, today)
+        return found
+
+    def json_response(body: bytes, version: str) -> flask.Response:
+        response = flask.make_response(body)
+        response.headers["Content-Type"] = "application/json; charset=utf-8"
+        # A version's files never change; an old version asked for gets today's
+        # data, which must not be cached under the old name.
+        response.headers["Cache-Control"] = (IMMUTABLE if version == store.snapshot.version
+                                             else "no-cache")
+        return response
+
+    @server.route("/embed")
+    def embed():
+        data = embed_data()
+        urls = {key: f"/static/{f.fingerprinted_name}" for key, f in files.items()}
+        urls |= {"events_url": f"/embed/data/{data.version}.json",
+                 "details_url": f"/embed/details/{data.version}/{{chunk}}.json",
+                 "actor_figure_url": f"/embed/figure/{data.version}/actor.json",
+                 "explorer_url": explorer_base()}
+        response = flask.make_response(render_page(timeline_title(store.snapshot, config), urls))
+        response.headers["Cache-Control"] = "no-cache"
+        return response
+
+    @server.route("/embed/data/<version>.json")
+    def embed_events(version: str):
+        return json_response(embed_data().events_json(explorer_base()), version)
+
+    @server.route("/embed/details/<version>/<int:chunk>.json")
+    def embed_details(version: str, chunk: int):
+        chunks = embed_data().details()
+        if chunk >= len(chunks):
+            flask.abort(404)
+        return json_response(chunks[chunk], version)
+
+    @server.route("/embed/figure/<version>/actor.json")
+    def embed_actor_figure(version: str):
+        return json_response(embed_data().actor_figure_json(), version)
+
+    @server.route("/static/<name>")
+    def static_file(name: str):
+        found = by_name.get(name)
+        if found is None:
+            flask.abort(404)
+        response = flask.send_file(found.path, conditional=True, max_age=31536000)
+        response.headers["Cache-Control"] = IMMUTABLE
+        return response
+

@@ -1,0 +1,99 @@
+"""What the light embed and the static export send to the browser, built in Python.
+
+The figures are made by `figure.build_figure`, the same code as the explorer's,
+for the whole timeline; the browser only filters them (`web/timeline-core.js`).
+Only public columns go out: never `notes`, never a column outside the
+contract. Descriptions and media travel separately, in chunks fetched when an
+event is opened, so a big timeline's first paint does not wait for its text.
+"""
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pandas as pd
+import plotly.io
+
+from timeline.figure import build_figure, category_colours, lane_categories
+from timeline.markup import Link, is_web_address, split_links
+from timeline.schema import CERTAINTIES
+from timeline.transforms import actor_names
+from timeline.view_state import ViewState
+
+DETAIL_CHUNK = 500  # events per details file
+LANE_MODES = ("category", "actor")
+
+
+def _day(value) -> str | None:
+    return None if pd.isna(value) else pd.Timestamp(value).date().isoformat()
+
+
+def summary_records(events: pd.DataFrame) -> list[dict]:
+    """Per event, what filtering, the list and the count need: no long text."""
+    return [{
+        "id": e.id, "title": e.title, "date": e.date_label, "start": _day(e.start_at),
+        "end": _day(e.end_at), "ongoing": bool(e.ongoing), "category": e.category,
+        "actors": list(e.actors), "certainty": e.certainty, "search": e.search_text,
+    } for e in events.itertuples()]
+
+
+def rich_pieces(text: str) -> list[list[list[str]]]:
+    """Paragraphs of ["text", …] and ["link", label, url] pieces; links already checked."""
+    paragraphs = [p for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
+    return [[["link", piece.text, piece.url] if isinstance(piece, Link) else ["text", piece]
+             for piece in split_links(paragraph)] for paragraph in paragraphs]
+
+
+def detail_record(event) -> dict:
+    record = {"description": rich_pieces(event.description), "source": event.source}
+    if is_web_address(event.source_url):
+        record["source_url"] = event.source_url
+    if is_web_address(event.media_url):
+        record |= {"media_url": event.media_url, "media_caption": event.media_caption,
+                   "media_credit": event.media_credit}
+    return record
+
+
+def detail_chunks(events: pd.DataFrame) -> list[dict[str, dict]]:
+    """Details keyed by id, in chunks of DETAIL_CHUNK events in date order."""
+    records = {e.id: detail_record(e) for e in events.itertuples()}
+    ids = list(records)
+    return [{i: records[i] for i in ids[start:start + DETAIL_CHUNK]}
+            for start in range(0, len(ids), DETAIL_CHUNK)] or [{}]
+
+
+def figure_json(events: pd.DataFrame, lanes: str, today: date,
+                eras: pd.DataFrame | None) -> dict:
+    figure = build_figure(events, ViewState(lanes=lanes), today=today, eras=eras)
+    return json.loads(plotly.io.to_json(figure, validate=False, engine="json"))
+
+
+def payload(events: pd.DataFrame, *, version: str, title: str, subtitle: str,
+            today: date, eras: pd.DataFrame | None = None, explorer_url: str = "") -> dict:
+    """Everything the first paint needs; details are named by chunk, not included."""
+    present = set(events["category"])
+    return {
+        "version": version,
+        "title": title,
+        "subtitle": subtitle,
+        "explorer_url": explorer_url,
+        "events": summary_records(events),
+        "detail_chunk": DETAIL_CHUNK,
+        "detail_chunks": len(detail_chunks(events)),
+        "categories": lane_categories(events),
+        "colours": category_colours(sorted(present)),
+        "certainties": [c for c in CERTAINTIES if c in set(events["certainty"])],
+        "actors": actor_names(events),
+        "figures": {"category": figure_json(events, "category", today, eras)},
+    }
+
+
+def actor_figure(events: pd.DataFrame, today: date, eras: pd.DataFrame | None) -> dict:
+    """Lanes by actor: fetched only when a reader switches to them."""
+    return figure_json(events, "actor", today, eras)
+
+
+def to_json_bytes(value) -> bytes:
+    # `<` escaped: the JSON can never close a <script> element it is placed in.
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace(
+        "<", "\\u003c").encode("utf-8")

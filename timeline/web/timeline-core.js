@@ -1,0 +1,260 @@
+/* The timeline's view rules in the browser: read the URL, filter, step, describe.
+ *
+ * The one JavaScript copy of timeline/view_state.py and timeline/transforms.py,
+ * used by the light embed and the static export alike. Pure functions, no DOM:
+ * tests run them against the same table of cases as the Python
+ * (tests/data/filter_cases.json).
+ */
+(function (root, factory) {
+  if (typeof module === "object" && module.exports) { module.exports = factory(); }
+  else { root.TimelineCore = factory(); }
+}(typeof self !== "undefined" ? self : this, function () {
+  "use strict";
+
+  var MAX_QUERY_LENGTH = 200;
+  var MAX_VALUES = 50;
+  var LANE_MODES = ["category", "actor"];
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+                "Dec"];
+
+  /* Lower case, accents stripped, spaces folded: as transforms.normalise_text. */
+  function normaliseText(text) {
+    return String(text || "").normalize("NFKD").replace(/\p{Mn}/gu, "").normalize("NFC")
+      .toLowerCase().split(/\s+/).filter(Boolean).join(" ");
+  }
+
+  function pad(number, width) {
+    var text = String(number);
+    while (text.length < width) { text = "0" + text; }
+    return text;
+  }
+
+  /* A `from`/`to` day: YYYY, YYYY-MM or YYYY-MM-DD (a trailing ~ or ? allowed);
+   * the first or the last day of that period, as ISO text; null if unusable. */
+  function partialDay(text, last) {
+    var match = /^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?[~?]?$/.exec(String(text || "").trim());
+    if (!match) { return null; }
+    var year = +match[1], month = match[2] ? +match[2] : null, day = match[3] ? +match[3] : null;
+    if (year < 1 || (month !== null && (month < 1 || month > 12))) { return null; }
+    if (day !== null) {
+      var check = new Date(Date.UTC(year, month - 1, day));
+      if (check.getUTCMonth() !== month - 1 || day < 1) { return null; }
+    } else if (month !== null) {
+      day = last ? new Date(Date.UTC(year, month, 0)).getUTCDate() : 1;
+    } else {
+      month = last ? 12 : 1;
+      day = last ? 31 : 1;
+    }
+    return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2);
+  }
+
+  function parseWindow(text) {
+    var parts = String(text || "").split("..");
+    if (parts.length !== 2) { return null; }
+    var first = partialDay(parts[0], false), last = partialDay(parts[1], true);
+    return first && last && first <= last ? [first, last] : null;
+  }
+
+  /* The view in a query string, forgiving as ViewState.from_query_string. */
+  function parseView(search) {
+    var params = new URLSearchParams(String(search || "").replace(/^\?/, ""));
+    function values(name) {
+      var seen = [];
+      params.getAll(name).forEach(function (value) {
+        var cleaned = value.trim().slice(0, MAX_QUERY_LENGTH);
+        if (cleaned && seen.indexOf(cleaned) < 0) { seen.push(cleaned); }
+      });
+      return seen.slice(0, MAX_VALUES);
+    }
+    function first(name) { return values(name)[0] || ""; }
+    var lanes = first("lanes");
+    return {
+      actors: values("actor"), categories: values("category"),
+      certainties: values("certainty"),
+      from: partialDay(first("from"), false), to: partialDay(first("to"), true),
+      q: first("q"), lanes: LANE_MODES.indexOf(lanes) >= 0 ? lanes : "category",
+      event: first("event") || null, zoom: parseWindow(first("zoom"))
+    };
+  }
+
+  /* The canonical query string (no '?'), in ViewState.to_query_string's order. */
+  function toQueryString(view) {
+    var params = new URLSearchParams();
+    view.actors.forEach(function (a) { params.append("actor", a); });
+    view.categories.forEach(function (c) { params.append("category", c); });
+    view.certainties.forEach(function (c) { params.append("certainty", c); });
+    if (view.from) { params.append("from", view.from); }
+    if (view.to) { params.append("to", view.to); }
+    if (view.q) { params.append("q", view.q); }
+    if (view.lanes !== "category") { params.append("lanes", view.lanes); }
+    if (view.event) { params.append("event", view.event); }
+    if (view.zoom) { params.append("zoom", view.zoom[0] + ".." + view.zoom[1]); }
+    return params.toString();
+  }
+
+  function withChanges(view, changes) {
+    var copy = {};
+    Object.keys(view).forEach(function (key) { copy[key] = view[key]; });
+    Object.keys(changes).forEach(function (key) { copy[key] = changes[key]; });
+    return copy;
+  }
+
+  function isFiltered(view) {
+    return !!(view.actors.length || view.categories.length || view.certainties.length ||
+              view.from || view.to || view.q);
+  }
+
+  /* Prepare summaries once: the keys the predicate compares. */
+  function prepareEvents(events) {
+    return events.map(function (event) {
+      var prepared = withChanges(event, {});
+      prepared.actorKeys = event.actors.map(normaliseText);
+      prepared.categoryKey = normaliseText(event.category);
+      prepared.certaintyKey = normaliseText(event.certainty);
+      prepared.lastDay = event.ongoing ? null : (event.end || event.start);
+      return prepared;
+    });
+  }
+
+  /* The filter rule of transforms.filter_events: every dimension must hold. */
+  function filterEvents(events, view) {
+    var actors = view.actors.map(normaliseText);
+    var categories = view.categories.map(normaliseText);
+    var certainties = view.certainties.map(normaliseText);
+    var words = normaliseText(view.q).split(" ").filter(Boolean);
+    return events.filter(function (event) {
+      if (actors.length && !event.actorKeys.some(function (k) { return actors.indexOf(k) >= 0; })) {
+        return false;
+      }
+      if (categories.length && categories.indexOf(event.categoryKey) < 0) { return false; }
+      if (certainties.length && certainties.indexOf(event.certaintyKey) < 0) { return false; }
+      if (view.from && !event.ongoing && event.lastDay < view.from) { return false; }
+      if (view.to && event.start > view.to) { return false; }
+      return words.every(function (word) { return event.search.indexOf(word) >= 0; });
+    });
+  }
+
+  /* Previous and next ids around `eventId`, as transforms.neighbours. */
+  function neighbours(ids, eventId) {
+    if (!ids.length) { return [null, null]; }
+    var position = ids.indexOf(eventId);
+    if (position < 0) { return [ids[ids.length - 1], ids[0]]; }
+    return [position > 0 ? ids[position - 1] : null,
+            position + 1 < ids.length ? ids[position + 1] : null];
+  }
+
+  function shortDay(iso) {
+    var parts = iso.split("-");
+    return (+parts[2]) + " " + MONTHS[+parts[1] - 1] + " " + parts[0];
+  }
+
+  /* The count line, as ViewState.describe. */
+  function describe(view, shown, total) {
+    var noun = total === 1 ? "event" : "events";
+    var parts = [isFiltered(view) ? shown + " of " + total + " " + noun : total + " " + noun];
+    if (view.actors.length) { parts.push(view.actors.join(" or ")); }
+    if (view.categories.length) { parts.push(view.categories.join(" or ")); }
+    if (view.certainties.length) { parts.push(view.certainties.join(" or ")); }
+    if (view.from && view.to) { parts.push(shortDay(view.from) + " to " + shortDay(view.to)); }
+    else if (view.from) { parts.push("from " + shortDay(view.from)); }
+    else if (view.to) { parts.push("until " + shortDay(view.to)); }
+    if (view.q) { parts.push("matching \u201c" + view.q + "\u201d"); }
+    return parts.join(" \u00b7 ");
+  }
+
+  /* The figure's traces keeping only the points of shown events. Each point
+   * carries its event id (customdata[0] for marks, customdata for bars). */
+  function filterFigureData(data, shownIds) {
+    return data.map(function (trace) {
+      if (!trace.customdata || !trace.x) { return trace; }
+      var keep = [];
+      trace.customdata.forEach(function (item, index) {
+        var id = Array.isArray(item) ? item[0] : item;
+        if (shownIds.has(id)) { keep.push(index); }
+      });
+      if (keep.length === trace.x.length) { return trace; }
+      var copy = withChanges(trace, {});
+      ["x", "y", "customdata", "text", "textposition"].forEach(function (key) {
+        if (Array.isArray(trace[key])) {
+          copy[key] = keep.map(function (index) { return trace[key][index]; });
+        }
+      });
+      if (trace.mode === "lines") {  // bars: start, end, gap; keep whole triples
+        copy.x = []; copy.y = []; copy.customdata = [];
+        for (var i = 0; i < trace.x.length; i += 3) {
+          if (shownIds.has(trace.customdata[i])) {
+            copy.x.push(trace.x[i], trace.x[i + 1], null);
+            copy.y.push(trace.y[i], trace.y[i + 1], null);
+            copy.customdata.push(trace.customdata[i], trace.customdata[i], null);
+          }
+        }
+      }
+      return copy;
+    });
+  }
+
+  /* Lanes the filter emptied are dropped and the rest close up, as the Python
+   * figure would have drawn them (its layout.meta says where each lane is). */
+  function compactLanes(data, layout) {
+    var meta = layout.meta;
+    if (!meta || !meta.lanes) { return { data: data, layout: layout }; }
+    function laneOf(y) {
+      for (var i = 0; i < meta.lanes.length; i++) {
+        var lane = meta.lanes[i];
+        if (y >= lane[1] - 0.5 && y <= lane[1] + lane[2] - 0.5) { return i; }
+      }
+      return -1;
+    }
+    var used = meta.lanes.map(function () { return false; });
+    data.forEach(function (trace) {
+      (trace.y || []).forEach(function (y) { if (y !== null) { used[laneOf(y)] = true; } });
+    });
+    var offsets = [], next = 0, kept = [];
+    meta.lanes.forEach(function (lane, index) {
+      offsets.push(next - lane[1]);
+      if (used[index]) { kept.push([index, next]); next += lane[2] + meta.lane_gap; }
+    });
+    var moved = data.map(function (trace) {
+      if (!trace.y) { return trace; }
+      return withChanges(trace, { y: trace.y.map(function (y) {
+        return y === null ? null : y + offsets[laneOf(y)];
+      }) });
+    });
+    var total = next || 1;
+    var yaxis = withChanges(layout.yaxis, {
+      tickvals: kept.map(function (k) { return k[1] + (meta.lanes[k[0]][2] - 1) / 2; }),
+      ticktext: kept.map(function (k) { return layout.yaxis.ticktext[k[0]]; }),
+      range: [total - 0.2, -0.9 - meta.top_room]
+    });
+    var shapes = (layout.shapes || []).filter(function (s) { return s.type !== "line"; });
+    kept.slice(1).forEach(function (k) {
+      shapes.push({ type: "line", xref: "paper", x0: 0, x1: 1, y0: k[1] - 0.8, y1: k[1] - 0.8,
+                    line: { color: "#ddd", width: 1 } });
+    });
+    var height = Math.max(meta.min_height, total * meta.row_height + meta.frame_height) +
+                 Math.round(meta.top_room * meta.row_height);
+    return { data: moved,
+             layout: withChanges(layout, { yaxis: yaxis, shapes: shapes, height: height }) };
+  }
+
+  /* Where an event's mark is: [x, y] from the first mark trace holding it. */
+  function markPosition(data, eventId) {
+    for (var t = 0; t < data.length; t++) {
+      var trace = data[t];
+      if (trace.mode === "lines" || !trace.customdata) { continue; }
+      for (var i = 0; i < trace.customdata.length; i++) {
+        var item = trace.customdata[i];
+        if (Array.isArray(item) && item[0] === eventId) { return [trace.x[i], trace.y[i]]; }
+      }
+    }
+    return null;
+  }
+
+  return {
+    normaliseText: normaliseText, partialDay: partialDay, parseView: parseView,
+    toQueryString: toQueryString, withChanges: withChanges, isFiltered: isFiltered,
+    prepareEvents: prepareEvents, filterEvents: filterEvents, neighbours: neighbours,
+    describe: describe, filterFigureData: filterFigureData, compactLanes: compactLanes,
+    markPosition: markPosition
+  };
+}));

@@ -1,0 +1,377 @@
+/* The light embed: the timeline drawn and filtered in the browser, no server round trip.
+ *
+ * Reads the view from the URL (TimelineCore), filters the events, keeps the
+ * Python-built figure's points for them, and draws the list, the details and
+ * the count. Every editor's string is set as text (textContent, attributes),
+ * never as HTML; the only links are the ones Python already checked.
+ * Page ids match the explorer's: timeline-graph, event-list, event-detail, …
+ */
+(function () {
+  "use strict";
+  var core = window.TimelineCore;
+  var root = document.getElementById("timeline");
+  if (!root || !core) { return; }
+  var LIST_PAGE = 300;   // list items drawn at once; a big timeline shows more on request
+  var GRAPH_CONFIG = {
+    displaylogo: false, displayModeBar: true, responsive: true, scrollZoom: false,
+    modeBarButtons: [["zoomIn2d", "zoomOut2d", "pan2d", "zoom2d", "autoScale2d"]]
+  };
+  var state = { data: null, events: [], byId: {}, figures: {}, details: {}, listLimit: LIST_PAGE,
+                view: null, pendingFigure: {} };
+
+  function element(tag, attributes, children) {
+    var node = document.createElement(tag);
+    Object.keys(attributes || {}).forEach(function (name) {
+      if (name === "text") { node.textContent = attributes[name]; }
+      else if (name === "className") { node.className = attributes[name]; }
+      else { node.setAttribute(name, attributes[name]); }
+    });
+    (children || []).forEach(function (child) {
+      if (child !== null && child !== undefined) {
+        node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+      }
+    });
+    return node;
+  }
+
+  function byId(id) { return document.getElementById(id); }
+
+  function fetchJson(url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) { throw new Error(url + ": " + response.status); }
+      return response.json();
+    });
+  }
+
+  function webAddress(url) { return /^https?:\/\/[^\s]+$/i.test(url || ""); }
+
+  // ------------------------------------------------------------ navigation
+
+  function href(view) {
+    var query = core.toQueryString(view);
+    return query ? "?" + query : location.pathname;
+  }
+
+  function go(view, replace) {
+    var target = href(view);
+    if (replace) { history.replaceState(null, "", target); }
+    else { history.pushState(null, "", target); }
+    draw();
+  }
+
+  // --------------------------------------------------------------- controls
+
+  function checkboxes(id, name, options) {
+    return element("div", { id: id, className: "choices", role: "group" },
+      options.map(function (value) {
+        var box = element("input", { type: "checkbox", name: name, value: value });
+        return element("label", {}, [box, value]);
+      }));
+  }
+
+  function field(label, control, forId) {
+    return element("div", { className: "field" }, [
+      forId ? element("label", { for: forId, text: label })
+            : element("span", { className: "label", text: label }), control]);
+  }
+
+  function buildControls() {
+    var data = state.data;
+    var search = element("input", { id: "search", type: "search", maxlength: "200",
+                                    placeholder: "Words in titles, text, names",
+                                    autocomplete: "off" });
+    var dates = element("div", { id: "date-filter", className: "dates" }, [
+      element("input", { id: "date-from", type: "date", "aria-label": "From" }), " to ",
+      element("input", { id: "date-to", type: "date", "aria-label": "To" })]);
+    var lanes = element("div", { id: "lane-switch", className: "choices", role: "radiogroup" },
+      [["category", "by category"], ["actor", "by actor"]].map(function (pair) {
+        return element("label", {}, [element("input", { type: "radio", name: "lanes",
+                                                        value: pair[0] }), pair[1]]);
+      }));
+    var filters = byId("filters");
+    filters.appendChild(field("Search", search, "search"));
+    filters.appendChild(field("Who", checkboxes("actor-filter", "actor", data.actors)));
+    filters.appendChild(field("Category", checkboxes("category-filter", "category",
+                                                     data.categories)));
+    if (data.certainties.length) {
+      filters.appendChild(field("Certainty", checkboxes("certainty-filter", "certainty",
+                                                        data.certainties)));
+    }
+    filters.appendChild(field("Dates", dates));
+    filters.appendChild(field("Lanes", lanes));
+    filters.appendChild(element("button", { id: "reset", type: "button", className: "reset",
+                                            text: "Reset" }));
+
+    var typing = null;
+    search.addEventListener("input", function () {
+      clearTimeout(typing);
+      typing = setTimeout(function () {
+        go(core.withChanges(state.view, { q: search.value.trim().slice(0, 200), event: null }),
+           true);
+      }, 200);
+    });
+    filters.addEventListener("change", function (event) {
+      var target = event.target;
+      var view = state.view;
+      if (target.name === "actor" || target.name === "category" || target.name === "certainty") {
+        var key = { actor: "actors", category: "categories", certainty: "certainties" }[target.name];
+        var chosen = Array.prototype.map.call(
+          filters.querySelectorAll("input[name=" + target.name + "]:checked"),
+          function (box) { return box.value; });
+        var change = {}; change[key] = chosen;
+        go(core.withChanges(view, change));
+      } else if (target.id === "date-from" || target.id === "date-to") {
+        go(core.withChanges(view, {
+          from: core.partialDay(byId("date-from").value, false),
+          to: core.partialDay(byId("date-to").value, true) }));
+      } else if (target.name === "lanes") {
+        go(core.withChanges(view, { lanes: target.value }));
+      }
+    });
+    byId("reset").addEventListener("click", function () {
+      go(core.withChanges(core.parseView(""), { lanes: state.view.lanes }));
+    });
+  }
+
+  function syncControls(view) {
+    function tick(name, values) {
+      document.querySelectorAll("#filters input[name=" + name + "]").forEach(function (box) {
+        var on = values.some(function (v) {
+          return core.normaliseText(v) === core.normaliseText(box.value);
+        });
+        if (box.checked !== on) { box.checked = on; }
+      });
+    }
+    tick("actor", view.actors);
+    tick("category", view.categories);
+    tick("certainty", view.certainties);
+    var search = byId("search");
+    if (document.activeElement !== search && search.value !== view.q) { search.value = view.q; }
+    if (byId("date-from").value !== (view.from || "")) { byId("date-from").value = view.from || ""; }
+    if (byId("date-to").value !== (view.to || "")) { byId("date-to").value = view.to || ""; }
+    document.querySelectorAll("#lane-switch input").forEach(function (radio) {
+      radio.checked = radio.value === view.lanes;
+    });
+  }
+
+  // ------------------------------------------------------------------ chart
+
+  function figureFor(lanes) {
+    if (state.figures[lanes]) { return state.figures[lanes]; }
+    if (!state.pendingFigure[lanes]) {
+      state.pendingFigure[lanes] = fetchJson(root.getAttribute("data-actor-figure"))
+        .then(function (figure) { state.figures[lanes] = figure; draw(); });
+    }
+    return state.figures.category;  // until the other one arrives
+  }
+
+  function drawChart(view, shown) {
+    var figure = figureFor(view.lanes);
+    var ids = new Set(shown.map(function (e) { return e.id; }));
+    var compacted = core.compactLanes(core.filterFigureData(figure.data, ids), figure.layout);
+    var data = compacted.data;
+    var mark = view.event && ids.has(view.event) ? core.markPosition(data, view.event) : null;
+    if (mark) {
+      data.push({ type: "scatter", x: [mark[0]], y: [mark[1]], mode: "markers",
+                  hoverinfo: "skip", showlegend: false,
+                  marker: { size: 22, symbol: "circle-open", color: "#111",
+                            line: { width: 3, color: "#111" } } });
+    }
+    var layout = compacted.layout;
+    var graph = byId("timeline-graph");
+    layout.xaxis = core.withChanges(figure.layout.xaxis, {});
+    if (view.zoom) { layout.xaxis.range = [view.zoom[0], view.zoom[1]]; }
+    layout.dragmode = graph.clientWidth < 600 ? false : "zoom";
+    layout.uirevision = core.toQueryString(core.withChanges(view, { event: null, zoom: null }));
+    window.Plotly.react(graph, data, layout, GRAPH_CONFIG);
+    if (!graph.timelineWired) {
+      graph.timelineWired = true;
+      graph.on("plotly_click", function (event) {
+        var point = event.points && event.points[0];
+        var id = point && Array.isArray(point.customdata) ? point.customdata[0] : null;
+        if (id) { go(core.withChanges(state.view, { event: id })); }
+      });
+      graph.on("plotly_relayout", function (change) {
+        if (change["xaxis.autorange"]) {
+          go(core.withChanges(state.view, { zoom: null }), true);
+        } else if (change["xaxis.range[0]"] !== undefined || change["xaxis.range"]) {
+          var range = change["xaxis.range"] ||
+                      [change["xaxis.range[0]"], change["xaxis.range[1]"]];
+          var first = String(range[0]).slice(0, 10), last = String(range[1]).slice(0, 10);
+          if (first <= last) { go(core.withChanges(state.view, { zoom: [first, last] }), true); }
+        }
+      });
+    }
+  }
+
+  function drawLegend(shown) {
+    var present = {};
+    shown.forEach(function (e) { present[e.category] = true; });
+    var items = state.data.categories.filter(function (c) { return present[c]; })
+      .map(function (category) {
+        var swatch = element("span", { className: "swatch" });
+        swatch.style.background = state.data.colours[category];
+        return element("li", {}, [swatch, category]);
+      });
+    items.push(element("li", { className: "key-exact" }, [element("span", { className: "swatch" }),
+                                                           "exact date"]));
+    items.push(element("li", { className: "key-inexact" }, [
+      element("span", { className: "swatch" }), "approximate or uncertain"]));
+    byId("timeline-legend").replaceChildren(element("ul", { className: "legend-items" }, items));
+  }
+
+  // ------------------------------------------------------- list and details
+
+  function listLink(event, view) {
+    var link = element("a", { href: href(core.withChanges(view, { event: event.id })),
+                              className: "list-link" + (event.id === view.event ? " selected" : "")
+                            }, [
+      element("span", { className: "list-date", text: event.date }),
+      element("span", { className: "list-title", text: event.title }),
+      event.certainty ? element("span", { className: "badge badge-" + event.certainty,
+                                          text: event.certainty }) : null]);
+    link.addEventListener("click", function (click) {
+      if (click.ctrlKey || click.metaKey || click.shiftKey || click.button) { return; }
+      click.preventDefault();
+      go(core.withChanges(state.view, { event: event.id }));
+    });
+    return link;
+  }
+
+  function drawList(view, shown) {
+    var list = byId("event-list");
+    if (!shown.length) {
+      list.replaceChildren(element("li", { className: "list-empty",
+                                           text: "No events match these filters." }));
+      return;
+    }
+    var selected = shown.findIndex(function (e) { return e.id === view.event; });
+    var limit = Math.max(state.listLimit, selected + 1);
+    var items = shown.slice(0, limit).map(function (event) {
+      var item = element("li", {}, [listLink(event, view)]);
+      if (event.id === view.event) { item.setAttribute("aria-current", "true"); }
+      return item;
+    });
+    if (shown.length > limit) {
+      var more = element("button", { type: "button", className: "step",
+                                     text: "Show more (" + (shown.length - limit) + " left)" });
+      more.addEventListener("click", function () { state.listLimit += LIST_PAGE; draw(); });
+      items.push(element("li", { className: "list-more" }, [more]));
+    }
+    list.replaceChildren.apply(list, items);
+  }
+
+  function paragraph(pieces) {
+    return element("p", {}, pieces.map(function (piece) {
+      if (piece[0] === "link" && webAddress(piece[2])) {
+        return element("a", { href: piece[2], target: "_blank", rel: "noopener noreferrer",
+                              text: piece[1] });
+      }
+      return piece[1];  // text, or a link Python could not vouch for, shown as its label
+    }));
+  }
+
+  function detailsOf(event) {
+    var index = state.events.indexOf(event);
+    var chunk = Math.floor(index / state.data.detail_chunk);
+    if (!state.details[chunk]) {
+      var url = root.getAttribute("data-details").replace("{chunk}", chunk);
+      state.details[chunk] = fetchJson(url).then(function (records) {
+        state.details[chunk] = records; draw();
+      }, function () { state.details[chunk] = {}; });
+    }
+    return state.details[chunk] instanceof Promise ? null : state.details[chunk][event.id] || {};
+  }
+
+  function drawDetail(view, shown) {
+    var panel = byId("event-detail");
+    var event = view.event && shown.find(function (e) { return e.id === view.event; });
+    if (!event) {
+      panel.replaceChildren(element("p", { className: "detail-empty",
+        text: "Choose an event on the chart or in the list to read about it." }));
+      return;
+    }
+    var more = detailsOf(event);
+    var facts = [["Date", event.date], ["Who", event.actors.join("; ")],
+                 ["Category", event.category]];
+    if (event.certainty) { facts.push(["Certainty", event.certainty]); }
+    if (more && (more.source || more.source_url)) {
+      facts.push(["Source", more.source_url
+        ? element("a", { href: more.source_url, target: "_blank", rel: "noopener noreferrer",
+                         text: more.source || more.source_url })
+        : more.source]);
+    }
+    var children = [element("h2", { id: "event-detail-title", tabindex: "-1", text: event.title }),
+                    element("p", { className: "detail-date", text: event.date })];
+    if (!more) { children.push(element("p", { className: "detail-loading", text: "Loading…" })); }
+    (more && more.description || []).forEach(function (pieces) { children.push(paragraph(pieces)); });
+    children.push(element("dl", { className: "detail-facts" }, facts.reduce(function (all, fact) {
+      return all.concat([element("dt", { text: fact[0] }), element("dd", {}, [fact[1]])]);
+    }, [])));
+    if (more && webAddress(more.media_url)) {
+      var image = element("img", { src: more.media_url, alt: more.media_caption || event.title,
+                                   referrerpolicy: "no-referrer", loading: "lazy" });
+      children.push(element("figure", {}, [image, element("figcaption", {}, [
+        more.media_caption || "",
+        more.media_credit ? element("span", { className: "credit", text: " " + more.media_credit })
+                          : null])]));
+    }
+    var close = element("a", { href: href(core.withChanges(view, { event: null })),
+                               className: "detail-close", text: "Close" });
+    close.addEventListener("click", function (click) {
+      click.preventDefault();
+      go(core.withChanges(state.view, { event: null }));
+    });
+    children.push(close);
+    panel.replaceChildren.apply(panel, children);
+  }
+
+  function drawStepper(view, shown) {
+    var around = core.neighbours(shown.map(function (e) { return e.id; }), view.event);
+    byId("prev-event").disabled = around[0] === null;
+    byId("next-event").disabled = around[1] === null;
+  }
+
+  // ------------------------------------------------------------------- draw
+
+  function draw() {
+    var view = core.parseView(location.search);
+    if (state.view && core.toQueryString(core.withChanges(view, { event: null })) !==
+        core.toQueryString(core.withChanges(state.view, { event: null }))) {
+      state.listLimit = LIST_PAGE;
+    }
+    state.view = view;
+    var shown = core.filterEvents(state.events, view);
+    byId("event-count").textContent = core.describe(view, shown.length, state.events.length);
+    syncControls(view);
+    drawChart(view, shown);
+    drawLegend(shown);
+    drawList(view, shown);
+    drawDetail(view, shown);
+    drawStepper(view, shown);
+    var explorer = byId("full-explorer-link");
+    if (explorer && state.data.explorer_url) {
+      var query = core.toQueryString(view);
+      explorer.href = state.data.explorer_url + (query ? "?" + query : "");
+    }
+  }
+
+  function start(data) {
+    state.data = data;
+    state.events = core.prepareEvents(data.events);
+    state.figures.category = data.figures.category;
+    var explorer = byId("full-explorer-link");
+    if (explorer && !data.explorer_url) { explorer.hidden = true; }
+    buildControls();
+    byId("filters").open = window.innerWidth >= 760 &&
+      !document.documentElement.classList.contains("is-embed");
+    draw();
+    window.addEventListener("popstate", draw);
+  }
+
+  fetchJson(root.getAttribute("data-events")).then(start, function (problem) {
+    byId("event-count").textContent = "The timeline could not be loaded. " +
+      "Reload the page to try again.";
+    throw problem;
+  });
+}());
