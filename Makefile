@@ -35,7 +35,8 @@ serve: $(VENV)/.runtime
 clean:
 	rm -rf $(VENV)
 
-# Rebuild assets/vendor/plotly-scatter.min.js (needs Node and npm; the result is committed).
+# Rebuild assets/vendor/plotly-scatter.min.js and timeline/web/vendor/plotly-scattergl.min.js
+# (needs Node and npm; the results are committed).
 .PHONY: plotly-bundle
 plotly-bundle:
 	tools/plotly-bundle/build.sh

@@ -92,7 +92,8 @@ def test_gunicorn_serves_app_server(tmp_path):
          f"127.0.0.1:{port}", "app:server"], cwd=REPOSITORY, stdout=subprocess.PIPE,
         stderr=subprocess.PIPE, text=True)
     try:
-        assert b"react-entry-point" in wait_for(f"http://127.0.0.1:{port}/embed", process)
+        assert b"react-entry-point" in wait_for(f"http://127.0.0.1:{port}/", process)
+        assert b'id="timeline-graph"' in wait_for(f"http://127.0.0.1:{port}/embed", process)
         layout = wait_for(f"http://127.0.0.1:{port}/_dash-layout", process)
         assert b"timeline-graph" in layout
     finally:
@@ -120,13 +121,14 @@ def test_every_gunicorn_worker_serves_a_change_within_two_seconds(tmp_path):
             assert _health(port)["events"] == 27
         # Another program saves a valid change (written in place, not renamed).
         lines = GOOD.decode("utf-8").splitlines(keepends=True)
-        data.write_text("".join(lines[:-1]), "utf-8")
+        without_last_event = "".join(lines[:-2] + lines[-1:])  # the title row stays
+        data.write_text(without_last_event, "utf-8")
         changed_at = time.monotonic()
         time.sleep(2)
         seen = [_health(port) for _ in range(30)]
         assert all(h["events"] == 26 and h["status"] == "ok" for h in seen), seen
         # An invalid change: every worker keeps serving the last good version and says why.
-        data.write_text("".join(lines[:-1]).replace("vostochny-summit,2023-09,",
+        data.write_text(without_last_event.replace("vostochny-summit,2023-09,",
                                                     "vostochny-summit,13/09/2023,"), "utf-8")
         time.sleep(2)
         seen = [_health(port) for _ in range(30)]

@@ -185,7 +185,7 @@ def test_export_writes_timelinejs_json_that_imports_back(tmp_path):
     document = json.loads(out.read_text(encoding="utf-8"))
     assert len(document["events"]) == 27
     back = run("import", str(out))
-    assert back.returncode == 0 and back.stdout.count("\n") == 28
+    assert back.returncode == 0 and back.stdout.count("\n") == 29  # header, 27 events, the title
 
 
 def test_export_to_stdout_is_json_only():

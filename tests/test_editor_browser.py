@@ -91,8 +91,10 @@ def test_fix_a_date_add_an_event_save_and_see_it_on_the_timeline(site, page):
     expect(page.locator("#edit-problems")).to_contain_text("can be saved")
     expect(cell(page, TARGET_ID, "start")).not_to_have_class(re.compile("cell-error"))
 
+    rows_before = page.evaluate("() => dash_ag_grid.getApi('edit-grid').getDisplayedRowCount()")
     page.click("#edit-add")
-    new_row = page.locator("#edit-grid .ag-center-cols-container .ag-row[row-index='27']")
+    new_row = page.locator(
+        f"#edit-grid .ag-center-cols-container .ag-row[row-index='{rows_before}']")
     expect(new_row).to_be_visible()  # the grid scrolled to it
     type_into(page, new_row.locator("[col-id='id']"), "editor-test-event")
     # A row with an id but no date or title is incomplete, and says so.
@@ -133,7 +135,7 @@ def test_history_lists_the_save_and_restores_the_earlier_version(site, page):
     page.get_by_role("option").first.click()
     expect(page.locator("#edit-history-diff")).to_contain_text("A changed title")
     page.click("#edit-restore")
-    expect(page.locator("#edit-status")).to_contain_text("Restored the version")
+    expect(page.locator("#edit-status")).to_contain_text("Restored the version you chose")
     assert data.read_bytes() == original
     expect(cell(page, TARGET_ID, "title")).not_to_have_text("A changed title")
 

@@ -102,7 +102,7 @@ def test_text_is_escaped_for_plotly(events):
     trace, i = marks_by_id(figure)["uncertain"]
     assert trace.customdata[i][1] == (
         "&lt;b&gt;Shipments&lt;/b&gt; &amp; &lt;script&gt;x()&lt;/script&gt;")
-    assert "<" not in "".join(t for tr in marker_traces(figure) for t in tr.text)
+    assert "<" not in "".join(t for tr in marker_traces(figure) for t in (tr.text or [""] * len(tr.x)))
 
 
 def test_selected_event_is_ringed(events):
@@ -123,13 +123,13 @@ def test_window_follows_the_view_or_the_data(events):
 
 def test_labels_shown_where_they_fit_and_kept_on_the_chart(events):
     figure = build_figure(events, ViewState(), today=TODAY, width_px=1200)
-    labels = [t for tr in marker_traces(figure) for t in tr.text if t]
+    labels = [t for tr in marker_traces(figure) for t in (tr.text or [""] * len(tr.x)) if t]
     assert "A point" in labels
     late = prepared_events([*ROWS, {"id": "late", "start": "2026-11-01", "actors": "A",
                                     "title": "A long title for the very last event",
                                     "category": "gifts"}])
     figure = build_figure(late, ViewState(), today=TODAY, width_px=1200)
-    positions = {m[0]: tr.textposition[i] for tr in marker_traces(figure)
+    positions = {m[0]: tr.textposition[i] for tr in marker_traces(figure) if tr.textposition
                  for i, m in enumerate(tr.customdata)}
     assert positions["late"] == "top left", "the last event's label turns inwards"
     assert positions["point"] == "top right"
@@ -139,7 +139,7 @@ def test_crowded_lanes_drop_labels_not_events():
     rows = [{"id": f"e{i}", "start": "2024-01-01", "title": f"Event number {i}",
              "actors": "A", "category": "diplomacy"} for i in range(12)]
     figure = build_figure(prepared_events(rows), ViewState(), today=TODAY)
-    texts = [t for tr in marker_traces(figure) for t in tr.text]
+    texts = [t for tr in marker_traces(figure) for t in (tr.text or [""] * len(tr.x))]
     assert len(texts) == 12 and 0 < sum(1 for t in texts if t) < 12
 
 
@@ -158,7 +158,7 @@ def test_labels_that_fit_on_neither_side_are_left_out():
              "title": "A title far too long to fit either side of its mark"}]
     window = ViewState(window=(date(2023, 12, 28), date(2024, 1, 4)))
     figure = build_figure(prepared_events(rows), window, today=TODAY, width_px=300)
-    assert [t for tr in marker_traces(figure) for t in tr.text] == [""]
+    assert [t for tr in marker_traces(figure) for t in (tr.text or [""] * len(tr.x))] == [""]
 
 
 # ------------------------------------------------------------------ eras

@@ -5,11 +5,14 @@ import flask
 from dash import Dash
 
 from timeline.callbacks import public_base, register_callbacks
+from timeline.compression import install_compression
 from timeline.config import REPOSITORY, Config
 from timeline.data_store import DataFileError, DataStore
 from timeline.editor_routes import register_editor
 from timeline.embed_page import register_embed_page
+from timeline.http_policy import install_http_policy
 from timeline.layout import build_layout
+from timeline.oembed import register_embed_tools
 
 __all__ = ["DataFileError", "create_app"]
 
@@ -17,16 +20,25 @@ __all__ = ["DataFileError", "create_app"]
 def create_app(config: Config | None = None) -> Dash:
     config = config or Config.from_environment()
     store = DataStore(config.data_path)  # raises DataFileError on a file with errors
-    app = Dash(__name__, assets_folder=str(REPOSITORY / "assets"), title=config.title,
-               update_title=None, serve_locally=True)
+    app = Dash(__name__, assets_folder=str(REPOSITORY / "assets"),
+               title=config.title_for(store.snapshot.result), update_title=None,
+               serve_locally=True)
     server = app.server
-    # Before anything else, so every request of every worker sees the latest good data.
-    server.before_request(lambda: store.refresh())
-    app.layout = lambda: build_layout(store.snapshot.events, config)
+
+    @server.before_request
+    def use_latest_data():
+        # First, so every request of every worker sees the latest good data.
+        store.refresh()
+        app.title = config.title_for(store.snapshot.result)
+
+    app.layout = lambda: build_layout(store.snapshot.events, config, store.snapshot.result)
     register_callbacks(app, lambda: store.snapshot, config)
     register_embed_page(server, store, config, lambda: public_base(config))
     register_health(server, store)
+    register_embed_tools(server, config, lambda: config.title_for(store.snapshot.result))
     register_editor(server, store, config)
+    install_http_policy(server, config)
+    install_compression(server)
     return app
 
 

@@ -19,7 +19,7 @@ from timeline.config import Config
 from timeline.data_store import Snapshot
 from timeline.figure import build_figure, category_colours, lane_categories
 from timeline.interactions import CONTROLS, control_value, next_view
-from timeline.snippets import embed_snippet
+from timeline.snippets import embed_loader_snippet, embed_snippet
 from timeline.transforms import filter_events, find_event, neighbours
 from timeline.view_state import ViewState
 
@@ -52,8 +52,7 @@ def register_callbacks(app: Dash, current_data: Callable[[], Snapshot], config: 
         Output("timeline-graph", "figure"), Output("event-list", "children"),
         Output("event-detail", "children"), Output("event-stepper", "children"),
         Output("event-count", "children"), Output("timeline-legend", "children"),
-        Output("embed-snippet", "value"),
-        Output("full-explorer-link", "href"),
+        Output("embed-snippet", "value"), Output("embed-loader-snippet", "value"),
         Input("url", "search"), Input("viewport-width", "data"),
     )
     def render_view(search, width):
@@ -70,7 +69,8 @@ def register_callbacks(app: Dash, current_data: Callable[[], Snapshot], config: 
         return (figure, event_list(shown, view), detail_panel(selected, view),
                 stepper(previous_id, next_id), view.describe(len(shown), len(events)),
                 legend(lane_categories(shown), category_colours(list(events["category"]))),
-                embed_snippet(base, query, config.title), f"{base}?{query}" if query else base)
+                embed_snippet(base, query, config.title_for(data.result)),
+                embed_loader_snippet(base, query, config.title_for(data.result)))
 
     # Only zooms and pans reach `sync_view`: Plotly also reports resizes through
     # relayoutData, and a resize arriving while a zoom is on its way to the

@@ -3,6 +3,8 @@
     python -m timeline validate [PATH]
     python -m timeline import PATH [--out FILE]
     python -m timeline export --format timelinejs [PATH] [--out FILE]
+    python -m timeline export [PATH] --out DIR        # the embed as static files
+    python -m timeline synth --n N --seed S [--out FILE]
 
 Thin on purpose: the work is in `loading` and `interchange`; this only reads,
 writes, prints and sets the exit code (0 done, 1 not: errors are messages,
@@ -14,6 +16,7 @@ import argparse
 import os
 import sys
 from datetime import date
+from pathlib import Path
 from typing import Sequence
 
 from timeline.interchange import export_timelinejs, import_timelinejs
@@ -70,12 +73,20 @@ def _import(args: argparse.Namespace) -> int:
     return 0 if imported.report.ok else 1
 
 
+def _export_format(args: argparse.Namespace) -> str:
+    if args.format:
+        return args.format
+    return "static" if args.out and not args.out.lower().endswith(".json") else "timelinejs"
+
+
 def _export(args: argparse.Namespace) -> int:
     result = load_events(args.path)
     if not result.report.ok:
         _say(*result.report.format_lines(args.path),
              f"{args.path}: {result.report.summary()}: fix the errors before exporting")
         return 1
+    if _export_format(args) == "static":
+        return _export_static(args, result)
     if failure := _write(export_timelinejs(result, date.today()), args.out, args.path):
         _say(failure)
         return 1
@@ -83,6 +94,42 @@ def _export(args: argparse.Namespace) -> int:
     _say(f"{args.path}: exported {len(result.events)} events"
          + (f" and {eras} era{'s' if eras != 1 else ''}" if eras else "")
          + (f" to {args.out}" if args.out else ""))
+    return 0
+
+
+def _export_static(args: argparse.Namespace, result) -> int:
+    from timeline.config import Config
+    from timeline.data_store import snapshot_of
+    from timeline.static_export import export_static
+    if not args.out:
+        _say("error: a static export needs a folder: --out DIR")
+        return 1
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        _say(f"{out}: error: this is a file; give a folder for the static export")
+        return 1
+    with open(args.path, "rb") as handle:
+        snapshot = snapshot_of(handle.read(), args.path)
+    try:
+        summary = export_static(snapshot, out, Config.from_environment(), date.today(),
+                                explorer_url=args.explorer_url or "")
+    except OSError as exc:
+        _say(f"{out}: error: cannot write the export: {exc.strerror or exc}")
+        return 1
+    _say(f"{args.path}: exported {summary.events} events as a static page to {out}/ "
+         f"({summary.files} files; a cold visit loads {summary.page_bytes // 1024} KB, "
+         f"{summary.page_bytes_brotli // 1024} KB compressed with brotli)")
+    return 0
+
+
+def _synth(args: argparse.Namespace) -> int:
+    from timeline.synth import synthetic_csv
+    if args.n < 0:
+        _say("error: --n must be 0 or more")
+        return 1
+    if failure := _write(synthetic_csv(args.n, args.seed).decode("utf-8"), args.out, ""):
+        _say(failure)
+        return 1
     return 0
 
 
@@ -113,12 +160,26 @@ def build_parser() -> argparse.ArgumentParser:
         description="Write an events CSV as TimelineJS3 JSON. Actors, certainty and sources "
                     "have no place in TimelineJS and are left out. Exits 1, writing nothing, "
                     "when the CSV has errors.")
-    exporter.add_argument("--format", choices=("timelinejs",), default="timelinejs",
-                          help="the format to write (default: timelinejs)")
+    exporter.add_argument("--format", choices=("static", "timelinejs"),
+                          help="static: the embed as a folder of static files for any host "
+                               "or CDN (the default with --out DIR); timelinejs: TimelineJS3 "
+                               "JSON (the default otherwise)")
     exporter.add_argument("path", nargs="?", default=DEFAULT_PATH,
                           help=f"the CSV file (default: {DEFAULT_PATH})")
-    exporter.add_argument("--out", metavar="FILE", help="write the JSON here (default: stdout)")
+    exporter.add_argument("--out", metavar="OUT", help="the folder for a static export, or the "
+                                                       "JSON file (default: stdout)")
+    exporter.add_argument("--explorer-url", help="static export: the full explorer's address, "
+                                                 "for the page's 'Open the full timeline' link")
     exporter.set_defaults(run=_export)
+
+    synth = commands.add_parser(
+        "synth", help="write a synthetic events CSV, for benchmarks",
+        description="Write a valid events CSV of N made-up events; the same seed gives the "
+                    "same file.")
+    synth.add_argument("--n", type=int, default=1000, help="how many events (default: 1000)")
+    synth.add_argument("--seed", type=int, default=1, help="the random seed (default: 1)")
+    synth.add_argument("--out", metavar="FILE", help="write the CSV here (default: stdout)")
+    synth.set_defaults(run=_synth)
     return parser
 
 

@@ -75,12 +75,18 @@ def rows_by_key(raw: pd.DataFrame) -> dict[str, dict[str, str]]:
     if "id" in columns:
         keyed: dict[str, dict[str, str]] = {}
         for number, record in enumerate(records, start=1):
-            key = str(record["id"]).strip() or f"row {number}"
+            key = str(record["id"]).strip() or _unnamed_key(record, number)
             while key in keyed:  # duplicate ids still show, each once
                 key += "′"
             keyed[key] = record
         return keyed
     return {f"row {number}": record for number, record in enumerate(records, start=1)}
+
+
+def _unnamed_key(record: dict[str, str], number: int) -> str:
+    # Title and era rows need no id; their kind and title name them well enough.
+    kind, title = str(record.get("type") or "").strip(), str(record.get("title") or "").strip()
+    return f"{kind} row '{title}'" if kind and title else f"row {number}"
 
 
 def diff_rows(old: dict[str, dict[str, str]], new: dict[str, dict[str, str]],

@@ -10,6 +10,8 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
+from urllib.parse import parse_qs
 from datetime import date
 from pathlib import Path
 
@@ -39,7 +41,7 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 def create_editor_app(server: flask.Flask, store: DataStore, config: Config) -> Dash:
     editor = Dash(__name__, server=server, url_base_pathname="/edit/",
-                  assets_folder=str(EDITOR_ASSETS), title=f"Edit · {config.title}",
+                  assets_folder=str(EDITOR_ASSETS), title="Edit the timeline",
                   update_title=None, serve_locally=True,
                   # The conflict panel's button exists only once there is a conflict.
                   suppress_callback_exceptions=True)
@@ -128,12 +130,11 @@ def editor_layout(store: DataStore, config: Config) -> html.Div:
         dcc.Store(id="edit-base-version", data=content_version(data)),
         dcc.Store(id="edit-dirty", data=False),
         dcc.Store(id="edit-upload-data"),
-        dcc.Store(id="edit-notice", storage_type="session"),
         dcc.Location(id="edit-location", refresh=True),
         dcc.Download(id="edit-download-mine"),
         html.Span(id="edit-dirty-flag", hidden=True),
         html.Header([
-            html.H1(f"Edit: {config.title}"),
+            html.H1(f"Edit: {config.title_for(store.snapshot.result)}"),
             html.P([f"File {store.path.name}, version ", html.Code(content_version(data),
                                                                    id="edit-version"),
                     ". Readers see each saved version within two seconds. ",
@@ -315,18 +316,17 @@ def register_editor_callbacks(editor: Dash, store: DataStore) -> None:
     @editor.callback(
         Output("edit-status", "children", allow_duplicate=True),
         Output("edit-location", "href", allow_duplicate=True),
-        Output("edit-notice", "data", allow_duplicate=True),
         Input("edit-restore", "n_clicks"), State("edit-history", "value"),
         State("edit-base-version", "data"), State("edit-dirty", "data"),
         prevent_initial_call=True)
     def restore(_clicks, name, base_version, dirty):
         if dirty:
             return ("You have unsaved changes: save them or discard them before restoring "
-                    "a version.", no_update, no_update)
+                    "a version.", no_update)
         old = read_version(store.path, name) if name else None
         if old is None:
-            return "Choose a version first.", no_update, no_update
-        return _replace(store, old, base_version, f"Restored the version {content_version(old)}")
+            return "Choose a version first.", no_update
+        return _replace(store, old, base_version, "restored")
 
     @editor.callback(
         Output("edit-upload-preview", "children"), Output("edit-upload-confirm", "disabled"),
@@ -352,18 +352,16 @@ def register_editor_callbacks(editor: Dash, store: DataStore) -> None:
     @editor.callback(
         Output("edit-status", "children", allow_duplicate=True),
         Output("edit-location", "href", allow_duplicate=True),
-        Output("edit-notice", "data", allow_duplicate=True),
         Input("edit-upload-confirm", "n_clicks"), State("edit-upload-data", "data"),
         State("edit-base-version", "data"), State("edit-dirty", "data"),
         prevent_initial_call=True)
     def confirm_upload(_clicks, encoded, base_version, dirty):
         if not encoded:
-            return "Choose a file first.", no_update, no_update
+            return "Choose a file first.", no_update
         if dirty:
             return ("You have unsaved changes in the table: save or discard them before "
-                    "replacing the file.", no_update, no_update)
-        return _replace(store, base64.b64decode(encoded), base_version, "Replaced the data with "
-                        "the uploaded file")
+                    "replacing the file.", no_update)
+        return _replace(store, base64.b64decode(encoded), base_version, "uploaded")
 
     @editor.callback(
         Output("edit-location", "href", allow_duplicate=True),
@@ -373,12 +371,14 @@ def register_editor_callbacks(editor: Dash, store: DataStore) -> None:
 
     @editor.callback(
         Output("edit-status", "children", allow_duplicate=True),
-        Output("edit-notice", "data", allow_duplicate=True),
-        Input("edit-notice", "modified_timestamp"), State("edit-notice", "data"),
-        prevent_initial_call="initial_duplicate")
-    def show_notice(_timestamp, notice):
-        # A message carried over the reload that follows a restore or an upload.
-        return (notice, None) if notice else (no_update, no_update)
+        Input("edit-location", "search"), prevent_initial_call="initial_duplicate")
+    def show_done(search):
+        # What a restore or an upload did, said again after the reload that follows it.
+        params = parse_qs((search or "").lstrip("?"))
+        done, version = params.get("done", [""])[0], params.get("version", [""])[0]
+        if done not in DONE_MESSAGES or not re.fullmatch(r"[0-9a-f]{16}", version):
+            return no_update
+        return f"{DONE_MESSAGES[done]}: the file is now version {version}."
 
     # Leaving with unsaved changes asks first (assets/editor.js reads this).
     editor.clientside_callback(
@@ -399,19 +399,24 @@ def conflict_view(conflict: Conflict) -> html.Div:
     ], className="conflict", role="alert")
 
 
+DONE_MESSAGES = {"restored": "Restored the version you chose",
+                 "uploaded": "Replaced the data with the uploaded file"}
+
+
 def _replace(store: DataStore, data: bytes, base_version: str, done: str):
+    """Save `data` in place of the file, then reload the page to show it."""
     outcome = save_version(store.path, data, base_version)
     if isinstance(outcome, Saved):
         store.refresh(force=True)
-        return no_update, "/edit/", f"{done}: version {outcome.version}."
+        return no_update, f"/edit/?done={done}&version={outcome.version}"
     if isinstance(outcome, Unchanged):
-        return "Nothing changed: the file already holds this.", no_update, no_update
+        return "Nothing changed: the file already holds this.", no_update
     if isinstance(outcome, Conflict):
         return ("Not replaced: someone else saved the file since you opened this page. "
-                "Discard to see their version first."), no_update, no_update
+                "Discard to see their version first."), no_update
     if isinstance(outcome, Invalid):
-        return f"Not replaced: {outcome.report.summary()}.", no_update, no_update
-    return f"Not replaced: the disk refused the write ({outcome.reason}).", no_update, no_update
+        return f"Not replaced: {outcome.report.summary()}.", no_update
+    return f"Not replaced: the disk refused the write ({outcome.reason}).", no_update
 
 
 def _disk_bytes(store: DataStore) -> bytes:

@@ -21,7 +21,9 @@ import flask
 
 from timeline.config import REPOSITORY, Config
 from timeline.data_store import DataStore, Snapshot
-from timeline.embed_payload import actor_figure, detail_chunks, payload, to_json_bytes
+from timeline.oembed import current_page_url, discovery_link
+from timeline.embed_payload import (WEBGL_FROM, actor_figure, detail_chunks, payload,
+                                    search_texts, to_json_bytes)
 
 WEB = Path(__file__).resolve().parent / "web"
 TEMPLATE = Template((WEB / "embed.html").read_text("utf-8"))
@@ -31,6 +33,7 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 PAGE_FILES = {
     "style_url": REPOSITORY / "assets" / "style.css",
     "plotly_url": REPOSITORY / "assets" / "vendor" / "plotly-scatter.min.js",
+    "plotly_gl_url": WEB / "vendor" / "plotly-scattergl.min.js",
     "core_url": WEB / "timeline-core.js",
     "embed_url": WEB / "timeline-embed.js",
     "stepping_url": REPOSITORY / "assets" / "stepping.js",
@@ -59,7 +62,13 @@ def static_files() -> dict[str, StaticFile]:
     return files
 
 
-def render_page(title: str, urls: dict[str, str], head_extra: str = "") -> str:
+def render_page(title: str, urls: dict[str, str], head_extra: str = "",
+                webgl: bool = False) -> str:
+    """The page; `webgl` picks the plotly.js bundle with WebGL traces, for big timelines."""
+    urls = dict(urls)
+    gl_bundle = urls.pop("plotly_gl_url", None)
+    if webgl and gl_bundle:
+        urls["plotly_url"] = gl_bundle
     values = {key: html.escape(url) for key, url in urls.items()}
     values.setdefault("resize_url", "")
     page = TEMPLATE.substitute(title=html.escape(title), head_extra=head_extra, **values)
@@ -89,6 +98,10 @@ class EmbedData:
             eras=snapshot.result.eras, explorer_url=explorer_url))
 
     @lru_cache(maxsize=1)
+    def search_json(self) -> bytes:
+        return to_json_bytes(search_texts(self._snapshot.events))
+
+    @lru_cache(maxsize=1)
     def details(self) -> list[bytes]:
         return [to_json_bytes(chunk) for chunk in detail_chunks(self._snapshot.events)]
 
@@ -99,11 +112,11 @@ class EmbedData:
 
 
 def timeline_title(snapshot: Snapshot, config: Config) -> str:
-    return config.title or getattr(snapshot.result, "title", None) or "Timeline"
+    return config.title_for(snapshot.result)
 
 
 def timeline_subtitle(snapshot: Snapshot, config: Config) -> str:
-    return config.subtitle or getattr(snapshot.result, "subtitle", None) or ""
+    return config.subtitle_for(snapshot.result)
 
 
 def register_embed_page(server: flask.Flask, store: DataStore, config: Config,
@@ -135,8 +148,13 @@ def register_embed_page(server: flask.Flask, store: DataStore, config: Config,
         urls |= {"events_url": f"/embed/data/{data.version}.json",
                  "details_url": f"/embed/details/{data.version}/{{chunk}}.json",
                  "actor_figure_url": f"/embed/figure/{data.version}/actor.json",
+                 "search_url": f"/embed/search/{data.version}.json",
                  "explorer_url": explorer_base()}
-        response = flask.make_response(render_page(timeline_title(store.snapshot, config), urls))
+        title = timeline_title(store.snapshot, config)
+        base = explorer_base()
+        response = flask.make_response(render_page(
+            title, urls, head_extra=discovery_link(current_page_url(base, "embed"), base, title),
+            webgl=len(store.snapshot.events) >= WEBGL_FROM))
         response.headers["Cache-Control"] = "no-cache"
         return response
 
@@ -150,6 +168,10 @@ def register_embed_page(server: flask.Flask, store: DataStore, config: Config,
         if chunk >= len(chunks):
             flask.abort(404)
         return json_response(chunks[chunk], version)
+
+    @server.route("/embed/search/<version>.json")
+    def embed_search(version: str):
+        return json_response(embed_data().search_json(), version)
 
     @server.route("/embed/figure/<version>/actor.json")
     def embed_actor_figure(version: str):

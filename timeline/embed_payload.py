@@ -21,20 +21,33 @@ from timeline.transforms import actor_names
 from timeline.view_state import ViewState
 
 DETAIL_CHUNK = 500  # events per details file
+# Up to this many events, the search text travels with the summaries; beyond,
+# it is a file of its own, fetched after the first paint (descriptions are most
+# of a big timeline's bytes).
+INLINE_SEARCH_LIMIT = 1000
 LANE_MODES = ("category", "actor")
+# From this many events the bulk of the chart is WebGL (and the page loads the
+# plotly.js bundle that has it): SVG takes hundreds of milliseconds per redraw.
+WEBGL_FROM = 1500
 
 
 def _day(value) -> str | None:
     return None if pd.isna(value) else pd.Timestamp(value).date().isoformat()
 
 
-def summary_records(events: pd.DataFrame) -> list[dict]:
+def summary_records(events: pd.DataFrame, with_search: bool = True) -> list[dict]:
     """Per event, what filtering, the list and the count need: no long text."""
     return [{
         "id": e.id, "title": e.title, "date": e.date_label, "start": _day(e.start_at),
         "end": _day(e.end_at), "ongoing": bool(e.ongoing), "category": e.category,
-        "actors": list(e.actors), "certainty": e.certainty, "search": e.search_text,
+        "actors": list(e.actors), "certainty": e.certainty,
+        **({"search": e.search_text} if with_search else {}),
     } for e in events.itertuples()]
+
+
+def search_texts(events: pd.DataFrame) -> list[str]:
+    """Each event's search text, in the summaries' order (for big timelines)."""
+    return list(events["search_text"])
 
 
 def rich_pieces(text: str) -> list[list[list[str]]]:
@@ -64,7 +77,8 @@ def detail_chunks(events: pd.DataFrame) -> list[dict[str, dict]]:
 
 def figure_json(events: pd.DataFrame, lanes: str, today: date,
                 eras: pd.DataFrame | None) -> dict:
-    figure = build_figure(events, ViewState(lanes=lanes), today=today, eras=eras)
+    figure = build_figure(events, ViewState(lanes=lanes), today=today, eras=eras,
+                          webgl=len(events) >= WEBGL_FROM)
     return json.loads(plotly.io.to_json(figure, validate=False, engine="json"))
 
 
@@ -77,7 +91,7 @@ def payload(events: pd.DataFrame, *, version: str, title: str, subtitle: str,
         "title": title,
         "subtitle": subtitle,
         "explorer_url": explorer_url,
-        "events": summary_records(events),
+        "events": summary_records(events, with_search=len(events) <= INLINE_SEARCH_LIMIT),
         "detail_chunk": DETAIL_CHUNK,
         "detail_chunks": len(detail_chunks(events)),
         "categories": lane_categories(events),

@@ -45,9 +45,12 @@ class Placed:
 
 
 def build_figure(events: pd.DataFrame, view: ViewState, *, today: date,
-                 width_px: int = 900, eras: pd.DataFrame | None = None) -> go.Figure:
+                 width_px: int = 900, eras: pd.DataFrame | None = None,
+                 webgl: bool = False) -> go.Figure:
     """The timeline figure for `events` (already filtered) as `view` asks,
-    with `eras` (`LoadResult.eras`) as shaded periods behind them."""
+    with `eras` (`LoadResult.eras`) as shaded periods behind them. With
+    `webgl`, the unlabelled marks and the bars (nearly all of a big timeline)
+    are WebGL traces, which a browser redraws many times faster than SVG."""
     window = visible_window(events, view, today)
     names = lane_names(events, view)
     days_per_px = max((window[1] - window[0]).days, 1) / plot_width(width_px, names)
@@ -70,7 +73,7 @@ def build_figure(events: pd.DataFrame, view: ViewState, *, today: date,
         for is_exact in (True, False):
             if (category, is_exact) in groups:
                 add_category_traces(figure, events, ends, groups[category, is_exact], category,
-                                    colours[category], is_exact)
+                                    colours[category], is_exact, webgl)
     add_selection(figure, events, placed, view.event)
     layout_figure(figure, lanes, window, width_px)
     if eras is not None:
@@ -162,19 +165,26 @@ def place_events(events: pd.DataFrame, ends: pd.Series, view: ViewState, names: 
     Returns the marks and, per lane, (name, first y, row count).
     """
     members: dict[str, list[int]] = {name: [] for name in names}
-    for index, row in events.iterrows():
-        keys = row["actors"] if view.lanes == "actor" else (row["category"],)
+    lane_keys = events["actors"] if view.lanes == "actor" else events["category"].map(
+        lambda category: (category,))
+    for index, keys in zip(events.index, lane_keys):
         for key in keys:
             members[key].append(index)
+    # Plain values keyed by the frame's labels: per-cell pandas access is slow
+    # for the thousands of events a big timeline has.
+    start_of = dict(zip(events.index, events["start_at"]))
+    end_of = dict(zip(ends.index, ends))
+    title_of = dict(zip(events.index, events["title"]))
+    day = pd.Timedelta(days=1)
     placed: list[Placed] = []
     lanes: list[tuple[str, float, int]] = []
     next_y = 0.0
     for name, indices in members.items():
         row_ends: list[pd.Timestamp] = []
         for index in indices:
-            start, end = events.at[index, "start_at"], ends[index]
-            label = short_label(events.at[index, "title"], label_chars)
-            label_span = pd.Timedelta(days=(len(label) * CHAR_WIDTH_PX + 16) * days_per_px)
+            start, end = start_of[index], end_of[index]
+            label = short_label(title_of[index], label_chars)
+            label_span = day * ((len(label) * CHAR_WIDTH_PX + 16) * days_per_px)
             label_left = start + label_span > window[1]
             if label_left and start - label_span < window[0]:
                 label, label_span, label_left = "", pd.Timedelta(0), False
@@ -200,34 +210,50 @@ def short_label(title: str, max_chars: int = LABEL_MAX_CHARS) -> str:
 
 
 def add_category_traces(figure: go.Figure, events: pd.DataFrame, ends: pd.Series,
-                        members: list[Placed], category: str, colour: str, exact: bool) -> None:
+                        members: list[Placed], category: str, colour: str, exact: bool,
+                        webgl: bool = False) -> None:
     bars_x: list = []
     bars_y: list = []
     bars_ids: list = []  # which event each point belongs to, for filtering in a browser
-    for mark in members:
-        if ends[mark.event_index] > events.at[mark.event_index, "start_at"]:
-            bars_x += [events.at[mark.event_index, "start_at"], ends[mark.event_index], None]
+    indices = [m.event_index for m in members]
+    for mark, start, end, event_id in zip(members, events.loc[indices, "start_at"],
+                                          ends.loc[indices], events.loc[indices, "id"]):
+        if end > start:
+            bars_x += [start, end, None]
             bars_y += [mark.y, mark.y, None]
-            bars_ids += [events.at[mark.event_index, "id"]] * 3
+            bars_ids += [event_id] * 3
     if bars_x:
-        figure.add_trace(go.Scatter(
+        figure.add_trace((go.Scattergl if webgl else go.Scatter)(
             x=bars_x, y=bars_y, mode="lines", showlegend=False, customdata=bars_ids,
             hoverinfo="skip", opacity=0.55,
             line={"color": colour, "width": 9, "dash": "solid" if exact else "dot"}))
-    rows = [events.loc[m.event_index] for m in members]
-    figure.add_trace(go.Scatter(
-        x=[r["start_at"] for r in rows], y=[m.y for m in members],
-        mode="markers+text", name=category, showlegend=False,
-        text=[escape_for_plotly(m.label) for m in members],
-        textposition=["top left" if m.label_left else "top right" for m in members],
-        textfont={"size": 12, "color": "#222"},
+    # Labelled marks and bare ones in separate traces: a big timeline has
+    # thousands of marks but few labels, and each text node costs the browser.
+    for labelled in (True, False):
+        marks = [m for m in members if bool(m.label) == labelled]
+        if marks:
+            figure.add_trace(mark_trace(events, marks, category, colour, exact, labelled,
+                                        webgl and not labelled))
+
+
+def mark_trace(events: pd.DataFrame, marks: list[Placed], category: str, colour: str,
+               exact: bool, labelled: bool, webgl: bool = False) -> go.Scatter | go.Scattergl:
+    indices = [m.event_index for m in marks]
+    rows = events.loc[indices]  # event_index is the frame's label, kept through filtering
+    ids, titles, dates = (rows[c].to_numpy() for c in ("id", "title", "date_label"))
+    labels = {"text": [escape_for_plotly(m.label) for m in marks],
+              "textposition": ["top left" if m.label_left else "top right" for m in marks],
+              "textfont": {"size": 12, "color": "#222"}} if labelled else {}
+    return (go.Scattergl if webgl else go.Scatter)(
+        x=rows["start_at"].to_numpy(), y=[m.y for m in marks],
+        mode="markers+text" if labelled else "markers", name=category, showlegend=False,
         marker={"color": colour if exact else "white", "size": 12,
                 "symbol": "circle" if exact else "circle-open",
                 "line": {"color": colour, "width": 2.5}},
-        customdata=[[r["id"], escape_for_plotly(r["title"]), escape_for_plotly(r["date_label"])]
-                    for r in rows],
+        customdata=[[i, escape_for_plotly(t), escape_for_plotly(d)]
+                    for i, t, d in zip(ids, titles, dates)],
         hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]}<extra></extra>",
-    ))
+        **labels)
 
 
 def add_selection(figure: go.Figure, events: pd.DataFrame, placed: list[Placed],

@@ -1,9 +1,8 @@
 """The page: filters, chart, detail panel and list, with stable documented ids.
 
-One layout serves both the explorer (`/`) and the embed (`/embed`): a tiny
-asset script marks the document as an embed before first paint, and the
-stylesheet hides what an iframe inside an article does not need. One set of
-components means one set of callbacks and one behaviour to test.
+This is the explorer (`/`), drawn by the server. The embed (`/embed`) is a
+light page of its own (`embed_page.py`, `web/`) with the same ids, so tests,
+styles and newsroom scripts address both alike.
 """
 from __future__ import annotations
 
@@ -61,31 +60,39 @@ def filters(events: pd.DataFrame) -> html.Details:
     ], id="filters", className="filters", open=True)
 
 
+def snippet_row(label: str, snippet_id: str, rows: int) -> html.Div:
+    return html.Div([
+        html.Label(label, htmlFor=snippet_id, className="snippet-label"),
+        html.Div([dcc.Textarea(id=snippet_id, readOnly=True, rows=rows, className="snippet"),
+                  dcc.Clipboard(target_id=snippet_id, title="Copy the snippet",
+                                className="copy")], className="snippet-row"),
+    ])
+
+
 def embed_snippet_box() -> html.Details:
     return html.Details([
         html.Summary("Embed this view"),
-        html.P("Paste this into your article's HTML to show readers this view."),
-        html.Div([dcc.Textarea(id="embed-snippet", readOnly=True, rows=4,
-                               className="snippet"),
-                  dcc.Clipboard(target_id="embed-snippet", title="Copy the snippet",
-                                className="copy")], className="snippet-row"),
+        html.P("Paste one of these into your article's HTML to show readers this view."),
+        snippet_row("Fixed height (works anywhere):", "embed-snippet", 4),
+        snippet_row("Fits its content (adds a small script from this site):",
+                    "embed-loader-snippet", 5),
     ], className="embed-box explorer-only")
 
 
-def build_layout(events: pd.DataFrame, config: Config) -> html.Div:
+def build_layout(events: pd.DataFrame, config: Config, data=None) -> html.Div:
+    """`data` (a LoadResult) may name the timeline in its title row."""
     return html.Div([
         dcc.Location(id="url", refresh=False),
         dcc.Store(id="viewport-width"),
         dcc.Store(id="zoom-change"),
-        html.Header([html.H1(config.title), html.P(config.subtitle, className="subtitle")],
+        html.Header([html.H1(config.title_for(data)),
+                     html.P(config.subtitle_for(data), className="subtitle")],
                     className="site-header explorer-only"),
         html.Div([
             html.Aside(filters(events), className="controls"),
             html.Main([
                 html.Div([
                     html.P(id="event-count", role="status", **{"aria-live": "polite"}),
-                    html.A("Open the full timeline ↗", id="full-explorer-link", href="./",
-                           target="_blank", rel="noopener", className="embed-only"),
                 ], className="count-row"),
                 dcc.Graph(id="timeline-graph", config=GRAPH_CONFIG,
                           className="timeline-graph"),

@@ -112,6 +112,10 @@
       prepared.categoryKey = normaliseText(event.category);
       prepared.certaintyKey = normaliseText(event.certainty);
       prepared.lastDay = event.ongoing ? null : (event.end || event.start);
+      // Until a big timeline's search text arrives, titles and names are searched.
+      if (prepared.search === undefined) {
+        prepared.search = normaliseText([event.title].concat(event.actors).join(" "));
+      }
       return prepared;
     });
   }

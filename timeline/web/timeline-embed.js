@@ -334,6 +334,17 @@
 
   // ------------------------------------------------------------------- draw
 
+  /* A big timeline's search text (descriptions included) comes after the first paint. */
+  function loadSearchText() {
+    if (state.searchLoading || state.data.events.length && state.data.events[0].search !== undefined) {
+      return;
+    }
+    state.searchLoading = fetchJson(root.getAttribute("data-search")).then(function (texts) {
+      state.events.forEach(function (event, index) { event.search = texts[index]; });
+      if (state.view.q) { draw(); }
+    });
+  }
+
   function draw() {
     var view = core.parseView(location.search);
     if (state.view && core.toQueryString(core.withChanges(view, { event: null })) !==
@@ -367,6 +378,7 @@
       !document.documentElement.classList.contains("is-embed");
     draw();
     window.addEventListener("popstate", draw);
+    (window.requestIdleCallback || setTimeout)(loadSearchText);
   }
 
   fetchJson(root.getAttribute("data-events")).then(start, function (problem) {

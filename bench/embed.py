@@ -1,0 +1,326 @@
+"""The embed's cost to readers, against a plain Dash app: `make bench`.
+
+    .venv/bin/python bench/embed.py [--runs 5] [--sizes curated,1000,10000] [--quick]
+
+For each data size (the curated timeline and synthetic ones from
+`python -m timeline synth`), in headless Chromium on loopback:
+- `/embed` served by gunicorn as documented (4 workers);
+- the static export served by a static file server that sends the export's
+  pre-compressed `.br` copies and long cache lifetimes, as a CDN would;
+- the baseline: a plain Dash app (`bench/baseline_app.py`) under gunicorn.
+Measured, medians of `--runs`: bytes on the wire and requests of a cold visit
+(fresh browser profile) and of a warm one (same profile, again), the time until
+the first event mark is drawn, and the time from a category click to the chart
+redrawn. Then server throughput and latency under concurrent clients.
+Writes bench/results/embed.json and the table in docs/performance.md.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import http.server
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from browser import chromium  # noqa: E402
+from timeline.config import Config  # noqa: E402
+from timeline.data_store import snapshot_of  # noqa: E402
+from timeline.static_export import export_static  # noqa: E402
+from timeline.synth import synthetic_csv  # noqa: E402
+
+BUDGETS = {"curated": {"bytes": 650_000, "ready_ms": 800, "warm_bytes": 30_000},
+           "10000": {"ready_ms": 1500, "filter_ms": 50},
+           "static curated": {"bytes": 450_000, "ready_ms": 500}}
+GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
+MARK = "#timeline-graph .scatterlayer .point"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(port: int, path: str = "/") -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            connection.request("GET", path)
+            connection.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"nothing answers on port {port}")
+
+
+@contextmanager
+def gunicorn(app: str, env: dict, workers: int = 4, chdir: Path = ROOT):
+    port = free_port()
+    process = subprocess.Popen(
+        [GUNICORN, "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--chdir",
+         str(chdir), app], env={**os.environ, **env}, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL)
+    try:
+        wait_until_up(port)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+class PrecompressedHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves `name.br` for `name` when the browser takes brotli, like a CDN."""
+
+    def log_message(self, *args) -> None:
+        pass
+
+    def end_headers(self) -> None:
+        if getattr(self, "_encoding", None):
+            self.send_header("Content-Encoding", self._encoding)
+            self.send_header("Vary", "Accept-Encoding")
+        name = self.path.split("?")[0].rsplit("/", 1)[-1]
+        fingerprinted = name.count(".") >= 2 or "-" in name and name.endswith(".json")
+        self.send_header("Cache-Control", "public, max-age=31536000, immutable"
+                         if fingerprinted and name != "index.html" else "no-cache")
+        super().end_headers()
+
+    def send_head(self):
+        self._encoding = None
+        path = self.translate_path(self.path)
+        if os.path.isdir(path):
+            path = os.path.join(path, "index.html")
+        if "br" in self.headers.get("Accept-Encoding", "") and os.path.isfile(path + ".br"):
+            self._encoding = "br"
+            self.path = self.path.split("?")[0]
+            if self.path.endswith("/"):
+                self.path += "index.html"
+            self.path += ".br"
+        return super().send_head()
+
+    def guess_type(self, path):
+        return super().guess_type(path[:-3] if str(path).endswith(".br") else path)
+
+
+@contextmanager
+def static_host(folder: Path):
+    handler = lambda *a, **k: PrecompressedHandler(*a, directory=str(folder), **k)  # noqa: E731
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+
+
+# ------------------------------------------------------------------ browser
+
+def visit(context, url: str, filter_selector: str | None) -> dict:
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    sizes: dict[str, int] = {}
+    cdp.on("Network.loadingFinished",
+           lambda e: sizes.__setitem__(e["requestId"], e["encodedDataLength"]))
+    started = time.perf_counter()
+    page.goto(url)
+    page.wait_for_selector(MARK, timeout=60_000)
+    ready_ms = (time.perf_counter() - started) * 1000
+    page.wait_for_load_state("networkidle")
+    result = {"ready_ms": ready_ms, "bytes": sum(sizes.values()), "requests": len(sizes)}
+    if filter_selector:
+        result["filter_ms"] = page.evaluate("""(selector) => new Promise(resolve => {
+            const graph = document.querySelector('#timeline-graph .js-plotly-plot') ||
+                          document.getElementById('timeline-graph');
+            const box = document.querySelector(selector);
+            const start = performance.now();
+            graph.once('plotly_afterplot', () => resolve(performance.now() - start));
+            box.click();
+        })""", filter_selector)
+    page.close()
+    return result
+
+
+def measure_page(browser, url: str, runs: int, filter_selector: str) -> dict:
+    cold, warm = [], []
+    for _ in range(runs):
+        context = browser.new_context()
+        cold.append(visit(context, url, filter_selector))
+        warm.append(visit(context, url, None))
+        context.close()
+
+    def median(rows, key):
+        return round(statistics.median(r[key] for r in rows), 1)
+    return {"cold_bytes": median(cold, "bytes"), "cold_requests": median(cold, "requests"),
+            "ready_ms": median(cold, "ready_ms"), "filter_ms": median(cold, "filter_ms"),
+            "warm_bytes": median(warm, "bytes"), "warm_requests": median(warm, "requests"),
+            "warm_ready_ms": median(warm, "ready_ms")}
+
+
+# ------------------------------------------------------------------- server
+
+def throughput(base: str, paths: list[tuple[str, str, bytes | None]], clients: int,
+               seconds: float) -> dict:
+    """`clients` threads, each on its own keep-alive connection, cycling through `paths`."""
+    host, port = base.replace("http://", "").split(":")
+    latencies: list[float] = []
+    errors = [0]
+    stop = time.monotonic() + seconds
+    lock = threading.Lock()
+
+    def client() -> None:
+        connection = http.client.HTTPConnection(host, int(port), timeout=30)
+        mine, index = [], 0
+        while time.monotonic() < stop:
+            method, path, body = paths[index % len(paths)]
+            index += 1
+            started = time.perf_counter()
+            try:
+                connection.request(method, path, body=body, headers={
+                    "Accept-Encoding": "br, gzip", "Content-Type": "application/json"})
+                response = connection.getresponse()
+                response.read()
+                if response.status >= 400:
+                    errors[0] += 1
+            except OSError:
+                errors[0] += 1
+                connection = http.client.HTTPConnection(host, int(port), timeout=30)
+                continue
+            mine.append(time.perf_counter() - started)
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    latencies.sort()
+    return {"clients": clients, "requests_per_s": round(len(latencies) / seconds, 1),
+            "median_ms": round(1000 * latencies[len(latencies) // 2], 1),
+            "p95_ms": round(1000 * latencies[int(len(latencies) * 0.95)], 1),
+            "errors": errors[0]}
+
+
+def embed_paths(base: str) -> list[tuple[str, str, bytes | None]]:
+    connection = http.client.HTTPConnection(base.replace("http://", "").split(":")[0],
+                                            int(base.rsplit(":", 1)[1]))
+    connection.request("GET", "/embed")
+    page = connection.getresponse().read().decode()
+    events = page.split('data-events="', 1)[1].split('"', 1)[0]
+    return [("GET", "/embed", None), ("GET", events, None)]
+
+
+def baseline_paths() -> list[tuple[str, str, bytes | None]]:
+    body = json.dumps({
+        "output": "timeline-graph.figure", "outputs": {"id": "timeline-graph",
+                                                       "property": "figure"},
+        "inputs": [{"id": "category-filter", "property": "value", "value": ["military"]}],
+        "changedPropIds": ["category-filter.value"]}).encode()
+    return [("GET", "/", None), ("POST", "/_dash-update-component", body)]
+
+
+# -------------------------------------------------------------------- main
+
+def datasets(sizes: list[str], folder: Path) -> dict[str, Path]:
+    found = {}
+    for size in sizes:
+        if size == "curated":
+            found[size] = ROOT / "data" / "events.csv"
+        else:
+            path = folder / f"synth-{size}.csv"
+            path.write_bytes(synthetic_csv(int(size), seed=1))
+            found[size] = path
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--sizes", default="curated,1000,10000")
+    parser.add_argument("--load-seconds", type=float, default=10)
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp())
+    results: dict = {"date": date.today().isoformat(), "runs": args.runs, "pages": {},
+                     "server": {}, "budgets": BUDGETS}
+    with chromium() as browser:
+        for size, path in datasets(args.sizes.split(","), folder).items():
+            print(f"--- {size}", file=sys.stderr)
+            with gunicorn("app:server", {"TIMELINE_DATA": str(path)}) as base:
+                wait_until_up(int(base.rsplit(":", 1)[1]), "/embed")
+                results["pages"][f"embed {size}"] = measure_page(
+                    browser, base + "/embed", args.runs, "#category-filter input[value=military]")
+                results["server"][f"embed {size}"] = throughput(
+                    base, embed_paths(base), 20, args.load_seconds)
+            export = folder / f"export-{size}"
+            export_static(snapshot_of(path.read_bytes(), path.name), export, Config(),
+                          date.today())
+            with static_host(export) as base:
+                results["pages"][f"static {size}"] = measure_page(
+                    browser, base + "/index.html", args.runs,
+                    "#category-filter input[value=military]")
+            with gunicorn("baseline_app:server", {"BASELINE_DATA": str(path)},
+                          chdir=ROOT / "bench") as base:
+                results["pages"][f"baseline {size}"] = measure_page(
+                    browser, base + "/", args.runs,
+                    "#category-filter input[value=military]")
+                results["server"][f"baseline {size}"] = throughput(
+                    base, baseline_paths(), 20, args.load_seconds)
+            print(json.dumps({k: v for k, v in results["pages"].items() if size in k},
+                             indent=1), file=sys.stderr)
+    out = ROOT / "bench" / "results" / "embed.json"
+    out.write_text(json.dumps(results, indent=1) + "\n", "utf-8")
+    write_table(results)
+    print(f"wrote {out} and docs/performance.md", file=sys.stderr)
+
+
+def write_table(results: dict) -> None:
+    rows = ["| page | data | cold KB | requests | ready ms | filter ms | warm KB | "
+            "× baseline (KB / ready) |", "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for name, page in results["pages"].items():
+        kind, size = name.split(" ", 1)
+        baseline = results["pages"].get(f"baseline {size}")
+        ratio = (f"{page['cold_bytes'] / baseline['cold_bytes']:.2f} / "
+                 f"{page['ready_ms'] / baseline['ready_ms']:.2f}"
+                 if baseline and kind != "baseline" else "")
+        rows.append(f"| {kind} | {size} | {page['cold_bytes'] / 1000:.0f} | "
+                    f"{page['cold_requests']:.0f} | {page['ready_ms']:.0f} | "
+                    f"{page['filter_ms']:.0f} | {page['warm_bytes'] / 1000:.1f} | {ratio} |")
+    server = ["| server | data | clients | requests/s | median ms | p95 ms | errors |",
+              "| --- | --- | --- | --- | --- | --- | --- |"]
+    for name, numbers in results["server"].items():
+        kind, size = name.split(" ", 1)
+        server.append(f"| {kind} | {size} | {numbers['clients']} | "
+                      f"{numbers['requests_per_s']} | {numbers['median_ms']} | "
+                      f"{numbers['p95_ms']} | {numbers['errors']} |")
+    path = ROOT / "docs" / "performance.md"
+    text = path.read_text("utf-8") if path.exists() else "# Performance\n"
+    start, end = "<!-- bench/embed.py: start -->", "<!-- bench/embed.py: end -->"
+    table = (f"{start}\nMeasured {results['date']} by `make bench` (medians of "
+             f"{results['runs']}, headless Chromium, loopback, this 2-core machine).\n\n" +
+             "\n".join(rows) + "\n\nServer, under gunicorn with 4 workers (`/embed` and its "
+             "data; the baseline's page and its filter callback):\n\n" + "\n".join(server) +
+             f"\n{end}")
+    if start in text:
+        text = text[:text.index(start)] + table + text[text.index(end) + len(end):]
+    else:
+        text = text.rstrip() + "\n\n" + table + "\n"
+    path.write_text(text, "utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,278 @@
+"""Bytes on the wire: compressed bodies decode to the original, caching headers, 304s."""
+from __future__ import annotations
+
+import re
+
+import brotli
+import pytest
+
+import timeline.compression as compression
+from timeline.app_factory import create_app
+from timeline.compression import IMMUTABLE, CompressedCache, decompress
+from timeline.config import REPOSITORY, Config
+
+SECRET = "a newsroom passphrase"
+BROTLI = {"Accept-Encoding": "gzip, deflate, br, zstd"}  # as Chromium sends it
+PLOTLY = REPOSITORY / "assets" / "vendor" / "plotly-scatter.min.js"
+
+
+@pytest.fixture(scope="module")
+def shared_cache(tmp_path_factory):
+    """One disk cache for the module: each file is compressed at quality 11 once."""
+    return tmp_path_factory.mktemp("compressed")
+
+
+@pytest.fixture
+def cache_dir(shared_cache, monkeypatch):
+    monkeypatch.setattr(compression, "default_cache_dir", lambda: shared_cache)
+    return shared_cache
+
+
+@pytest.fixture
+def fresh_cache_dir(tmp_path, monkeypatch):
+    folder = tmp_path / "compressed"
+    monkeypatch.setattr(compression, "default_cache_dir", lambda: folder)
+    return folder
+
+
+@pytest.fixture
+def data(tmp_path):
+    path = tmp_path / "events.csv"
+    path.write_bytes((REPOSITORY / "data" / "events.csv").read_bytes())
+    return path
+
+
+def make_app(data, background=False, **settings):
+    app = create_app(Config(data_path=data, **settings))
+    compressor = app.server.extensions["timeline_compression"]
+    compressor.background = background
+    return app.server.test_client(), compressor
+
+
+@pytest.fixture
+def client(cache_dir, data):
+    return make_app(data)[0]
+
+
+def page_urls(client, path: str) -> list[str]:
+    page = client.get(path).text
+    return [url for url in re.findall(r'(?:src|href|data-events|data-actor-figure)="(/[^"]+)"',
+                                      page) if not url.startswith("/oembed")]
+
+
+def without_end_id(body: bytes) -> bytes:
+    return compression.DASH_END_ID.sub(b'"end_id":""', body)
+
+
+def test_every_file_of_the_explorer_and_the_embed_decodes_to_the_original(client):
+    urls = page_urls(client, "/") + page_urls(client, "/embed")
+    assert any("/_dash-component-suites/" in url for url in urls)
+    assert any(url.startswith("/assets/") for url in urls)
+    assert any(url.startswith("/static/") for url in urls)
+    assert any(url.startswith("/embed/data/") for url in urls)
+    for url in urls:
+        original = client.get(url)
+        assert original.status_code == 200, url
+        assert "Content-Encoding" not in original.headers  # no Accept-Encoding: as it is
+        sent = client.get(url, headers=BROTLI)
+        if len(original.data) < compression.MIN_SIZE:
+            assert "Content-Encoding" not in sent.headers
+            continue
+        assert sent.headers["Content-Encoding"] == "br", url
+        assert "Accept-Encoding" in sent.headers["Vary"]
+        assert int(sent.headers["Content-Length"]) == len(sent.data) < len(original.data)
+        assert brotli.decompress(sent.data) == original.data, url
+
+
+@pytest.mark.parametrize("path", ["/", "/embed", "/_dash-layout", "/_dash-dependencies"])
+def test_dynamic_answers_are_compressed_and_decode_to_the_original(client, path):
+    original = client.get(path).data
+    sent = client.get(path, headers=BROTLI)
+    assert sent.headers["Content-Encoding"] == "br"
+    assert "Accept-Encoding" in sent.headers["Vary"]
+    assert without_end_id(decompress(sent.data, "br")) == without_end_id(original)
+
+
+def test_callback_answers_are_compressed(client):
+    layout = client.get("/_dash-dependencies").json
+    render = next(d for d in layout if "timeline-graph.figure" in d["output"])
+    body = {"output": render["output"], "outputs": [
+        {"id": part.split(".")[0], "property": part.split(".")[1]}
+        for part in render["output"].strip(".").split("...")],
+        "inputs": [{"id": i["id"], "property": i["property"], "value": None}
+                   for i in render["inputs"]],
+        "state": [{"id": s["id"], "property": s["property"], "value": None}
+                  for s in render["state"]],
+        "changedPropIds": []}
+    plain = client.post("/_dash-update-component", json=body)
+    sent = client.post("/_dash-update-component", json=body, headers=BROTLI)
+    assert plain.status_code == sent.status_code == 200
+    assert sent.headers["Content-Encoding"] == "br"
+    assert len(sent.data) < len(plain.data) / 3
+    assert decompress(sent.data, "br") == plain.data
+
+
+@pytest.mark.parametrize("accept, encoding", [
+    ("gzip, deflate", "gzip"), ("br;q=0, gzip", "gzip"), ("*", "br"), ("identity", None),
+    ("", None), ("deflate", None)])
+def test_brotli_else_gzip_else_identity(client, accept, encoding):
+    url = next(u for u in page_urls(client, "/embed") if "plotly" in u)
+    sent = client.get(url, headers={"Accept-Encoding": accept})
+    assert sent.headers.get("Content-Encoding") == encoding
+    body = decompress(sent.data, encoding) if encoding else sent.data
+    assert body == PLOTLY.read_bytes()
+    assert "Accept-Encoding" in sent.headers["Vary"]
+
+
+def test_small_answers_go_out_as_they_are(client):
+    response = client.get("/healthz", headers=BROTLI)
+    assert len(response.data) < compression.MIN_SIZE
+    assert "Content-Encoding" not in response.headers
+
+
+def test_fingerprinted_files_are_cached_for_a_year(client):
+    for url in page_urls(client, "/"):
+        if "/_dash-component-suites/" in url or "?m=" in url:
+            assert client.get(url, headers=BROTLI).headers["Cache-Control"] == IMMUTABLE, url
+    for url in page_urls(client, "/embed"):
+        if url.startswith(("/static/", "/embed/data/")):
+            assert client.get(url, headers=BROTLI).headers["Cache-Control"] == IMMUTABLE, url
+
+
+def test_an_asset_with_an_old_modification_time_is_not_pinned(client):
+    url = next(u for u in page_urls(client, "/") if "style.css?m=" in u)
+    stale = url.split("?m=")[0] + "?m=1000"
+    response = client.get(stale, headers=BROTLI)
+    assert response.status_code == 200
+    assert "immutable" not in response.headers["Cache-Control"]
+    # Dash's async chunks have no version in their name: revalidated, not pinned.
+    chunk = client.get("/_dash-component-suites/dash/dcc/async-graph.js", headers=BROTLI)
+    assert "immutable" not in chunk.headers["Cache-Control"] and chunk.headers["ETag"]
+
+
+def test_pages_are_revalidated_with_an_etag(cache_dir, data):
+    client, _ = make_app(data, edit_secret=SECRET)
+    for path in ["/", "/embed", "/_dash-layout"]:
+        response = client.get(path, headers=BROTLI)
+        assert response.headers["Cache-Control"] == "no-cache", path
+        assert response.headers["ETag"], path
+    login = client.get("/edit/login")
+    assert login.headers["Cache-Control"] == "private, no-cache"
+    # A route's own Cache-Control is kept.
+    health = client.get("/healthz")
+    assert health.headers["Cache-Control"] == "no-store" and "ETag" not in health.headers
+    assert client.get("/embed.js").headers["Cache-Control"] == "public, max-age=3600"
+
+
+def repeat_with_etag(client, url, headers=BROTLI):
+    first = client.get(url, headers=headers)
+    assert first.status_code == 200 and first.headers.get("ETag"), url
+    again = client.get(url, headers={**headers, "If-None-Match": first.headers["ETag"]})
+    return first, again
+
+
+def test_a_repeat_visit_is_a_304_with_no_body(client):
+    urls = ["/", "/embed", "/_dash-layout", "/_dash-dependencies", "/embed.js",
+            "/_dash-component-suites/dash/dcc/async-graph.js"]
+    urls += [u for u in page_urls(client, "/embed") if u.startswith("/static/")]
+    urls += [u for u in page_urls(client, "/") if u.startswith("/assets/")]
+    for url in urls:
+        first, again = repeat_with_etag(client, url)
+        assert again.status_code == 304, url
+        assert again.data == b""
+        assert again.headers["ETag"] == first.headers["ETag"]
+        assert "Accept-Encoding" in again.headers.get("Vary", "") or len(first.data) < 1024
+
+
+def test_each_encoding_has_its_own_etag(client):
+    url = next(u for u in page_urls(client, "/embed") if "plotly" in u)
+    tags = {encoding: client.get(url, headers={"Accept-Encoding": encoding}).headers["ETag"]
+            for encoding in ("br", "gzip", "identity")}
+    assert len(set(tags.values())) == 3
+    assert tags["br"].endswith('-br"') and tags["gzip"].endswith('-gzip"')
+    # Kept the brotli body, asks again with gzip only: gets the gzip body, not a 304.
+    response = client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": tags["br"]})
+    assert response.status_code == 200 and response.headers["Content-Encoding"] == "gzip"
+    # A client that kept the plain file keeps it, whatever it accepts now.
+    response = client.get(url, headers={**BROTLI, "If-None-Match": tags["identity"]})
+    assert response.status_code == 304 and response.headers["ETag"] == tags["identity"]
+
+
+def test_head_gives_the_same_headers_as_get(client):
+    url = next(u for u in page_urls(client, "/embed") if "plotly" in u)
+    get = client.get(url, headers=BROTLI)
+    head = client.head(url, headers=BROTLI)
+    assert head.data == b""
+    for name in ("Content-Encoding", "Content-Length", "ETag", "Cache-Control", "Vary"):
+        assert head.headers[name] == get.headers[name]
+
+
+def test_a_range_request_gets_the_plain_bytes(client):
+    url = next(u for u in page_urls(client, "/embed") if "plotly" in u)
+    response = client.get(url, headers={**BROTLI, "Range": "bytes=0-99"})
+    assert response.status_code == 206
+    assert "Content-Encoding" not in response.headers
+    assert response.data == PLOTLY.read_bytes()[:100]
+
+
+def counting(monkeypatch) -> list[tuple[str, int]]:
+    calls = []
+    real = compression.compress
+
+    def compress(data, encoding, quality):
+        calls.append((encoding, quality))
+        return real(data, encoding, quality)
+
+    monkeypatch.setattr(compression, "compress", compress)
+    return calls
+
+
+def test_a_static_file_is_compressed_once_and_reused_across_processes(fresh_cache_dir, data,
+                                                                      monkeypatch):
+    calls = counting(monkeypatch)
+    client, compressor = make_app(data)
+    url = next(u for u in page_urls(client, "/embed") if "plotly" in u)
+    bodies = {client.get(url, headers=BROTLI).data for _ in range(3)}
+    assert len(bodies) == 1
+    assert calls == [("br", 11)]
+    assert compressor.compressions == 1
+    stored = [p for p in fresh_cache_dir.iterdir() if p.suffix == ".br"]
+    assert [brotli.decompress(p.read_bytes()) for p in stored] == [PLOTLY.read_bytes()]
+
+    # Another worker (or the next start) reads it from the disk cache.
+    calls.clear()
+    other, other_compressor = make_app(data)
+    assert other.get(url, headers=BROTLI).data == bodies.pop()
+    assert ("br", 11) not in calls and other_compressor.compressions == 0
+
+
+def test_quality_11_runs_in_the_background_and_replaces_the_quick_body(fresh_cache_dir, data,
+                                                                       monkeypatch):
+    calls = counting(monkeypatch)
+    client, compressor = make_app(data, background=True)
+    url = next(u for u in page_urls(client, "/embed") if "timeline-embed" in u)
+    original = client.get(url).data
+    quick = client.get(url, headers=BROTLI)
+    assert quick.headers["ETag"].startswith('W/"')  # same content, other bytes: a weak tag
+    assert brotli.decompress(quick.data) == original
+    assert compressor.wait(120)
+    best = client.get(url, headers=BROTLI)
+    assert not best.headers["ETag"].startswith("W/")
+    assert len(best.data) < len(quick.data)
+    assert brotli.decompress(best.data) == original
+    # A browser that kept the quick body still gets a 304.
+    again = client.get(url, headers={**BROTLI, "If-None-Match": quick.headers["ETag"]})
+    assert again.status_code == 304
+    for _ in range(3):
+        client.get(url, headers=BROTLI)
+    assert calls.count(("br", 11)) == 1 and calls.count(("br", 5)) == 1
+
+
+def test_a_cache_folder_others_can_write_to_is_not_used(tmp_path):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    assert CompressedCache(shared).folder is None
+    private = tmp_path / "private"
+    assert CompressedCache(private).folder == private
+    assert private.stat().st_mode & 0o077 == 0

@@ -1,0 +1,224 @@
+"""The light embed and the static export in real headless Chromium, as readers use them.
+
+The same page is served two ways: by the app at `/embed`, and as exported files
+from a plain static file server with no Python behind the page. Every test runs
+against both, so the static export is held to the embed's behaviour.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import threading
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from browser import chromium, serving
+from support import csv_bytes, filter_cases, prepared_events
+from timeline.app_factory import create_app
+from timeline.config import Config
+from timeline.data_store import snapshot_of
+from timeline.static_export import export_static
+from timeline.transforms import filter_events
+from timeline.view_state import ViewState
+
+pytestmark = pytest.mark.browser
+expect.set_options(timeout=10_000)
+CASES = filter_cases()
+EVENTS = prepared_events(CASES["events"])
+TITLES = dict(zip(EVENTS["id"], EVENTS["title"]))
+CORE = Path(__file__).resolve().parents[1] / "timeline" / "web" / "timeline-core.js"
+
+
+class QuietStaticHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@contextmanager
+def static_server(folder: Path):
+    """Python's plain file server: no compression, no app, just files."""
+    handler = functools.partial(QuietStaticHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as browser:
+        yield browser
+
+
+@pytest.fixture(scope="module")
+def data_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("data") / "events.csv"
+    # Notes are for editors: the tests look for them in everything a reader receives.
+    path.write_bytes(csv_bytes([{**event, "notes": f"PRIVATE NOTE about {event['id']}"}
+                                for event in CASES["events"]]))
+    return path
+
+
+@pytest.fixture(scope="module", params=["app", "static"])
+def embed_url(request, data_file, tmp_path_factory):
+    """The embed's address: the app's /embed, or index.html of a static export."""
+    config = Config(data_path=data_file, title="Test timeline")
+    if request.param == "app":
+        with serving(create_app(config).server) as url:
+            yield url + "/embed"
+    else:
+        folder = tmp_path_factory.mktemp("export")
+        export_static(snapshot_of(data_file.read_bytes(), "events.csv"), folder, config,
+                      date.today(), explorer_url="https://news.example/timeline/")
+        with static_server(folder) as url:
+            yield url + "/index.html"
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.problems = []
+    page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))
+    page.on("pageerror", lambda e: page.problems.append(str(e)))
+    yield page
+    context.close()
+
+
+def open_embed(page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector("#timeline-graph .scatterlayer .point")
+    expect(page.locator("#event-list li").first).to_be_visible()
+
+
+def expected_ids(query: str) -> list[str]:
+    return list(filter_events(EVENTS, ViewState.from_query_string(query))["id"])
+
+
+def expect_shown(page, ids: list[str]) -> None:
+    expect(page.locator("#event-list .list-title")).to_have_text([TITLES[i] for i in ids])
+    points = page.evaluate("""() => {
+        const graph = document.getElementById('timeline-graph');
+        return graph.data.filter(t => t.mode !== 'lines' && t.customdata)
+            .flatMap(t => t.customdata.map(c => c[0]));
+    }""")
+    assert sorted(points) == sorted(ids)
+
+
+def test_the_preset_view_in_the_url_is_shown(page, embed_url):
+    preset = "actor=Kim+Jong-un&category=gifts"
+    open_embed(page, f"{embed_url}?{preset}")
+    expect_shown(page, expected_ids(preset))
+    expect(page.locator("#event-count")).to_contain_text("Kim Jong-un · gifts")
+    expect(page.locator("#filters")).not_to_have_attribute("open", "")
+    assert page.problems == []
+
+
+def test_filters_search_and_reset_change_chart_and_list_together(page, embed_url):
+    open_embed(page, embed_url)
+    expect_shown(page, expected_ids(""))
+    page.locator("#filters summary").click()
+    page.locator("#category-filter input[value=military]").check()
+    expect_shown(page, expected_ids("category=military"))
+    assert "category=military" in page.url
+    page.fill("#search", "shoigu")
+    expect_shown(page, expected_ids("category=military&q=shoigu"))
+    page.click("#reset")
+    expect_shown(page, expected_ids(""))
+    page.go_back()
+    expect_shown(page, expected_ids("category=military&q=shoigu"))
+
+
+def test_an_event_opens_its_details_and_stepping_follows_the_list(page, embed_url):
+    open_embed(page, embed_url + "?category=military")
+    ids = expected_ids("category=military")
+    page.locator("#event-list a", has_text=TITLES[ids[0]]).click()
+    expect(page.locator("#event-detail h2")).to_have_text(TITLES[ids[0]])
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("#event-detail h2")).to_have_text(TITLES[ids[1]])
+    page.click("#prev-event")
+    expect(page.locator("#event-detail h2")).to_have_text(TITLES[ids[0]])
+    assert f"event={ids[0]}" in page.url
+
+
+def test_a_description_link_is_a_real_link_and_text_stays_text(page, embed_url):
+    open_embed(page, embed_url + "?event=car")
+    link = page.locator("#event-detail a", has_text="KCNA")
+    expect(link).to_have_attribute("href", "https://kcna.kp")
+    expect(page.locator("#event-detail")).to_contain_text("A gift from Putin, reported by")
+
+
+def test_clicking_a_mark_selects_its_event(page, embed_url):
+    open_embed(page, embed_url + "?category=tourism")
+    point = page.locator("#timeline-graph .scatterlayer .point").first
+    box = point.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    expect(page.locator("#event-detail h2")).to_have_text(TITLES["tourists"])
+
+
+def test_lanes_by_actor_and_zoom_live_in_the_url(page, embed_url):
+    open_embed(page, embed_url + "?lanes=actor&zoom=2023-01-01..2024-12-31")
+    page.wait_for_function("""() => {
+        const layout = document.getElementById('timeline-graph').layout;
+        return layout.yaxis.ticktext.includes('Kim Jong-un') &&
+               layout.xaxis.range[0].startsWith('2023-01-01');
+    }""")
+    expect(page.locator("#lane-switch input[value=actor]")).to_be_checked()
+
+
+def test_the_full_explorer_link_carries_the_view(page, embed_url):
+    open_embed(page, embed_url + "?category=gifts")
+    link = page.locator("#full-explorer-link")
+    expect(link).to_have_attribute("href", re.compile(r"/\?category=gifts$"))
+
+
+def test_the_browser_filter_agrees_with_python_on_every_case(page, embed_url):
+    """One table of cases for both filters: timeline-core.js must give Python's answers."""
+    open_embed(page, embed_url)
+    for case in CASES["cases"]:
+        shown = page.evaluate("""async (query) => {
+            const url = document.getElementById('timeline').dataset.events;
+            const data = await (await fetch(url)).json();
+            const view = TimelineCore.parseView(query);
+            return TimelineCore.filterEvents(
+                TimelineCore.prepareEvents(data.events), view).map(e => e.id);
+        }""", case["query"])
+        assert shown == case["expected"], case
+
+
+@pytest.mark.parametrize("query", [
+    "", "actor=Kim+Jong-un&actor=Kim+Jong-un&category=gifts", "from=2023&to=2023-09",
+    "from=2023-02-30&to=bad", "zoom=2024..2023", "zoom=2023-01..2023-06", "lanes=sideways",
+    "q=%20%20Aurus%20%20", "event=&event=car", "certainty=alleged&lanes=actor",
+    "q=" + "x" * 300, "from=1999~&to=2001?", "actor=" + "%D0%9A%D0%B8%D0%BC",
+])
+def test_the_browser_reads_links_as_python_does(page, embed_url, query):
+    open_embed(page, embed_url)
+    browser_query = page.evaluate(
+        "(q) => TimelineCore.toQueryString(TimelineCore.parseView(q))", query)
+    assert browser_query == ViewState.from_query_string(query).to_query_string()
+
+
+def test_notes_never_reach_the_reader(page, embed_url):
+    responses = []
+    page.on("response", lambda r: responses.append(r))
+    open_embed(page, embed_url + "?event=car")
+    expect(page.locator("#event-detail h2")).to_have_text(TITLES["car"])
+    page.click("#filters summary")
+    page.locator("#lane-switch input[value=actor]").check()  # fetches the other figure
+    page.wait_for_function("() => document.getElementById('timeline-graph')"
+                           ".layout.yaxis.ticktext.includes('Kim Jong-un')")
+    bodies = [r.body() for r in responses if r.ok and r.request.method == "GET"]
+    assert len(bodies) >= 8
+    assert not any(b"PRIVATE NOTE" in body for body in bodies)
+    assert not any(b'"notes"' in body for body in bodies)

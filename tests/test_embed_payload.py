@@ -1,0 +1,111 @@
+"""What the light embed and the static export send: public, escaped, cacheable."""
+from __future__ import annotations
+
+import brotli
+import gzip
+import json
+import re
+from datetime import date
+
+from support import csv_bytes, filter_cases
+from timeline.app_factory import create_app
+from timeline.config import REPOSITORY, Config
+from timeline.data_store import snapshot_of
+from timeline.embed_payload import (DETAIL_CHUNK, INLINE_SEARCH_LIMIT, WEBGL_FROM,
+                                    detail_chunks, payload, rich_pieces, to_json_bytes)
+from timeline.static_export import export_static
+from timeline.synth import synthetic_csv
+
+TODAY = date(2026, 11, 26)
+HOSTILE = '</script><script>window.__xss=1</script>'
+
+
+def snapshot(rows=None, extra_column: bool = False):
+    rows = rows or [{**e, "notes": f"PRIVATE NOTE {e['id']}"} for e in filter_cases()["events"]]
+    data = csv_bytes(rows)
+    if extra_column:
+        lines = data.decode().splitlines()
+        data = "\n".join([lines[0] + ",desk_contact"] +
+                         [line + ",SECRET PHONE 555" for line in lines[1:]]).encode()
+    return snapshot_of(data, "events.csv")
+
+
+def test_only_public_columns_go_out():
+    data = snapshot(extra_column=True)
+    sent = to_json_bytes(payload(data.events, version=data.version, title="T", subtitle="",
+                                 today=TODAY))
+    sent += b"".join(to_json_bytes(chunk) for chunk in detail_chunks(data.events))
+    assert b"PRIVATE NOTE" not in sent and b"SECRET PHONE" not in sent
+    assert b'"notes"' not in sent and b"desk_contact" not in sent
+
+
+def test_json_cannot_close_a_script_element():
+    assert b"<" not in to_json_bytes({"title": HOSTILE})
+    assert json.loads(to_json_bytes({"title": HOSTILE})) == {"title": HOSTILE}
+
+
+def test_descriptions_travel_as_text_and_checked_links():
+    assert rich_pieces("See [KCNA](https://kcna.kp) and [x](javascript:alert(1)).\n\nNext") == [
+        [["text", "See "], ["link", "KCNA", "https://kcna.kp"],
+         ["text", " and [x](javascript:alert(1))."]],
+        [["text", "Next"]]]
+
+
+def test_details_come_in_chunks_in_date_order():
+    data = snapshot_of(synthetic_csv(DETAIL_CHUNK + 5, seed=3), "synth.csv")
+    chunks = detail_chunks(data.events)
+    assert [len(c) for c in chunks] == [DETAIL_CHUNK, 5]
+    assert list(chunks[0])[:3] == list(data.events["id"])[:3]
+
+
+def test_big_timelines_send_search_text_separately_and_draw_with_webgl():
+    small = snapshot()
+    assert "search" in payload(small.events, version="v", title="T", subtitle="",
+                               today=TODAY)["events"][0]
+    big = snapshot_of(synthetic_csv(max(INLINE_SEARCH_LIMIT, WEBGL_FROM) + 1, seed=1), "s.csv")
+    sent = payload(big.events, version="v", title="T", subtitle="", today=TODAY)
+    assert "search" not in sent["events"][0]
+    types = {trace.get("type", "scatter") for trace in sent["figures"]["category"]["data"]}
+    assert "scattergl" in types
+
+
+def test_the_app_serves_versioned_cacheable_files(tmp_path):
+    path = tmp_path / "events.csv"
+    path.write_bytes(csv_bytes(filter_cases()["events"]))
+    client = create_app(Config(data_path=path)).server.test_client()
+    page = client.get("/embed").text
+    events_url = re.search(r'data-events="([^"]+)"', page)[1]
+    assert events_url.endswith(f"{snapshot_of(path.read_bytes(), 'x').version}.json")
+    response = client.get(events_url)
+    assert "immutable" in response.headers["Cache-Control"]
+    assert len(response.json["events"]) == len(filter_cases()["events"])
+    stale = client.get("/embed/data/0000000000000000.json")
+    assert stale.status_code == 200 and "immutable" not in stale.headers["Cache-Control"]
+    for script in re.findall(r'<script src="([^"]+)"', page):
+        answer = client.get(script)
+        assert answer.status_code == 200 and "immutable" in answer.headers["Cache-Control"]
+    assert client.get("/static/nothing.js").status_code == 404
+    assert client.get("/embed/details/x/99.json").status_code == 404
+
+
+def test_the_static_export_has_every_file_its_page_names(tmp_path):
+    data = snapshot()
+    summary = export_static(data, tmp_path, Config(), TODAY, explorer_url="https://x.example/")
+    page = (tmp_path / "index.html").read_text("utf-8")
+    names = re.findall(r'(?:src|href|data-[a-z-]+)="([^"]+)"', page)
+    local = [n.replace("{chunk}", "0") for n in names if not n.startswith(("http", "data:"))]
+    assert local and all((tmp_path / name).is_file() for name in local), local
+    for name in local:
+        body = (tmp_path / name).read_bytes()
+        assert brotli.decompress((tmp_path / f"{name}.br").read_bytes()) == body
+        assert gzip.decompress((tmp_path / f"{name}.gz").read_bytes()) == body
+    everything = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.suffix != ".br"
+                          and p.suffix != ".gz")
+    assert b"PRIVATE NOTE" not in everything
+    assert summary.page_bytes_brotli < 450_000
+    assert not (tmp_path / "plotly-scattergl.min.js").exists()
+
+
+def test_the_bundled_timeline_exports_under_its_budget(tmp_path):
+    data = snapshot_of((REPOSITORY / "data" / "events.csv").read_bytes(), "events.csv")
+    assert export_static(data, tmp_path, Config(), TODAY).page_bytes_brotli < 450_000

@@ -1,0 +1,192 @@
+"""Security headers on every answer: the CSP allows exactly the pages' own scripts."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+
+import pytest
+
+from timeline.app_factory import create_app
+from timeline.config import REPOSITORY, Config
+from timeline.http_policy import content_security_policy, frame_ancestor_sources
+
+SECRET = "a newsroom passphrase"
+INLINE_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S)
+
+
+@pytest.fixture
+def data(tmp_path):
+    path = tmp_path / "events.csv"
+    path.write_bytes((REPOSITORY / "data" / "events.csv").read_bytes())
+    return path
+
+
+def client_for(data, **settings):
+    return create_app(Config(data_path=data, **settings)).server.test_client()
+
+
+def log_in(client):
+    page = client.get("/edit/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    assert client.post("/edit/login", data={"secret": SECRET, "csrf_token": token}).status_code == 302
+
+
+def directives(response) -> dict[str, str]:
+    policy = response.headers["Content-Security-Policy"]
+    return {part.split()[0]: " ".join(part.split()[1:])
+            for part in (p.strip() for p in policy.split(";")) if part}
+
+
+def inline_script_hashes(page: str) -> list[str]:
+    """The CSP hashes of the scripts a browser would run from the page's own text."""
+    hashes = []
+    page = re.sub(r"<!--.*?-->", "", page, flags=re.S)  # Dash's IE notice is in a comment
+    for match in INLINE_SCRIPT.finditer(page):
+        attrs = match["attrs"]
+        if "src=" in attrs or 'type="application/json"' in attrs:
+            continue
+        digest = hashlib.sha256(match["body"].encode("utf-8")).digest()
+        hashes.append(f"'sha256-{base64.b64encode(digest).decode()}'")
+    return hashes
+
+
+def assert_strict(policy: dict[str, str]) -> None:
+    assert "unsafe-eval" not in " ".join(policy.values())
+    assert policy["script-src"].split()[0] == "'self'"
+    assert "unsafe-inline" not in policy["script-src"]
+    assert policy["default-src"] == "'self'"
+    assert policy["style-src"] == "'self' 'unsafe-inline'"
+    assert policy["img-src"] == "'self' data: https:"
+    assert policy["connect-src"] == "'self'"
+    assert policy["object-src"] == "'none'"
+    assert policy["base-uri"] == "'self'"
+    assert policy["form-action"] == "'self'"
+
+
+def assert_common(response) -> None:
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+def test_the_explorer_allows_its_inline_scripts_by_hash_and_nothing_else(data):
+    response = client_for(data).get("/")
+    assert_common(response)
+    policy = directives(response)
+    assert_strict(policy)
+    page_hashes = inline_script_hashes(response.text)
+    assert page_hashes, "Dash's page has inline scripts (its renderer, clientside callbacks)"
+    assert sorted(policy["script-src"].split()[1:]) == sorted(set(page_hashes))
+    assert policy["frame-ancestors"] == "'self'"
+    assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_the_embed_may_be_framed_by_any_site_by_default(data):
+    client = client_for(data)
+    response = client.get("/embed")
+    assert_common(response)
+    policy = directives(response)
+    assert_strict(policy)
+    assert policy["frame-ancestors"] == "*"
+    assert "X-Frame-Options" not in response.headers
+    # The light embed runs only script files: no inline script, so no hash either.
+    assert inline_script_hashes(response.text) == []
+    assert policy["script-src"] == "'self'"
+    for url in re.findall(r'data-(?:events|actor-figure)="([^"]+)"', response.text):
+        data_response = client.get(url)
+        assert data_response.status_code == 200
+        assert_common(data_response)
+        assert "X-Frame-Options" not in data_response.headers
+        assert data_response.headers["Content-Security-Policy"] == "frame-ancestors *"
+
+
+def test_the_frame_ancestors_allow_list_is_honoured_on_the_embed_only(data):
+    client = client_for(data, frame_ancestors="https://news.example  https://*.partner.example:8443")
+    embed = client.get("/embed")
+    assert directives(embed)["frame-ancestors"] == \
+        "https://news.example https://*.partner.example:8443"
+    assert "X-Frame-Options" not in embed.headers
+    explorer = client.get("/")
+    assert directives(explorer)["frame-ancestors"] == "'self'"
+    assert explorer.headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert client.get("/healthz").headers["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_the_setting_comes_from_the_environment(monkeypatch, data):
+    monkeypatch.setenv("TIMELINE_FRAME_ANCESTORS", "'self' https://news.example")
+    config = Config.from_environment(data_path=str(data))
+    assert config.frame_ancestors == "'self' https://news.example"
+    response = create_app(config).server.test_client().get("/embed")
+    assert directives(response)["frame-ancestors"] == "'self' https://news.example"
+
+
+@pytest.mark.parametrize("value, sources", [
+    ("*", "*"),
+    ("", "*"),
+    ("self", "'self'"),
+    ("'none'", "'none'"),
+    ("https://news.example/ https://news.example", "https://news.example"),
+    ("https://news.example,https://other.example", "https://news.example https://other.example"),
+    ("https:", "https:"),
+    ("news.example:443", "news.example:443"),
+])
+def test_frame_ancestor_values(value, sources):
+    assert frame_ancestor_sources(value) == sources
+
+
+@pytest.mark.parametrize("value", ["https://news.example/path", "https://news.example;script-src *",
+                                   "'unsafe-inline'", "'none' https://news.example",
+                                   "https://exa mple.com'"])
+def test_a_malformed_allow_list_stops_the_app(value, data):
+    with pytest.raises(ValueError, match="TIMELINE_FRAME_ANCESTORS"):
+        frame_ancestor_sources(value)
+    with pytest.raises(ValueError):
+        create_app(Config(data_path=data, frame_ancestors=value))
+
+
+def test_editing_off_page_and_login_page_carry_the_policy(data):
+    off = client_for(data).get("/edit/")
+    assert_common(off)
+    assert_strict(directives(off))
+    assert directives(off)["frame-ancestors"] == "'self'"
+    assert off.headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert inline_script_hashes(off.text) == []
+
+    login = client_for(data, edit_secret=SECRET).get("/edit/login")
+    assert_common(login)
+    policy = directives(login)
+    assert_strict(policy)
+    assert policy["script-src"] == "'self'"  # a form and a style, no script
+    assert inline_script_hashes(login.text) == []
+    assert login.headers["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_the_editor_allows_its_own_inline_scripts_not_the_explorers(data):
+    client = client_for(data, edit_secret=SECRET)
+    log_in(client)
+    editor = client.get("/edit/")
+    assert editor.status_code == 200
+    assert_common(editor)
+    policy = directives(editor)
+    assert_strict(policy)
+    editor_hashes = set(inline_script_hashes(editor.text))
+    assert editor_hashes and set(policy["script-src"].split()[1:]) == editor_hashes
+    explorer_hashes = set(directives(client.get("/"))["script-src"].split()[1:])
+    assert explorer_hashes != editor_hashes
+    assert policy["frame-ancestors"] == "'self'"
+    assert editor.headers["X-Frame-Options"] == "SAMEORIGIN"
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/no-such-file.js", "/static/nothing.js",
+                                  "/embed.js", "/edit/download"])
+def test_every_answer_gets_nosniff_and_a_referrer_policy(data, path):
+    response = client_for(data, edit_secret=SECRET).get(path)
+    assert_common(response)
+
+
+def test_the_policy_text():
+    policy = content_security_policy(["'sha256-abc='"], "https://news.example")
+    assert policy == ("default-src 'self'; script-src 'self' 'sha256-abc='; "
+                      "style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; "
+                      "connect-src 'self'; object-src 'none'; base-uri 'self'; "
+                      "form-action 'self'; frame-ancestors https://news.example")
