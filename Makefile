@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8050
 
-.PHONY: run test validate serve clean
+.PHONY: run test validate serve bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,13 @@ validate: $(VENV)/.runtime
 
 # Production: several worker processes behind a reverse proxy.
 serve: $(VENV)/.runtime
-	$(BIN)/gunicorn --workers 4 --bind $(HOST):$(PORT) app:server
+	$(BIN)/gunicorn -c gunicorn.conf.py --bind $(HOST):$(PORT) app:server
+
+# Benchmarks (several minutes): results in bench/results/, tables in docs/performance.md.
+bench: $(VENV)/.dev
+	$(BIN)/python bench/embed.py
+	$(BIN)/python bench/editing.py
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV)

@@ -21,6 +21,7 @@ import http.client
 import http.server
 import json
 import os
+import re
 import socket
 import statistics
 import subprocess
@@ -33,9 +34,10 @@ from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "bench")]
 
 from browser import chromium  # noqa: E402
+from loadgen import run_clients  # noqa: E402
 from timeline.config import Config  # noqa: E402
 from timeline.data_store import snapshot_of  # noqa: E402
 from timeline.static_export import export_static  # noqa: E402
@@ -65,6 +67,26 @@ def wait_until_up(port: int, path: str = "/") -> None:
         except OSError:
             time.sleep(0.3)
     raise RuntimeError(f"nothing answers on port {port}")
+
+
+def warm_up(base: str, page: str) -> None:
+    """Visit once so the server has compressed its files at brotli 11 (it does that in
+    the background and serves a quicker brotli 5, under a weak ETag, meanwhile)."""
+    host, port = base.replace("http://", "").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=60)
+    connection.request("GET", page)
+    html = connection.getresponse().read().decode("utf-8", "replace")
+    assets = re.findall(r'(?:src|href)="(/(?:static|assets|_dash-component-suites)/[^"]+)"',
+                        html)
+    deadline = time.monotonic() + 120
+    for asset in assets:
+        while time.monotonic() < deadline:
+            connection.request("GET", asset, headers={"Accept-Encoding": "br"})
+            response = connection.getresponse()
+            response.read()
+            if not response.getheader("ETag", "").startswith("W/"):
+                break
+            time.sleep(0.5)
 
 
 @contextmanager
@@ -173,49 +195,6 @@ def measure_page(browser, url: str, runs: int, filter_selector: str) -> dict:
 
 # ------------------------------------------------------------------- server
 
-def throughput(base: str, paths: list[tuple[str, str, bytes | None]], clients: int,
-               seconds: float) -> dict:
-    """`clients` threads, each on its own keep-alive connection, cycling through `paths`."""
-    host, port = base.replace("http://", "").split(":")
-    latencies: list[float] = []
-    errors = [0]
-    stop = time.monotonic() + seconds
-    lock = threading.Lock()
-
-    def client() -> None:
-        connection = http.client.HTTPConnection(host, int(port), timeout=30)
-        mine, index = [], 0
-        while time.monotonic() < stop:
-            method, path, body = paths[index % len(paths)]
-            index += 1
-            started = time.perf_counter()
-            try:
-                connection.request(method, path, body=body, headers={
-                    "Accept-Encoding": "br, gzip", "Content-Type": "application/json"})
-                response = connection.getresponse()
-                response.read()
-                if response.status >= 400:
-                    errors[0] += 1
-            except OSError:
-                errors[0] += 1
-                connection = http.client.HTTPConnection(host, int(port), timeout=30)
-                continue
-            mine.append(time.perf_counter() - started)
-        with lock:
-            latencies.extend(mine)
-
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    latencies.sort()
-    return {"clients": clients, "requests_per_s": round(len(latencies) / seconds, 1),
-            "median_ms": round(1000 * latencies[len(latencies) // 2], 1),
-            "p95_ms": round(1000 * latencies[int(len(latencies) * 0.95)], 1),
-            "errors": errors[0]}
-
-
 def embed_paths(base: str) -> list[tuple[str, str, bytes | None]]:
     connection = http.client.HTTPConnection(base.replace("http://", "").split(":")[0],
                                             int(base.rsplit(":", 1)[1]))
@@ -262,10 +241,11 @@ def main() -> None:
             print(f"--- {size}", file=sys.stderr)
             with gunicorn("app:server", {"TIMELINE_DATA": str(path)}) as base:
                 wait_until_up(int(base.rsplit(":", 1)[1]), "/embed")
+                warm_up(base, "/embed")
                 results["pages"][f"embed {size}"] = measure_page(
                     browser, base + "/embed", args.runs, "#category-filter input[value=military]")
-                results["server"][f"embed {size}"] = throughput(
-                    base, embed_paths(base), 20, args.load_seconds)
+                results["server"][f"embed {size}"] = run_clients(
+                    base, lambda _: embed_paths(base), 20, args.load_seconds)
             export = folder / f"export-{size}"
             export_static(snapshot_of(path.read_bytes(), path.name), export, Config(),
                           date.today())
@@ -278,8 +258,8 @@ def main() -> None:
                 results["pages"][f"baseline {size}"] = measure_page(
                     browser, base + "/", args.runs,
                     "#category-filter input[value=military]")
-                results["server"][f"baseline {size}"] = throughput(
-                    base, baseline_paths(), 20, args.load_seconds)
+                results["server"][f"baseline {size}"] = run_clients(
+                    base, lambda _: baseline_paths(), 20, args.load_seconds)
             print(json.dumps({k: v for k, v in results["pages"].items() if size in k},
                              indent=1), file=sys.stderr)
     out = ROOT / "bench" / "results" / "embed.json"

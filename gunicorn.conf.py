@@ -1,0 +1,22 @@
+"""Production settings for `gunicorn app:server` (`make serve`), behind an HTTPS proxy.
+
+Each worker is a process with its own copy of the data, checked before each
+request (timeline/data_store.py), so workers need nothing shared. Threads let
+one worker serve several readers while another request waits on the network.
+Override any of these with environment variables or gunicorn's flags.
+"""
+import multiprocessing
+import os
+
+bind = os.environ.get("TIMELINE_BIND", "127.0.0.1:8050")
+workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1))
+worker_class = "gthread"
+threads = int(os.environ.get("TIMELINE_THREADS", 4))
+# A reader's request takes milliseconds; anything near this is stuck.
+timeout = 30
+graceful_timeout = 20
+keepalive = 5
+# The reverse proxy terminates HTTPS; trust its X-Forwarded-* headers only from loopback.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+accesslog = os.environ.get("TIMELINE_ACCESS_LOG") or None
+errorlog = "-"
