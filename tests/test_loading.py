@@ -322,3 +322,15 @@ def test_a_timelinejs_sheet_keeps_its_own_columns_lines_and_encoding():
     assert list(result.events["description"]) == ["Line one, line two"]
     assert [(p.line, p.column, p.severity) for p in result.report.problems] == [
         (None, None, "warning"), (5, "Month", "error")]
+
+
+def test_a_file_cut_off_mid_value_is_refused():
+    whole = (Path(__file__).resolve().parents[1] / "data" / "events.csv").read_bytes()
+    cuts = [cut for cut in range(200, len(whole) - 1, 97) if not whole[:cut].endswith(b"\n")]
+    refused = [cut for cut in cuts if not load_events_from_bytes(whole[:cut]).report.ok]
+    # A cut inside the last, unquoted column leaves a file that is valid as it stands;
+    # every other cut (a value or a quote left unfinished) is caught.
+    assert len(refused) / len(cuts) > 0.8
+    report = load_events_from_bytes(whole[:len(whole) // 3]).report
+    assert any("seems cut off" in p.message for p in report.errors)
+    assert load_events_from_bytes(whole.rstrip(b"\n")).report.ok  # no final line break: fine

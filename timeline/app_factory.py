@@ -1,6 +1,8 @@
 """Build the Dash app from a config, so tests, `app.py` and gunicorn each make their own."""
 from __future__ import annotations
 
+import html
+
 import flask
 from dash import Dash
 
@@ -13,6 +15,7 @@ from timeline.embed_page import register_embed_page
 from timeline.http_policy import install_http_policy
 from timeline.layout import build_layout
 from timeline.oembed import register_embed_tools
+from timeline.request_guard import install_request_guard
 
 __all__ = ["DataFileError", "create_app"]
 
@@ -21,7 +24,7 @@ def create_app(config: Config | None = None) -> Dash:
     config = config or Config.from_environment()
     store = DataStore(config.data_path)  # raises DataFileError on a file with errors
     app = Dash(__name__, assets_folder=str(REPOSITORY / "assets"),
-               title=config.title_for(store.snapshot.result), update_title=None,
+               title=html_title(config.title_for(store.snapshot.result)), update_title=None,
                serve_locally=True)
     server = app.server
 
@@ -29,7 +32,7 @@ def create_app(config: Config | None = None) -> Dash:
     def use_latest_data():
         # First, so every request of every worker sees the latest good data.
         store.refresh()
-        app.title = config.title_for(store.snapshot.result)
+        app.title = html_title(config.title_for(store.snapshot.result))
 
     app.layout = lambda: build_layout(store.snapshot.events, config, store.snapshot.result)
     register_callbacks(app, lambda: store.snapshot, config)
@@ -38,8 +41,15 @@ def create_app(config: Config | None = None) -> Dash:
     register_embed_tools(server, config, lambda: config.title_for(store.snapshot.result))
     register_editor(server, store, config)
     install_http_policy(server, config)
+    install_request_guard(server)
     install_compression(server)
     return app
+
+
+def html_title(title: str) -> str:
+    """The title as Dash needs it: Dash writes `app.title` into its page's <title>
+    unescaped, and the title comes from editors (the data's title row)."""
+    return html.escape(title, quote=False)
 
 
 def register_health(server: flask.Flask, store: DataStore) -> None:

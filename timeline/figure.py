@@ -49,8 +49,8 @@ def build_figure(events: pd.DataFrame, view: ViewState, *, today: date,
                  webgl: bool = False) -> go.Figure:
     """The timeline figure for `events` (already filtered) as `view` asks,
     with `eras` (`LoadResult.eras`) as shaded periods behind them. With
-    `webgl`, the unlabelled marks and the bars (nearly all of a big timeline)
-    are WebGL traces, which a browser redraws many times faster than SVG."""
+    `webgl`, the unlabelled marks (nearly all of a big timeline's) are WebGL
+    traces, which a browser redraws many times faster than SVG."""
     window = visible_window(events, view, today)
     names = lane_names(events, view)
     days_per_px = max((window[1] - window[0]).days, 1) / plot_width(width_px, names)
@@ -223,7 +223,9 @@ def add_category_traces(figure: go.Figure, events: pd.DataFrame, ends: pd.Series
             bars_y += [mark.y, mark.y, None]
             bars_ids += [event_id] * 3
     if bars_x:
-        figure.add_trace((go.Scattergl if webgl else go.Scatter)(
+        # Bars stay SVG even for big timelines: a trace of lines is one path, cheap
+        # to draw, while WebGL lines cost a second set of shaders to start.
+        figure.add_trace(go.Scatter(
             x=bars_x, y=bars_y, mode="lines", showlegend=False, customdata=bars_ids,
             hoverinfo="skip", opacity=0.55,
             line={"color": colour, "width": 9, "dash": "solid" if exact else "dot"}))

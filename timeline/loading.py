@@ -291,7 +291,26 @@ def read_table(data: bytes) -> Table | str:
         return message
     delimiter = _sniff_delimiter(text)
     header, *body = _records(text, delimiter) or [Record(1, ())]
+    if cut := _cut_off(text, header, body):
+        notes = [*notes, cut]
     return Table(header, body, encoding, delimiter, tuple(notes))
+
+
+def _cut_off(text: str, header: Record, body: list[Record]) -> Problem | None:
+    """A last line short of values with no line break after it: the file was cut
+    (a save that never finished, a copy interrupted), so it must not be published.
+    Spreadsheets that leave out the final line break still write every value."""
+    if not body or text.endswith(("\n", "\r")):
+        return None
+    last = body[-1]
+    last_text = "".join(io.StringIO(text, newline="").readlines()[last.line - 1:])
+    # A cut inside a quoted value leaves its quote open; one between values, too few values.
+    if len(last.fields) >= len(header.fields) and last_text.count('"') % 2 == 0:
+        return None
+    return error(last.line, None, (
+        f"the file seems cut off: its last line stops short (a value or a quote unfinished) "
+        f"with no line break after it. Was it saved completely? Save it again, or restore it "
+        f"from the history"))
 
 
 def _result(checked: Validation, problems: Sequence[Problem], raw: pd.DataFrame,

@@ -1,0 +1,395 @@
+"""Script injection (issue 5): editors' text is shown as text everywhere, and never runs.
+
+A corpus of payloads (tests/data/xss_payloads.json) fills every text column an
+editor writes: events, eras and the title row, through the real loader. Real
+headless Chromium then reads them where readers and editors see text: the
+explorer, the light embed, the static export (on a plain file server, so no
+Content-Security-Policy helps), and the editor with a file whose dates hold
+payloads. Each payload would set `window.__xss` if it ever ran; a setter trap
+installed before any page script catches even a transient set. Blocked
+attempts count too: a Content-Security-Policy violation means the page held
+live markup that only the policy stopped.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import re
+import threading
+import time
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from urllib.parse import quote_plus
+
+import pytest
+from playwright.sync_api import expect
+
+from browser import chromium, serving
+from support import DATA, csv_bytes
+from timeline.app_factory import create_app
+from timeline.config import Config
+from timeline.data_store import snapshot_of
+from timeline.diffing import diff_versions
+from timeline.editor_rows import PROBLEMS_KEY, table_from_bytes
+from timeline.figure import ERA_LABEL_MAX_CHARS, short_label
+from timeline.loading import load_events_from_bytes
+from timeline.markup import Link, is_web_address, plain_text, split_links
+from timeline.static_export import export_static
+from timeline.transforms import actor_names, prepare_events
+
+pytestmark = pytest.mark.browser
+expect.set_options(timeout=10_000)
+
+CORPUS = json.loads((DATA / "xss_payloads.json").read_text("utf-8"))
+PAYLOADS = [entry["text"] for entry in CORPUS["payloads"]]
+WEB_LINKS = CORPUS["web_links"]  # valid http(s) addresses that carry payloads
+CERTAINTIES = ["confirmed", "reported", "alleged", "expected", ""]
+SECRET = "an editors' passphrase for the injection tests"
+
+# Installed before any script of every page and frame (Playwright runs init
+# scripts in child frames too, so `parent.__xss=1` from an iframe is caught).
+TRAP = """(() => {
+  window.__xssHit = 0;
+  Object.defineProperty(window, '__xss', {configurable: false,
+    set() { window.__xssHit += 1; }, get() { return undefined; }});
+  window.__cspViolations = [];
+  document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(
+    e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sample));
+})();"""
+
+# Markup that can only be there if an editor's text became HTML.
+INJECTED = """() => {
+  const found = [];
+  const SCHEME = /^(javascript|vbscript|data):/i;
+  for (const node of document.querySelectorAll('*')) {
+    for (const attribute of node.attributes) {
+      const name = attribute.name.toLowerCase();
+      const value = attribute.value.replace(/[\\s\\x00-\\x1f]/g, '');
+      if (name.startsWith('on')) { found.push(node.tagName + ' ' + name); }
+      if (['href', 'src', 'xlink:href', 'action', 'formaction', 'data', 'srcdoc'].includes(name)
+          && SCHEME.test(value)
+          && !(node.tagName === 'LINK' && value === 'data:,')) {  // the embed's empty icon
+        found.push(node.tagName + ' ' + name + '=' + value);
+      }
+    }
+  }
+  for (const node of document.querySelectorAll(
+      'iframe, object, embed, math, video, audio, source, base, body body, img[src="x"]')) {
+    found.push(node.outerHTML.slice(0, 120));
+  }
+  for (const node of document.querySelectorAll(
+      'script:not([type="application/json"]), style, noscript')) {
+    if (node.textContent.includes('__xss')) { found.push(node.outerHTML.slice(0, 120)); }
+  }
+  // Plotly turns <a href> in labels into SVG links; escaped labels make none.
+  for (const node of document.querySelectorAll('svg a')) { found.push(node.outerHTML); }
+  // Links are only ever web addresses or the page's own views.
+  for (const link of document.querySelectorAll('a[href]')) {
+    const href = link.getAttribute('href');
+    if (!/^(https?:|\\?|\\/|#)/i.test(href)) { found.push('a href=' + href); }
+  }
+  return found;
+}"""
+
+
+def squash(text: str) -> str:
+    """Text as a browser lays it out: runs of spaces, tabs and line breaks are one space."""
+    return re.sub(r"[ \t\n\r\f]+", " ", text).strip()
+
+
+def payload_rows(shift: int = 0) -> list[dict[str, str]]:
+    """One event per payload, each with payloads in all its text columns (a different
+    payload in each, so every payload is in every column somewhere), three eras and
+    the title row. `shift` gives another valid file with every text changed."""
+    count = len(PAYLOADS)
+    rows = []
+    for i in range(count):
+        def at(offset: int) -> str:
+            return PAYLOADS[(i + offset + shift) % count]
+        rows.append({
+            "id": f"xss-{i + 1:02d}", "start": f"{1950 + i}-03-{1 + i % 28:02d}",
+            "end": f"{1950 + i}-09-01" if i % 3 == 0 else "",
+            "title": at(0),
+            "description": f"{at(1)}\n\nRead [the report {i}](https://example.org/report/{i}) "
+                           f"or {at(2)}",
+            "actors": f"{at(3)}; Actor {i}",
+            # Categories outside the fixed list: the file's own categories.
+            "category": at(4),
+            "display_date": at(5), "source": at(6), "media_caption": at(7),
+            "media_credit": at(8), "notes": at(9), "certainty": CERTAINTIES[i % 5],
+            "source_url": WEB_LINKS[i % len(WEB_LINKS)],
+            "media_url": WEB_LINKS[(i + 1) % len(WEB_LINKS)],
+        })
+    for number in range(3):
+        rows.append({"type": "era", "id": f"era-{number + 1}", "start": f"{1950 + 15 * number}",
+                     "end": f"{1960 + 15 * number}",
+                     "title": PAYLOADS[(7 * number + shift) % count],
+                     "description": PAYLOADS[(7 * number + 1 + shift) % count]})
+    rows.append({"type": "title", "title": PAYLOADS[(20 + shift) % count],
+                 "description": PAYLOADS[(16 + shift) % count]})
+    return rows
+
+
+def invalid_rows() -> list[dict[str, str]]:
+    """Rows the validator refuses, with payloads in the refused cells themselves."""
+    rows = [{"id": f"bad-date-{n + 1}", "start": PAYLOADS[2 * n], "end": PAYLOADS[2 * n + 1],
+             "title": f"Bad dates {n + 1}", "actors": "Editor", "category": PAYLOADS[4],
+             "source": "test"} for n in range(6)]
+    rows.append({"id": PAYLOADS[16], "start": "2001", "end": PAYLOADS[22],
+                 "title": "Bad everything", "actors": "Editor", "category": PAYLOADS[4],
+                 "certainty": PAYLOADS[1], "type": PAYLOADS[0], "source": "test",
+                 "source_url": "javascript:window.__xss=1",
+                 "media_url": "data:text/html,<script>window.__xss=1</script>"})
+    return rows
+
+
+VALID = csv_bytes(payload_rows())
+RESULT = load_events_from_bytes(VALID, "events.csv")
+assert RESULT.report.ok, RESULT.report.format_lines("events.csv")
+EVENTS = prepare_events(RESULT.events)
+BY_TITLE = {squash(title): event for title, event in zip(EVENTS["title"], EVENTS.itertuples())}
+assert len(BY_TITLE) == len(EVENTS) == len(PAYLOADS)
+
+
+# ------------------------------------------------------------------ fixtures
+
+class QuietStaticHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@contextmanager
+def static_server(folder: Path):
+    """Python's plain file server: no app, and no security headers to lean on."""
+    handler = functools.partial(QuietStaticHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as browser:
+        yield browser
+
+
+@pytest.fixture(scope="module")
+def data_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("data") / "events.csv"
+    path.write_bytes(VALID)
+    return path
+
+
+@pytest.fixture(scope="module")
+def app_url(data_file):
+    # No title setting: the data's title row, a payload, names the timeline.
+    with serving(create_app(Config(data_path=data_file)).server) as url:
+        yield url
+
+
+@pytest.fixture(scope="module", params=["app", "static"])
+def embed_url(request, data_file, tmp_path_factory):
+    if request.param == "app":
+        yield request.getfixturevalue("app_url") + "/embed"
+    else:
+        folder = tmp_path_factory.mktemp("export")
+        export_static(snapshot_of(data_file.read_bytes(), "events.csv"), folder, Config(),
+                      date.today(), explorer_url="https://news.example/timeline/")
+        with static_server(folder) as url:
+            yield url + "/index.html"
+
+
+def open_page(browser, width: int = 1400, height: int = 3200):
+    """A fresh page with the trap installed, other hosts unreachable, and every
+    dialog and console error recorded. Tall, so the whole chart is on screen."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    context.set_default_timeout(15_000)
+    context.add_init_script(TRAP)
+    # Images and links point at example.org: answered at once, never fetched.
+    context.route(lambda url: not url.startswith("http://127.0.0.1"), lambda route: route.abort())
+    page = context.new_page()
+    page.on("popup", lambda popup: popup.close())
+    page.dialogs, page.problems = [], []
+
+    def on_dialog(dialog):
+        page.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+    page.on("dialog", on_dialog)
+    page.on("pageerror", lambda error: page.problems.append(str(error)))
+    return page
+
+
+def assert_nothing_ran(page) -> None:
+    """Checked before every navigation away, and at the end: the trap is per document."""
+    state = page.evaluate("() => [window.__xss, window.__xssHit, window.__cspViolations]")
+    assert state[0] is None, "window.__xss has a value"
+    assert state[1] == 0, f"a payload set window.__xss {state[1]} time(s)"
+    # An http: image is refused by the app's img-src (https: only): not markup, not script.
+    blocked = [v for v in state[2] if not v.startswith("img-src")]
+    assert blocked == [], f"the page held markup only the CSP stopped: {blocked}"
+    assert page.evaluate(INJECTED) == []
+    assert page.dialogs == []
+    assert page.problems == []
+
+
+# ------------------------------------------------------------- expectations
+
+def paragraphs(text: str) -> list[str]:
+    return [squash(plain_text(p)) for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
+
+
+def description_links(text: str) -> list[tuple[str, str]]:
+    return [(piece.text, piece.url) for piece in split_links(text) if isinstance(piece, Link)]
+
+
+def check_detail(page, event) -> None:
+    """The open event's panel shows each of its texts literally, and links only to the web."""
+    detail = page.locator("#event-detail")
+    expect(detail.locator("h2")).to_have_text(squash(event.title))
+    expect(detail.locator(".detail-loading")).to_have_count(0)
+    shown = squash(detail.inner_text())
+    expected = [event.title, event.date_label, "; ".join(event.actors), event.category,
+                event.source, event.media_caption, event.media_credit,
+                *paragraphs(event.description)]
+    for text in expected:
+        assert squash(text) in shown, (event.id, text)
+    hrefs = detail.locator("a[href^=http]").evaluate_all(
+        "links => links.map(a => [a.innerText, a.getAttribute('href')])")
+    wanted = [[squash(label), url] for label, url in description_links(event.description)]
+    wanted.append([squash(event.source), event.source_url])
+    assert sorted([squash(label), href] for label, href in hrefs) == sorted(wanted)
+    image = detail.locator("figure img")
+    assert is_web_address(event.media_url)
+    expect(image).to_have_attribute("src", event.media_url)
+    expect(image).to_have_attribute("alt", event.media_caption)
+
+
+def hover_every_mark(page, graph: str) -> set[str]:
+    """Hover each mark; every hover label is an event's title and date, as typed."""
+    points = page.locator(f"{graph} .scatterlayer .point")
+    seen = set()
+    for index in range(points.count()):
+        box = points.nth(index).bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        label = page.locator(f"{graph} .hoverlayer .hovertext")
+        expect(label).to_have_count(1)
+        text = squash(label.text_content())
+        matches = [t for t in BY_TITLE if text.startswith(t) and
+                   text[len(t):].strip() == squash(BY_TITLE[t].date_label)]
+        assert len(matches) == 1, text
+        seen.add(BY_TITLE[matches[0]].id)
+        page.mouse.move(5, 5)
+        expect(label).to_have_count(0)
+    return seen
+
+
+def check_chart_text(page, graph: str) -> None:
+    """Labels, lane names and era names on the chart are the editors' text."""
+    labels = {squash(t) for t in page.locator(f"{graph} .scatterlayer .textpoint text")
+              .all_text_contents()}
+    assert labels and labels <= {squash(short_label(t)) for t in EVENTS["title"]}, labels
+    lanes = [squash(t) for t in page.locator(f"{graph} .ytick text").all_text_contents()]
+    assert sorted(lanes) == sorted(squash(short_label(c)) for c in set(EVENTS["category"]))
+    eras = {squash(t) for t in page.locator(f"{graph} .annotation-text").all_text_contents()}
+    assert eras == {squash(short_label(t, ERA_LABEL_MAX_CHARS)) for t in RESULT.eras["title"]}
+
+
+def list_titles(page) -> list[str]:
+    return [squash(t) for t in page.locator("#event-list .list-title").all_inner_texts()]
+
+
+def check_list(page) -> None:
+    assert list_titles(page) == [squash(t) for t in EVENTS["title"]]
+    dates = [squash(t) for t in page.locator("#event-list .list-date").all_inner_texts()]
+    assert dates == [squash(t) for t in EVENTS["date_label"]]
+
+
+SEARCH = PAYLOADS[1]  # <img src=x onerror="window.__xss=1">
+
+
+# ---------------------------------------------------------------- explorer
+
+def test_the_explorer_shows_every_payload_as_text(browser, app_url):
+    page = open_page(browser)
+    page.goto(app_url + "/")
+    page.wait_for_selector("#event-list li")
+    page.wait_for_function("() => { const p = document.querySelector("
+                           "'#timeline-graph .js-plotly-plot'); return p && p.data && "
+                           "p.data.some(t => t.customdata); }")
+    assert page.title() == RESULT.title
+    expect(page.locator("h1")).to_have_text(squash(RESULT.title))
+    expect(page.locator(".subtitle")).to_have_text(squash(RESULT.subtitle))
+    check_list(page)
+    check_chart_text(page, "#timeline-graph")
+    assert hover_every_mark(page, "#timeline-graph") == set(EVENTS["id"])
+    legend = squash(page.locator("#timeline-legend").inner_text())
+    assert all(squash(c) in legend for c in EVENTS["category"])
+
+    # Every fifth event: with a payload per column, each payload is seen in a panel.
+    for event in list(EVENTS.itertuples())[::5]:
+        page.locator("#event-list a").nth(event.Index).click()
+        check_detail(page, event)
+    page.locator("#event-detail a[href^=http]").first.click()  # a real link, in a new tab
+    assert_nothing_ran(page)
+
+    page.click("#actor-filter")
+    options = page.get_by_role("option")
+    expect(options.first).to_be_visible()
+    assert [squash(t) for t in options.all_inner_texts()] == [
+        squash(a) for a in actor_names(EVENTS)]
+    page.keyboard.press("Escape")
+    assert_nothing_ran(page)
+
+    page.goto(app_url + "/?" + "q=" + quote_plus(SEARCH))
+    expect(page.locator("#event-count")).to_contain_text(f"matching “{SEARCH}”")
+    expect(page.locator("#search")).to_have_value(SEARCH)
+    assert SEARCH in list_titles(page)
+    assert_nothing_ran(page)
+    page.context.close()
+
+
+# ------------------------------------------------------------ embed, export
+
+def test_the_embed_and_the_export_show_every_payload_as_text(browser, embed_url):
+    page = open_page(browser)
+    page.goto(embed_url)
+    page.wait_for_selector("#timeline-graph .scatterlayer .point")
+    expect(page.locator("#event-list li").first).to_be_visible()
+    assert page.title() == RESULT.title
+    expect(page.locator("h1")).to_have_text(squash(RESULT.title))
+    check_list(page)
+    check_chart_text(page, "#timeline-graph")
+    assert hover_every_mark(page, "#timeline-graph") == set(EVENTS["id"])
+
+    page.locator("#filters summary").click()
+    for control, names in (("#actor-filter", actor_names(EVENTS)),
+                           ("#category-filter", sorted(set(EVENTS["category"])))):
+        labels = [squash(t) for t in page.locator(f"{control} label").all_inner_texts()]
+        assert sorted(labels) == sorted(squash(n) for n in names)
+
+    for event in EVENTS.itertuples():  # drawn in the browser: cheap enough to open all
+        page.locator("#event-list a").nth(event.Index).click()
+        check_detail(page, event)
+    page.locator("#event-detail a[href^=http]").first.click()
+    assert_nothing_ran(page)
+
+    page.locator("#lane-switch input[value=actor]").check()
+    page.wait_for_function("() => document.getElementById('timeline-graph')"
+                           ".layout.yaxis.ticktext.length > 50")
+    lanes = {squash(t) for t in page.locator("#timeline-graph .ytick text").all_text_contents()}
+    assert lanes == {squash(short_label(a)) for a in actor_names(EVENTS)}
+    assert_nothing_ran(page)
+
+    page.goto(embed_url + "?q=" + quote_plus(SEARCH))
+    expect(page.locator("#event-count")).to_contain_text(f"matching “{SEARCH}”")
+    expect(page.locator("#search")).to_have_value(SEARCH)
+    assert SEARCH in list_titles(page)
+    assert_nothing_ran(page)
+    page.context.close()
