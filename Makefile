@@ -41,8 +41,7 @@ bench: $(VENV)/.dev
 clean:
 	rm -rf $(VENV)
 
-# Rebuild assets/vendor/plotly-scatter.min.js and timeline/web/vendor/plotly-scattergl.min.js
-# (needs Node and npm; the results are committed).
+# Rebuild assets/vendor/plotly-scatter.min.js (needs Node and npm; the result is committed).
 .PHONY: plotly-bundle
 plotly-bundle:
 	tools/plotly-bundle/build.sh

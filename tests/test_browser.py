@@ -73,7 +73,7 @@ def chart_ids(page) -> list[str]:
     return page.evaluate("""() => {
         const plot = document.querySelector('#timeline-graph .js-plotly-plot');
         return plot.data.filter(t => t.customdata && t.mode !== 'lines' && t.name !== 'selected')
-                        .flatMap(t => t.customdata.map(row => row[0]));
+                        .flatMap(t => t.customdata.flatMap(row => row[3] || [row[0]]));
     }""")
 
 
@@ -85,7 +85,7 @@ def expect_shown(page, ids: list[str]):
         const plot = document.querySelector('#timeline-graph .js-plotly-plot');
         const ids = plot && plot.data ? [...new Set(plot.data
             .filter(t => t.customdata && t.mode !== 'lines' && t.name !== 'selected')
-            .flatMap(t => t.customdata.map(row => row[0])))].sort() : [];
+            .flatMap(t => t.customdata.flatMap(row => row[3] || [row[0]])))].sort() : [];
         return JSON.stringify(ids) === JSON.stringify(want);
     }""", arg=sorted(ids))
     assert page.locator("#timeline-graph .scatterlayer .point").count() >= len(ids)

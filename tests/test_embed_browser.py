@@ -110,7 +110,7 @@ def expect_shown(page, ids: list[str]) -> None:
     points = page.evaluate("""() => {
         const graph = document.getElementById('timeline-graph');
         return graph.data.filter(t => t.mode !== 'lines' && t.customdata)
-            .flatMap(t => t.customdata.map(c => c[0]));
+            .flatMap(t => t.customdata.flatMap(c => c[3] || [c[0]]));
     }""")
     assert sorted(points) == sorted(ids)
 

@@ -80,7 +80,11 @@ def _has_problem(column: str, severity: str) -> str:
 def grid(rows: list[dict], file_format: FileFormat) -> dag.AgGrid:
     return dag.AgGrid(
         id="edit-grid", rowData=rows, columnDefs=column_defs(file_format),
-        defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 110},
+        # Every cell is text as written: left to infer types, AG Grid makes `start` a date
+        # column when the first row holds a full date, and then shows partial dates
+        # ('2023-09') and refused ones as empty cells.
+        defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 110,
+                       "cellDataType": False},
         getRowId=f"params.data.{ROW_KEY}",
         dashGridOptions={
             "rowSelection": {"mode": "multiRow"},

@@ -22,8 +22,8 @@ import flask
 from timeline.config import REPOSITORY, Config
 from timeline.data_store import DataStore, Snapshot
 from timeline.oembed import current_page_url, discovery_link
-from timeline.embed_payload import (WEBGL_FROM, actor_figure, detail_chunks, payload,
-                                    search_texts, to_json_bytes)
+from timeline.embed_payload import (actor_figure, detail_chunks, payload, search_texts,
+                                    to_json_bytes)
 
 WEB = Path(__file__).resolve().parent / "web"
 TEMPLATE = Template((WEB / "embed.html").read_text("utf-8"))
@@ -33,7 +33,6 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 PAGE_FILES = {
     "style_url": REPOSITORY / "assets" / "style.css",
     "plotly_url": REPOSITORY / "assets" / "vendor" / "plotly-scatter.min.js",
-    "plotly_gl_url": WEB / "vendor" / "plotly-scattergl.min.js",
     "core_url": WEB / "timeline-core.js",
     "embed_url": WEB / "timeline-embed.js",
     "stepping_url": REPOSITORY / "assets" / "stepping.js",
@@ -62,13 +61,7 @@ def static_files() -> dict[str, StaticFile]:
     return files
 
 
-def render_page(title: str, urls: dict[str, str], head_extra: str = "",
-                webgl: bool = False) -> str:
-    """The page; `webgl` picks the plotly.js bundle with WebGL traces, for big timelines."""
-    urls = dict(urls)
-    gl_bundle = urls.pop("plotly_gl_url", None)
-    if webgl and gl_bundle:
-        urls["plotly_url"] = gl_bundle
+def render_page(title: str, urls: dict[str, str], head_extra: str = "") -> str:
     values = {key: html.escape(url) for key, url in urls.items()}
     values.setdefault("resize_url", "")
     page = TEMPLATE.substitute(title=html.escape(title), head_extra=head_extra, **values)
@@ -153,8 +146,7 @@ def register_embed_page(server: flask.Flask, store: DataStore, config: Config,
         title = timeline_title(store.snapshot, config)
         base = explorer_base()
         response = flask.make_response(render_page(
-            title, urls, head_extra=discovery_link(current_page_url(base, "embed"), base, title),
-            webgl=len(store.snapshot.events) >= WEBGL_FROM))
+            title, urls, head_extra=discovery_link(current_page_url(base, "embed"), base, title)))
         response.headers["Cache-Control"] = "no-cache"
         return response
 

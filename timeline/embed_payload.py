@@ -26,9 +26,7 @@ DETAIL_CHUNK = 500  # events per details file
 # of a big timeline's bytes).
 INLINE_SEARCH_LIMIT = 1000
 LANE_MODES = ("category", "actor")
-# From this many events the bulk of the chart is WebGL (and the page loads the
-# plotly.js bundle that has it): SVG takes hundreds of milliseconds per redraw.
-WEBGL_FROM = 1500
+
 
 
 def _day(value) -> str | None:
@@ -77,8 +75,7 @@ def detail_chunks(events: pd.DataFrame) -> list[dict[str, dict]]:
 
 def figure_json(events: pd.DataFrame, lanes: str, today: date,
                 eras: pd.DataFrame | None) -> dict:
-    figure = build_figure(events, ViewState(lanes=lanes), today=today, eras=eras,
-                          webgl=len(events) >= WEBGL_FROM)
+    figure = build_figure(events, ViewState(lanes=lanes), today=today, eras=eras)
     return json.loads(plotly.io.to_json(figure, validate=False, engine="json"))
 
 

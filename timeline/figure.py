@@ -8,7 +8,7 @@ printing and colour blindness. Eras, when given, are shaded bands behind it all.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import pandas as pd
@@ -21,12 +21,16 @@ from timeline.view_state import ViewState
 
 ROW_HEIGHT_PX = 34
 LANE_GAP = 0.6  # rows between lanes
+CROWDED_PX = 10  # unlabelled marks nearer than this in one row are drawn as one
 FRAME_HEIGHT_PX = 130  # axis, margins and mode bar
 MIN_HEIGHT_PX = 260
 MAX_ROWS_PER_LANE = 4
 LABEL_MAX_CHARS = 34
 LABEL_MAX_CHARS_NARROW = 22
 CHAR_WIDTH_PX = 6.6  # 12 px system sans, measured average
+LANE_CHAR_WIDTH_PX = 7.2  # lane names: a little wider, so names in any script fit
+RIGHT_MARGIN_PX = 12
+TOP_MARGIN_PX = 58  # the mode bar, then the date labels
 NARROW_SCREEN_PX = 600
 # Eras are backdrop: two light greys, alternating, so periods that touch stay apart.
 ERA_FILLS = ("rgba(0, 0, 0, 0.05)", "rgba(0, 0, 0, 0.09)")
@@ -42,15 +46,14 @@ class Placed:
     label: str
     # Labels near the right edge go left of their mark so they stay on the chart.
     label_left: bool = False
+    # Events whose marks would sit under this one (see merge_crowded).
+    hidden: tuple[int, ...] = ()
 
 
 def build_figure(events: pd.DataFrame, view: ViewState, *, today: date,
-                 width_px: int = 900, eras: pd.DataFrame | None = None,
-                 webgl: bool = False) -> go.Figure:
+                 width_px: int = 900, eras: pd.DataFrame | None = None) -> go.Figure:
     """The timeline figure for `events` (already filtered) as `view` asks,
-    with `eras` (`LoadResult.eras`) as shaded periods behind them. With
-    `webgl`, the unlabelled marks (nearly all of a big timeline's) are WebGL
-    traces, which a browser redraws many times faster than SVG."""
+    with `eras` (`LoadResult.eras`) as shaded periods behind them."""
     window = visible_window(events, view, today)
     names = lane_names(events, view)
     days_per_px = max((window[1] - window[0]).days, 1) / plot_width(width_px, names)
@@ -73,7 +76,7 @@ def build_figure(events: pd.DataFrame, view: ViewState, *, today: date,
         for is_exact in (True, False):
             if (category, is_exact) in groups:
                 add_category_traces(figure, events, ends, groups[category, is_exact], category,
-                                    colours[category], is_exact, webgl)
+                                    colours[category], is_exact, days_per_px)
     add_selection(figure, events, placed, view.event)
     layout_figure(figure, lanes, window, width_px)
     if eras is not None:
@@ -136,10 +139,16 @@ def visible_window(events: pd.DataFrame, view: ViewState, today: date) -> tuple[
     return first - padding, last + padding
 
 
-def plot_width(width_px: int, lanes: list[str]) -> float:
-    """The plotting area's width: the figure less the margin the lane names take."""
+def left_margin(lanes: list[str]) -> int:
+    """Room for the lane names, worked out here rather than by Plotly's automargin,
+    which measures the text and lays the chart out twice on every redraw."""
     longest = max((len(short_label(name)) for name in lanes), default=0)
-    return max(width_px - 20 - longest * CHAR_WIDTH_PX, 120)
+    return int(14 + longest * LANE_CHAR_WIDTH_PX)
+
+
+def plot_width(width_px: int, lanes: list[str]) -> float:
+    """The plotting area's width: the figure less its margins."""
+    return max(width_px - left_margin(lanes) - RIGHT_MARGIN_PX, 120)
 
 
 def lane_categories(events: pd.DataFrame) -> list[str]:
@@ -209,9 +218,32 @@ def short_label(title: str, max_chars: int = LABEL_MAX_CHARS) -> str:
     return title if len(title) <= max_chars else title[:max_chars - 1].rstrip() + "…"
 
 
+def merge_crowded(marks: list[Placed], start_of: dict, days_per_px: float) -> list[Placed]:
+    """Unlabelled marks in one row nearer than CROWDED_PX to the first of a run
+    become that one mark, which names the others.
+
+    A big timeline has thousands of marks where the chart has room for a few
+    hundred per row; drawn one on another they look the same as one, but each
+    costs the browser time on every redraw. The list below the chart still
+    shows every event, and hovering says how many a mark stands for.
+    """
+    reach = pd.Timedelta(days=CROWDED_PX * days_per_px)
+    kept: list[Placed] = []
+    run_of_row: dict[float, int] = {}  # row → index in `kept` of the mark its run merges into
+    for mark in sorted(marks, key=lambda m: (m.y, start_of[m.event_index])):
+        run = run_of_row.get(mark.y)
+        if (not mark.label and run is not None and not kept[run].label
+                and start_of[mark.event_index] - start_of[kept[run].event_index] < reach):
+            kept[run] = replace(kept[run], hidden=kept[run].hidden + (mark.event_index,))
+            continue
+        run_of_row[mark.y] = len(kept)
+        kept.append(mark)
+    return kept
+
+
 def add_category_traces(figure: go.Figure, events: pd.DataFrame, ends: pd.Series,
                         members: list[Placed], category: str, colour: str, exact: bool,
-                        webgl: bool = False) -> None:
+                        days_per_px: float = 0.0) -> None:
     bars_x: list = []
     bars_y: list = []
     bars_ids: list = []  # which event each point belongs to, for filtering in a browser
@@ -223,37 +255,46 @@ def add_category_traces(figure: go.Figure, events: pd.DataFrame, ends: pd.Series
             bars_y += [mark.y, mark.y, None]
             bars_ids += [event_id] * 3
     if bars_x:
-        # Bars stay SVG even for big timelines: a trace of lines is one path, cheap
-        # to draw, while WebGL lines cost a second set of shaders to start.
+        # Every bar is drawn: a trace of lines is one path, however many it holds.
         figure.add_trace(go.Scatter(
             x=bars_x, y=bars_y, mode="lines", showlegend=False, customdata=bars_ids,
             hoverinfo="skip", opacity=0.55,
             line={"color": colour, "width": 9, "dash": "solid" if exact else "dot"}))
+    shown = merge_crowded(members, dict(zip(indices, events.loc[indices, "start_at"])),
+                          days_per_px) if days_per_px else members
     # Labelled marks and bare ones in separate traces: a big timeline has
     # thousands of marks but few labels, and each text node costs the browser.
     for labelled in (True, False):
-        marks = [m for m in members if bool(m.label) == labelled]
+        marks = [m for m in shown if bool(m.label) == labelled]
         if marks:
-            figure.add_trace(mark_trace(events, marks, category, colour, exact, labelled,
-                                        webgl and not labelled))
+            figure.add_trace(mark_trace(events, marks, category, colour, exact, labelled))
 
 
 def mark_trace(events: pd.DataFrame, marks: list[Placed], category: str, colour: str,
-               exact: bool, labelled: bool, webgl: bool = False) -> go.Scatter | go.Scattergl:
+               exact: bool, labelled: bool) -> go.Scatter:
+    """Each point's customdata: [id, title, date line] and, for a mark standing
+    for several events, the ids of all of them (a browser filter needs them)."""
     indices = [m.event_index for m in marks]
     rows = events.loc[indices]  # event_index is the frame's label, kept through filtering
     ids, titles, dates = (rows[c].to_numpy() for c in ("id", "title", "date_label"))
+    id_of = events["id"]
+    customdata = []
+    for mark, event_id, title, day in zip(marks, ids, titles, dates):
+        point = [event_id, escape_for_plotly(title), escape_for_plotly(day)]
+        if mark.hidden:
+            point[2] += f" · and {len(mark.hidden)} more here"
+            point.append([event_id, *(id_of[i] for i in mark.hidden)])
+        customdata.append(point)
     labels = {"text": [escape_for_plotly(m.label) for m in marks],
               "textposition": ["top left" if m.label_left else "top right" for m in marks],
               "textfont": {"size": 12, "color": "#222"}} if labelled else {}
-    return (go.Scattergl if webgl else go.Scatter)(
+    return go.Scatter(
         x=rows["start_at"].to_numpy(), y=[m.y for m in marks],
         mode="markers+text" if labelled else "markers", name=category, showlegend=False,
         marker={"color": colour if exact else "white", "size": 12,
                 "symbol": "circle" if exact else "circle-open",
                 "line": {"color": colour, "width": 2.5}},
-        customdata=[[i, escape_for_plotly(t), escape_for_plotly(d)]
-                    for i, t, d in zip(ids, titles, dates)],
+        customdata=customdata,
         hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]}<extra></extra>",
         **labels)
 
@@ -283,8 +324,9 @@ def layout_figure(figure: go.Figure, lanes: list[tuple[str, float, int]],
         meta={"lanes": [[name, y, rows] for name, y, rows in lanes], "lane_gap": LANE_GAP,
               "row_height": ROW_HEIGHT_PX, "frame_height": FRAME_HEIGHT_PX,
               "min_height": MIN_HEIGHT_PX, "top_room": 0},
-        # The top margin keeps the mode bar clear of the date labels under it.
-        margin={"l": 8, "r": 12, "t": 34, "b": 8},
+        # The top margin holds the mode bar and, under it, the date labels.
+        margin={"l": left_margin([name for name, _, _ in lanes]), "r": RIGHT_MARGIN_PX,
+                "t": TOP_MARGIN_PX, "b": 8},
         plot_bgcolor="white", paper_bgcolor="white",
         font={"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"},
         hovermode="closest", showlegend=False,
@@ -292,9 +334,9 @@ def layout_figure(figure: go.Figure, lanes: list[tuple[str, float, int]],
         shapes=separators,
         uirevision="timeline",
         xaxis={"type": "date", "range": [window[0].isoformat(), window[1].isoformat()],
-               "showgrid": True, "gridcolor": "#eee", "side": "top", "automargin": True},
+               "showgrid": True, "gridcolor": "#eee", "side": "top", "automargin": False},
         yaxis={"tickvals": [y + (rows - 1) / 2 for _, y, rows in lanes],
                "ticktext": [escape_for_plotly(short_label(name)) for name, _, _ in lanes],
                "range": [total_rows - 0.2, -0.9], "fixedrange": True, "showgrid": False,
-               "zeroline": False, "automargin": True, "ticks": ""},
+               "zeroline": False, "automargin": False, "ticks": ""},
     )

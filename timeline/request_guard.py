@@ -38,7 +38,7 @@ from dash import Dash, dcc
 from dash.development.base_component import Component
 from dash.exceptions import DependencyException, InvalidResourceError
 from pydantic import TypeAdapter, ValidationError
-from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 
 from timeline.editor_access import EDIT_PREFIX
 from timeline.http_policy import DashApps
@@ -68,8 +68,17 @@ def install_request_guard(server: flask.Flask) -> None:
         request = flask.request
         limit = EDITOR_MAX_BODY if is_editor_path(request.path) else READER_MAX_BODY
         request.max_content_length = limit
-        if request.content_length is not None and request.content_length > limit:
-            return plain(413, f"The request is too large (the limit here is {limit} bytes).")
+        too_large = plain(413, f"The request is too large (the limit here is {limit} bytes).")
+        if request.content_length is not None:
+            return too_large if request.content_length > limit else None
+        if "chunked" in request.headers.get("Transfer-Encoding", "").lower():
+            # No length said: read up to the limit now (kept for whoever reads the body;
+            # Werkzeug would stop at the limit without a word), and refuse if more follows.
+            if len(request.get_data(cache=True)) >= limit:
+                try:
+                    request.stream.read(1)
+                except RequestEntityTooLarge:
+                    return too_large
         return None
 
     def check_route_and_body():
@@ -116,7 +125,9 @@ def plain(status: int, message: str) -> flask.Response:
     return response
 
 
-def http_error(error: HTTPException) -> flask.Response:
+def http_error(error: HTTPException):
+    if error.response is not None:  # an answer a view made on purpose (abort(response))
+        return error.response
     response = plain(error.code or 500, f"{error.code} {error.name}.")
     if error.code == 405 and isinstance(error.valid_methods, (list, tuple, set)):
         response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
@@ -149,7 +160,7 @@ def check_callback(app: Dash, callbacks: CallbackShapes) -> flask.Response | Non
         return plain(415, "A callback request must be JSON (Content-Type: application/json).")
     try:
         body = request.get_json()  # cached: Dash reads the same parsed body
-    except BadRequest:
+    except (BadRequest, RecursionError):  # RecursionError: nested too deep to parse
         return plain(400, "The callback request is not valid JSON.")
     problem = callbacks.problem(app, body)
     if problem:
@@ -282,7 +293,7 @@ def _prop_annotation(component: Component, prop: str) -> Any:
         # defined in the class: resolve them there.
         holder = type("_Annotation", (), {"__annotations__": {"value": annotation}})
         return typing.get_type_hints(holder, globalns=vars(sys.modules[cls.__module__]),
-                                     localns=dict(vars(cls)))["value"]
+                                     localns=dict(vars(cls)), include_extras=True)["value"]
     except Exception:  # no such parameter, or a name that cannot be resolved
         return None
 
@@ -295,7 +306,7 @@ def _parameter_annotations(callback: dict) -> list[Any]:
     function = callback.get("callback")
     function = getattr(function, "__wrapped__", function)
     try:
-        hints = typing.get_type_hints(function)
+        hints = typing.get_type_hints(function, include_extras=True)
         parameters = list(inspect.signature(function).parameters.values())
     except Exception:  # not introspectable: no annotations to use
         return annotations

@@ -18,7 +18,6 @@ import brotli
 from timeline.config import Config
 from timeline.data_store import Snapshot
 from timeline.embed_page import EmbedData, render_page, static_files, timeline_title
-from timeline.embed_payload import WEBGL_FROM
 
 COMPRESSED_SUFFIXES = {".html", ".js", ".css", ".json"}
 
@@ -39,13 +38,10 @@ def export_static(snapshot: Snapshot, out: Path, config: Config, today: date,
     version = data.version
     written: dict[str, bytes] = {}
     urls = {}
-    webgl = len(snapshot.events) >= WEBGL_FROM
-    files = {key: file for key, file in static_files().items()
-             if key not in ("plotly_url", "plotly_gl_url")
-             or key == ("plotly_gl_url" if webgl else "plotly_url")}
+    files = static_files()
     for key, file in files.items():
         written[file.fingerprinted_name] = file.path.read_bytes()
-        urls["plotly_url" if key == "plotly_gl_url" else key] = file.fingerprinted_name
+        urls[key] = file.fingerprinted_name
     written[f"events-{version}.json"] = data.events_json(explorer_url)
     for number, chunk in enumerate(data.details()):
         written[f"details-{version}-{number}.json"] = chunk

@@ -166,21 +166,37 @@
     return parts.join(" \u00b7 ");
   }
 
+  /* The events a mark stands for: its own id (customdata[0]) and, for a mark
+   * drawn for several crowded events, all of theirs (customdata[3]). */
+  function markIds(item) {
+    return Array.isArray(item) ? (Array.isArray(item[3]) ? item[3] : [item[0]]) : [item];
+  }
+
   /* The figure's traces keeping only the points of shown events. Each point
-   * carries its event id (customdata[0] for marks, customdata for bars). */
-  function filterFigureData(data, shownIds) {
+   * carries its event id (customdata[0] for marks, customdata for bars). A
+   * mark for several events stays while any of them is shown, and then
+   * answers for the first shown one; `hoverText(id, others)` gives its hover
+   * lines. */
+  function filterFigureData(data, shownIds, hoverText) {
     return data.map(function (trace) {
       if (!trace.customdata || !trace.x) { return trace; }
-      var keep = [];
-      trace.customdata.forEach(function (item, index) {
-        var id = Array.isArray(item) ? item[0] : item;
-        if (shownIds.has(id)) { keep.push(index); }
+      var keep = [], changed = false;
+      var customdata = trace.customdata.map(function (item, index) {
+        var shown = markIds(item).filter(function (id) { return shownIds.has(id); });
+        if (shown.length) { keep.push(index); }
+        if (Array.isArray(item) && item.length > 3 && shown.length &&
+            (shown[0] !== item[0] || shown.length !== item[3].length)) {
+          changed = true;
+          var text = hoverText ? hoverText(shown[0], shown.length - 1) : [item[1], item[2]];
+          return [shown[0], text[0], text[1], shown];
+        }
+        return item;
       });
-      if (keep.length === trace.x.length) { return trace; }
-      var copy = withChanges(trace, {});
+      if (keep.length === trace.x.length && !changed) { return trace; }
+      var copy = withChanges(trace, { customdata: customdata });
       ["x", "y", "customdata", "text", "textposition"].forEach(function (key) {
-        if (Array.isArray(trace[key])) {
-          copy[key] = keep.map(function (index) { return trace[key][index]; });
+        if (Array.isArray(copy[key])) {
+          copy[key] = keep.map(function (index) { return copy[key][index]; });
         }
       });
       if (trace.mode === "lines") {  // bars: start, end, gap; keep whole triples
@@ -241,14 +257,20 @@
              layout: withChanges(layout, { yaxis: yaxis, shapes: shapes, height: height }) };
   }
 
+  /* Text as Plotly's labels must receive it: its markup characters escaped. */
+  function escapeForPlotly(text) {
+    return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  }
+
   /* Where an event's mark is: [x, y] from the first mark trace holding it. */
   function markPosition(data, eventId) {
     for (var t = 0; t < data.length; t++) {
       var trace = data[t];
       if (trace.mode === "lines" || !trace.customdata) { continue; }
       for (var i = 0; i < trace.customdata.length; i++) {
-        var item = trace.customdata[i];
-        if (Array.isArray(item) && item[0] === eventId) { return [trace.x[i], trace.y[i]]; }
+        if (markIds(trace.customdata[i]).indexOf(eventId) >= 0) {
+          return [trace.x[i], trace.y[i]];
+        }
       }
     }
     return null;
@@ -259,6 +281,7 @@
     toQueryString: toQueryString, withChanges: withChanges, isFiltered: isFiltered,
     prepareEvents: prepareEvents, filterEvents: filterEvents, neighbours: neighbours,
     describe: describe, filterFigureData: filterFigureData, compactLanes: compactLanes,
+    escapeForPlotly: escapeForPlotly, markIds: markIds,
     markPosition: markPosition
   };
 }));

@@ -168,7 +168,8 @@
   function drawChart(view, shown) {
     var figure = figureFor(view.lanes);
     var ids = new Set(shown.map(function (e) { return e.id; }));
-    var compacted = core.compactLanes(core.filterFigureData(figure.data, ids), figure.layout);
+    var compacted = core.compactLanes(core.filterFigureData(figure.data, ids, hoverText),
+                                      figure.layout);
     var data = compacted.data;
     var mark = view.event && ids.has(view.event) ? core.markPosition(data, view.event) : null;
     if (mark) {
@@ -182,7 +183,6 @@
     layout.xaxis = core.withChanges(figure.layout.xaxis, {});
     if (view.zoom) { layout.xaxis.range = [view.zoom[0], view.zoom[1]]; }
     layout.dragmode = graph.clientWidth < 600 ? false : "zoom";
-    layout.uirevision = core.toQueryString(core.withChanges(view, { event: null, zoom: null }));
     window.Plotly.react(graph, data, layout, GRAPH_CONFIG).then(function () {
       if (performance.mark) { performance.mark("timeline:drawn"); }  // for the benchmarks
     });
@@ -204,6 +204,13 @@
         }
       });
     }
+  }
+
+  /* The hover lines of a mark that stands for `others` more events than `id`. */
+  function hoverText(id, others) {
+    var event = state.byId[id];
+    return [core.escapeForPlotly(event.title),
+            core.escapeForPlotly(event.date) + (others ? " \u00b7 and " + others + " more here" : "")];
   }
 
   function drawLegend(shown) {
@@ -373,6 +380,7 @@
     if (performance.mark) { performance.mark("timeline:data"); }
     state.data = data;
     state.events = core.prepareEvents(data.events);
+    state.events.forEach(function (event) { state.byId[event.id] = event; });
     state.figures.category = data.figures.category;
     var explorer = byId("full-explorer-link");
     if (explorer && !data.explorer_url) { explorer.hidden = true; }

@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Rebuilds assets/vendor/plotly-scatter.min.js, the plotly.js the page loads
-# (core + scatter only), and timeline/web/vendor/plotly-scattergl.min.js (core +
-# scatter + scattergl, for big timelines) from the exact versions pinned in
-# package.json. Needs Node and npm, and only to rebuild: the bundles are committed, so
+# (core + scatter only), from the exact versions pinned in package.json.
+# Needs Node and npm, and only to rebuild: the built bundle is committed, so
 # `make run` needs no Node. Rebuild after upgrading plotly (Python), with
 # package.json's plotly.js pinned to the version its plotly.min.js carries;
 # tests/test_plotly_bundle.py fails until the two agree.
