@@ -28,8 +28,9 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT)]
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
+from report import write_section  # noqa: E402
 from timeline.data_store import content_version  # noqa: E402
 from timeline.editor_rows import check_rows, rows_to_bytes, table_from_bytes  # noqa: E402
 from timeline.saving import Saved, save_version  # noqa: E402
@@ -130,6 +131,16 @@ def main() -> None:
     print(json.dumps(result, indent=1))
     out = ROOT / "bench" / "results" / "editing.json"
     out.write_text(json.dumps(result, indent=1) + "\n", "utf-8")
+    write_section("bench/editing.py", (
+        f"| measure | seconds |\n| --- | --- |\n"
+        f"| a change on disk served by the first of {WORKERS} gunicorn workers (median) | "
+        f"{result['reload_first_worker_s']:.2f} |\n"
+        f"| … by every worker, 20 answers in a row (median / worst) | "
+        f"{result['reload_all_workers_s']:.2f} / {result['reload_all_workers_max_s']:.2f} |\n"
+        f"| the editor's Save of a {result['rows']:,}-event file ({result['bytes'] // 1000:,} KB) "
+        f"| {result['save_s']:.2f} |\n"
+        f"| the editor's check of that table after one edit | "
+        f"{result['check_per_edit_s']:.2f} |"))
 
 
 if __name__ == "__main__":

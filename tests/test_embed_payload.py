@@ -11,8 +11,7 @@ from support import csv_bytes, filter_cases
 from timeline.app_factory import create_app
 from timeline.config import REPOSITORY, Config
 from timeline.data_store import snapshot_of
-from timeline.embed_payload import (DETAIL_CHUNK, INLINE_SEARCH_LIMIT,
-                                    detail_chunks, payload, rich_pieces, to_json_bytes)
+from timeline.embed_payload import DETAIL_CHUNK, detail_chunks, payload, rich_pieces, to_json_bytes
 from timeline.static_export import export_static
 from timeline.synth import synthetic_csv
 

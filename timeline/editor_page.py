@@ -1,5 +1,7 @@
 """The editor, `/edit/`: a table of the file, checked as you type, with a preview.
 
+This module draws the page; `editor_callbacks` wires it.
+
 A Dash app of its own on the same server, so readers' pages never load its
 code or learn its callbacks, and `editor_routes` can guard everything under
 `/edit/` in one place. The page reads the file on disk (not the last good
@@ -7,30 +9,24 @@ version readers see), so an editor can fix a file someone broke elsewhere.
 """
 from __future__ import annotations
 
-import base64
-import binascii
 import json
-import re
-from urllib.parse import parse_qs
 from datetime import date
 from pathlib import Path
 
 import dash_ag_grid as dag
 import flask
-from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash import Dash, dcc, html
 
 from timeline.config import Config
 from timeline.data_store import DataStore, content_version
 from timeline.diffing import Diff
 from timeline.editor_access import CSRF_COOKIE
-from timeline.editor_rows import (LINE_KEY, PROBLEMS_KEY, ROW_KEY, FileFormat, blank_row,
-                                  check_rows, duplicate_row, rows_to_bytes, table_from_bytes)
+from timeline.editor_rows import LINE_KEY, PROBLEMS_KEY, ROW_KEY, FileFormat, table_from_bytes
 from timeline.figure import build_figure
-from timeline.history import list_versions, read_version
+from timeline.history import list_versions
 from timeline.loading import LoadResult, load_events_from_bytes
 from timeline.report import Report
-from timeline.diffing import diff_versions
-from timeline.saving import Conflict, Failed, Invalid, Saved, Unchanged, save_version
+from timeline.saving import Conflict
 from timeline.transforms import prepare_events
 from timeline.view_state import ViewState
 
@@ -46,6 +42,7 @@ def create_editor_app(server: flask.Flask, store: DataStore, config: Config) -> 
                   # The conflict panel's button exists only once there is a conflict.
                   suppress_callback_exceptions=True)
     editor.layout = lambda: editor_layout(store, config)
+    from timeline.editor_callbacks import register_editor_callbacks  # it imports this module
     register_editor_callbacks(editor, store)
     return editor
 
@@ -221,175 +218,6 @@ def diff_view(diff: Diff, old_label: str, new_label: str) -> html.Div:
     return html.Div(parts, className="diff")
 
 
-# ---------------------------------------------------------------- callbacks
-
-def register_editor_callbacks(editor: Dash, store: DataStore) -> None:
-
-    @editor.callback(
-        Output("edit-grid", "rowTransaction"), Output("edit-problems", "children"),
-        Output("edit-preview", "figure"), Output("edit-save", "disabled"),
-        Output("edit-dirty", "data"), Output("edit-status", "children"),
-        Output("edit-grid", "scrollTo"),
-        Input("edit-add", "n_clicks"), Input("edit-duplicate", "n_clicks"),
-        Input("edit-delete", "n_clicks"), Input("edit-grid", "cellValueChanged"),
-        State("edit-grid", "rowData"), State("edit-grid", "selectedRows"),
-        State("edit-format", "data"),
-        prevent_initial_call=True,
-    )
-    def change_rows(_add, _duplicate, _delete, _changed, rows, selected, format_data):
-        file_format = FileFormat.from_dict(format_data)
-        rows, selected = list(rows or []), list(selected or [])
-        added, removed, status = [], [], ""
-        if ctx.triggered_id == "edit-add":
-            added = [blank_row(file_format)]
-            status = "Added an empty row at the end of the table."
-        elif ctx.triggered_id == "edit-duplicate":
-            ids = {str(r.get("id", "")) for r in rows}
-            for row in selected:
-                added.append(duplicate_row(row, ids))
-                ids.add(str(added[-1].get("id", "")))
-            status = (f"Duplicated {len(added)} row(s) at the end of the table."
-                      if added else "Select rows first (tick the box at the start of a row).")
-        elif ctx.triggered_id == "edit-delete":
-            removed = [r[ROW_KEY] for r in selected]
-            status = (f"Deleted {len(removed)} row(s); Save to keep that, or Discard."
-                      if removed else "Select rows first (tick the box at the start of a row).")
-        gone = set(removed)
-        new_rows = [r for r in rows if r[ROW_KEY] not in gone] + added
-        marked, result = check_rows(new_rows, file_format)
-        before = {r[ROW_KEY]: (r.get(PROBLEMS_KEY), r.get(LINE_KEY)) for r in rows}
-        updates = [r for r in marked if r[ROW_KEY] in before
-                   and before[r[ROW_KEY]] != (r[PROBLEMS_KEY], r[LINE_KEY])]
-        fresh = {r[ROW_KEY] for r in added}
-        transaction = {"add": [r for r in marked if r[ROW_KEY] in fresh],
-                       "remove": [{ROW_KEY: key} for key in removed], "update": updates,
-                       "async": False}
-        # New rows go at the end; show the editor where they are.
-        scroll = {"rowId": added[-1][ROW_KEY], "rowPosition": "bottom"} if added else no_update
-        return (transaction, problem_list(result.report, store.path.name), preview_figure(result),
-                not result.report.ok, True, status, scroll)
-
-    @editor.callback(
-        Output("edit-status", "children", allow_duplicate=True),
-        Output("edit-base-version", "data"), Output("edit-dirty", "data", allow_duplicate=True),
-        Output("edit-conflict", "children"), Output("edit-history", "options"),
-        Output("edit-version", "children"),
-        Input("edit-save", "n_clicks"),
-        State("edit-grid", "rowData"), State("edit-format", "data"),
-        State("edit-base-version", "data"),
-        prevent_initial_call=True,
-    )
-    def save(_clicks, rows, format_data, base_version):
-        file_format = FileFormat.from_dict(format_data)
-        outcome = save_version(store.path, rows_to_bytes(rows or [], file_format), base_version)
-        if isinstance(outcome, Saved):
-            store.refresh(force=True)
-            return (f"Saved version {outcome.version}: {outcome.diff.summary()}. Readers see "
-                    f"it within two seconds.", outcome.version, False, None,
-                    history_options(store), outcome.version)
-        if isinstance(outcome, Unchanged):
-            return "Nothing to save: the file already holds this.", no_update, False, None, \
-                no_update, no_update
-        if isinstance(outcome, Conflict):
-            return ("Not saved: someone else saved the file since you opened it.", no_update,
-                    no_update, conflict_view(outcome), no_update, no_update)
-        if isinstance(outcome, Invalid):
-            return (f"Not saved: the table has errors ({outcome.report.summary()}). Fix the "
-                    "marked cells first.", no_update, no_update, None, no_update, no_update)
-        assert isinstance(outcome, Failed)
-        return (f"Not saved: the disk refused the write ({outcome.reason}).", no_update,
-                no_update, None, no_update, no_update)
-
-    @editor.callback(
-        Output("edit-download-mine", "data"), Input("edit-download-mine-button", "n_clicks"),
-        State("edit-grid", "rowData"), State("edit-format", "data"),
-        prevent_initial_call=True)
-    def download_mine(_clicks, rows, format_data):
-        data = rows_to_bytes(rows or [], FileFormat.from_dict(format_data))
-        return dcc.send_bytes(data, "events-my-version.csv")
-
-    @editor.callback(
-        Output("edit-history-diff", "children"), Output("edit-restore", "disabled"),
-        Input("edit-history", "value"), prevent_initial_call=True)
-    def show_version(name):
-        old = read_version(store.path, name) if name else None
-        if old is None:
-            return None, True
-        return diff_view(diff_versions(old, _disk_bytes(store)), "that version", "now"), False
-
-    @editor.callback(
-        Output("edit-status", "children", allow_duplicate=True),
-        Output("edit-location", "href", allow_duplicate=True),
-        Input("edit-restore", "n_clicks"), State("edit-history", "value"),
-        State("edit-base-version", "data"), State("edit-dirty", "data"),
-        prevent_initial_call=True)
-    def restore(_clicks, name, base_version, dirty):
-        if dirty:
-            return ("You have unsaved changes: save them or discard them before restoring "
-                    "a version.", no_update)
-        old = read_version(store.path, name) if name else None
-        if old is None:
-            return "Choose a version first.", no_update
-        return _replace(store, old, base_version, "restored")
-
-    @editor.callback(
-        Output("edit-upload-preview", "children"), Output("edit-upload-confirm", "disabled"),
-        Output("edit-upload-data", "data"),
-        Input("edit-upload", "contents"), State("edit-upload", "filename"),
-        prevent_initial_call=True)
-    def check_upload(contents, filename):
-        data = _decode_upload(contents)
-        name = filename or "upload"
-        if data is None:
-            return html.P("That upload could not be read; nothing was changed.",
-                          className="error"), True, None
-        result = load_events_from_bytes(data, name)
-        if not result.report.ok:
-            return html.Div([html.P(f"{name} has errors, so nothing was changed "
-                                    f"({result.report.summary()}):", className="error"),
-                             html.Ul([html.Li(l) for l in result.report.format_lines(name)])]), \
-                True, None
-        preview = diff_view(diff_versions(_disk_bytes(store), data), "now", name)
-        return html.Div([html.P(f"{name}: {result.report.summary()}. What it would change:"),
-                         preview]), False, base64.b64encode(data).decode("ascii")
-
-    @editor.callback(
-        Output("edit-status", "children", allow_duplicate=True),
-        Output("edit-location", "href", allow_duplicate=True),
-        Input("edit-upload-confirm", "n_clicks"), State("edit-upload-data", "data"),
-        State("edit-base-version", "data"), State("edit-dirty", "data"),
-        prevent_initial_call=True)
-    def confirm_upload(_clicks, encoded, base_version, dirty):
-        if not encoded:
-            return "Choose a file first.", no_update
-        if dirty:
-            return ("You have unsaved changes in the table: save or discard them before "
-                    "replacing the file.", no_update)
-        return _replace(store, base64.b64decode(encoded), base_version, "uploaded")
-
-    @editor.callback(
-        Output("edit-location", "href", allow_duplicate=True),
-        Input("edit-discard", "n_clicks"), prevent_initial_call=True)
-    def discard(_clicks):
-        return "/edit/"
-
-    @editor.callback(
-        Output("edit-status", "children", allow_duplicate=True),
-        Input("edit-location", "search"), prevent_initial_call="initial_duplicate")
-    def show_done(search):
-        # What a restore or an upload did, said again after the reload that follows it.
-        params = parse_qs((search or "").lstrip("?"))
-        done, version = params.get("done", [""])[0], params.get("version", [""])[0]
-        if done not in DONE_MESSAGES or not re.fullmatch(r"[0-9a-f]{16}", version):
-            return no_update
-        return f"{DONE_MESSAGES[done]}: the file is now version {version}."
-
-    # Leaving with unsaved changes asks first (assets/editor.js reads this).
-    editor.clientside_callback(
-        "function(dirty) { window.timelineEditorDirty = !!dirty; return ''; }",
-        Output("edit-dirty-flag", "children"), Input("edit-dirty", "data"))
-
-
 def conflict_view(conflict: Conflict) -> html.Div:
     return html.Div([
         html.H2("Not saved: the file changed since you opened it"),
@@ -401,39 +229,3 @@ def conflict_view(conflict: Conflict) -> html.Div:
                     type="button"),
         diff_view(conflict.theirs_vs_yours, "theirs", "yours"),
     ], className="conflict", role="alert")
-
-
-DONE_MESSAGES = {"restored": "Restored the version you chose",
-                 "uploaded": "Replaced the data with the uploaded file"}
-
-
-def _replace(store: DataStore, data: bytes, base_version: str, done: str):
-    """Save `data` in place of the file, then reload the page to show it."""
-    outcome = save_version(store.path, data, base_version)
-    if isinstance(outcome, Saved):
-        store.refresh(force=True)
-        return no_update, f"/edit/?done={done}&version={outcome.version}"
-    if isinstance(outcome, Unchanged):
-        return "Nothing changed: the file already holds this.", no_update
-    if isinstance(outcome, Conflict):
-        return ("Not replaced: someone else saved the file since you opened this page. "
-                "Discard to see their version first."), no_update
-    if isinstance(outcome, Invalid):
-        return f"Not replaced: {outcome.report.summary()}.", no_update
-    return f"Not replaced: the disk refused the write ({outcome.reason}).", no_update
-
-
-def _disk_bytes(store: DataStore) -> bytes:
-    try:
-        return store.path.read_bytes()
-    except OSError:
-        return b""
-
-
-def _decode_upload(contents: str | None) -> bytes | None:
-    if not contents or "," not in contents:
-        return None
-    try:
-        return base64.b64decode(contents.split(",", 1)[1], validate=True)
-    except (binascii.Error, ValueError):
-        return None

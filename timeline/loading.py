@@ -308,9 +308,9 @@ def _cut_off(text: str, header: Record, body: list[Record]) -> Problem | None:
     if len(last.fields) >= len(header.fields) and last_text.count('"') % 2 == 0:
         return None
     return error(last.line, None, (
-        f"the file seems cut off: its last line stops short (a value or a quote unfinished) "
-        f"with no line break after it. Was it saved completely? Save it again, or restore it "
-        f"from the history"))
+        "the file seems cut off: its last line stops short (a value or a quote unfinished) "
+        "with no line break after it. Was it saved completely? Save it again, or restore it "
+        "from the history"))
 
 
 def _result(checked: Validation, problems: Sequence[Problem], raw: pd.DataFrame,

@@ -6,7 +6,9 @@ explorer at `/` and, with editing on, the editor at `/edit/`):
 - **Body size.** Flask's `MAX_CONTENT_LENGTH` is the editor's limit, an upload
   of the largest CSV the editor takes as `dcc.Upload` sends it; every other
   path gets a much smaller one, set on the request before anything reads its
-  body. Over the limit is a 413 (at once when `Content-Length` says so).
+  body. Over the limit is a 413, before any other hook runs: at once when
+  `Content-Length` says so, after reading up to the limit when the body comes
+  in chunks.
 - **Paths and methods.** Dash answers any unknown `GET` path with its page (a
   catch-all route): here an unknown path is a 404, and a `GET` of a path that
   exists only for other methods (`/_dash-update-component`) a 405, as it is
@@ -15,9 +17,13 @@ explorer at `/` and, with editing on, the editor at `/edit/`):
   JSON (else 415), parse (else 400), and have the shape Dash's renderer sends
   for one of that app's registered server-side callbacks: `output` naming it,
   `outputs`, `inputs` and `state` listing exactly its dependencies, in order,
-  with values of the types the components' own signatures declare (Dash 4's
-  generated components annotate their props). Anything else is a 400, so a
+  each value of the type the callback function annotates for its parameter,
+  or else of the type the component declares for the prop (Dash 4's generated
+  components annotate their props; a text `dcc.Input` and a single
+  `dcc.Dropdown` are narrowed to what they send). Anything else is a 400, so a
   malformed body never reaches Dash, whose answer to most of them was a 500.
+  A `dcc.Store` declares any JSON: a callback that reads one and needs a
+  particular shape says so by annotating its parameter.
   This check runs after the editor's own guard, so the editor's callbacks are
   not described to anyone without a session.
 - **Errors.** Every HTTP error is a short `text/plain` answer naming the status
@@ -68,9 +74,8 @@ def install_request_guard(server: flask.Flask) -> None:
         request = flask.request
         limit = EDITOR_MAX_BODY if is_editor_path(request.path) else READER_MAX_BODY
         request.max_content_length = limit
-        too_large = plain(413, f"The request is too large (the limit here is {limit} bytes).")
         if request.content_length is not None:
-            return too_large if request.content_length > limit else None
+            return too_large(limit) if request.content_length > limit else None
         if "chunked" in request.headers.get("Transfer-Encoding", "").lower():
             # No length said: read up to the limit now (kept for whoever reads the body;
             # Werkzeug would stop at the limit without a word), and refuse if more follows.
@@ -78,7 +83,7 @@ def install_request_guard(server: flask.Flask) -> None:
                 try:
                     request.stream.read(1)
                 except RequestEntityTooLarge:
-                    return too_large
+                    return too_large(limit)
         return None
 
     def check_route_and_body():
@@ -94,7 +99,7 @@ def install_request_guard(server: flask.Flask) -> None:
                 response = plain(405, "This address does not take this method.")
                 response.headers["Allow"] = ", ".join(sorted(allowed))
                 return response
-            return plain(404, "There is nothing at this address.")
+            return plain(404, NOT_FOUND)
         if request.method == "POST" and rule.rule.endswith("/" + CALLBACK_ROUTE):
             return check_callback(dash_apps.for_endpoint(request.endpoint), callbacks)
         return None
@@ -111,6 +116,10 @@ def install_request_guard(server: flask.Flask) -> None:
 
 
 NOT_FOUND = "There is nothing at this address."
+
+
+def too_large(limit: int) -> flask.Response:
+    return plain(413, f"The request is too large (the limit here is {limit} bytes).")
 
 
 def is_editor_path(path: str) -> bool:

@@ -1,0 +1,170 @@
+"""Hostile links: the explorer (`/`) and the embed (`/embed`) ignore what they cannot use.
+
+Links get mangled by mail clients, chat apps and people: unknown, repeated and
+empty parameters, 10 KB values, impossible dates, ids that do not exist, other
+scripts, broken percent-encoding, markup. With Flask's test client, every page
+and data answer for such a link is below 500; in headless Chromium (one browser
+for the module) the page still draws the chart and the list of what the link
+does select, with no page errors.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+from playwright.sync_api import expect
+
+from browser import chromium, serving
+from support import csv_bytes, filter_cases, prepared_events
+from timeline.app_factory import create_app
+from timeline.config import Config
+from timeline.transforms import filter_events
+from timeline.view_state import ViewState
+
+expect.set_options(timeout=10_000)
+CASES = filter_cases()
+EVENTS = prepared_events(CASES["events"])
+TITLES = dict(zip(EVENTS["id"], EVENTS["title"]))
+MARKUP = "<script>alert(1)</script>"
+
+HOSTILE = {
+    "unknown": "utm_source=newsletter&fbclid=IwAR0xyz&page=2&unknown=",
+    "repeated and empty": "category=gifts&category=gifts&category=&actor=&actor=Kim+Jong-un"
+                          "&actor=Kim+Jong-un&q=&q=&lanes=&event=",
+    "10 KB search": "q=" + "a" * 10_000,
+    "10 KB everywhere": "&".join(f"{name}={'x' * 1_200}" for name in
+                                 ("actor", "category", "certainty", "from", "to", "q", "lanes",
+                                  "event", "zoom")),
+    "malformed dates": "from=2023-13-45&to=yesterday&zoom=2023-02-30..2024-99",
+    "impossible ranges": "from=2024&to=2023&zoom=2024-01-01..2023-01-01&from=0000",
+    "unknown ids": "event=no-such-event&actor=Nobody+At+All&category=nothing&certainty=maybe",
+    "Cyrillic and Hangul": "actor=Владимир+Путин&q=김정은&category=дипломатия",
+    "Arabic and emoji": "q=مرحبا&actor=😀&category=🎁&event=🦄",
+    "percent garbage": "q=%ZZ&actor=%&category=%E0%A4%A&event=%&from=%20%",
+    "zoom ..": "zoom=..&zoom=~&zoom=2023..",
+    "markup": f"lanes={MARKUP}&event=<img+src=x+onerror=alert(1)>&q=\"'><svg+onload=alert(1)>",
+    "control characters": "q=%00%01%1b%7f&actor=%0d%0aSet-Cookie:+x=1&category=gifts%00",
+    "odd structure": "&&&==&=&a=b=c&%3D%3D=%26&category==gifts&;category=gifts",
+    "conflicting": "lanes=actor&lanes=category&event=car&event=zis&certainty=CONFIRMED",
+}
+
+
+def expected_ids(query: str) -> list[str]:
+    """What the view in the link selects: the app's own reading of it."""
+    return list(filter_events(EVENTS, ViewState.from_query_string(query))["id"])
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    path = tmp_path_factory.mktemp("data") / "events.csv"
+    path.write_bytes(csv_bytes(CASES["events"]))
+    return create_app(Config(data_path=path, title="Test timeline"))
+
+
+# ------------------------------------------------------------------ test client
+
+@pytest.fixture(scope="module")
+def client(app):
+    return app.server.test_client()
+
+
+@pytest.fixture(scope="module")
+def callbacks(client) -> list[dict]:
+    """The explorer's two server-side callbacks that read the URL."""
+    return [d for d in client.get("/_dash-dependencies").json
+            if not d.get("clientside_function") and d["inputs"][0] == {"id": "url",
+                                                                        "property": "search"}]
+
+
+def callback_body(dependency: dict, search: str) -> dict:
+    values = {("url", "search"): search, ("viewport-width", "data"): 900}
+    output = dependency["output"]
+    parts = [dict(zip(("id", "property"), p.rsplit(".", 1)))
+             for p in output[2:-2].split("...")]
+    return {"output": output, "outputs": parts,
+            "inputs": [{**d, "value": values.get((d["id"], d["property"]))}
+                       for d in dependency["inputs"]],
+            "changedPropIds": ["url.search"]}
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_every_page_and_data_answer_is_below_500(client, callbacks, name):
+    query = HOSTILE[name]
+    for path in ["/", "/embed"]:
+        page = client.get(f"{path}?{query}")
+        assert page.status_code == 200, (path, page.status_code)
+        assert MARKUP not in page.get_data(as_text=True)  # whatever is echoed is escaped
+        link = f"http://localhost{path}?{query}"
+        assert client.get("/oembed", query_string={"url": link}).status_code < 500
+    # What the embed page fetches, asked with the hostile query too.
+    embed = client.get("/embed").get_data(as_text=True)
+    data_urls = [embed.split(f'{attribute}="', 1)[1].split('"', 1)[0]
+                 for attribute in ("data-events", "data-search", "data-actor-figure")]
+    data_urls.append(embed.split('data-details="', 1)[1].split('"', 1)[0].replace("{chunk}", "0"))
+    for url in data_urls:
+        assert client.get(f"{url}?{query}").status_code == 200, url
+    # The explorer's callbacks get the query as the page's URL.
+    assert len(callbacks) == 2
+    for dependency in callbacks:
+        response = client.post("/_dash-update-component",
+                               json=callback_body(dependency, "?" + query))
+        assert response.status_code == 200, (dependency["output"][:40],
+                                             response.get_data(as_text=True)[:200])
+        assert MARKUP not in json.dumps(response.json)
+
+
+# ------------------------------------------------------------------ Chromium
+
+@pytest.fixture(scope="module")
+def base_url(app):
+    with serving(app.server) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as browser:
+        yield browser
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    page.problems = []
+    page.on("pageerror", lambda error: page.problems.append(f"page error: {error}"))
+    page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))
+    page.on("response", lambda r: r.status >= 400 and page.problems.append(f"{r.status} {r.url}"))
+    page.on("dialog", lambda d: (page.problems.append(f"dialog: {d.message}"), d.dismiss()))
+    yield page
+    context.close()
+
+
+def rendered(page, ids: list[str]) -> None:
+    """The list and the chart show exactly what the link selects (the list first:
+    the chart comes in the same answer, after dcc.Graph's empty placeholder)."""
+    expect(page.locator("#event-list .list-title")).to_have_text([TITLES[i] for i in ids])
+    if not ids:  # a link that selects nothing says so
+        expect(page.locator("#event-list .list-empty")).to_be_visible()
+    expect(page.locator("#event-count")).not_to_be_empty()
+    page.wait_for_function("""() => {
+        const graph = document.getElementById('timeline-graph');
+        const plot = graph && (graph.classList.contains('js-plotly-plot') ? graph
+                               : graph.querySelector('.js-plotly-plot'));
+        return plot && Array.isArray(plot.data);
+    }""")
+    if ids:
+        page.wait_for_selector("#timeline-graph .scatterlayer .point")
+        expect(page.locator("#event-list li").first).to_be_visible()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", ["/", "/embed"])
+@pytest.mark.parametrize("name", HOSTILE)
+def test_the_page_renders_what_it_can_use(page, base_url, path, name):
+    query = HOSTILE[name]
+    page.goto(f"{base_url}{path}?{query}")
+    rendered(page, expected_ids(query))
+    page.wait_for_load_state("networkidle")
+    assert page.problems == []
