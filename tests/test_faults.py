@@ -86,7 +86,11 @@ def test_a_worker_killed_under_load_loses_only_its_own_requests(tmp_path):
     threads_per_worker = 2
     server = subprocess.Popen(
         [str(Path(sys.executable).with_name("gunicorn")), "-c", "gunicorn.conf.py", "--workers",
-         "3", "--threads", str(threads_per_worker), "--bind", f"127.0.0.1:{port}", "app:server"],
+         "3", "--threads", str(threads_per_worker),
+         # A worker then holds no more connections than it has threads, so the
+         # requests a kill can lose are bounded by that number.
+         "--worker-connections", str(threads_per_worker),
+         "--bind", f"127.0.0.1:{port}", "app:server"],
         cwd=REPOSITORY, env={**os.environ, "TIMELINE_DATA": str(data)},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     answers: list[int] = []

@@ -87,21 +87,13 @@ def line_count(text: str) -> int:
     return len(lines) - 1 if len(lines) > 1 and lines[-1] == "" else len(lines)
 
 
-def known_bug(data: bytes, report) -> bool:
-    """The loader's crash on a column named like one it derives (see
-    test_a_column_named_like_a_derived_one); remove once that test passes."""
-    return any("DateParseError" in p.message for p in report.errors) and \
-        any(name in data.replace(b"\x00", b"") for name in (b"start_at", b"end_at"))
-
-
 def check(data: bytes, kind: str) -> LoadResult:
     CASES[kind] += 1
     INPUTS.update(len(data).to_bytes(8, "big") + data)
     result = load_events_from_bytes(data, "generated.csv")  # raising fails the test
     assert isinstance(result, LoadResult)
     report = result.report
-    if not known_bug(data, report):
-        assert not any(BUG in p.message for p in report.problems), report.format_lines("x")
+    assert not any(BUG in p.message for p in report.problems), report.format_lines("x")
     assert tuple(result.events.columns) == EVENT_COLUMNS
     assert len(result.events) <= report.rows
     for line in report.format_lines("generated.csv"):  # one line per problem, always
@@ -299,8 +291,6 @@ def csv_files(draw, header: st.SearchStrategy[list[str]], max_rows: int = 5) -> 
 
 # ------------------------------------------------------------------ the properties
 
-@pytest.mark.xfail(strict=True, reason="loading._raw types a file's own column by the name of "
-                                       "a derived one (start_at, end_at: datetime64)")
 @pytest.mark.parametrize("name", ["start_at", "end_at"])
 def test_a_column_named_like_a_derived_one(name):
     """Found by test_text_files_in_any_encoding: an extra column called `start_at`

@@ -8,6 +8,7 @@ import re
 from urllib.parse import parse_qs
 
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
+from typing_extensions import TypedDict  # pydantic reads these on Python < 3.12
 
 from timeline.data_store import DataStore
 from timeline.diffing import diff_versions
@@ -18,6 +19,13 @@ from timeline.editor_rows import (LINE_KEY, PROBLEMS_KEY, ROW_KEY, FileFormat, b
 from timeline.history import read_version
 from timeline.loading import load_events_from_bytes
 from timeline.saving import Conflict, Failed, Invalid, Saved, Unchanged, save_version
+
+# What the page's stores and table hold, as the request guard checks them before
+# a callback runs (timeline/request_guard.py reads these annotations).
+FormatData = TypedDict("FormatData", {"columns": list[str], "delimiter": str,
+                                      "line_ending": str, "byte_order_mark": bool})
+GridRow = TypedDict("GridRow", {ROW_KEY: str})
+GridRows = list[GridRow]
 
 
 def register_editor_callbacks(editor: Dash, store: DataStore) -> None:
@@ -33,7 +41,8 @@ def register_editor_callbacks(editor: Dash, store: DataStore) -> None:
         State("edit-format", "data"),
         prevent_initial_call=True,
     )
-    def change_rows(_add, _duplicate, _delete, _changed, rows, selected, format_data):
+    def change_rows(_add, _duplicate, _delete, _changed, rows: GridRows | None,
+                    selected: GridRows | None, format_data: FormatData):
         file_format = FileFormat.from_dict(format_data)
         rows, selected = list(rows or []), list(selected or [])
         added, removed, status = [], [], ""
@@ -76,7 +85,7 @@ def register_editor_callbacks(editor: Dash, store: DataStore) -> None:
         State("edit-base-version", "data"),
         prevent_initial_call=True,
     )
-    def save(_clicks, rows, format_data, base_version):
+    def save(_clicks, rows: GridRows | None, format_data: FormatData, base_version: str):
         file_format = FileFormat.from_dict(format_data)
         outcome = save_version(store.path, rows_to_bytes(rows or [], file_format), base_version)
         if isinstance(outcome, Saved):
@@ -101,7 +110,7 @@ def register_editor_callbacks(editor: Dash, store: DataStore) -> None:
         Output("edit-download-mine", "data"), Input("edit-download-mine-button", "n_clicks"),
         State("edit-grid", "rowData"), State("edit-format", "data"),
         prevent_initial_call=True)
-    def download_mine(_clicks, rows, format_data):
+    def download_mine(_clicks, rows: GridRows | None, format_data: FormatData):
         data = rows_to_bytes(rows or [], FileFormat.from_dict(format_data))
         return dcc.send_bytes(data, "events-my-version.csv")
 
@@ -156,13 +165,17 @@ def register_editor_callbacks(editor: Dash, store: DataStore) -> None:
         Input("edit-upload-confirm", "n_clicks"), State("edit-upload-data", "data"),
         State("edit-base-version", "data"), State("edit-dirty", "data"),
         prevent_initial_call=True)
-    def confirm_upload(_clicks, encoded, base_version, dirty):
+    def confirm_upload(_clicks, encoded: str | None, base_version: str, dirty):
         if not encoded:
             return "Choose a file first.", no_update
         if dirty:
             return ("You have unsaved changes in the table: save or discard them before "
                     "replacing the file.", no_update)
-        return _replace(store, base64.b64decode(encoded), base_version, "uploaded")
+        try:
+            data = base64.b64decode(encoded, validate=True)
+        except (binascii.Error, ValueError):
+            return "That upload could not be read; choose the file again.", no_update
+        return _replace(store, data, base_version, "uploaded")
 
     @editor.callback(
         Output("edit-location", "href", allow_duplicate=True),

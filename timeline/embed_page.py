@@ -28,6 +28,7 @@ from timeline.embed_payload import (actor_figure, detail_chunks, payload, search
 WEB = Path(__file__).resolve().parent / "web"
 TEMPLATE = Template((WEB / "embed.html").read_text("utf-8"))
 IMMUTABLE = "public, max-age=31536000, immutable"
+INLINE_EVENTS_LIMIT = 200  # events; about 10 KB compressed with their figure
 
 # The page's files: name in the template → file. Order is the order they run in.
 PAGE_FILES = {
@@ -61,9 +62,21 @@ def static_files() -> dict[str, StaticFile]:
     return files
 
 
-def render_page(title: str, urls: dict[str, str], head_extra: str = "") -> str:
+def render_page(title: str, urls: dict[str, str], head_extra: str = "",
+                inline_events: bytes | None = None) -> str:
+    """The page. A small timeline's data goes inside it (one request fewer before the
+    chart, and a repeat visit still costs a 304); a big one's is fetched, preloaded."""
     values = {key: html.escape(url) for key, url in urls.items()}
     values.setdefault("resize_url", "")
+    if inline_events is not None:
+        # Not run as script (its type says so), and `<` is escaped in it (to_json_bytes).
+        values["inline_data"] = ('<script type="application/json" id="timeline-data">'
+                                 + inline_events.decode("utf-8") + "</script>")
+        values["preload_tag"] = ""
+    else:
+        values["inline_data"] = ""
+        values["preload_tag"] = (f'<link rel="preload" href="{values["events_url"]}" '
+                                 f'as="fetch" crossorigin="anonymous">')
     page = TEMPLATE.substitute(title=html.escape(title), head_extra=head_extra, **values)
     # A file that is missing (none should be) leaves no empty script tag behind.
     return page.replace('<script src="" defer></script>\n', "")
@@ -89,6 +102,11 @@ class EmbedData:
             snapshot.events, version=self.version, title=timeline_title(snapshot, config),
             subtitle=timeline_subtitle(snapshot, config), today=self.today,
             eras=snapshot.result.eras, explorer_url=explorer_url))
+
+    def inline_events(self, explorer_url: str) -> bytes | None:
+        """The events' JSON when it is small enough to travel inside the page."""
+        return (self.events_json(explorer_url)
+                if len(self._snapshot.events) <= INLINE_EVENTS_LIMIT else None)
 
     @lru_cache(maxsize=1)
     def search_json(self) -> bytes:
@@ -146,7 +164,8 @@ def register_embed_page(server: flask.Flask, store: DataStore, config: Config,
         title = timeline_title(store.snapshot, config)
         base = explorer_base()
         response = flask.make_response(render_page(
-            title, urls, head_extra=discovery_link(current_page_url(base, "embed"), base, title)))
+            title, urls, head_extra=discovery_link(current_page_url(base, "embed"), base, title),
+            inline_events=data.inline_events(base)))
         response.headers["Cache-Control"] = "no-cache"
         return response
 

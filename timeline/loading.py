@@ -238,9 +238,12 @@ def _title(rows: tuple[CheckedRow, ...]) -> tuple[str | None, str | None]:
 
 
 def _raw(columns: tuple[str, ...], rows: tuple[CheckedRow, ...]) -> pd.DataFrame:
-    data: dict[str, list] = {c: [r.raw.get(c, "") for r in rows] for c in columns}
-    data["line"] = [r.line for r in rows]
-    return _frame(columns + ("line",), data)
+    """The file as written: every column text (even one named like a derived
+    column, e.g. `start_at`), and the line each row starts on."""
+    frame = pd.DataFrame({c: pd.Series([r.raw.get(c, "") for r in rows], dtype="str")
+                          for c in columns}, columns=list(columns))
+    frame["line"] = pd.Series([r.line for r in rows], dtype="int64")
+    return frame
 
 
 # ---------------------------------------------------------------- entry points

@@ -392,7 +392,10 @@
     (window.requestIdleCallback || setTimeout)(loadSearchText);
   }
 
-  fetchJson(root.getAttribute("data-events")).then(start, function (problem) {
+  // A small timeline's data is in the page; a big one's is fetched (and preloaded).
+  var inline = document.getElementById("timeline-data");
+  (inline ? Promise.resolve(JSON.parse(inline.textContent))
+          : fetchJson(root.getAttribute("data-events"))).then(start, function (problem) {
     byId("event-count").textContent = "The timeline could not be loaded. " +
       "Reload the page to try again.";
     throw problem;
