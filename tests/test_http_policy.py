@@ -57,7 +57,7 @@ def assert_strict(policy: dict[str, str]) -> None:
     assert "unsafe-inline" not in policy["script-src"]
     assert policy["default-src"] == "'self'"
     assert policy["style-src"] == "'self' 'unsafe-inline'"
-    assert policy["img-src"] == "'self' data: https:"
+    assert policy["img-src"] == "'self' data: https: http:"
     assert policy["connect-src"] == "'self'"
     assert policy["object-src"] == "'none'"
     assert policy["base-uri"] == "'self'"
@@ -187,6 +187,6 @@ def test_every_answer_gets_nosniff_and_a_referrer_policy(data, path):
 def test_the_policy_text():
     policy = content_security_policy(["'sha256-abc='"], "https://news.example")
     assert policy == ("default-src 'self'; script-src 'self' 'sha256-abc='; "
-                      "style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; "
+                      "style-src 'self' 'unsafe-inline'; img-src 'self' data: https: http:; "
                       "connect-src 'self'; object-src 'none'; base-uri 'self'; "
                       "form-action 'self'; frame-ancestors https://news.example")

@@ -45,7 +45,9 @@ def register_editor_callbacks(editor: Dash, store: DataStore) -> None:
                     selected: GridRows | None, format_data: FormatData):
         file_format = FileFormat.from_dict(format_data)
         rows, selected = list(rows or []), list(selected or [])
-        added, removed, status = [], [], ""
+        # A cell edit says nothing in the status line: its check may finish after a
+        # Save that was clicked meanwhile, and must not blank "Saved version …".
+        added, removed, status = [], [], no_update
         if ctx.triggered_id == "edit-add":
             added = [blank_row(file_format)]
             status = "Added an empty row at the end of the table."

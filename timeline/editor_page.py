@@ -32,6 +32,7 @@ from timeline.view_state import ViewState
 
 EDITOR_ASSETS = Path(__file__).resolve().parent / "editor_assets"
 PREVIEW_WIDTH_PX = 1000
+MAX_DIFF_ROWS = 200  # changed fields shown in a diff
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
@@ -208,13 +209,17 @@ def diff_view(diff: Diff, old_label: str, new_label: str) -> html.Div:
         parts += [html.H3(f"Only in {old_label}"),
                   html.Ul([html.Li(f"{key}: {title}") for key, title in diff.removed])]
     if diff.changed:
-        rows = [html.Tr([html.Td(change.key), html.Td(field.column), html.Td(field.old),
-                         html.Td(field.new)])
-                for change in diff.changed for field in change.fields]
+        fields = [(change.key, field) for change in diff.changed for field in change.fields]
+        rows = [html.Tr([html.Td(key), html.Td(field.column), html.Td(field.old),
+                         html.Td(field.new)]) for key, field in fields[:MAX_DIFF_ROWS]]
         parts += [html.H3("Changed"), html.Table([
             html.Thead(html.Tr([html.Th("Event"), html.Th("Field"), html.Th(old_label),
                                 html.Th(new_label)])),
             html.Tbody(rows)], className="diff-table")]
+        if len(fields) > MAX_DIFF_ROWS:
+            # A table of thousands of cells takes the browser many seconds to draw.
+            parts.append(html.P(f"… and {len(fields) - MAX_DIFF_ROWS} more changed fields, "
+                                "not shown here."))
     return html.Div(parts, className="diff")
 
 

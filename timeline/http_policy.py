@@ -66,7 +66,8 @@ def content_security_policy(script_hashes: Iterable[str], frame_ancestors: str) 
         "default-src": "'self'",
         "script-src": " ".join(["'self'", *script_hashes]),
         "style-src": "'self' 'unsafe-inline'",
-        "img-src": "'self' data: https:",
+        # Event pictures live on other sites; http too, as the data may name them so.
+        "img-src": "'self' data: https: http:",
         "connect-src": "'self'",
         "object-src": "'none'",
         "base-uri": "'self'",
