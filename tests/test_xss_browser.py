@@ -36,6 +36,7 @@ from timeline.app_factory import create_app
 from timeline.config import Config
 from timeline.data_store import snapshot_of
 from timeline.diffing import diff_versions
+from timeline.editor_page import MAX_DIFF_ROWS
 from timeline.editor_rows import PROBLEMS_KEY, table_from_bytes
 from timeline.figure import ERA_LABEL_MAX_CHARS, short_label
 from timeline.loading import load_events_from_bytes
@@ -503,8 +504,9 @@ def grid_cell(page, index: int, column: str):
 def diff_cells(old: bytes, new: bytes) -> tuple[list[str], list[str]]:
     """What the page's diff shows: the table's cells, and the added and removed rows."""
     diff = diff_versions(old, new)
-    cells = [squash(text) for change in diff.changed for field in change.fields
-             for text in (change.key, field.column, field.old, field.new)]
+    fields = [(change.key, field) for change in diff.changed for field in change.fields]
+    cells = [squash(text) for key, field in fields[:MAX_DIFF_ROWS]  # the page shows these
+             for text in (key, field.column, field.old, field.new)]
     rows = [squash(f"{key}: {title}") for key, title in (*diff.added, *diff.removed)]
     return cells, rows
 
