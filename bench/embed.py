@@ -84,23 +84,27 @@ def warm_up(base: str, page: str) -> None:
         connection.request("GET", page, headers={"Accept-Encoding": "br"})
         html = connection.getresponse().read()
         for url in re.findall(rb'data-(?:events|search)="([^"]+)"', html):
-            connection.request("GET", url.decode(), headers={"Accept-Encoding": "br"})
-            connection.getresponse().read()
+            fetch_until_strong_etag(connection, url.decode())
         connection.close()
     connection = http.client.HTTPConnection(host, int(port), timeout=60)
     connection.request("GET", page)
     html = connection.getresponse().read().decode("utf-8", "replace")
     assets = re.findall(r'(?:src|href)="(/(?:static|assets|_dash-component-suites)/[^"]+)"',
                         html)
-    deadline = time.monotonic() + 120
     for asset in assets:
-        while time.monotonic() < deadline:
-            connection.request("GET", asset, headers={"Accept-Encoding": "br"})
-            response = connection.getresponse()
-            response.read()
-            if not response.getheader("ETag", "").startswith("W/"):
-                break
-            time.sleep(0.5)
+        fetch_until_strong_etag(connection, asset)
+
+
+def fetch_until_strong_etag(connection: http.client.HTTPConnection, path: str) -> None:
+    """Until the server sends its brotli-11 body (a strong ETag), not the quick one."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        connection.request("GET", path, headers={"Accept-Encoding": "br"})
+        response = connection.getresponse()
+        response.read()
+        if not response.getheader("ETag", "").startswith("W/"):
+            return
+        time.sleep(0.5)
 
 
 @contextmanager

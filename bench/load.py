@@ -75,7 +75,8 @@ def log_in(port: int) -> Session:
 
 
 def save(session: Session, data_path: Path, number: int) -> tuple[str, float]:
-    """One change saved through the editor's Save callback; (new version, seconds)."""
+    """One change saved through the editor's Save callback; (new version, the moment
+    the editor was told it was saved)."""
     _, dependencies = session.request("GET", "/edit/_dash-dependencies")
     [callback] = [d for d in json.loads(dependencies)
                   if d["inputs"] == [{"id": "edit-save", "property": "n_clicks"}]]
@@ -93,28 +94,30 @@ def save(session: Session, data_path: Path, number: int) -> tuple[str, float]:
                   {"id": "edit-base-version", "property": "data",
                    "value": content_version(current)}],
         "changedPropIds": ["edit-save.n_clicks"]}).encode()
-    started = time.monotonic()
     status, answer = session.request("POST", "/edit/_dash-update-component", body, {
         "Content-Type": "application/json", "X-CSRFToken": session.cookies["_csrf_token"]})
     assert status == 200 and b"Saved version" in answer, (status, answer[:300])
-    return content_version(rows_to_bytes(rows, table.file_format)), started
+    return content_version(rows_to_bytes(rows, table.file_format)), time.monotonic()
 
 
 def seen_by_readers(port: int, version: str, since: float) -> float:
-    """Seconds from the save until 20 answers in a row (any worker) serve `version`."""
+    """Seconds from the save until readers get `version`: from then on, 20 requests in
+    a row (on new connections, so any worker) all did. Counted to when the first of
+    them was sent, since under load each answer itself takes a while to come."""
     in_a_row, first = 0, None
     while in_a_row < 20:
+        sent = time.monotonic()
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         connection.request("GET", "/embed")
         page = connection.getresponse().read()
         if f"/embed/data/{version}.json".encode() in page:
-            first = first or time.monotonic()
+            first = first or sent
             in_a_row += 1
         else:
             in_a_row, first = 0, None
         if time.monotonic() - since > 30:
             raise AssertionError(f"version {version} not served after 30 s")
-    return first - since
+    return max(first - since, 0.0)
 
 
 def reader_mix(port: int) -> Callable[[int], list]:
