@@ -36,6 +36,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "bench")]
 
+from playwright.sync_api import Error as PlaywrightError  # noqa: E402
+
 from browser import chromium  # noqa: E402
 from loadgen import run_clients  # noqa: E402
 from report import write_section  # noqa: E402
@@ -199,9 +201,17 @@ def measure_page(browser, url: str, runs: int, filter_selector: str) -> dict:
     cold, warm = [], []
     for _ in range(runs):
         context = browser.new_context()
-        cold.append(visit(context, url, filter_selector))
-        warm.append(visit(context, url, None))
-        context.close()
+        try:
+            cold.append(visit(context, url, filter_selector))
+            warm.append(visit(context, url, None))
+        except PlaywrightError as problem:  # recorded, not fatal: the other pages still count
+            print(f"{url}: a visit failed: {str(problem).splitlines()[0]}", file=sys.stderr)
+        finally:
+            context.close()
+    if not cold or not warm:
+        return {key: float("nan") for key in ("cold_bytes", "cold_requests", "ready_ms",
+                                               "filter_ms", "warm_bytes", "warm_requests",
+                                               "warm_ready_ms")}
 
     def median(rows, key):
         return round(statistics.median(r[key] for r in rows), 1)
