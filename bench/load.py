@@ -216,7 +216,8 @@ def write_table(results: dict) -> None:
         f"and one of its callbacks) against gunicorn with `gunicorn.conf.py`, while an editor "
         f"saves through `/edit/`: {results['saves_total']} saves, "
         f"{results['history_entries']} kept in the history, none lost. Seen by readers: from "
-        f"the save until 20 answers in a row, from any worker, serve it.\n\n" + "\n".join(rows)))
+        f"the editor's \"Saved\" answer until the first of 20 answers in a row, on new "
+        f"connections (any worker), that serve it.\n\n" + "\n".join(rows)))
 
 
 if __name__ == "__main__":
