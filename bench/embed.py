@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import http.server
 import json
 import os
 import re
@@ -27,7 +26,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from contextlib import contextmanager
 from datetime import date
@@ -38,7 +36,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "bench")]
 
 from playwright.sync_api import Error as PlaywrightError  # noqa: E402
 
-from browser import chromium  # noqa: E402
+from browser import QuietFileHandler, chromium, serving_files  # noqa: E402
 from loadgen import run_clients  # noqa: E402
 from report import write_section  # noqa: E402
 from timeline.config import Config  # noqa: E402
@@ -124,11 +122,8 @@ def gunicorn(app: str, env: dict, workers: int = 4, chdir: Path = ROOT):
         process.wait(timeout=20)
 
 
-class PrecompressedHandler(http.server.SimpleHTTPRequestHandler):
+class PrecompressedHandler(QuietFileHandler):
     """Serves `name.br` for `name` when the browser takes brotli, like a CDN."""
-
-    def log_message(self, *args) -> None:
-        pass
 
     def end_headers(self) -> None:
         if getattr(self, "_encoding", None):
@@ -155,18 +150,6 @@ class PrecompressedHandler(http.server.SimpleHTTPRequestHandler):
 
     def guess_type(self, path):
         return super().guess_type(path[:-3] if str(path).endswith(".br") else path)
-
-
-@contextmanager
-def static_host(folder: Path):
-    handler = lambda *a, **k: PrecompressedHandler(*a, directory=str(folder), **k)  # noqa: E731
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
 
 
 # ------------------------------------------------------------------ browser
@@ -277,7 +260,7 @@ def main() -> None:
             export = folder / f"export-{size}"
             export_static(snapshot_of(path.read_bytes(), path.name), export, Config(),
                           date.today())
-            with static_host(export) as base:
+            with serving_files(export, PrecompressedHandler) as base:
                 results["pages"][f"static {size}"] = measure_page(
                     browser, base + "/index.html", args.runs,
                     "#category-filter input[value=military]")

@@ -1,10 +1,12 @@
-"""Fixtures for browser tests: the app served on loopback, and Debian's Chromium.
+"""Fixtures for browser tests: the app or a folder served on loopback, and Debian's Chromium.
 
 The browser must start: a test that cannot launch it fails rather than skips,
 so CI can never pass without having run the browser tests.
 """
 from __future__ import annotations
 
+import functools
+import http.server
 import shutil
 import threading
 from contextlib import contextmanager
@@ -26,10 +28,15 @@ class QuietHandler(WSGIRequestHandler):
         pass
 
 
+class QuietFileHandler(http.server.SimpleHTTPRequestHandler):
+    """Python's plain file server, unlogged: no app, no compression, just files."""
+
+    def log_message(self, *args) -> None:
+        pass
+
+
 @contextmanager
-def serving(wsgi_app):
-    """Serve a WSGI app on a free loopback port; yields its base URL."""
-    server = make_server("127.0.0.1", 0, wsgi_app, threaded=True, request_handler=QuietHandler)
+def _in_a_thread(server):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -37,6 +44,18 @@ def serving(wsgi_app):
     finally:
         server.shutdown()
         thread.join(timeout=5)
+
+
+def serving(wsgi_app):
+    """Serve a WSGI app on a free loopback port; yields its base URL."""
+    return _in_a_thread(make_server("127.0.0.1", 0, wsgi_app, threaded=True,
+                                    request_handler=QuietHandler))
+
+
+def serving_files(folder, handler=QuietFileHandler):
+    """Serve a folder (a static export) on a free loopback port; yields its base URL."""
+    return _in_a_thread(http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(folder))))
 
 
 @contextmanager

@@ -1,6 +1,27 @@
+"""Shared by every test: import paths, and one headless Chromium per test module."""
 import sys
 from pathlib import Path
 
-# Tests import their shared helpers (`support`) and the package from the repository.
+import pytest
+
+# Tests import their shared helpers (`support`, `browser`) and the package from the repository.
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parent.parent))
+
+from browser import chromium  # noqa: E402  (needs the path above)
+from support import BUNDLED_CSV  # noqa: E402
+
+
+@pytest.fixture
+def data(tmp_path):
+    """A copy of the bundled data file, for a test to serve, edit or break."""
+    path = tmp_path / "events.csv"
+    path.write_bytes(BUNDLED_CSV)
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, started once per module (each test makes its own context)."""
+    with chromium() as browser:
+        yield browser

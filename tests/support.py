@@ -13,6 +13,7 @@ from timeline.schema import COLUMN_NAMES
 from timeline.transforms import prepare_events
 
 DATA = Path(__file__).parent / "data"
+BUNDLED_CSV = (Path(__file__).parent.parent / "data" / "events.csv").read_bytes()
 
 
 def csv_bytes(rows: list[dict[str, str]]) -> bytes:

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from support import BUNDLED_CSV as GOOD
 from support import csv_bytes
 from timeline.app_factory import DataFileError, create_app
 from timeline.config import Config
 
 REPOSITORY = Path(__file__).parent.parent
-GOOD = (REPOSITORY / "data" / "events.csv").read_bytes()
 BROKEN = (b"id,start,title,actors,category\n"
           b"ok,2024-02-20,Fine,Kim Jong-un,gifts\n"
           b"bad,2023-02-30,Bad,Kim Jong-un,gifts\n")

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from browser import chromium, serving
+from browser import serving
 from support import csv_bytes, filter_cases, prepared_events
 from timeline.app_factory import create_app
 from timeline.config import Config
@@ -22,12 +22,6 @@ CASES = filter_cases()
 EVENTS = prepared_events(CASES["events"])
 DATE_ORDER = list(EVENTS["id"])
 TITLES = dict(zip(EVENTS["id"], EVENTS["title"]))
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture(scope="module")

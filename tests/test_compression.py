@@ -35,13 +35,6 @@ def fresh_cache_dir(tmp_path, monkeypatch):
     return folder
 
 
-@pytest.fixture
-def data(tmp_path):
-    path = tmp_path / "events.csv"
-    path.write_bytes((REPOSITORY / "data" / "events.csv").read_bytes())
-    return path
-
-
 def make_app(data, background=False, **settings):
     app = create_app(Config(data_path=data, **settings))
     compressor = app.server.extensions["timeline_compression"]

@@ -6,10 +6,9 @@ import time
 
 import pytest
 
-from timeline.config import REPOSITORY
+from support import BUNDLED_CSV as GOOD
 from timeline.data_store import DataFileError, DataStore, content_version
 
-GOOD = (REPOSITORY / "data" / "events.csv").read_bytes()
 ROWS = GOOD.decode("utf-8").splitlines(keepends=True)
 # The bundled file ends with its title row; this drops the last event before it.
 WITHOUT_LAST_EVENT = "".join(ROWS[:-2] + ROWS[-1:])
@@ -19,13 +18,6 @@ def aged(path, seconds: float = 5.0) -> None:
     """Pretend the file was written a while ago (past the settle time)."""
     then = time.time() - seconds
     os.utime(path, (then, then))
-
-
-@pytest.fixture
-def data(tmp_path):
-    path = tmp_path / "events.csv"
-    path.write_bytes(GOOD)
-    return path
 
 
 def test_a_valid_change_is_served_after_a_check(data):

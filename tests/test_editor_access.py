@@ -5,23 +5,15 @@ import json
 import re
 import time
 
-import pytest
 
+from support import BUNDLED_CSV as GOOD
 from timeline.app_factory import create_app
-from timeline.config import REPOSITORY, Config
+from timeline.config import Config
 from timeline.data_store import content_version
 from timeline.editor_access import CSRF_COOKIE, CSRF_HEADER, FailedAttempts
 from timeline.editor_rows import table_from_bytes
 
 SECRET = "a newsroom passphrase"
-GOOD = (REPOSITORY / "data" / "events.csv").read_bytes()
-
-
-@pytest.fixture
-def data(tmp_path):
-    path = tmp_path / "events.csv"
-    path.write_bytes(GOOD)
-    return path
 
 
 def client_for(data, secret=SECRET):

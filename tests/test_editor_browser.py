@@ -7,7 +7,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from browser import chromium, serving
+from browser import serving
 from timeline.app_factory import create_app
 from timeline.config import REPOSITORY, Config
 
@@ -15,12 +15,6 @@ pytestmark = pytest.mark.browser
 expect.set_options(timeout=10_000)
 SECRET = "a newsroom passphrase"
 TARGET_ID = "russian-tourists"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture

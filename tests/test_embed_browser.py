@@ -6,18 +6,13 @@ against both, so the static export is held to the embed's behaviour.
 """
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import threading
-from contextlib import contextmanager
 from datetime import date
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from browser import chromium, serving
+from browser import serving, serving_files
 from support import csv_bytes, filter_cases, prepared_events
 from timeline.app_factory import create_app
 from timeline.config import Config
@@ -31,32 +26,6 @@ expect.set_options(timeout=10_000)
 CASES = filter_cases()
 EVENTS = prepared_events(CASES["events"])
 TITLES = dict(zip(EVENTS["id"], EVENTS["title"]))
-CORE = Path(__file__).resolve().parents[1] / "timeline" / "web" / "timeline-core.js"
-
-
-class QuietStaticHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-
-@contextmanager
-def static_server(folder: Path):
-    """Python's plain file server: no compression, no app, just files."""
-    handler = functools.partial(QuietStaticHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +48,7 @@ def embed_url(request, data_file, tmp_path_factory):
         folder = tmp_path_factory.mktemp("export")
         export_static(snapshot_of(data_file.read_bytes(), "events.csv"), folder, config,
                       date.today(), explorer_url="https://news.example/timeline/")
-        with static_server(folder) as url:
+        with serving_files(folder) as url:
             yield url + "/index.html"
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from werkzeug.wrappers import Request, Response
 
-from browser import chromium, serving
+from browser import serving
 from support import csv_bytes, filter_cases
 from timeline.app_factory import create_app
 from timeline.config import REPOSITORY, Config
@@ -70,12 +70,6 @@ def site(app_url):
     with serving(article_site({"app": app_url, "snippet": snippet,
                                "iframe": snippet.split("\n")[0]})) as url:
         yield url.replace("127.0.0.1", "localhost")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture

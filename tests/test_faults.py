@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from support import BUNDLED_CSV as GOOD
 from timeline.app_factory import create_app
 from timeline.config import REPOSITORY, Config
 
-GOOD = (REPOSITORY / "data" / "events.csv").read_bytes()
 
 
 def aged(path: Path) -> None:

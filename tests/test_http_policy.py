@@ -8,18 +8,11 @@ import re
 import pytest
 
 from timeline.app_factory import create_app
-from timeline.config import REPOSITORY, Config
+from timeline.config import Config
 from timeline.http_policy import content_security_policy, frame_ancestor_sources
 
 SECRET = "a newsroom passphrase"
 INLINE_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S)
-
-
-@pytest.fixture
-def data(tmp_path):
-    path = tmp_path / "events.csv"
-    path.write_bytes((REPOSITORY / "data" / "events.csv").read_bytes())
-    return path
 
 
 def client_for(data, **settings):

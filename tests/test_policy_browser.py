@@ -13,7 +13,7 @@ import flask
 import pytest
 from playwright.sync_api import expect
 
-from browser import chromium, serving
+from browser import serving
 from timeline.app_factory import create_app
 from timeline.config import REPOSITORY, Config
 
@@ -29,12 +29,6 @@ document.addEventListener("securitypolicyviolation", (e) => {
     `${e.violatedDirective} blocked ${e.blockedURI || "(inline)"} ${e.sample || ""}`);
 });
 """
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture(scope="module")

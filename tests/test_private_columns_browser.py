@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from browser import chromium, serving
+from browser import serving
 from support import csv_bytes, filter_cases
 from timeline.app_factory import create_app
 from timeline.config import Config
@@ -36,12 +36,6 @@ def site(tmp_path_factory):
     data.write_bytes(private_csv())
     with serving(create_app(Config(data_path=data, title="Test")).server) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
 
 
 def visit(browser, url: str, steps) -> list[bytes]:

@@ -11,6 +11,7 @@ import time
 
 import pytest
 
+from support import BUNDLED_CSV as GOOD
 from timeline import saving
 from timeline.config import REPOSITORY
 from timeline.csv_writing import (line_ending_of, neutralise_formula,
@@ -21,14 +22,6 @@ from timeline.editor_rows import check_rows, rows_to_bytes, table_from_bytes
 from timeline.history import list_versions, read_version
 from timeline.saving import Conflict, Failed, Invalid, Saved, Unchanged, save_version
 
-GOOD = (REPOSITORY / "data" / "events.csv").read_bytes()
-
-
-@pytest.fixture
-def data(tmp_path):
-    path = tmp_path / "events.csv"
-    path.write_bytes(GOOD)
-    return path
 
 
 def edited(data: bytes, old: bytes, new: bytes) -> bytes:

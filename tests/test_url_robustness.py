@@ -14,7 +14,7 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from browser import chromium, serving
+from browser import serving
 from support import csv_bytes, filter_cases, prepared_events
 from timeline.app_factory import create_app
 from timeline.config import Config
@@ -119,12 +119,6 @@ def test_every_page_and_data_answer_is_below_500(client, callbacks, name):
 def base_url(app):
     with serving(app.server) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture

@@ -12,16 +12,11 @@ live markup that only the policy stopped.
 """
 from __future__ import annotations
 
-import functools
 import html
-import http.server
 import json
 import re
-import threading
 import time
-from contextlib import contextmanager
 from datetime import date
-from pathlib import Path
 from types import SimpleNamespace
 from unittest import mock
 from urllib.parse import quote_plus
@@ -29,7 +24,7 @@ from urllib.parse import quote_plus
 import pytest
 from playwright.sync_api import expect
 
-from browser import chromium, serving
+from browser import serving, serving_files
 from support import DATA, csv_bytes
 from timeline import static_export
 from timeline.app_factory import create_app
@@ -160,31 +155,6 @@ assert len(BY_TITLE) == len(EVENTS) == len(PAYLOADS)
 
 # ------------------------------------------------------------------ fixtures
 
-class QuietStaticHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-
-@contextmanager
-def static_server(folder: Path):
-    """Python's plain file server: no app, and no security headers to lean on."""
-    handler = functools.partial(QuietStaticHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
-
-
 @pytest.fixture(scope="module")
 def data_file(tmp_path_factory):
     path = tmp_path_factory.mktemp("data") / "events.csv"
@@ -211,7 +181,7 @@ def embed_url(request, data_file, tmp_path_factory):
         with mock.patch.object(static_export, "brotli", stand_in):
             export_static(snapshot_of(data_file.read_bytes(), "events.csv"), folder,
                           Config(), date.today(), explorer_url="https://news.example/timeline/")
-        with static_server(folder) as url:
+        with serving_files(folder) as url:
             yield url + "/index.html"
 
 

@@ -24,7 +24,7 @@ from timeline.editor_access import CSRF_COOKIE
 from timeline.editor_rows import LINE_KEY, PROBLEMS_KEY, ROW_KEY, FileFormat, table_from_bytes
 from timeline.figure import build_figure
 from timeline.history import list_versions
-from timeline.loading import LoadResult, load_events_from_bytes
+from timeline.loading import LoadResult
 from timeline.report import Report
 from timeline.saving import Conflict
 from timeline.transforms import prepare_events
@@ -125,7 +125,6 @@ def editor_layout(store: DataStore, config: Config) -> html.Div:
     else:
         read_error = None
     table = table_from_bytes(data, store.path.name)
-    result = load_events_from_bytes(data)
     csrf = flask.request.cookies.get(CSRF_COOKIE, "") if flask.has_request_context() else ""
     return html.Div([
         dcc.Store(id="edit-format", data=table.file_format.to_dict()),
@@ -162,7 +161,7 @@ def editor_layout(store: DataStore, config: Config) -> html.Div:
                  className="problems"),
         grid(table.rows, table.file_format),
         html.H2("Preview, with your unsaved changes"),
-        dcc.Graph(id="edit-preview", figure=preview_figure(result),
+        dcc.Graph(id="edit-preview", figure=preview_figure(table.result),
                   config={"displaylogo": False, "responsive": True}),
         html.Div([
             html.H2("Upload a CSV"),

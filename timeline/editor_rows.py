@@ -45,7 +45,11 @@ class FileFormat:
 class Table:
     file_format: FileFormat
     rows: list[dict]
-    report: Report
+    result: LoadResult  # the loader's reading of the same bytes
+
+    @property
+    def report(self) -> Report:
+        return self.result.report
 
 
 def new_row_key() -> str:
@@ -59,7 +63,7 @@ def table_from_bytes(data: bytes, source_name: str = "events.csv") -> Table:
                              data.startswith(BYTE_ORDER_MARK))
     rows = [{ROW_KEY: new_row_key(), **{c: str(record.get(c, "")) for c in columns}}
             for record in result.raw[list(columns)].to_dict("records")] if columns else []
-    return Table(file_format, mark_problems(rows, file_format, result), result.report)
+    return Table(file_format, mark_problems(rows, file_format, result), result)
 
 
 def rows_to_bytes(rows: Sequence[Mapping], file_format: FileFormat) -> bytes:
@@ -91,11 +95,6 @@ def mark_problems(rows: Sequence[Mapping], file_format: FileFormat,
             for index, row in enumerate(rows)]
 
 
-def problem_lines(report: Report, source_name: str) -> list[str]:
-    """The report exactly as `python -m timeline validate` prints it."""
-    return report.format_lines(source_name)
-
-
 def blank_row(file_format: FileFormat) -> dict:
     return {ROW_KEY: new_row_key(), **{c: "" for c in file_format.columns}}
 
@@ -111,8 +110,3 @@ def duplicate_row(row: Mapping, existing_ids: set[str]) -> dict:
             candidate, number = f"{base}-{number}", number + 1
         copy["id"] = candidate
     return copy
-
-
-def file_rows(rows: Sequence[Mapping], file_format: FileFormat) -> list[dict]:
-    """The rows as the file holds them: without the grid's own keys."""
-    return [{c: row.get(c, "") for c in file_format.columns} for row in rows]

@@ -9,6 +9,7 @@ event is opened, so a big timeline's first paint does not wait for its text.
 from __future__ import annotations
 
 import json
+import math
 from datetime import date
 
 import pandas as pd
@@ -25,7 +26,6 @@ DETAIL_CHUNK = 500  # events per details file
 # it is a file of its own, fetched after the first paint (descriptions are most
 # of a big timeline's bytes).
 INLINE_SEARCH_LIMIT = 1000
-LANE_MODES = ("category", "actor")
 
 
 
@@ -90,7 +90,7 @@ def payload(events: pd.DataFrame, *, version: str, title: str, subtitle: str,
         "explorer_url": explorer_url,
         "events": summary_records(events, with_search=len(events) <= INLINE_SEARCH_LIMIT),
         "detail_chunk": DETAIL_CHUNK,
-        "detail_chunks": len(detail_chunks(events)),
+        "detail_chunks": max(1, math.ceil(len(events) / DETAIL_CHUNK)),
         "categories": lane_categories(events),
         "colours": category_colours(sorted(present)),
         "certainties": [c for c in CERTAINTIES if c in set(events["certainty"])],

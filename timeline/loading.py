@@ -194,41 +194,43 @@ def _records(text: str, delimiter: str) -> list[Record]:
 
 # ---------------------------------------------------------------- rows → frames
 
+def _in_date_order(rows: tuple[CheckedRow, ...], kind: str) -> list[CheckedRow]:
+    return sorted((r for r in rows if r.ok and r.kind == kind),
+                  key=lambda r: (r.start.first_day, r.line))
+
+
+def _spans(shown: list[CheckedRow]) -> dict[str, list]:
+    """When each row happened, as events and eras both carry it."""
+    return {
+        "line": [r.line for r in shown],
+        "start_date": [r.start for r in shown],
+        "end_date": [r.end for r in shown],
+        "ongoing": [r.ongoing for r in shown],
+        "start_at": [pd.Timestamp(r.start.first_day) for r in shown],
+        "end_at": [None if r.ongoing else pd.Timestamp((r.end or r.start).last_day)
+                   for r in shown],
+        "date_label": [r.clean["display_date"] or span_label(r.start, r.end, r.ongoing)
+                       for r in shown],
+    }
+
+
 def _events(rows: tuple[CheckedRow, ...]) -> pd.DataFrame:
-    shown = sorted((r for r in rows if r.ok and r.kind == "event"),
-                   key=lambda r: (r.start.first_day, r.line))
+    shown = _in_date_order(rows, "event")
     data: dict[str, list] = {c: [r.clean[c] for r in shown] for c in schema.COLUMN_NAMES}
     data["actors"] = [split_actors(r.clean["actors"]) for r in shown]
-    data["line"] = [r.line for r in shown]
-    data["start_date"] = [r.start for r in shown]
-    data["end_date"] = [r.end for r in shown]
-    data["ongoing"] = [r.ongoing for r in shown]
-    data["start_at"] = [pd.Timestamp(r.start.first_day) for r in shown]
-    data["end_at"] = [None if r.ongoing else pd.Timestamp((r.end or r.start).last_day)
-                      for r in shown]
+    data |= _spans(shown)
     data["approximate"] = [r.start.approximate or bool(r.end and r.end.approximate)
                            for r in shown]
     data["uncertain"] = [r.start.uncertain or bool(r.end and r.end.uncertain) for r in shown]
-    data["date_label"] = [r.clean["display_date"] or span_label(r.start, r.end, r.ongoing)
-                          for r in shown]
     return _frame(EVENT_COLUMNS, data)
 
 
 def _eras(rows: tuple[CheckedRow, ...]) -> pd.DataFrame:
-    shown = sorted((r for r in rows if r.ok and r.kind == "era"),
-                   key=lambda r: (r.start.first_day, r.line))
+    shown = _in_date_order(rows, "era")
     data: dict[str, list] = {c: [r.clean[c] for r in shown] for c in ("title", "description")}
     # Nothing links to an era, so it needs no id of its own; the chart still names it.
     data["id"] = [r.clean["id"] or slugify(r.clean["title"]) or f"era-{r.line}" for r in shown]
-    data["start_date"] = [r.start for r in shown]
-    data["end_date"] = [r.end for r in shown]
-    data["ongoing"] = [r.ongoing for r in shown]
-    data["start_at"] = [pd.Timestamp(r.start.first_day) for r in shown]
-    data["end_at"] = [None if r.ongoing else pd.Timestamp((r.end or r.start).last_day)
-                      for r in shown]
-    data["date_label"] = [r.clean["display_date"] or span_label(r.start, r.end, r.ongoing)
-                          for r in shown]
-    data["line"] = [r.line for r in shown]
+    data |= _spans(shown)
     return _frame(ERA_COLUMNS, data)
 
 

@@ -281,8 +281,7 @@
   }
 
   function detailsOf(event) {
-    var index = state.events.indexOf(event);
-    var chunk = Math.floor(index / state.data.detail_chunk);
+    var chunk = Math.floor(event.index / state.data.detail_chunk);
     if (!state.details[chunk]) {
       var url = root.getAttribute("data-details").replace("{chunk}", chunk);
       state.details[chunk] = fetchJson(url).then(function (records) {
@@ -380,7 +379,10 @@
     if (performance.mark) { performance.mark("timeline:data"); }
     state.data = data;
     state.events = core.prepareEvents(data.events);
-    state.events.forEach(function (event) { state.byId[event.id] = event; });
+    state.events.forEach(function (event, index) {
+      state.byId[event.id] = event;
+      event.index = index;  // which details file holds it
+    });
     state.figures.category = data.figures.category;
     var explorer = byId("full-explorer-link");
     if (explorer && !data.explorer_url) { explorer.hidden = true; }
