@@ -8,6 +8,7 @@
   }
 
   function step(direction) {
+    if (window.timelineFlush) window.timelineFlush();  // the embed draws its list a frame late
     var links = Array.prototype.slice.call(document.querySelectorAll("#event-list a.list-link"));
     if (!links.length) return;
     var current = new URLSearchParams(window.location.search).get("event");

@@ -191,3 +191,77 @@ def test_notes_never_reach_the_reader(page, embed_url):
     assert len(bodies) >= 8
     assert not any(b"PRIVATE NOTE" in body for body in bodies)
     assert not any(b'"notes"' in body for body in bodies)
+
+
+def mark_centres(page, selector: str) -> list[tuple[float, float]]:
+    return page.evaluate("""(selector) => Array.from(document.querySelectorAll(selector), e => {
+        const box = e.getBoundingClientRect();
+        return [box.x + box.width / 2, box.y + box.height / 2];
+    })""", selector)
+
+
+def holding_plotly(page) -> list:
+    """Holds back plotly.js's script until the test lets it go (`route.continue_()`)."""
+    held = []
+    page.route(re.compile(r"plotly-scatter[^/]*\.js$"), lambda route: held.append(route))
+    return held
+
+
+def test_the_chart_is_on_screen_before_plotly_and_where_plotly_then_draws_it(page, embed_url):
+    held = holding_plotly(page)
+    page.goto(embed_url, wait_until="commit")
+    expect(page.locator(".chart-preview")).to_be_visible()
+    pictured = mark_centres(page, ".chart-preview .preview-mark")
+    assert len(pictured) == len(EVENTS)  # one mark per event: none is crowded here
+    for route in held:  # plotly.js runs first of the page's scripts, so none has run yet
+        route.continue_()
+    page.wait_for_selector("#timeline-graph .scatterlayer .point")
+    expect(page.locator(".chart-preview")).to_have_count(0)  # replaced, not left under
+    drawn = mark_centres(page, "#timeline-graph .scatterlayer .point")
+    for x, y in pictured:
+        assert min(abs(x - px) + abs(y - py) for px, py in drawn) < 3, (x, y)
+    assert page.problems == []
+
+
+def test_a_link_to_another_view_hides_the_picture_of_the_default_one(page, embed_url):
+    held = holding_plotly(page)
+    page.goto(embed_url + "?category=gifts&event=car", wait_until="commit")
+    page.wait_for_selector(".chart-preview .preview-mark", state="attached")
+    expect(page.locator(".chart-preview")).to_be_hidden()
+    page.goto(embed_url + "?event=car", wait_until="commit")
+    expect(page.locator(".chart-preview")).to_be_visible()
+    for route in held:
+        route.continue_()
+
+
+def test_packing_keeps_every_mark_and_bar_as_drawn(page):
+    """packTraces: the same picture in fewer traces (timeline-core.js)."""
+    from timeline.embed_page import WEB
+    page.set_content("<!doctype html><title>core</title>")
+    page.add_script_tag(path=str(WEB / "timeline-core.js"))
+    packed = page.evaluate("""() => TimelineCore.packTraces([
+        {mode: 'lines', x: ['2001', '2005', null, '2003', '2009', null, '2010', '2011', null,
+                            '2002', '2004', null], y: [0, 0, null, 0, 0, null, 0, 0, null, 1, 1, null],
+         customdata: ['a', 'a', null, 'b', 'b', null, 'c', 'c', null, 'd', 'd', null],
+         line: {color: '#111'}},
+        {mode: 'markers', x: [], y: [], customdata: [], marker: {color: '#f00'}},
+        {mode: 'markers', x: ['2001'], y: [0], customdata: [['a', 'A', '2001']],
+         marker: {color: '#f00', line: {color: '#f00'}}},
+        {mode: 'markers+text', x: ['2003'], y: [0], customdata: [['b', 'B', '2003']],
+         text: ['B'], textposition: ['top left'], marker: {color: 'white', line: {color: '#00f'}}},
+        {mode: 'markers', x: ['2010', '2002'], y: [0, 1],
+         customdata: [['c', 'C', '2010', ['c', 'e']], ['d', 'D', '2002']],
+         marker: {color: 'white', line: {color: '#0f0'}}},
+        {mode: 'markers', x: ['2004'], y: [2], hoverinfo: 'skip', marker: {size: 22}},
+    ])""")
+    bars, bare, labelled, ring = packed
+    # Overlapping bars in a row become one; a gap, or another row, keeps them apart.
+    assert bars["x"] == ["2001", "2009", None, "2010", "2011", None, "2002", "2004", None]
+    assert bars["y"] == [0, 0, None, 0, 0, None, 1, 1, None] and "customdata" not in bars
+    assert bare["x"] == ["2001", "2010", "2002"] and bare["y"] == [0, 0, 1]
+    assert [c[0] for c in bare["customdata"]] == ["a", "c", "d"]
+    assert bare["customdata"][1][3] == ["c", "e"]  # a crowded mark still names all its events
+    assert bare["marker"]["color"] == ["#f00", "white", "white"]
+    assert bare["marker"]["line"]["color"] == ["#f00", "#0f0", "#0f0"]
+    assert labelled["text"] == ["B"] and labelled["textposition"] == ["top left"]
+    assert ring["marker"] == {"size": 22}  # not an event's mark: kept as it is

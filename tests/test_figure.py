@@ -63,10 +63,13 @@ def test_ongoing_events_are_drawn_to_today(events):
 def test_inexact_dates_are_hollow_and_dotted(events):
     figure = build_figure(events, ViewState(), today=TODAY)
     marks = marks_by_id(figure)
-    for event_id in ("uncertain", "approximate"):
-        assert marks[event_id][0].marker.symbol == "circle-open"
+    for event_id in ("uncertain", "approximate"):  # a white fill inside a coloured ring
+        marker = marks[event_id][0].marker
+        assert (marker.symbol, marker.color) == ("circle", "white")
+        assert marker.line.color != "white" and marker.line.width >= 2
     for event_id in ("point", "ranged"):
-        assert marks[event_id][0].marker.symbol == "circle"
+        marker = marks[event_id][0].marker
+        assert marker.symbol == "circle" and marker.color == marker.line.color != "white"
     bars = {t.line.dash: [pd.Timestamp(x).year for x in t.x if x is not None]
             for t in figure.data if t.mode == "lines"}
     assert bars["dot"] == [1994, 2011]
@@ -234,3 +237,12 @@ def test_a_timelines_own_categories_keep_their_colours_when_filtered():
     only_laws = events[events["category"] == "Laws"]
     [trace] = marker_traces(build_figure(only_laws, ViewState(), today=TODAY))
     assert trace.marker.line.color == legend["Laws"]
+
+
+def test_the_figure_is_lean_for_plotly_to_redraw(events):
+    """No embedded template (7 KB applied to every trace on every redraw), fixed
+    margins and tick labels Plotly need not measure: each redraw does less."""
+    layout = build_figure(events, ViewState(), today=TODAY).to_plotly_json()["layout"]
+    assert "template" not in layout
+    assert layout["margin"]["autoexpand"] is False
+    assert layout["xaxis"]["ticklabeloverflow"] == layout["yaxis"]["ticklabeloverflow"] == "allow"

@@ -22,8 +22,9 @@ import flask
 from timeline.config import REPOSITORY, Config
 from timeline.data_store import DataStore, Snapshot
 from timeline.oembed import current_page_url, discovery_link
-from timeline.embed_payload import (actor_figure, detail_chunks, payload, search_texts,
-                                    to_json_bytes)
+from timeline.chart_preview import PREVIEW_GUARD_HASH, chart_preview, guard_script
+from timeline.embed_payload import (actor_figure, detail_chunks, figure_json, payload,
+                                    search_texts, to_json_bytes)
 
 WEB = Path(__file__).resolve().parent / "web"
 TEMPLATE = Template((WEB / "embed.html").read_text("utf-8"))
@@ -63,10 +64,13 @@ def static_files() -> dict[str, StaticFile]:
 
 
 def render_page(title: str, urls: dict[str, str], head_extra: str = "",
-                inline_events: bytes | None = None) -> str:
+                inline_events: bytes | None = None, preview: str = "") -> str:
     """The page. A small timeline's data goes inside it (one request fewer before the
-    chart, and a repeat visit still costs a 304); a big one's is fetched, preloaded."""
+    chart, and a repeat visit still costs a 304); a big one's is fetched, preloaded.
+    `preview`: the chart as SVG (chart_preview), shown until plotly.js has drawn it."""
     values = {key: html.escape(url) for key, url in urls.items()}
+    values["preview"] = preview
+    values["preview_guard"] = guard_script() if preview else ""
     values.setdefault("resize_url", "")
     if inline_events is not None:
         # Not run as script (its type says so), and `<` is escaped in it (to_json_bytes).
@@ -96,12 +100,22 @@ class EmbedData:
         return self.version, self.today
 
     @lru_cache(maxsize=1)
+    def category_figure(self) -> dict:
+        return figure_json(self._snapshot.events, "category", self.today,
+                           self._snapshot.result.eras)
+
+    @lru_cache(maxsize=1)
     def events_json(self, explorer_url: str) -> bytes:
         snapshot, config = self._snapshot, self._config
         return to_json_bytes(payload(
             snapshot.events, version=self.version, title=timeline_title(snapshot, config),
             subtitle=timeline_subtitle(snapshot, config), today=self.today,
-            eras=snapshot.result.eras, explorer_url=explorer_url))
+            eras=snapshot.result.eras, explorer_url=explorer_url,
+            category_figure=self.category_figure()))
+
+    @lru_cache(maxsize=1)
+    def preview(self) -> str:
+        return chart_preview(self.category_figure())
 
     def inline_events(self, explorer_url: str) -> bytes | None:
         """The events' JSON when it is small enough to travel inside the page."""
@@ -165,8 +179,9 @@ def register_embed_page(server: flask.Flask, store: DataStore, config: Config,
         base = explorer_base()
         response = flask.make_response(render_page(
             title, urls, head_extra=discovery_link(current_page_url(base, "embed"), base, title),
-            inline_events=data.inline_events(base)))
+            inline_events=data.inline_events(base), preview=data.preview()))
         response.headers["Cache-Control"] = "no-cache"
+        response.script_hashes = [PREVIEW_GUARD_HASH]  # read by http_policy
         return response
 
     @server.route("/embed/data/<version>.json")

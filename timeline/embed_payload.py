@@ -80,8 +80,10 @@ def figure_json(events: pd.DataFrame, lanes: str, today: date,
 
 
 def payload(events: pd.DataFrame, *, version: str, title: str, subtitle: str,
-            today: date, eras: pd.DataFrame | None = None, explorer_url: str = "") -> dict:
-    """Everything the first paint needs; details are named by chunk, not included."""
+            today: date, eras: pd.DataFrame | None = None, explorer_url: str = "",
+            category_figure: dict | None = None) -> dict:
+    """Everything the first paint needs; details are named by chunk, not included.
+    `category_figure`: the figure by category, when the caller has built it already."""
     present = set(events["category"])
     return {
         "version": version,
@@ -95,7 +97,8 @@ def payload(events: pd.DataFrame, *, version: str, title: str, subtitle: str,
         "colours": category_colours(sorted(present)),
         "certainties": [c for c in CERTAINTIES if c in set(events["certainty"])],
         "actors": actor_names(events),
-        "figures": {"category": figure_json(events, "category", today, eras)},
+        "figures": {"category": category_figure if category_figure is not None
+                    else figure_json(events, "category", today, eras)},
     }
 
 

@@ -72,6 +72,10 @@ def build_figure(events: pd.DataFrame, view: ViewState, *, today: date,
     colours = (dict(zip(events["category"], events["colour"])) if "colour" in events
                else category_colours(list(events["category"])))
     figure = go.Figure()
+    # No template: plotly.py would embed its default one (7 KB of styles for
+    # every kind of chart), which plotly.js then applies to each trace on every
+    # redraw. The few styles the timeline needs are set below.
+    figure.layout.template = None
     for category in lane_categories(events):
         for is_exact in (True, False):
             if (category, is_exact) in groups:
@@ -291,8 +295,9 @@ def mark_trace(events: pd.DataFrame, marks: list[Placed], category: str, colour:
     return go.Scatter(
         x=rows["start_at"].to_numpy(), y=[m.y for m in marks],
         mode="markers+text" if labelled else "markers", name=category, showlegend=False,
-        marker={"color": colour if exact else "white", "size": 12,
-                "symbol": "circle" if exact else "circle-open",
+        # Hollow is a white fill in a ring of the colour: Plotly draws an "-open"
+        # symbol's ring in the marker's colour, so white would be invisible.
+        marker={"color": colour if exact else "white", "size": 12, "symbol": "circle",
                 "line": {"color": colour, "width": 2.5}},
         customdata=customdata,
         hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]}<extra></extra>",
@@ -324,19 +329,24 @@ def layout_figure(figure: go.Figure, lanes: list[tuple[str, float, int]],
         meta={"lanes": [[name, y, rows] for name, y, rows in lanes], "lane_gap": LANE_GAP,
               "row_height": ROW_HEIGHT_PX, "frame_height": FRAME_HEIGHT_PX,
               "min_height": MIN_HEIGHT_PX, "top_room": 0},
-        # The top margin holds the mode bar and, under it, the date labels.
+        # The top margin holds the mode bar and, under it, the date labels. Fixed
+        # (autoexpand off): nothing needs to push it, and Plotly skips working
+        # that out on every redraw.
         margin={"l": left_margin([name for name, _, _ in lanes]), "r": RIGHT_MARGIN_PX,
-                "t": TOP_MARGIN_PX, "b": 8},
+                "t": TOP_MARGIN_PX, "b": 8, "autoexpand": False},
         plot_bgcolor="white", paper_bgcolor="white",
         font={"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"},
         hovermode="closest", showlegend=False,
         dragmode=False if narrow else "zoom",
         shapes=separators,
         uirevision="timeline",
+        # Tick labels always fit (the margins are sized for them), so Plotly need not
+        # measure each one on every redraw to hide those that overflow ("allow").
         xaxis={"type": "date", "range": [window[0].isoformat(), window[1].isoformat()],
-               "showgrid": True, "gridcolor": "#eee", "side": "top", "automargin": False},
+               "showgrid": True, "gridcolor": "#eee", "side": "top", "automargin": False,
+               "ticklabeloverflow": "allow"},
         yaxis={"tickvals": [y + (rows - 1) / 2 for _, y, rows in lanes],
                "ticktext": [escape_for_plotly(short_label(name)) for name, _, _ in lanes],
                "range": [total_rows - 0.2, -0.9], "fixedrange": True, "showgrid": False,
-               "zeroline": False, "automargin": False, "ticks": ""},
+               "zeroline": False, "automargin": False, "ticks": "", "ticklabeloverflow": "allow"},
     )

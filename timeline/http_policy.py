@@ -146,7 +146,9 @@ def install_http_policy(server: flask.Flask, config: Config, apps: Iterable[Dash
         ancestors = embed_ancestors if embed else "'self'"
         if response.mimetype == "text/html":
             app = dash_apps.for_endpoint(request.endpoint)
-            hashes = app.csp_hashes() if app is not None else []
+            # A page of ours that is not Dash names its inline scripts' hashes itself.
+            hashes = (app.csp_hashes() if app is not None
+                      else getattr(response, "script_hashes", []))
             headers["Content-Security-Policy"] = content_security_policy(hashes, ancestors)
         else:
             # A script or JSON opened on its own is a document too: framed by the same rule.

@@ -53,8 +53,8 @@ def export_static(snapshot: Snapshot, out: Path, config: Config, today: date,
              "search_url": f"search-{version}.json",
              "explorer_url": explorer_url or "./"}
     written["index.html"] = render_page(timeline_title(snapshot, config), urls,
-                                        inline_events=data.inline_events(explorer_url)
-                                        ).encode("utf-8")
+                                        inline_events=data.inline_events(explorer_url),
+                                        preview=data.preview()).encode("utf-8")
     for name, body in written.items():
         write_with_compressed_copies(out / name, body)
     cold = ["index.html", f"events-{version}.json", *(f.fingerprinted_name for f in files.values())]

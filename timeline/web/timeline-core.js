@@ -180,37 +180,51 @@
   function filterFigureData(data, shownIds, hoverText) {
     return data.map(function (trace) {
       if (!trace.customdata || !trace.x) { return trace; }
-      var keep = [], changed = false;
-      var customdata = trace.customdata.map(function (item, index) {
-        var shown = markIds(item).filter(function (id) { return shownIds.has(id); });
-        if (shown.length) { keep.push(index); }
-        if (Array.isArray(item) && item.length > 3 && shown.length &&
-            (shown[0] !== item[0] || shown.length !== item[3].length)) {
-          changed = true;
-          var text = hoverText ? hoverText(shown[0], shown.length - 1) : [item[1], item[2]];
-          return [shown[0], text[0], text[1], shown];
-        }
-        return item;
-      });
-      if (keep.length === trace.x.length && !changed) { return trace; }
-      var copy = withChanges(trace, { customdata: customdata });
-      ["x", "y", "customdata", "text", "textposition"].forEach(function (key) {
-        if (Array.isArray(copy[key])) {
-          copy[key] = keep.map(function (index) { return copy[key][index]; });
-        }
-      });
-      if (trace.mode === "lines") {  // bars: start, end, gap; keep whole triples
-        copy.x = []; copy.y = []; copy.customdata = [];
-        for (var i = 0; i < trace.x.length; i += 3) {
-          if (shownIds.has(trace.customdata[i])) {
-            copy.x.push(trace.x[i], trace.x[i + 1], null);
-            copy.y.push(trace.y[i], trace.y[i + 1], null);
-            copy.customdata.push(trace.customdata[i], trace.customdata[i], null);
-          }
-        }
-      }
-      return copy;
+      return trace.mode === "lines" ? filterBars(trace, shownIds)
+                                    : filterMarks(trace, shownIds, hoverText);
     });
+  }
+
+  function filterMarks(trace, shownIds, hoverText) {
+    var keep = [], customdata = [], changed = false;
+    for (var index = 0; index < trace.customdata.length; index++) {
+      var item = trace.customdata[index], ids = markIds(item), shown = [];
+      for (var k = 0; k < ids.length; k++) {
+        if (shownIds.has(ids[k])) { shown.push(ids[k]); }
+      }
+      if (!shown.length) { continue; }
+      keep.push(index);
+      if (Array.isArray(item) && item.length > 3 &&
+          (shown[0] !== item[0] || shown.length !== item[3].length)) {
+        changed = true;
+        var text = hoverText ? hoverText(shown[0], shown.length - 1) : [item[1], item[2]];
+        item = [shown[0], text[0], text[1], shown];
+      }
+      customdata.push(item);
+    }
+    if (keep.length === trace.x.length && !changed) { return trace; }
+    var copy = withChanges(trace, { customdata: customdata });
+    ["x", "y", "text", "textposition"].forEach(function (key) {
+      if (Array.isArray(trace[key])) {
+        copy[key] = keep.map(function (index) { return trace[key][index]; });
+      }
+    });
+    return copy;
+  }
+
+  /* Bars are (start, end, gap) triples: whole triples are kept or dropped. */
+  function filterBars(trace, shownIds) {
+    var x = [], y = [], customdata = [];
+    for (var i = 0; i + 1 < trace.x.length; i += 3) {
+      var id = trace.customdata[i];
+      if (shownIds.has(id)) {
+        x.push(trace.x[i], trace.x[i + 1], null);
+        y.push(trace.y[i], trace.y[i + 1], null);
+        customdata.push(id, id, null);
+      }
+    }
+    return x.length === trace.x.length ? trace
+      : withChanges(trace, { x: x, y: y, customdata: customdata });
   }
 
   /* Lanes the filter emptied are dropped and the rest close up, as the Python
@@ -257,6 +271,65 @@
              layout: withChanges(layout, { yaxis: yaxis, shapes: shapes, height: height }) };
   }
 
+  /* The same picture in fewer traces, which Plotly redraws faster (a redraw's
+   * cost grows with traces as much as with points):
+   * - all mark traces of one mode (bare, labelled) become one, with each
+   *   point's colours in arrays;
+   * - a bar trace keeps one bar per run of overlapping bars in a row: drawn in
+   *   one path at one opacity, overlapping bars look the same as their union.
+   * Empty traces are dropped; others (the selection ring) are kept as they are. */
+  function packTraces(data) {
+    var packed = [], byMode = {};
+    data.forEach(function (trace) {
+      if (trace.x && !trace.x.length) { return; }  // emptied by a filter: costs, draws nothing
+      if (trace.mode === "lines" && trace.x) { packed.push(unionBars(trace)); return; }
+      if (!trace.marker || !trace.customdata || !trace.x) { packed.push(trace); return; }
+      var group = byMode[trace.mode];
+      if (!group) {
+        group = byMode[trace.mode] = withChanges(trace, {
+          x: [], y: [], customdata: [], name: "",
+          marker: withChanges(trace.marker, { color: [], line: withChanges(
+            trace.marker.line || {}, { color: [] }) }) });
+        if (trace.text) { group.text = []; group.textposition = []; }
+        packed.push(group);
+      }
+      var line = (trace.marker.line || {}).color || trace.marker.color;
+      for (var i = 0; i < trace.x.length; i++) {
+        group.x.push(trace.x[i]);
+        group.y.push(trace.y[i]);
+        group.customdata.push(trace.customdata[i]);
+        group.marker.color.push(trace.marker.color);
+        group.marker.line.color.push(line);
+        if (group.text) {
+          group.text.push(Array.isArray(trace.text) ? trace.text[i] : trace.text || "");
+          group.textposition.push(Array.isArray(trace.textposition) ? trace.textposition[i]
+                                                                     : trace.textposition);
+        }
+      }
+    });
+    return packed;
+  }
+
+  /* A bar trace (start, end, gap triples) with each row's overlapping bars merged. */
+  function unionBars(trace) {
+    var bars = [];
+    for (var i = 0; i + 1 < trace.x.length; i += 3) {
+      bars.push([trace.y[i], String(trace.x[i]), String(trace.x[i + 1])]);
+    }
+    bars.sort(function (a, b) { return a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0); });
+    var x = [], y = [], run = null;
+    function close() { if (run) { x.push(run[1], run[2], null); y.push(run[0], run[0], null); } }
+    bars.forEach(function (bar) {
+      if (run && run[0] === bar[0] && bar[1] <= run[2]) {
+        if (bar[2] > run[2]) { run[2] = bar[2]; }
+      } else { close(); run = bar.slice(); }
+    });
+    close();
+    var copy = withChanges(trace, { x: x, y: y });
+    delete copy.customdata;  // ids are for filtering, done before packing
+    return copy;
+  }
+
   /* Text as Plotly's labels must receive it: its markup characters escaped. */
   function escapeForPlotly(text) {
     return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
@@ -281,6 +354,7 @@
     toQueryString: toQueryString, withChanges: withChanges, isFiltered: isFiltered,
     prepareEvents: prepareEvents, filterEvents: filterEvents, neighbours: neighbours,
     describe: describe, filterFigureData: filterFigureData, compactLanes: compactLanes,
+    packTraces: packTraces, unionBars: unionBars,
     escapeForPlotly: escapeForPlotly, markIds: markIds,
     markPosition: markPosition
   };

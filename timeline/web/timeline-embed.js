@@ -170,7 +170,7 @@
     var ids = new Set(shown.map(function (e) { return e.id; }));
     var compacted = core.compactLanes(core.filterFigureData(figure.data, ids, hoverText),
                                       figure.layout);
-    var data = compacted.data;
+    var data = core.packTraces(compacted.data);
     var mark = view.event && ids.has(view.event) ? core.markPosition(data, view.event) : null;
     if (mark) {
       data.push({ type: "scatter", x: [mark[0]], y: [mark[1]], mode: "markers",
@@ -183,7 +183,12 @@
     layout.xaxis = core.withChanges(figure.layout.xaxis, {});
     if (view.zoom) { layout.xaxis.range = [view.zoom[0], view.zoom[1]]; }
     layout.dragmode = graph.clientWidth < 600 ? false : "zoom";
+    // The page's SVG picture of the chart (chart_preview.py) stays on top, out of
+    // the flow, until Plotly's chart is drawn under it.
+    var preview = graph.querySelector(".chart-preview");
+    if (preview) { preview.classList.add("is-replaced"); }
     window.Plotly.react(graph, data, layout, GRAPH_CONFIG).then(function () {
+      if (preview) { preview.remove(); }
       if (performance.mark) { performance.mark("timeline:drawn"); }  // for the benchmarks
     });
     if (!graph.timelineWired) {
@@ -364,16 +369,33 @@
     byId("event-count").textContent = core.describe(view, shown.length, state.events.length);
     syncControls(view);
     drawChart(view, shown);
-    drawLegend(shown);
-    drawList(view, shown);
-    drawDetail(view, shown);
-    drawStepper(view, shown);
-    var explorer = byId("full-explorer-link");
-    if (explorer && state.data.explorer_url) {
-      var query = core.toQueryString(view);
-      explorer.href = state.data.explorer_url + (query ? "?" + query : "");
-    }
+    // The chart is painted first; the rest follows once that frame is out.
+    afterPaint(function () {
+      drawLegend(shown);
+      drawList(view, shown);
+      drawDetail(view, shown);
+      drawStepper(view, shown);
+      var explorer = byId("full-explorer-link");
+      if (explorer && state.data.explorer_url) {
+        var query = core.toQueryString(view);
+        explorer.href = state.data.explorer_url + (query ? "?" + query : "");
+      }
+    });
   }
+
+  /* Runs `task` after the next frame is painted (or within 100 ms, should frames
+   * be paused, as in a hidden page), once; a newer task replaces a pending one.
+   * `window.timelineFlush()` runs a pending one now (stepping reads the list). */
+  var pendingTask = null;
+  function afterPaint(task) {
+    var run = function () {
+      if (pendingTask === run) { pendingTask = null; task(); }
+    };
+    pendingTask = run;
+    requestAnimationFrame(function () { setTimeout(run, 0); });
+    setTimeout(run, 100);
+  }
+  window.timelineFlush = function () { if (pendingTask) { pendingTask(); } };
 
   function start(data) {
     if (performance.mark) { performance.mark("timeline:data"); }

@@ -25,6 +25,57 @@ if (!header.includes(`v${version}`) || !header.includes('MIT license')) {
   throw new Error(`unexpected licence header in plotly.js's dist/plotly.min.js:\n${header}`);
 }
 
+// plotly.js 4 parses a colour string with culori several times for every
+// mark it styles, on every redraw: most of a filter's redraw at 10,000 events.
+// Until plotly.js memoizes it itself (plotly/plotly.js#8054, PR #8055), this
+// patch does the same: a parsed colour and its rgb() string are kept per
+// specifier (a chart has a handful). The build fails if the source no longer
+// reads as expected, so an upgrade cannot drop the patch silently.
+const COLOR_MODULE = /plotly\.js[\\/]src[\\/]components[\\/]color[\\/]index\.js$/;
+const COLOR_PATCHES = [
+  ['const parse = (cstr, silent) => {\n    const c = toColor(cstr);',
+   `// Memoized (timeline's build, see tools/plotly-bundle/build.mjs): a copy per
+// call, since callers may change what they get.
+const parsedColors = new Map();
+const toColorMemo = (cstr) => {
+    if (typeof cstr !== 'string') return toColor(cstr);
+    if (!parsedColors.has(cstr)) {
+        if (parsedColors.size > 1000) parsedColors.clear();
+        parsedColors.set(cstr, toColor(cstr));
+    }
+    const c = parsedColors.get(cstr);
+    return c && { ...c };
+};
+const parse = (cstr, silent) => {
+    const c = toColorMemo(cstr);`],
+  ['const rgb = (cstr) => formatRgb({ ...parse(cstr), alpha: 1 });',
+   `const rgbStrings = new Map();
+const rgb = (cstr) => {
+    if (typeof cstr !== 'string') return formatRgb({ ...parse(cstr), alpha: 1 });
+    if (!rgbStrings.has(cstr)) {
+        if (rgbStrings.size > 1000) rgbStrings.clear();
+        rgbStrings.set(cstr, formatRgb({ ...parse(cstr), alpha: 1 }));
+    }
+    return rgbStrings.get(cstr);
+};`],
+];
+const memoizeColours = {
+  name: 'memoize-colour-parsing',
+  setup(build) {
+    build.onLoad({ filter: COLOR_MODULE }, ({ path }) => {
+      let source = readFileSync(path, 'utf8');
+      for (const [before, after] of COLOR_PATCHES) {
+        if (!source.includes(before)) {
+          throw new Error(`${path} has changed: the colour-parsing patch no longer applies ` +
+            '(drop it if plotly.js now memoizes colours itself, else update it)');
+        }
+        source = source.replace(before, after);
+      }
+      return { contents: source, loader: 'js' };
+    });
+  },
+};
+
 // The same settings as plotly.js's own esbuild-config.js, less the plugins
 // that only the WebGL and map traces need.
 const result = await build({
@@ -44,6 +95,7 @@ const result = await build({
   legalComments: 'eof',
   metafile: true,
   logLevel: 'warning',
+  plugins: [memoizeColours],
 });
 
 copyFileSync(join(plotlyDir, 'LICENSE'), join(vendor, 'PLOTLY-LICENSE.txt'));

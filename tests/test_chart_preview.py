@@ -1,0 +1,127 @@
+"""The embed's SVG picture of the chart, drawn in Python before plotly.js runs."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import re
+from datetime import date
+
+import pytest
+
+from support import filter_cases
+from test_embed_payload import HOSTILE, snapshot
+from timeline.chart_preview import (PREVIEW_GUARD, PREVIEW_GUARD_HASH, chart_preview,
+                                    guard_script, year_ticks)
+from timeline.embed_payload import figure_json
+from timeline.view_state import ViewState
+
+TODAY = date(2026, 11, 26)
+
+
+def figure(x0="2000-01-01", x1="2020-01-01", traces=(), shapes=(), lanes=("a", "b")):
+    return {"data": list(traces), "layout": {
+        "height": 300, "margin": {"l": 70, "r": 10, "t": 50, "b": 8},
+        "xaxis": {"range": [x0, x1], "gridcolor": "#eee"},
+        "yaxis": {"range": [3.0, -1.0], "tickvals": [0.0, 2.0], "ticktext": list(lanes)},
+        "shapes": list(shapes)}}
+
+
+def marks(*points, **trace):
+    return {"mode": "markers", "x": [p[0] for p in points], "y": [p[1] for p in points],
+            "marker": {"color": "#0072B2", "size": 12,
+                       "line": {"color": "#0072B2", "width": 2.5}}, **trace}
+
+
+def circles(svg: str) -> list[tuple[str, str]]:
+    return re.findall(r'<circle class="preview-mark" cx="([^"]+)" cy="([^"]+)"', svg)
+
+
+def test_marks_sit_where_plotly_puts_them_as_shares_of_the_plot_area():
+    svg = chart_preview(figure(traces=[marks(("2010-01-01T00:00:00", 1.0),
+                                             ("2000-01-01T00:00:00", -1.0))]))
+    # 2010 is half-way through 2000–2020 (by days); y 1.0 is half-way down a 3 … -1 axis.
+    (x1, y1), (x2, y2) = circles(svg)
+    assert abs(float(x1.rstrip("%")) - 50.007) < 0.01 and y1 == "50%"
+    assert (x2, y2) == ("0%", "0%")
+    assert 'style="left:70px;top:50px;width:calc(100% - 80px);height:calc(100% - 58px)"' in svg
+    assert 'style="height:300px"' in svg
+
+
+def test_marks_outside_the_window_are_left_out():
+    svg = chart_preview(figure(traces=[marks(("1990-06-01", 0.0), ("2030-01-01", 0.0),
+                                             ("2005-01-01", 0.0))]))
+    assert len(circles(svg)) == 1
+
+
+def test_lanes_labels_bars_and_separators_are_drawn():
+    bars = {"mode": "lines", "x": ["2000-01-01", "2010-01-01", None], "y": [2.0, 2.0, None],
+            "opacity": 0.55, "line": {"color": "#D55E00", "width": 9, "dash": "dot"}}
+    labelled = marks(("2019-01-01", 0.0), ("2001-01-01", 0.0), mode="markers+text",
+                     text=["Late one", "Early one"], textposition=["top left", "top right"])
+    separator = {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": 1.0, "y1": 1.0,
+                 "line": {"color": "#ddd"}}
+    svg = chart_preview(figure(traces=[bars, labelled], shapes=[separator]))
+    assert '<g opacity="0.55" stroke="#D55E00" stroke-width="9" stroke-dasharray="9,9">' in svg
+    assert '<line x1="0%" x2="50.007%" y1="75%" y2="75%"/>' in svg
+    assert re.search(r'text-anchor="end">Late one</text>', svg)
+    assert re.search(r'dx="5" dy="-8">Early one</text>', svg)
+    assert '<line x1="0" x2="100%" y1="50%" y2="50%" stroke="#ddd"/>' in svg
+    assert ">a</text>" in svg and ">b</text>" in svg
+
+
+def test_text_from_the_data_is_escaped_once_and_never_markup():
+    # The figure escapes text for Plotly (HTML entities): the picture shows the same
+    # characters, so an entity the editor typed is not decoded twice.
+    escaped = html.escape(HOSTILE + " &amp; AT&T", quote=False)
+    svg = chart_preview(figure(traces=[marks(("2010-01-01", 0.0), mode="markers+text",
+                                             text=[escaped], textposition=["top right"])],
+                               lanes=(escaped, "b")))
+    assert "<script" not in svg and "</script" not in svg
+    assert svg.count(html.escape(HOSTILE + " &amp; AT&T", quote=False)) == 2
+
+
+def test_the_bundled_style_of_figure_is_drawn_in_full():
+    """The real figure: every mark Plotly would draw is in the picture, every lane named."""
+    data = snapshot()
+    built = figure_json(data.events, "category", TODAY, data.result.eras)
+    svg = chart_preview(built)
+    points = sum(len(t["x"]) for t in built["data"] if t["mode"] != "lines")
+    assert len(circles(svg)) == points > 0
+    for lane in built["layout"]["yaxis"]["ticktext"]:
+        assert f">{lane}</text>" in svg
+    assert "PRIVATE NOTE" not in svg
+
+
+@pytest.mark.parametrize(("years", "count", "expected"), [
+    (("1946-01-01", "2028-11-25"), 10, list(range(1950, 2021, 10))),
+    (("1946-01-01", "2028-11-25"), 5, [1960, 1980, 2000, 2020]),
+    (("2019-06-01", "2024-03-01"), 10, [2020, 2021, 2022, 2023, 2024]),
+    (("2023-01-01", "2024-06-01"), 10, []),  # under two years: Plotly shows months
+])
+def test_year_ticks_follow_plotlys_steps(years, count, expected):
+    def ms(day):
+        return date.fromisoformat(day).toordinal() * 86_400_000.0 - 62_135_596_800_000
+    assert year_ticks(ms(years[0]), ms(years[1]), count) == expected
+
+
+def test_the_guard_is_allowed_by_its_hash():
+    digest = base64.b64encode(hashlib.sha256(PREVIEW_GUARD.encode()).digest()).decode()
+    assert PREVIEW_GUARD_HASH == f"'sha256-{digest}'"
+    assert guard_script() == f"<script>{PREVIEW_GUARD}</script>"
+
+
+QUERIES = [case["query"] for case in filter_cases()["cases"]] + [
+    "", "event=car", "lanes=actor", "zoom=2023-01..2023-06", "q=kim", "from=2023",
+    "to=2023-09", "certainty=alleged", "event=car&category=gifts", "utm_source=x"]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_the_guard_hides_the_picture_whenever_the_link_changes_the_chart(query):
+    """The picture is of the default view: any link that draws another chart hides it."""
+    guard = re.compile(PREVIEW_GUARD.split("/")[1])  # the script's own regular expression
+    view = ViewState.from_query_string(query).with_changes(event=None)
+    if view != ViewState():
+        assert guard.search("?" + query), query
+    if all(part.split("=")[0] in ("event", "utm_source") for part in query.split("&") if part):
+        assert not guard.search("?" + query), query
