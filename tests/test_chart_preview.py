@@ -42,7 +42,7 @@ def test_marks_sit_where_plotly_puts_them_as_shares_of_the_plot_area():
                                              ("2000-01-01T00:00:00", -1.0))]))
     # 2010 is half-way through 2000–2020 (by days); y 1.0 is half-way down a 3 … -1 axis.
     (x1, y1), (x2, y2) = circles(svg)
-    assert abs(float(x1.rstrip("%")) - 50.007) < 0.01 and y1 == "50%"
+    assert abs(float(x1.rstrip("%")) - 50.01) < 0.01 and y1 == "50%"
     assert (x2, y2) == ("0%", "0%")
     assert 'style="left:70px;top:50px;width:calc(100% - 80px);height:calc(100% - 58px)"' in svg
     assert 'style="height:300px"' in svg
@@ -63,7 +63,7 @@ def test_lanes_labels_bars_and_separators_are_drawn():
                  "line": {"color": "#ddd"}}
     svg = chart_preview(figure(traces=[bars, labelled], shapes=[separator]))
     assert '<g opacity="0.55" stroke="#D55E00" stroke-width="9" stroke-dasharray="9,9">' in svg
-    assert '<line x1="0%" x2="50.007%" y1="75%" y2="75%"/>' in svg
+    assert '<line x1="0%" x2="50.01%" y1="75%" y2="75%"/>' in svg
     assert re.search(r'text-anchor="end">Late one</text>', svg)
     assert re.search(r'dx="5" dy="-8">Early one</text>', svg)
     assert '<line x1="0" x2="100%" y1="50%" y2="50%" stroke="#ddd"/>' in svg
