@@ -379,6 +379,24 @@ def test_the_explorer_shows_every_payload_as_text(new_page, app_url):
 
 # ------------------------------------------------------------ embed, export
 
+def test_the_picture_of_the_chart_shows_every_payload_as_text(new_page, embed_url):
+    """The SVG picture in the page's HTML, before plotly.js (held back) replaces it."""
+    page = new_page()
+    held = []
+    page.route(re.compile(r"plotly-scatter[^/]*\.js$"), lambda route: held.append(route))
+    page.goto(embed_url, wait_until="commit")  # the page's scripts wait for plotly.js
+    preview = page.locator(".chart-preview")
+    expect(preview).to_be_visible()
+    texts = {squash(t) for t in preview.locator("text").all_text_contents()}
+    assert {squash(short_label(c)) for c in set(EVENTS["category"])} <= texts
+    assert texts & {squash(short_label(t)) for t in EVENTS["title"]}  # the labels
+    assert_nothing_ran(page)
+    for route in held:
+        route.continue_()
+    page.wait_for_selector("#timeline-graph .scatterlayer .point")
+    assert_nothing_ran(page)
+
+
 def test_the_embed_and_the_export_show_every_payload_as_text(new_page, embed_url):
     page = new_page()
     page.goto(embed_url)
