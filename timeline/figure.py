@@ -21,7 +21,9 @@ from timeline.view_state import ViewState
 
 ROW_HEIGHT_PX = 34
 LANE_GAP = 0.6  # rows between lanes
-CROWDED_PX = 10  # unlabelled marks nearer than this in one row are drawn as one
+# Unlabelled marks nearer than this in one row are drawn as one: a mark is 12 px
+# and its 2.5 px ring, so nearer marks overlap anyway.
+CROWDED_PX = 14
 FRAME_HEIGHT_PX = 130  # axis, margins and mode bar
 MIN_HEIGHT_PX = 260
 MAX_ROWS_PER_LANE = 4
