@@ -125,3 +125,14 @@ def test_the_guard_hides_the_picture_whenever_the_link_changes_the_chart(query):
         assert guard.search("?" + query), query
     if all(part.split("=")[0] in ("event", "utm_source") for part in query.split("&") if part):
         assert not guard.search("?" + query), query
+
+
+@pytest.mark.parametrize("broken", [
+    {"data": [], "layout": {}},
+    figure(x0="not a date"),
+    figure(x0="2020-01-01", x1="2020-01-01",  # a window of no time at all
+           traces=[marks(("2020-01-01", 0.0))]),
+    figure(traces=[marks((5, 0.0))]),  # not a date
+])
+def test_a_figure_it_cannot_read_gives_no_picture_not_an_error(broken):
+    assert chart_preview(broken) == ""

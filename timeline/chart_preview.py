@@ -18,9 +18,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import logging
 from datetime import datetime, timezone
 
 from timeline.view_state import PARAMETERS
+
+log = logging.getLogger(__name__)
 
 MARK_RADIUS_PX = 6          # Plotly's marker size 12 is a diameter
 LABEL_GAP_PX = 5
@@ -169,7 +172,16 @@ def _shapes(layout: dict, scale: _Scale) -> str:
 
 
 def chart_preview(figure: dict) -> str:
-    """The figure (as plotly.io.to_json gives it) as an HTML fragment of SVG."""
+    """The figure (as plotly.io.to_json gives it) as an HTML fragment of SVG, or ""
+    for a figure it cannot read: then readers wait for Plotly's chart, as before."""
+    try:
+        return _draw(figure)
+    except (KeyError, TypeError, ValueError, StopIteration, ZeroDivisionError) as problem:
+        log.warning("no picture of the chart: %r", problem)
+        return ""
+
+
+def _draw(figure: dict) -> str:
     layout = figure["layout"]
     margin = layout["margin"]
     scale = _Scale(layout)
