@@ -1,6 +1,6 @@
 """The embed's cost to readers, against a plain Dash app: `make bench`.
 
-    .venv/bin/python bench/embed.py [--runs 5] [--sizes curated,1000,10000] [--quick]
+    .venv/bin/python bench/embed.py [--runs 5] [--sizes curated,1000,10000] [--load-seconds 10]
 
 For each data size (the curated timeline and synthetic ones from
 `python -m timeline synth`), in headless Chromium on loopback:
@@ -9,9 +9,11 @@ For each data size (the curated timeline and synthetic ones from
   pre-compressed `.br` copies and long cache lifetimes, as a CDN would;
 - the baseline: a plain Dash app (`bench/baseline_app.py`) under gunicorn.
 Measured, medians of `--runs`: bytes on the wire and requests of a cold visit
-(fresh browser profile) and of a warm one (same profile, again), the time until
-the first event mark is drawn, and the time from a category click to the chart
-redrawn. Then server throughput and latency under concurrent clients.
+(fresh browser profile) and of a warm one (same profile, again); in the page's
+own clock, the first frame with an event mark on screen (the page's SVG
+picture of the chart counts) and with Plotly's chart drawn; and from a
+category ticked to the frame that paints the redrawn chart, for a first and a
+second filter. Then server throughput and latency under concurrent clients.
 Writes bench/results/embed.json and the table in docs/performance.md.
 """
 from __future__ import annotations
