@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import brotli
 import pytest
@@ -269,3 +270,31 @@ def test_a_cache_folder_others_can_write_to_is_not_used(tmp_path):
     private = tmp_path / "private"
     assert CompressedCache(private).folder == private
     assert private.stat().st_mode & 0o077 == 0
+
+
+def test_the_embed_page_is_compressed_once_per_data_version(fresh_cache_dir, data, monkeypatch):
+    """The same page for every reader (most of it the chart's picture): one brotli-11
+    compression, not one per request; a change of data makes a new page."""
+    calls = counting(monkeypatch)
+    client, compressor = make_app(data)
+    answers = [client.get("/embed", headers=BROTLI) for _ in range(3)]
+    assert len({a.data for a in answers}) == 1 and answers[0].headers["Content-Encoding"] == "br"
+    assert answers[0].headers["Cache-Control"] == "no-cache"  # still revalidated every time
+    assert calls.count(("br", 11)) == 1 and ("br", 5) not in calls
+    plain = client.get("/embed").data
+    assert brotli.decompress(answers[0].data) == plain
+    tag = answers[0].headers["ETag"]
+    assert client.get("/embed", headers={**BROTLI, "If-None-Match": tag}).status_code == 304
+
+    data.write_bytes(data.read_bytes().replace(b"Aurus", b"Aurus limousine", 1))
+    deadline = time.monotonic() + 10
+    while (changed := client.get("/embed", headers=BROTLI)).headers["ETag"] == tag:
+        assert time.monotonic() < deadline, "the change never reached the page"
+        time.sleep(0.1)  # the data store settles a change before it reads it
+    assert calls.count(("br", 11)) == 2
+
+    # A link with a query is compressed per request, quickly: queries are unbounded.
+    calls.clear()
+    for _ in range(2):
+        client.get("/embed?category=gifts", headers=BROTLI)
+    assert calls == [("br", 5), ("br", 5)]

@@ -16,8 +16,10 @@ every other one (so pages other hooks rewrite are compressed as they leave):
   bundles) are compressed once at brotli quality 11 (gzip 9) and kept: in
   memory per process, keyed by path, size and modification time (or
   version), and in a folder on disk that every worker and the next start
-  reuse. Quality 11 takes seconds for a 1 MB bundle, so it runs in a
-  background thread; until it is done the file goes out at quality 5 (tens
+  reuse. A page a route marks `compress_once` (the embed's) is treated so
+  too, keyed by its content's ETag. Quality 11 takes seconds for a 1 MB
+  bundle, so it runs in a background thread; until it is done the file goes
+  out at quality 5 (tens
   of milliseconds, about 10 % larger) under a weak ETag. Dynamic answers are
   compressed per request at brotli 5 or gzip 6.
 - **ETags.** An encoded body gets its own ETag (`"<tag>-br"`, `"<tag>-gzip"`),
@@ -430,8 +432,12 @@ def wants_encoding(response: flask.Response) -> bool:
 
 
 def is_static(response: flask.Response, request: flask.Request) -> bool:
-    """Bytes that are the same for everyone and worth compressing once: files, bundles."""
+    """Bytes that are the same for everyone and worth compressing once: files, bundles,
+    and pages a route marks so (`response.compress_once = True`: the same page for
+    every reader until the data change, revalidated by its ETag)."""
     if response.direct_passthrough or "/_dash-component-suites/" in request.path:
+        return True
+    if getattr(response, "compress_once", False):
         return True
     control = response.cache_control
     return "immutable" in (response.headers.get("Cache-Control") or "") or (

@@ -182,6 +182,11 @@ def register_embed_page(server: flask.Flask, store: DataStore, config: Config,
             inline_events=data.inline_events(base), preview=data.preview()))
         response.headers["Cache-Control"] = "no-cache"
         response.script_hashes = [PREVIEW_GUARD_HASH]  # read by http_policy
+        # The same page for every reader of this data version (its picture of the
+        # chart is most of it): compressed once, not per request (compression.py).
+        # Not with a query: its discovery link names it, and readers' queries are
+        # theirs to vary without limit.
+        response.compress_once = not flask.request.query_string
         return response
 
     @server.route("/embed/data/<version>.json")
