@@ -68,3 +68,17 @@ def chromium():
             yield browser
         finally:
             browser.close()
+
+
+def record_problems(page, *, console_errors: bool = True, failed_responses: bool = False):
+    """Collect what went wrong in `page` into `page.problems` (tests assert it stays
+    empty): script errors always, console errors and 4xx/5xx answers if asked."""
+    page.problems = []
+    page.on("pageerror", lambda error: page.problems.append(f"page error: {error}"))
+    if console_errors:
+        page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))
+    if failed_responses:
+        page.on("response", lambda r: r.status >= 400 and
+                page.problems.append(f"{r.status} {r.url}"))
+    return page
+

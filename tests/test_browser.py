@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from browser import serving
+from browser import record_problems, serving
 from support import csv_bytes, filter_cases, prepared_events
 from timeline.app_factory import create_app
 from timeline.config import Config
@@ -42,11 +42,7 @@ def base_url(tmp_path_factory):
 
 @pytest.fixture
 def page(browser_context):
-    page = browser_context.new_page()
-    page.problems = []
-    page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))
-    page.on("pageerror", lambda e: page.problems.append(str(e)))
-    page.on("response", lambda r: r.status >= 400 and page.problems.append(f"{r.status} {r.url}"))
+    page = record_problems(browser_context.new_page(), failed_responses=True)
     yield page
     page.close()
 

@@ -81,7 +81,7 @@ def test_text_from_the_data_is_escaped_once_and_never_markup():
     assert svg.count(html.escape(HOSTILE + " &amp; AT&T", quote=False)) == 2
 
 
-def test_the_bundled_style_of_figure_is_drawn_in_full():
+def test_the_real_figure_is_drawn_in_full():
     """The real figure: every mark Plotly would draw is in the picture, every lane named."""
     data = snapshot()
     built = figure_json(data.events, "category", TODAY, data.result.eras)

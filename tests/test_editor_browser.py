@@ -7,7 +7,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from browser import serving
+from browser import record_problems, serving
 from timeline.app_factory import create_app
 from timeline.config import REPOSITORY, Config
 
@@ -30,9 +30,7 @@ def site(tmp_path):
 def page(browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.problems = []
-    page.on("pageerror", lambda e: page.problems.append(str(e)))
+    page = record_problems(context.new_page(), console_errors=False)
     yield page
     context.close()
 

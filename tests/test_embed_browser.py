@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from browser import serving, serving_files
+from browser import record_problems, serving, serving_files
 from support import csv_bytes, filter_cases, prepared_events
 from timeline.app_factory import create_app
 from timeline.config import Config
@@ -56,10 +56,7 @@ def embed_url(request, data_file, tmp_path_factory):
 def page(browser):
     context = browser.new_context()
     context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.problems = []
-    page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))
-    page.on("pageerror", lambda e: page.problems.append(str(e)))
+    page = record_problems(context.new_page())
     yield page
     context.close()
 

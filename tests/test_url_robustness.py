@@ -14,7 +14,7 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from browser import serving
+from browser import record_problems, serving
 from support import csv_bytes, filter_cases, prepared_events
 from timeline.app_factory import create_app
 from timeline.config import Config
@@ -125,11 +125,7 @@ def base_url(app):
 def page(browser):
     context = browser.new_context()
     context.set_default_timeout(20_000)
-    page = context.new_page()
-    page.problems = []
-    page.on("pageerror", lambda error: page.problems.append(f"page error: {error}"))
-    page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))
-    page.on("response", lambda r: r.status >= 400 and page.problems.append(f"{r.status} {r.url}"))
+    page = record_problems(context.new_page(), failed_responses=True)
     page.on("dialog", lambda d: (page.problems.append(f"dialog: {d.message}"), d.dismiss()))
     yield page
     context.close()
