@@ -1,6 +1,7 @@
 """The editor in real headless Chromium, used as a new editor would use it."""
 from __future__ import annotations
 
+import json
 import re
 import time
 
@@ -112,6 +113,39 @@ def test_fix_a_date_add_an_event_save_and_see_it_on_the_timeline(site, page):
     expect(reader.locator("#event-detail")).to_contain_text("An event added in the editor")
     assert time.monotonic() - saved_at < 10
     assert not page.problems
+
+
+def test_a_late_check_changes_marks_but_never_what_was_typed(site, page):
+    """A check answers for the table as it was when it was asked for; by then
+    the editor may have typed more. Its answer marks cells, and keeps the text."""
+    url, data = site
+    log_in(page, url)
+    type_into(page, cell(page, TARGET_ID, "start"), "13/12/2023")
+    expect(cell(page, TARGET_ID, "start")).to_have_class(re.compile("cell-error"))
+
+    def as_asked_earlier(route):
+        """The title's check, sent with the table as it was before the title was
+        typed and before the date was marked: what a check that left earlier,
+        and answers last, carries."""
+        body = json.loads(route.request.post_data)
+        for state in body.get("state", []):
+            if state["id"] == "edit-grid" and state["property"] == "rowData":
+                for row in state["value"]:
+                    if row["id"] == TARGET_ID:
+                        row.update(title="First Russian tourists", __problems={})
+        route.continue_(post_data=json.dumps(body))
+    page.route(re.compile(r"/_dash-update-component"), as_asked_earlier)
+    type_into(page, cell(page, TARGET_ID, "title"), "A title typed during the check")
+    expect(page.locator("#edit-problems")).to_contain_text("did you mean 2023-12-13?")
+    expect(page.locator("#edit-problems")).not_to_have_attribute("data-dash-is-loading", "true")
+    page.unroute_all()
+    expect(cell(page, TARGET_ID, "start")).to_have_class(re.compile("cell-error"))
+    expect(cell(page, TARGET_ID, "title")).to_have_text("A title typed during the check")
+    type_into(page, cell(page, TARGET_ID, "start"), "2023-12-13")
+    expect(page.locator("#edit-problems")).to_contain_text("can be saved")
+    page.click("#edit-save")
+    expect(page.locator("#edit-status")).to_contain_text("Saved version")
+    assert "A title typed during the check" in data.read_text("utf-8")
 
 
 def test_history_lists_the_save_and_restores_the_earlier_version(site, page):

@@ -31,7 +31,7 @@ GridRows = list[GridRow]
 def register_editor_callbacks(editor: Dash, store: DataStore) -> None:
 
     @editor.callback(
-        Output("edit-grid", "rowTransaction"), Output("edit-problems", "children"),
+        Output("edit-row-change", "data"), Output("edit-problems", "children"),
         Output("edit-preview", "figure"), Output("edit-save", "disabled"),
         Output("edit-dirty", "data"), Output("edit-status", "children"),
         Output("edit-grid", "scrollTo"),
@@ -65,16 +65,17 @@ def register_editor_callbacks(editor: Dash, store: DataStore) -> None:
         gone = set(removed)
         new_rows = [r for r in rows if r[ROW_KEY] not in gone] + added
         marked, result = check_rows(new_rows, file_format)
-        before = {r[ROW_KEY]: (r.get(PROBLEMS_KEY), r.get(LINE_KEY)) for r in rows}
-        updates = [r for r in marked if r[ROW_KEY] in before
-                   and before[r[ROW_KEY]] != (r[PROBLEMS_KEY], r[LINE_KEY])]
         fresh = {r[ROW_KEY] for r in added}
-        transaction = {"add": [r for r in marked if r[ROW_KEY] in fresh],
-                       "remove": [{ROW_KEY: key} for key in removed], "update": updates,
-                       "async": False}
+        # Rows themselves are never sent back, only their marks: the editor may
+        # have typed more since this request left, and a row from it would
+        # overwrite that (the browser merges the marks, see ROW_CHANGE_SCRIPT).
+        change = {"add": [r for r in marked if r[ROW_KEY] in fresh],
+                  "remove": [{ROW_KEY: key} for key in removed],
+                  "marks": [[r[ROW_KEY], r[PROBLEMS_KEY], r[LINE_KEY]] for r in marked
+                            if r[ROW_KEY] not in fresh]}
         # New rows go at the end; show the editor where they are.
         scroll = {"rowId": added[-1][ROW_KEY], "rowPosition": "bottom"} if added else no_update
-        return (transaction, problem_list(result.report, store.path.name), preview_figure(result),
+        return (change, problem_list(result.report, store.path.name), preview_figure(result),
                 not result.report.ok, True, status, scroll)
 
     @editor.callback(
@@ -196,10 +197,34 @@ def register_editor_callbacks(editor: Dash, store: DataStore) -> None:
             return no_update
         return f"{DONE_MESSAGES[done]}: the file is now version {version}."
 
+    editor.clientside_callback(ROW_CHANGE_SCRIPT, Output("edit-grid", "rowTransaction"),
+                               Input("edit-row-change", "data"), prevent_initial_call=True)
+
     # Leaving with unsaved changes asks first (assets/editor.js reads this).
     editor.clientside_callback(
         "function(dirty) { window.timelineEditorDirty = !!dirty; return ''; }",
         Output("edit-dirty-flag", "children"), Input("edit-dirty", "data"))
+
+
+# A checked change, applied to the grid as it is now: new rows added, deleted
+# ones removed, and the marks (problems, line) of a row merged into its current
+# data where they differ, so a cell typed after the check was asked for stays.
+ROW_CHANGE_SCRIPT = """function (change) {
+    var api = window.dash_ag_grid && window.dash_ag_grid.getApi("edit-grid");
+    if (!change || !api) { return window.dash_clientside.no_update; }
+    var update = [];
+    change.marks.forEach(function (mark) {
+        var node = api.getRowNode(mark[0]);
+        if (!node || !node.data) { return; }  // removed since
+        if (node.data.%(problems)s && node.data.%(line)s === mark[2] &&
+            JSON.stringify(node.data.%(problems)s) === JSON.stringify(mark[1])) { return; }
+        var row = Object.assign({}, node.data);
+        row.%(problems)s = mark[1];
+        row.%(line)s = mark[2];
+        update.push(row);
+    });
+    return {add: change.add, remove: change.remove, update: update, async: false};
+}""" % {"problems": PROBLEMS_KEY, "line": LINE_KEY}
 
 
 DONE_MESSAGES = {"restored": "Restored the version you chose",
