@@ -231,30 +231,83 @@ def test_a_link_to_another_view_hides_the_picture_of_the_default_one(page, embed
         route.continue_()
 
 
+def test_bars_are_drawn_where_the_figure_puts_them(page, embed_url):
+    """Each lasting event's bar, drawn as a path shape, spans its start to its end."""
+    from timeline.figure import build_figure
+    figure = build_figure(EVENTS, ViewState(), today=date.today())
+    bars = {trace.customdata[i]: (trace.x[i], trace.x[i + 1], trace.y[i])
+            for trace in figure.data if trace.mode == "lines"
+            for i in range(0, len(trace.x), 3)}
+    assert set(bars) == {"shipments", "shoigu", "zis"}
+    open_embed(page, embed_url)
+    drawn, expected = page.evaluate("""(bars) => {
+        const graph = document.getElementById('timeline-graph'), layout = graph._fullLayout;
+        const drawn = Array.from(graph.querySelectorAll('.shapelayer path'))
+            .filter(p => layout.shapes[+p.getAttribute('data-index')].type === 'path')
+            .flatMap(p => (p.getAttribute('d').match(/M[^M]+/g) || []).map(s => s.slice(1)
+                .split('L').map(xy => xy.split(',').map(Number))))
+            .map(([start, end]) => [start[0], end[0], start[1]].map(Math.round));
+        const expected = Object.values(bars).map(([start, end, row]) => [
+            layout.xaxis._offset + layout.xaxis.d2p(start), layout.xaxis._offset + layout.xaxis.d2p(end),
+            layout.yaxis._offset + layout.yaxis.d2p(row)].map(Math.round));
+        return [drawn, expected];
+    }""", {key: [str(a), str(b), y] for key, (a, b, y) in bars.items()})
+    assert sorted(drawn) == sorted(expected)
+    # Filtered out, a bar goes with its event's mark; a kept one moves with its
+    # lane (here to the top, the only lane left).
+    page.locator("#filters summary").click()
+    page.locator("#category-filter input[value=gifts]").check()
+    expect_shown(page, expected_ids("category=gifts"))
+    assert page.evaluate("""() => {
+        const graph = document.getElementById('timeline-graph');
+        return graph._fullLayout.shapes.filter(s => s.type === 'path').map(s => s.path);
+    }""") == [f"M{bars['zis'][0]:%Y-%m-%d_%H:%M:%S},0L{bars['zis'][1]:%Y-%m-%d_%H:%M:%S},0"]
+    assert page.problems == []
+
+
 def test_packing_keeps_every_mark_and_bar_as_drawn(page):
-    """packTraces: the same picture in fewer traces (timeline-core.js)."""
+    """packMarks and barShapes: the same picture in fewer SVG elements (timeline-core.js)."""
     from timeline.embed_page import WEB
     page.set_content("<!doctype html><title>core</title>")
     page.add_script_tag(path=str(WEB / "timeline-core.js"))
-    packed = page.evaluate("""() => TimelineCore.packTraces([
-        {mode: 'lines', x: ['2001', '2005', null, '2003', '2009', null, '2010', '2011', null,
-                            '2002', '2004', null], y: [0, 0, null, 0, 0, null, 0, 0, null, 1, 1, null],
-         customdata: ['a', 'a', null, 'b', 'b', null, 'c', 'c', null, 'd', 'd', null],
-         line: {color: '#111'}},
-        {mode: 'markers', x: [], y: [], customdata: [], marker: {color: '#f00'}},
-        {mode: 'markers', x: ['2001'], y: [0], customdata: [['a', 'A', '2001']],
-         marker: {color: '#f00', line: {color: '#f00'}}},
-        {mode: 'markers+text', x: ['2003'], y: [0], customdata: [['b', 'B', '2003']],
-         text: ['B'], textposition: ['top left'], marker: {color: 'white', line: {color: '#00f'}}},
-        {mode: 'markers', x: ['2010', '2002'], y: [0, 1],
-         customdata: [['c', 'C', '2010', ['c', 'e']], ['d', 'D', '2002']],
-         marker: {color: 'white', line: {color: '#0f0'}}},
-        {mode: 'markers', x: ['2004'], y: [2], hoverinfo: 'skip', marker: {size: 22}},
-    ])""")
-    bars, bare, labelled, ring = packed
-    # Overlapping bars in a row become one; a gap, or another row, keeps them apart.
-    assert bars["x"] == ["2001", "2009", None, "2010", "2011", None, "2002", "2004", None]
-    assert bars["y"] == [0, 0, None, 0, 0, None, 1, 1, None] and "customdata" not in bars
+    separator = {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": 0.5, "y1": 0.5}
+    drawn = page.evaluate("""(separator) => {
+        const data = TimelineCore.packMarks([
+            {mode: 'lines', x: ['2001-01-01T00:00:00', '2005-01-01T00:00:00', null,
+                                '2003-01-01T00:00:00', '2009-06-30T12:00:00', null,
+                                '2010-01-01', '2011-01-01', null, '2002-01-01', '2004-01-01', null],
+             y: [0, 0, null, 0, 0, null, 0, 0, null, 1, 1, null],
+             customdata: ['a', 'a', null, 'b', 'b', null, 'c', 'c', null, 'd', 'd', null],
+             opacity: 0.55, line: {color: '#111', width: 9, dash: 'dot'}},
+            {mode: 'lines', x: ['2001', '2002', null], y: [3, 3, null], customdata: ['a', 'a', null],
+             line: {color: '#222'}},
+            {mode: 'markers', x: [], y: [], customdata: [], marker: {color: '#f00'}},
+            {mode: 'markers', x: ['2001'], y: [0], customdata: [['a', 'A', '2001']],
+             marker: {color: '#f00', line: {color: '#f00'}}},
+            {mode: 'markers+text', x: ['2003'], y: [0], customdata: [['b', 'B', '2003']],
+             text: ['B'], textposition: ['top left'], marker: {color: 'white', line: {color: '#00f'}}},
+            {mode: 'markers', x: ['2010', '2002'], y: [0, 1],
+             customdata: [['c', 'C', '2010', ['c', 'e']], ['d', 'D', '2002']],
+             marker: {color: 'white', line: {color: '#0f0'}}},
+            {mode: 'markers', x: ['2004'], y: [2], hoverinfo: 'skip', marker: {size: 22}},
+        ]);
+        const view = (shown) => TimelineCore.barShapes(
+            TimelineCore.filterFigureData(data, new Set(shown), null),
+            {height: 300, shapes: [separator]});
+        return {all: view('abcde'), some: view('ce')};
+    }""", separator)
+    bare, labelled, ring = drawn["all"]["data"]
+    # Bars are one path shape per trace, under the marks, the trace's style kept.
+    # Overlapping bars in a row become one; a gap, or another row, keeps them
+    # apart; dates read as path coordinates ("_" between day and time).
+    layout = drawn["all"]["layout"]
+    assert layout["height"] == 300 and layout["shapes"][:2] == [separator, {
+        "type": "path", "xref": "x", "yref": "y", "layer": "below", "opacity": 0.55,
+        "line": {"color": "#111", "width": 9, "dash": "dot"},
+        "path": "M2001-01-01_00:00:00,0L2009-06-30_12:00:00,0M2010-01-01,0L2011-01-01,0"
+                "M2002-01-01,1L2004-01-01,1"}]
+    assert len(layout["shapes"]) == 3
+    # All marks of a mode in one trace, each point with its own colours.
     assert bare["x"] == ["2001", "2010", "2002"] and bare["y"] == [0, 0, 1]
     assert [c[0] for c in bare["customdata"]] == ["a", "c", "d"]
     assert bare["customdata"][1][3] == ["c", "e"]  # a crowded mark still names all its events
@@ -262,3 +315,10 @@ def test_packing_keeps_every_mark_and_bar_as_drawn(page):
     assert bare["marker"]["line"]["color"] == ["#f00", "#0f0", "#0f0"]
     assert labelled["text"] == ["B"] and labelled["textposition"] == ["top left"]
     assert ring["marker"] == {"size": 22}  # not an event's mark: kept as it is
+    # Filtered, a packed trace's colours stay with their points; a trace the
+    # filter emptied is dropped, and a bar trace it emptied draws no shape.
+    bare, ring = drawn["some"]["data"]
+    assert bare["x"] == ["2010"] and bare["marker"]["color"] == ["white"]
+    assert bare["marker"]["line"]["color"] == ["#0f0"]
+    assert [shape["path"] for shape in drawn["some"]["layout"]["shapes"][1:]] == [
+        "M2010-01-01,0L2011-01-01,0"]

@@ -203,12 +203,22 @@
       customdata.push(item);
     }
     if (keep.length === trace.x.length && !changed) { return trace; }
-    var copy = withChanges(trace, { customdata: customdata });
-    ["x", "y", "text", "textposition"].forEach(function (key) {
-      if (Array.isArray(trace[key])) {
-        copy[key] = keep.map(function (index) { return trace[key][index]; });
-      }
-    });
+    // Every per-point array goes with its points: packed traces carry colours too.
+    function kept(object, keys) {
+      var changes = {};
+      keys.forEach(function (key) {
+        if (Array.isArray(object[key])) {
+          changes[key] = keep.map(function (index) { return object[key][index]; });
+        }
+      });
+      return withChanges(object, changes);
+    }
+    var copy = kept(trace, ["x", "y", "text", "textposition"]);
+    copy.customdata = customdata;
+    if (trace.marker) {
+      copy.marker = kept(trace.marker, ["color"]);
+      if (trace.marker.line) { copy.marker.line = kept(trace.marker.line, ["color"]); }
+    }
     return copy;
   }
 
@@ -271,19 +281,18 @@
              layout: withChanges(layout, { yaxis: yaxis, shapes: shapes, height: height }) };
   }
 
-  /* The same picture in fewer traces, which Plotly redraws faster (a redraw's
-   * cost grows with traces as much as with points):
-   * - all mark traces of one mode (bare, labelled) become one, with each
-   *   point's colours in arrays;
-   * - a bar trace keeps one bar per run of overlapping bars in a row: drawn in
-   *   one path at one opacity, overlapping bars look the same as their union.
-   * Empty traces are dropped; others (the selection ring) are kept as they are. */
-  function packTraces(data) {
+  /* The same marks in fewer traces, which Plotly redraws faster (a redraw's
+   * cost grows with every trace): all mark traces of one mode (bare,
+   * labelled) become one, with each point's colours in arrays. Bars and other
+   * traces (the selection ring) are kept as they are. Done once per figure:
+   * filterFigureData filters packed traces as it does the figure's own. */
+  function packMarks(data) {
     var packed = [], byMode = {};
     data.forEach(function (trace) {
-      if (trace.x && !trace.x.length) { return; }  // emptied by a filter: costs, draws nothing
-      if (trace.mode === "lines" && trace.x) { packed.push(unionBars(trace)); return; }
-      if (!trace.marker || !trace.customdata || !trace.x) { packed.push(trace); return; }
+      if (trace.mode === "lines" || !trace.marker || !trace.customdata || !trace.x) {
+        packed.push(trace);
+        return;
+      }
       var group = byMode[trace.mode];
       if (!group) {
         group = byMode[trace.mode] = withChanges(trace, {
@@ -310,24 +319,52 @@
     return packed;
   }
 
-  /* A bar trace (start, end, gap triples) with each row's overlapping bars merged. */
+  /* Bars as shapes, in fewer SVG elements: Plotly draws each bar of a lines
+   * trace as an SVG path of its own, and a path shape as one path however many
+   * bars it holds. A bar trace becomes one path shape under the marks, its
+   * overlapping bars in a row merged first (drawn at one opacity, they look
+   * the same as their union). Traces a filter emptied are dropped: they cost a
+   * redraw and draw nothing. Returns {data, layout}; the layout is a copy. */
+  function barShapes(data, layout) {
+    var traces = [], shapes = (layout.shapes || []).slice();
+    data.forEach(function (trace) {
+      if (trace.x && !trace.x.length) { return; }
+      if (trace.mode === "lines" && trace.x) { shapes.push(barShape(unionBars(trace))); }
+      else { traces.push(trace); }
+    });
+    return { data: traces, layout: withChanges(layout, { shapes: shapes }) };
+  }
+
+  /* A bar trace (start, end, gap triples) with each row's overlapping bars
+   * merged: bars = [[row, start, end], …] in row and date order. */
   function unionBars(trace) {
     var bars = [];
     for (var i = 0; i + 1 < trace.x.length; i += 3) {
       bars.push([trace.y[i], String(trace.x[i]), String(trace.x[i + 1])]);
     }
     bars.sort(function (a, b) { return a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0); });
-    var x = [], y = [], run = null;
-    function close() { if (run) { x.push(run[1], run[2], null); y.push(run[0], run[0], null); } }
+    var merged = [];
     bars.forEach(function (bar) {
+      var run = merged[merged.length - 1];
       if (run && run[0] === bar[0] && bar[1] <= run[2]) {
         if (bar[2] > run[2]) { run[2] = bar[2]; }
-      } else { close(); run = bar.slice(); }
+      } else { merged.push(bar.slice()); }
     });
-    close();
-    var copy = withChanges(trace, { x: x, y: y });
-    delete copy.customdata;  // ids are for filtering, done before packing
-    return copy;
+    return { bars: merged, trace: trace };
+  }
+
+  /* Merged bars as one path shape in data coordinates, styled as their trace.
+   * A shape path's dates have "_" for the "T" or space between day and time
+   * (T and space would read as path syntax). */
+  function barShape(union) {
+    var trace = union.trace, line = trace.line || {};
+    var path = union.bars.map(function (bar) {
+      return "M" + bar[1].replace(/[T ]/, "_") + "," + bar[0] +
+             "L" + bar[2].replace(/[T ]/, "_") + "," + bar[0];
+    }).join("");
+    return { type: "path", xref: "x", yref: "y", layer: "below", path: path,
+             opacity: trace.opacity === undefined ? 1 : trace.opacity,
+             line: { color: line.color, width: line.width, dash: line.dash || "solid" } };
   }
 
   /* Text as Plotly's labels must receive it: its markup characters escaped. */
@@ -354,7 +391,7 @@
     toQueryString: toQueryString, withChanges: withChanges, isFiltered: isFiltered,
     prepareEvents: prepareEvents, filterEvents: filterEvents, neighbours: neighbours,
     describe: describe, filterFigureData: filterFigureData, compactLanes: compactLanes,
-    packTraces: packTraces, unionBars: unionBars,
+    packMarks: packMarks, barShapes: barShapes,
     escapeForPlotly: escapeForPlotly, markIds: markIds,
     markPosition: markPosition
   };

@@ -52,11 +52,22 @@
     return query ? "?" + query : location.pathname;
   }
 
+  /* Shows `view`, then puts it in the address bar (in a new history entry,
+   * or in place of the current one): the chart first, the bookkeeping once
+   * its frame is out. */
+  var pendingAddress = null;
   function go(view, replace) {
-    var target = href(view);
-    if (replace) { history.replaceState(null, "", target); }
-    else { history.pushState(null, "", target); }
-    draw();
+    flushAddress();  // an earlier view's entry first, so back still finds it
+    pendingAddress = { target: href(view), replace: replace };
+    draw(view);
+  }
+
+  function flushAddress() {
+    var address = pendingAddress;
+    pendingAddress = null;
+    if (!address) { return; }
+    if (address.replace) { history.replaceState(null, "", address.target); }
+    else { history.pushState(null, "", address.target); }
   }
 
   // --------------------------------------------------------------- controls
@@ -156,11 +167,16 @@
 
   // ------------------------------------------------------------------ chart
 
+  /* A figure with its marks packed (once: every redraw starts from it). */
+  function packed(figure) {
+    return { data: core.packMarks(figure.data), layout: figure.layout };
+  }
+
   function figureFor(lanes) {
     if (state.figures[lanes]) { return state.figures[lanes]; }
     if (!state.pendingFigure[lanes]) {
       state.pendingFigure[lanes] = fetchJson(root.getAttribute("data-actor-figure"))
-        .then(function (figure) { state.figures[lanes] = figure; draw(); });
+        .then(function (figure) { state.figures[lanes] = packed(figure); draw(); });
     }
     return state.figures.category;  // until the other one arrives
   }
@@ -168,9 +184,10 @@
   function drawChart(view, shown) {
     var figure = figureFor(view.lanes);
     var ids = new Set(shown.map(function (e) { return e.id; }));
-    var compacted = core.compactLanes(core.filterFigureData(figure.data, ids, hoverText),
-                                      figure.layout);
-    var data = core.packTraces(compacted.data);
+    var drawn = core.compactLanes(core.filterFigureData(figure.data, ids, hoverText),
+                                  figure.layout);
+    drawn = core.barShapes(drawn.data, drawn.layout);
+    var data = drawn.data;
     var mark = view.event && ids.has(view.event) ? core.markPosition(data, view.event) : null;
     if (mark) {
       data.push({ type: "scatter", x: [mark[0]], y: [mark[1]], mode: "markers",
@@ -178,7 +195,7 @@
                   marker: { size: 22, symbol: "circle-open", color: "#111",
                             line: { width: 3, color: "#111" } } });
     }
-    var layout = compacted.layout;
+    var layout = drawn.layout;
     var graph = byId("timeline-graph");
     layout.xaxis = core.withChanges(figure.layout.xaxis, {});
     if (view.zoom) { layout.xaxis.range = [view.zoom[0], view.zoom[1]]; }
@@ -358,8 +375,9 @@
     });
   }
 
-  function draw() {
-    var view = core.parseView(location.search);
+  /* Draws `view` (by default the one shown: a redraw as more data arrives). */
+  function draw(view) {
+    view = view || state.view;
     if (state.view && core.toQueryString(core.withChanges(view, { event: null })) !==
         core.toQueryString(core.withChanges(state.view, { event: null }))) {
       state.listLimit = LIST_PAGE;
@@ -371,6 +389,7 @@
     drawChart(view, shown);
     // The chart is painted first; the rest follows once that frame is out.
     afterPaint(function () {
+      flushAddress();
       drawLegend(shown);
       drawList(view, shown);
       drawDetail(view, shown);
@@ -405,14 +424,17 @@
       state.byId[event.id] = event;
       event.index = index;  // which details file holds it
     });
-    state.figures.category = data.figures.category;
+    state.figures.category = packed(data.figures.category);
     var explorer = byId("full-explorer-link");
     if (explorer && !data.explorer_url) { explorer.hidden = true; }
     buildControls();
     byId("filters").open = window.innerWidth >= 760 &&
       !document.documentElement.classList.contains("is-embed");
-    draw();
-    window.addEventListener("popstate", draw);
+    draw(core.parseView(location.search));
+    window.addEventListener("popstate", function () {
+      pendingAddress = null;  // the reader went back or forward: the address is theirs
+      draw(core.parseView(location.search));
+    });
     (window.requestIdleCallback || setTimeout)(loadSearchText);
   }
 

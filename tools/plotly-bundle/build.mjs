@@ -25,16 +25,20 @@ if (!header.includes(`v${version}`) || !header.includes('MIT license')) {
   throw new Error(`unexpected licence header in plotly.js's dist/plotly.min.js:\n${header}`);
 }
 
-// plotly.js 4 parses a colour string with culori several times for every
-// mark it styles, on every redraw: most of a filter's redraw at 10,000 events.
-// Until plotly.js memoizes it itself (plotly/plotly.js#8054, PR #8055), this
-// patch does the same: a parsed colour and its rgb() string are kept per
-// specifier (a chart has a handful). The build fails if the source no longer
-// reads as expected, so an upgrade cannot drop the patch silently.
-const COLOR_MODULE = /plotly\.js[\\/]src[\\/]components[\\/]color[\\/]index\.js$/;
-const COLOR_PATCHES = [
-  ['const parse = (cstr, silent) => {\n    const c = toColor(cstr);',
-   `// Memoized (timeline's build, see tools/plotly-bundle/build.mjs): a copy per
+// Patches to plotly.js's sources, each what an upstream fix does or would do.
+// The build fails if a patched source no longer reads as expected, so an
+// upgrade cannot drop a patch silently: drop it once plotly.js does the same.
+const PATCHES = [
+  {
+    // plotly.js 4 parses a colour string with culori several times for every
+    // mark it styles, on every redraw: most of a filter's redraw at 10,000
+    // events. Upstream: plotly/plotly.js#8054, PR #8055. A parsed colour and
+    // its rgb() string are kept per specifier (a chart has a handful).
+    name: 'memoize-colour-parsing',
+    module: /plotly\.js[\\/]src[\\/]components[\\/]color[\\/]index\.js$/,
+    replacements: [
+      ['const parse = (cstr, silent) => {\n    const c = toColor(cstr);',
+       `// Memoized (timeline's build, see tools/plotly-bundle/build.mjs): a copy per
 // call, since callers may change what they get.
 const parsedColors = new Map();
 const toColorMemo = (cstr) => {
@@ -48,8 +52,8 @@ const toColorMemo = (cstr) => {
 };
 const parse = (cstr, silent) => {
     const c = toColorMemo(cstr);`],
-  ['const rgb = (cstr) => formatRgb({ ...parse(cstr), alpha: 1 });',
-   `const rgbStrings = new Map();
+      ['const rgb = (cstr) => formatRgb({ ...parse(cstr), alpha: 1 });',
+       `const rgbStrings = new Map();
 const rgb = (cstr) => {
     if (typeof cstr !== 'string') return formatRgb({ ...parse(cstr), alpha: 1 });
     if (!rgbStrings.has(cstr)) {
@@ -58,21 +62,63 @@ const rgb = (cstr) => {
     }
     return rgbStrings.get(cstr);
 };`],
+    ],
+  },
+  {
+    // A full redraw styles every scatter point and label twice: scatter's plot
+    // (makePoints) styles each one it draws, then drawData's Plots.style does
+    // it all again with the same arguments. drawData now says it has just
+    // drawn them, and scatter's style skips points and labels then (it still
+    // styles them for a style-only change, as in Plotly.restyle of a colour).
+    name: 'style-points-once',
+    module: /plotly\.js[\\/]src[\\/]plot_api[\\/]subroutines\.js$/,
+    replacements: [
+      ['    exports.redrawReglTraces(gd);\n\n    // styling separate from drawing\n    Plots.style(gd);\n',
+       `    exports.redrawReglTraces(gd);
+
+    // styling separate from drawing; the scatter points just drawn are styled
+    // (timeline's build, see tools/plotly-bundle/build.mjs)
+    fullLayout._scatterPointsStyled = true;
+    try {
+        Plots.style(gd);
+    } finally {
+        fullLayout._scatterPointsStyled = false;
+    }
+`],
+    ],
+  },
+  {
+    name: 'style-points-once',
+    module: /plotly\.js[\\/]src[\\/]traces[\\/]scatter[\\/]style\.js$/,
+    replacements: [
+      ["    s.selectAll('g.points').each(function(d) {",
+       `    // Just drawn and styled by plot (timeline's build, see tools/plotly-bundle/build.mjs)
+    var justDrawn = gd._fullLayout._scatterPointsStyled;
+
+    if(!justDrawn) s.selectAll('g.points').each(function(d) {`],
+      ["    s.selectAll('g.text').each(function(d) {",
+       "    if(!justDrawn) s.selectAll('g.text').each(function(d) {"],
+    ],
+  },
 ];
-const memoizeColours = {
-  name: 'memoize-colour-parsing',
+const patchedModules = new Set();
+const patchSources = {
+  name: 'patch-plotly-sources',
   setup(build) {
-    build.onLoad({ filter: COLOR_MODULE }, ({ path }) => {
-      let source = readFileSync(path, 'utf8');
-      for (const [before, after] of COLOR_PATCHES) {
-        if (!source.includes(before)) {
-          throw new Error(`${path} has changed: the colour-parsing patch no longer applies ` +
-            '(drop it if plotly.js now memoizes colours itself, else update it)');
+    for (const { name, module, replacements } of PATCHES) {
+      build.onLoad({ filter: module }, ({ path }) => {
+        let source = readFileSync(path, 'utf8');
+        for (const [before, after] of replacements) {
+          if (source.split(before).length !== 2) {
+            throw new Error(`${path} has changed: the ${name} patch no longer applies ` +
+              '(drop it if plotly.js now does the same itself, else update it)');
+          }
+          source = source.replace(before, after);
         }
-        source = source.replace(before, after);
-      }
-      return { contents: source, loader: 'js' };
-    });
+        patchedModules.add(module);
+        return { contents: source, loader: 'js' };
+      });
+    }
   },
 };
 
@@ -95,8 +141,12 @@ const result = await build({
   legalComments: 'eof',
   metafile: true,
   logLevel: 'warning',
-  plugins: [memoizeColours],
+  plugins: [patchSources],
 });
+
+for (const { name, module } of PATCHES) {
+  if (!patchedModules.has(module)) throw new Error(`the ${name} patch found no ${module} to patch`);
+}
 
 copyFileSync(join(plotlyDir, 'LICENSE'), join(vendor, 'PLOTLY-LICENSE.txt'));
 
