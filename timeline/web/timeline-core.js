@@ -122,6 +122,7 @@
 
   /* The filter rule of transforms.filter_events: every dimension must hold. */
   function filterEvents(events, view) {
+    if (!isFiltered(view)) { return events; }
     var actors = view.actors.map(normaliseText);
     var categories = view.categories.map(normaliseText);
     var certainties = view.certainties.map(normaliseText);

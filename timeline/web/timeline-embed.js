@@ -183,12 +183,15 @@
 
   function drawChart(view, shown) {
     var figure = figureFor(view.lanes);
-    var ids = new Set(shown.map(function (e) { return e.id; }));
-    var drawn = core.compactLanes(core.filterFigureData(figure.data, ids, hoverText),
-                                  figure.layout);
+    var everything = shown.length === state.events.length;
+    var ids = everything ? null : new Set(shown.map(function (e) { return e.id; }));
+    // Every event shown: the figure as it came, which has every lane.
+    var drawn = everything ? figure : core.compactLanes(
+      core.filterFigureData(figure.data, ids, hoverText), figure.layout);
     drawn = core.barShapes(drawn.data, drawn.layout);
     var data = drawn.data;
-    var mark = view.event && ids.has(view.event) ? core.markPosition(data, view.event) : null;
+    var mark = view.event && (everything ? state.byId[view.event] : ids.has(view.event))
+      ? core.markPosition(data, view.event) : null;
     if (mark) {
       data.push({ type: "scatter", x: [mark[0]], y: [mark[1]], mode: "markers",
                   hoverinfo: "skip", showlegend: false,
