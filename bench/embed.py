@@ -13,7 +13,7 @@ Measured, medians of `--runs`: bytes on the wire and requests of a cold visit
 own clock, the first frame with an event mark on screen (the page's SVG
 picture of the chart counts) and with Plotly's chart drawn; and from a
 category ticked to the frame that paints the redrawn chart, for a first and a
-second filter. Then server throughput and latency under concurrent clients.
+second filter, and for the filter cleared (the last box unticked). Then server throughput and latency under concurrent clients.
 Writes bench/results/embed.json and the table in docs/performance.md.
 """
 from __future__ import annotations
@@ -48,7 +48,9 @@ from timeline.synth import synthetic_csv  # noqa: E402
 
 # Issue 4's budgets: page → measure → at most.
 BUDGETS = {"embed curated": {"cold_bytes": 650_000, "ready_ms": 800, "warm_bytes": 30_000},
-           "embed 10000": {"ready_ms": 1500, "filter_ms": 50},
+           # "a filter change reflected on the chart within 50 ms": every one measured
+           "embed 10000": {"ready_ms": 1500, "filter_ms": 50, "filter_again_ms": 50,
+                           "clear_ms": 50},
            "static curated": {"cold_bytes": 450_000, "ready_ms": 500}}
 
 
@@ -62,7 +64,8 @@ def budget_lines(pages: dict) -> list[str]:
             unit = "KB" if "bytes" in measure else "ms"
             scale = 1000 if unit == "KB" else 1
             verdict = "within" if value <= limit else "**over**"
-            name = {"cold_bytes": "cold", "warm_bytes": "warm"}.get(measure, measure[:-3])
+            name = {"cold_bytes": "cold", "warm_bytes": "warm", "filter_again_ms": "next filter",
+                    "clear_ms": "filter cleared"}.get(measure, measure[:-3])
             lines.append(f"- {page}, {name}: {value / scale:,.1f} {unit} "
                          f"({verdict} {limit / scale:,.0f})")
     return lines
@@ -354,8 +357,8 @@ def main() -> None:
 
 def write_table(results: dict) -> None:
     rows = ["| page | data | cold KB | requests | ready ms | interactive ms | filter ms | "
-            "next filter ms | warm KB | × baseline (KB / ready) |",
-            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+            "next filter ms | filter cleared ms | warm KB | × baseline (KB / ready) |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for name, page in results["pages"].items():
         kind, size = name.split(" ", 1)
         baseline = results["pages"].get(f"baseline {size}")
@@ -365,7 +368,7 @@ def write_table(results: dict) -> None:
         rows.append(f"| {kind} | {size} | {page['cold_bytes'] / 1000:.0f} | "
                     f"{page['cold_requests']:.0f} | {page['ready_ms']:.0f} | "
                     f"{page['interactive_ms']:.0f} | {page['filter_ms']:.0f} | "
-                    f"{page['filter_again_ms']:.0f} | "
+                    f"{page['filter_again_ms']:.0f} | {page['clear_ms']:.0f} | "
                     f"{page['warm_bytes'] / 1000:.1f} | {ratio} |")
     server = ["| server | data | clients | requests/s | median ms | p95 ms | errors |",
               "| --- | --- | --- | --- | --- | --- | --- |"]
@@ -381,7 +384,9 @@ def write_table(results: dict) -> None:
         f"event mark on screen (the page's SVG picture of the chart, or the baseline's "
         f"Plotly chart); interactive, Plotly's chart drawn. Filter: a category ticked until "
         f"the frame that paints the redrawn chart; next filter: a second one ticked after "
-        f"that. Warm: the same visit again with the "
+        f"that; filter cleared: both unticked again, the last one timed (every event "
+        f"drawn again: at 10,000 events the most marks of any filter change). Warm: the "
+        f"same visit again with the "
         f"browser's cache.\n\n" + "\n".join(rows) +
         "\n\nAgainst the budgets:\n\n" + "\n".join(budget_lines(results["pages"])) +
         "\n\nServer, under gunicorn with 4 workers and 20 concurrent clients (`/embed` and "

@@ -66,13 +66,15 @@ def register_editor_callbacks(editor: Dash, store: DataStore) -> None:
         new_rows = [r for r in rows if r[ROW_KEY] not in gone] + added
         marked, result = check_rows(new_rows, file_format)
         fresh = {r[ROW_KEY] for r in added}
-        # Rows themselves are never sent back, only their marks: the editor may
-        # have typed more since this request left, and a row from it would
-        # overwrite that (the browser merges the marks, see ROW_CHANGE_SCRIPT).
+        before = {r[ROW_KEY]: (r.get(PROBLEMS_KEY), r.get(LINE_KEY)) for r in rows}
+        # Rows themselves are never sent back, only the marks that changed: the
+        # editor may have typed more since this request left, and a row from it
+        # would overwrite that (the browser merges the marks: ROW_CHANGE_SCRIPT).
         change = {"add": [r for r in marked if r[ROW_KEY] in fresh],
                   "remove": [{ROW_KEY: key} for key in removed],
                   "marks": [[r[ROW_KEY], r[PROBLEMS_KEY], r[LINE_KEY]] for r in marked
-                            if r[ROW_KEY] not in fresh]}
+                            if r[ROW_KEY] in before
+                            and before[r[ROW_KEY]] != (r[PROBLEMS_KEY], r[LINE_KEY])]}
         # New rows go at the end; show the editor where they are.
         scroll = {"rowId": added[-1][ROW_KEY], "rowPosition": "bottom"} if added else no_update
         return (change, problem_list(result.report, store.path.name), preview_figure(result),
