@@ -191,10 +191,14 @@ def test_notes_never_reach_the_reader(page, embed_url):
 
 
 def mark_centres(page, selector: str) -> list[tuple[float, float]]:
-    return page.evaluate("""(selector) => Array.from(document.querySelectorAll(selector), e => {
-        const box = e.getBoundingClientRect();
-        return [box.x + box.width / 2, box.y + box.height / 2];
-    })""", selector)
+    """Where the marks are in the next frame a reader sees: a frame waits for
+    the style sheet, which a read before it would not."""
+    return page.evaluate("""(selector) => new Promise(resolve => requestAnimationFrame(() => {
+        resolve(Array.from(document.querySelectorAll(selector), e => {
+            const box = e.getBoundingClientRect();
+            return [box.x + box.width / 2, box.y + box.height / 2];
+        }));
+    }))""", selector)
 
 
 def holding_plotly(page) -> list:

@@ -130,7 +130,7 @@ def editor_layout(store: DataStore, config: Config) -> html.Div:
         dcc.Store(id="edit-format", data=table.file_format.to_dict()),
         dcc.Store(id="edit-base-version", data=content_version(data)),
         dcc.Store(id="edit-dirty", data=False),
-        dcc.Store(id="edit-row-change"),  # rows to add and remove, and every row's marks
+        dcc.Store(id="edit-row-change"),  # a check's rows to add and remove, marks changed
         dcc.Store(id="edit-upload-data"),
         dcc.Location(id="edit-location", refresh=True),
         dcc.Download(id="edit-download-mine"),

@@ -330,14 +330,14 @@
     var traces = [], shapes = (layout.shapes || []).slice();
     data.forEach(function (trace) {
       if (trace.x && !trace.x.length) { return; }
-      if (trace.mode === "lines" && trace.x) { shapes.push(barShape(unionBars(trace))); }
+      if (trace.mode === "lines" && trace.x) { shapes.push(barShape(trace)); }
       else { traces.push(trace); }
     });
     return { data: traces, layout: withChanges(layout, { shapes: shapes }) };
   }
 
-  /* A bar trace (start, end, gap triples) with each row's overlapping bars
-   * merged: bars = [[row, start, end], …] in row and date order. */
+  /* A bar trace's (start, end, gap) triples as [row, start, end] bars, each
+   * row's overlapping ones merged, in row and date order. */
   function unionBars(trace) {
     var bars = [];
     for (var i = 0; i + 1 < trace.x.length; i += 3) {
@@ -351,15 +351,15 @@
         if (bar[2] > run[2]) { run[2] = bar[2]; }
       } else { merged.push(bar.slice()); }
     });
-    return { bars: merged, trace: trace };
+    return merged;
   }
 
-  /* Merged bars as one path shape in data coordinates, styled as their trace.
+  /* A bar trace as one path shape in data coordinates, styled as the trace.
    * A shape path's dates have "_" for the "T" or space between day and time
    * (T and space would read as path syntax). */
-  function barShape(union) {
-    var trace = union.trace, line = trace.line || {};
-    var path = union.bars.map(function (bar) {
+  function barShape(trace) {
+    var line = trace.line || {};
+    var path = unionBars(trace).map(function (bar) {
       return "M" + bar[1].replace(/[T ]/, "_") + "," + bar[0] +
              "L" + bar[2].replace(/[T ]/, "_") + "," + bar[0];
     }).join("");
