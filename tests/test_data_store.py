@@ -45,6 +45,24 @@ def test_an_invalid_change_keeps_the_last_good_version_and_says_why(data):
     assert store.current().version != version and store.health()["last_error"] is None
 
 
+def test_a_change_written_while_the_store_starts_is_picked_up(data, monkeypatch):
+    # A worker that starts while another program saves must not take the old
+    # bytes for the new file (and then never look again).
+    read_bytes = type(data).read_bytes
+
+    def read_then_saved_by_someone_else(path):
+        content = read_bytes(path)
+        monkeypatch.undo()
+        data.write_text(WITHOUT_LAST_EVENT, "utf-8")
+        aged(data)
+        return content
+
+    monkeypatch.setattr(type(data), "read_bytes", read_then_saved_by_someone_else)
+    store = DataStore(data, check_interval=0)
+    assert len(store.snapshot.events) == 27
+    assert len(store.current().events) == 26
+
+
 def test_a_file_still_being_written_is_not_read(data):
     store = DataStore(data, check_interval=0, settle_seconds=60)
     version = store.current().version

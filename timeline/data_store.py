@@ -81,8 +81,10 @@ class DataStore:
         self._lock = threading.Lock()
         self._checked_at = 0.0
         try:
-            data = self.path.read_bytes()
+            # Signature first: a file changed while it is read then differs from
+            # it, so the first check reloads it instead of trusting what was read.
             stat = self.path.stat()
+            data = self.path.read_bytes()
         except OSError as problem:
             raise DataFileError(str(self.path), Report((_file_problem(problem),))) from None
         outcome = snapshot_of(data, str(self.path))
