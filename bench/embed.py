@@ -71,11 +71,12 @@ def budget_lines(pages: dict) -> list[str]:
     return lines
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 # The first event mark on screen: the page's SVG picture of the chart
-# (chart_preview.py), a Plotly SVG point, or (the baseline's px.scatter switches
-# to WebGL above 1,000 points) a WebGL canvas. "Interactive": Plotly's own point.
-MARK = ("#timeline-graph .preview-mark, #timeline-graph .scatterlayer .point, "
-        "#timeline-graph canvas.gl-canvas-context")
-PLOTLY_MARK = "#timeline-graph .scatterlayer .point, #timeline-graph canvas.gl-canvas-context"
+# (chart_preview.py), a Plotly SVG point, the embed's dots (bare marks drawn as
+# path shapes, timeline-core.js), or (the baseline's px.scatter switches to WebGL
+# above 1,000 points) a WebGL canvas. "Interactive": a mark Plotly drew.
+PLOTLY_MARK = ("#timeline-graph .scatterlayer .point, #timeline-graph .layer-between path, "
+               "#timeline-graph canvas.gl-canvas-context")
+MARK = "#timeline-graph .preview-mark, " + PLOTLY_MARK
 # Runs in the page before anything else: notes, in the page's own clock (from the
 # start of navigation), the first animation frame at which each selector matches,
 # that is the first frame that can paint it (a frame waits for the style sheet).

@@ -82,3 +82,37 @@ def record_problems(page, *, console_errors: bool = True, failed_responses: bool
                 page.problems.append(f"{r.status} {r.url}"))
     return page
 
+
+# Every event mark Plotly draws: its points (labelled marks) and the embed's dots
+# (bare marks, drawn as path shapes in the "between" layer: timeline-core.js).
+DRAWN_MARKS = "#timeline-graph .scatterlayer .point, #timeline-graph .layer-between path"
+
+
+def marks_seen(page, selector: str) -> list[tuple[float, float, str, str]]:
+    """Each mark in elements matching `selector` as (x, y, fill, ring), on the
+    page, colours as the browser computes them, in the next frame (see
+    mark_centres). A path of dots (timeline-core.js dotShapes) holds several
+    marks, one per "M x,y Z"; a dot drawn over another at the same place is
+    its fill, the one under it its ring."""
+    return [tuple(mark) for mark in page.evaluate("""(selector) => new Promise(resolve =>
+      requestAnimationFrame(() => {
+        const marks = [], dots = new Map();
+        for (const element of document.querySelectorAll(selector)) {
+          const style = getComputedStyle(element);
+          const path = element.getAttribute('d') || '';
+          if (element.closest('.layer-between')) {
+            const toPage = element.getScreenCTM();
+            for (const [, x, y] of path.matchAll(/M([-\\d.]+),([-\\d.]+)Z/g)) {
+              const at = new DOMPoint(+x, +y).matrixTransform(toPage);
+              const key = at.x.toFixed(1) + ',' + at.y.toFixed(1);
+              const mark = dots.get(key) || [at.x, at.y, style.stroke, style.stroke];
+              if (dots.has(key)) { mark[2] = style.stroke; }
+              dots.set(key, mark);
+            }
+          } else {
+            const box = element.getBoundingClientRect();
+            marks.push([box.x + box.width / 2, box.y + box.height / 2, style.fill, style.stroke]);
+          }
+        }
+        resolve(marks.concat(Array.from(dots.values())));
+      }))""", selector)]

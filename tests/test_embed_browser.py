@@ -9,11 +9,12 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
-from browser import record_problems, serving, serving_files
-from support import csv_bytes, filter_cases, prepared_events
+from browser import DRAWN_MARKS, marks_seen, record_problems, serving, serving_files
+from support import BUNDLED_CSV, csv_bytes, filter_cases, prepared_events
 from timeline.app_factory import create_app
 from timeline.config import Config
 from timeline.data_store import snapshot_of
@@ -63,7 +64,7 @@ def page(browser):
 
 def open_embed(page, url: str) -> None:
     page.goto(url)
-    page.wait_for_selector("#timeline-graph .scatterlayer .point")
+    page.wait_for_selector(DRAWN_MARKS, state="attached")
     expect(page.locator("#event-list li").first).to_be_visible()
 
 
@@ -142,6 +143,20 @@ def test_lanes_by_actor_and_zoom_live_in_the_url(page, embed_url):
     expect(page.locator("#lane-switch input[value=actor]")).to_be_checked()
 
 
+def test_a_double_click_resets_the_zoom_to_the_whole_timeline(page, embed_url):
+    from timeline.figure import build_figure
+    whole = build_figure(EVENTS, ViewState(), today=date.today()).layout.xaxis.range
+    open_embed(page, embed_url + "?zoom=2023-01-01..2024-12-31")
+    page.locator("#timeline-graph .nsewdrag").dblclick()
+    page.wait_for_function("() => !location.search.includes('zoom')")
+    # The figure's own range, bars' ends included (Plotly's reset alone would fit
+    # only its traces: our build skips shapes' extents for fixed axes).
+    shown_range = page.evaluate("() => document.getElementById('timeline-graph')"
+                                 "._fullLayout.xaxis.range")
+    assert [day[:10] for day in shown_range] == [str(day)[:10] for day in whole]
+    assert page.problems == []
+
+
 def test_the_full_explorer_link_carries_the_view(page, embed_url):
     open_embed(page, embed_url + "?category=gifts")
     link = page.locator("#full-explorer-link")
@@ -193,12 +208,7 @@ def test_notes_never_reach_the_reader(page, embed_url):
 def mark_centres(page, selector: str) -> list[tuple[float, float]]:
     """Where the marks are in the next frame a reader sees: a frame waits for
     the style sheet, which a read before it would not."""
-    return page.evaluate("""(selector) => new Promise(resolve => requestAnimationFrame(() => {
-        resolve(Array.from(document.querySelectorAll(selector), e => {
-            const box = e.getBoundingClientRect();
-            return [box.x + box.width / 2, box.y + box.height / 2];
-        }));
-    }))""", selector)
+    return [(x, y) for x, y, _, _ in marks_seen(page, selector)]
 
 
 def holding_plotly(page) -> list:
@@ -208,19 +218,60 @@ def holding_plotly(page) -> list:
     return held
 
 
-def test_the_chart_is_on_screen_before_plotly_and_where_plotly_then_draws_it(page, embed_url):
+@pytest.fixture(scope="module", params=["app", "static"])
+def bundled_embed_url(request, tmp_path_factory):
+    """The embed of the bundled timeline, whose chart has labelled and bare marks."""
+    path = tmp_path_factory.mktemp("bundled") / "events.csv"
+    path.write_bytes(BUNDLED_CSV)
+    config = Config(data_path=path)
+    if request.param == "app":
+        with serving(create_app(config).server) as url:
+            yield url + "/embed"
+    else:
+        folder = tmp_path_factory.mktemp("bundled-export")
+        export_static(snapshot_of(BUNDLED_CSV, "events.csv"), folder, config, date.today())
+        with serving_files(folder) as url:
+            yield url + "/index.html"
+
+
+def test_the_chart_is_on_screen_before_plotly_and_where_plotly_then_draws_it(
+        page, bundled_embed_url):
     held = holding_plotly(page)
-    page.goto(embed_url, wait_until="commit")
+    page.goto(bundled_embed_url, wait_until="commit")
     expect(page.locator(".chart-preview")).to_be_visible()
-    pictured = mark_centres(page, ".chart-preview .preview-mark")
-    assert len(pictured) == len(EVENTS)  # one mark per event: none is crowded here
+    pictured = marks_seen(page, ".chart-preview .preview-mark")
     for route in held:  # plotly.js runs first of the page's scripts, so none has run yet
         route.continue_()
     page.wait_for_selector("#timeline-graph .scatterlayer .point")
     expect(page.locator(".chart-preview")).to_have_count(0)  # replaced, not left under
-    drawn = mark_centres(page, "#timeline-graph .scatterlayer .point")
-    for x, y in pictured:
-        assert min(abs(x - px) + abs(y - py) for px, py in drawn) < 3, (x, y)
+    # Every mark, labelled (Plotly's points) or bare (dots), where the picture
+    # put it, in its colours: filled, or hollow (a white fill in a ring).
+    drawn = marks_seen(page, DRAWN_MARKS)
+    assert len(drawn) == len(pictured)
+    assert len(page.locator("#timeline-graph .scatterlayer .point").all()) < len(drawn)
+    assert any(fill == "rgb(255, 255, 255)" for _, _, fill, _ in drawn)
+    for x, y, fill, ring in pictured:
+        assert any(abs(x - dx) + abs(y - dy) < 3 and (fill, ring) == (dfill, dring)
+                   for dx, dy, dfill, dring in drawn), (x, y, fill, ring)
+    assert page.problems == []
+
+
+def test_a_bare_mark_answers_hover_and_click(page, bundled_embed_url):
+    open_embed(page, bundled_embed_url)
+    # The first bare mark (drawn as a dot) and where it is on the page.
+    title, x, y = page.evaluate("""() => {
+        const graph = document.getElementById('timeline-graph'), layout = graph._fullLayout;
+        const trace = graph._fullData.find(t => t.mode === 'none' && t.customdata);
+        const box = graph.querySelector('.nsewdrag').getBoundingClientRect();
+        return [trace.customdata[0][1], box.x + layout.xaxis.d2p(trace.x[0]),
+                box.y + layout.yaxis.d2p(trace.y[0])];
+    }""")
+    dots = marks_seen(page, "#timeline-graph .layer-between path")
+    assert min(abs(x - dx) + abs(y - dy) for dx, dy, _, _ in dots) < 1
+    page.mouse.move(x, y)
+    expect(page.locator("#timeline-graph .hoverlayer")).to_contain_text(title)
+    page.mouse.click(x, y)
+    expect(page.locator("#event-detail h2")).to_have_text(title)
     assert page.problems == []
 
 
@@ -235,6 +286,11 @@ def test_a_link_to_another_view_hides_the_picture_of_the_default_one(page, embed
         route.continue_()
 
 
+def milliseconds(day) -> int:
+    """A date as the embed gives it to Plotly: milliseconds since 1970, UTC."""
+    return round(pd.Timestamp(day).timestamp() * 1000)
+
+
 def test_bars_are_drawn_where_the_figure_puts_them(page, embed_url):
     """Each lasting event's bar, drawn as a path shape, spans its start to its end."""
     from timeline.figure import build_figure
@@ -247,7 +303,7 @@ def test_bars_are_drawn_where_the_figure_puts_them(page, embed_url):
     drawn, expected = page.evaluate("""(bars) => {
         const graph = document.getElementById('timeline-graph'), layout = graph._fullLayout;
         const drawn = Array.from(graph.querySelectorAll('.shapelayer path'))
-            .filter(p => layout.shapes[+p.getAttribute('data-index')].type === 'path')
+            .filter(p => layout.shapes[+p.getAttribute('data-index')].layer === 'below')
             .flatMap(p => (p.getAttribute('d').match(/M[^M]+/g) || []).map(s => s.slice(1)
                 .split('L').map(xy => xy.split(',').map(Number))))
             .map(([start, end]) => [start[0], end[0], start[1]].map(Math.round));
@@ -264,13 +320,13 @@ def test_bars_are_drawn_where_the_figure_puts_them(page, embed_url):
     expect_shown(page, expected_ids("category=gifts"))
     assert page.evaluate("""() => {
         const graph = document.getElementById('timeline-graph');
-        return graph._fullLayout.shapes.filter(s => s.type === 'path').map(s => s.path);
-    }""") == [f"M{bars['zis'][0]:%Y-%m-%d_%H:%M:%S},0L{bars['zis'][1]:%Y-%m-%d_%H:%M:%S},0"]
+        return graph._fullLayout.shapes.filter(s => s.layer === 'below').map(s => s.path);
+    }""") == [f"M{milliseconds(bars['zis'][0])},0L{milliseconds(bars['zis'][1])},0"]
     assert page.problems == []
 
 
 def test_packing_keeps_every_mark_and_bar_as_drawn(page):
-    """packMarks and barShapes: the same picture in fewer SVG elements (timeline-core.js)."""
+    """packMarks and asShapes: the same picture in fewer SVG elements (timeline-core.js)."""
     from timeline.embed_page import WEB
     page.set_content("<!doctype html><title>core</title>")
     page.add_script_tag(path=str(WEB / "timeline-core.js"))
@@ -285,44 +341,65 @@ def test_packing_keeps_every_mark_and_bar_as_drawn(page):
              opacity: 0.55, line: {color: '#111', width: 9, dash: 'dot'}},
             {mode: 'lines', x: ['2001', '2002', null], y: [3, 3, null], customdata: ['a', 'a', null],
              line: {color: '#222'}},
-            {mode: 'markers', x: [], y: [], customdata: [], marker: {color: '#f00'}},
+            {mode: 'markers', x: [], y: [], customdata: [], hovertemplate: '%{customdata[1]}',
+             marker: {color: '#f00', size: 12, line: {width: 2}}},
             {mode: 'markers', x: ['2001'], y: [0], customdata: [['a', 'A', '2001']],
              marker: {color: '#f00', line: {color: '#f00'}}},
-            {mode: 'markers+text', x: ['2003'], y: [0], customdata: [['b', 'B', '2003']],
+            {mode: 'markers+text', x: ['0044-03-15T12:30:00'], y: [0], customdata: [['b', 'B', '2003']],
              text: ['B'], textposition: ['top left'], marker: {color: 'white', line: {color: '#00f'}}},
             {mode: 'markers', x: ['2010', '2002'], y: [0, 1],
              customdata: [['c', 'C', '2010', ['c', 'e']], ['d', 'D', '2002']],
              marker: {color: 'white', line: {color: '#0f0'}}},
             {mode: 'markers', x: ['2004'], y: [2], hoverinfo: 'skip', marker: {size: 22}},
         ]);
-        const view = (shown) => TimelineCore.barShapes(
-            TimelineCore.filterFigureData(data, new Set(shown), null),
-            {height: 300, shapes: [separator]});
-        return {all: view('abcde'), some: view('ce')};
+        const hoverText = (id, others) => [id.toUpperCase(), others + ' more'];
+        const view = (shown) => TimelineCore.asShapes(TimelineCore.compactLanes(
+            TimelineCore.filterFigureData(data, new Set(shown), hoverText),
+            {height: 300, shapes: [separator]}));
+        return {all: view('abcde'), some: view('ce'), one: view('e')};
     }""", separator)
-    bare, labelled, ring = drawn["all"]["data"]
+    ms = milliseconds
+    hover, labelled, ring = drawn["all"]["data"]
+    shapes = drawn["all"]["layout"]["shapes"]
+    assert drawn["all"]["layout"]["height"] == 300 and shapes[0] == separator
     # Bars are one path shape per trace, under the marks, the trace's style kept.
     # Overlapping bars in a row become one; a gap, or another row, keeps them
-    # apart; dates read as path coordinates ("_" between day and time).
-    layout = drawn["all"]["layout"]
-    assert layout["height"] == 300 and layout["shapes"][:2] == [separator, {
+    # apart. Dates are numbers (milliseconds) for Plotly to read at once.
+    assert shapes[1] == {
         "type": "path", "xref": "x", "yref": "y", "layer": "below", "opacity": 0.55,
         "line": {"color": "#111", "width": 9, "dash": "dot"},
-        "path": "M2001-01-01_00:00:00,0L2009-06-30_12:00:00,0M2010-01-01,0L2011-01-01,0"
-                "M2002-01-01,1L2004-01-01,1"}]
-    assert len(layout["shapes"]) == 3
-    # All marks of a mode in one trace, each point with its own colours.
-    assert bare["x"] == ["2001", "2010", "2002"] and bare["y"] == [0, 0, 1]
-    assert [c[0] for c in bare["customdata"]] == ["a", "c", "d"]
-    assert bare["customdata"][1][3] == ["c", "e"]  # a crowded mark still names all its events
-    assert bare["marker"]["color"] == ["#f00", "white", "white"]
-    assert bare["marker"]["line"]["color"] == ["#f00", "#0f0", "#0f0"]
+        "path": f"M{ms('2001-01-01')},0L{ms('2009-06-30 12:00')},0"
+                f"M{ms('2010-01-01')},0L{ms('2011-01-01')},0M{ms('2002-01-01')},1L{ms('2004-01-01')},1"}
+    assert shapes[2]["path"] == f"M{ms('2001')},3L{ms('2002')},3"
+    # Bare marks of every trace are dots: a path per ring colour (the mark's
+    # size and its line across), then one per fill unlike its ring (the size
+    # less the line), over the grid and under the traces.
+    dot = "M{},{}Z".format
+    assert [(s["line"], s["path"], s["layer"]) for s in shapes[3:]] == [
+        ({"color": "#f00", "width": 14}, dot(ms("2001"), 0), "between"),
+        ({"color": "#0f0", "width": 14}, dot(ms("2010"), 0) + dot(ms("2002"), 1), "between"),
+        ({"color": "white", "width": 10}, dot(ms("2010"), 0) + dot(ms("2002"), 1), "between")]
+    # Their points stay as a trace that draws nothing but answers hover and clicks.
+    assert hover["mode"] == "none" and "marker" not in hover
+    assert hover["x"] == [ms("2001"), ms("2010"), ms("2002")] and hover["y"] == [0, 0, 1]
+    assert [c[0] for c in hover["customdata"]] == ["a", "c", "d"]
+    assert hover["customdata"][1][3] == ["c", "e"]  # a crowded mark still names all its events
+    assert hover["hoverlabel"] == {"bgcolor": ["#f00", "white", "white"]}
+    assert hover["hovertemplate"] == "%{customdata[1]}"
+    # Labelled marks stay Plotly's points, packed, their colours per point.
+    assert labelled["x"] == [ms("0044-03-15 12:30")]  # years before 100 stay themselves
     assert labelled["text"] == ["B"] and labelled["textposition"] == ["top left"]
+    assert labelled["marker"]["color"] == ["white"] and labelled["marker"]["line"]["color"] == [
+        "#00f"]
     assert ring["marker"] == {"size": 22}  # not an event's mark: kept as it is
-    # Filtered, a packed trace's colours stay with their points; a trace the
-    # filter emptied is dropped, and a bar trace it emptied draws no shape.
-    bare, ring = drawn["some"]["data"]
-    assert bare["x"] == ["2010"] and bare["marker"]["color"] == ["white"]
-    assert bare["marker"]["line"]["color"] == ["#0f0"]
-    assert [shape["path"] for shape in drawn["some"]["layout"]["shapes"][1:]] == [
-        "M2010-01-01,0L2011-01-01,0"]
+    # Filtered, marks keep their colours; a trace the filter emptied is dropped,
+    # and a bar trace it emptied draws no shape.
+    hover, ring = drawn["some"]["data"]
+    assert hover["x"] == [ms("2010")] and hover["hoverlabel"] == {"bgcolor": ["white"]}
+    assert [(s["line"]["color"], s["path"]) for s in drawn["some"]["layout"]["shapes"][1:]] == [
+        ("#111", f"M{ms('2010-01-01')},0L{ms('2011-01-01')},0"),
+        ("#0f0", dot(ms("2010"), 0)), ("white", dot(ms("2010"), 0))]
+    # A crowded mark some of whose events are filtered out answers for the
+    # first one shown, its hover saying how many more it stands for.
+    hover, ring = drawn["one"]["data"]
+    assert hover["x"] == [ms("2010")] and hover["customdata"] == [["e", "E", "0 more", ["e"]]]

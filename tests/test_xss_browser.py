@@ -24,7 +24,7 @@ from urllib.parse import quote_plus
 import pytest
 from playwright.sync_api import expect
 
-from browser import serving, serving_files
+from browser import marks_seen, serving, serving_files
 from support import DATA, csv_bytes
 from timeline import static_export
 from timeline.app_factory import create_app
@@ -264,12 +264,14 @@ def check_detail(page, event) -> None:
 
 def hover_marks(page, graph: str, step: int = 1) -> set[str]:
     """Hover each (`step`th) mark; every hover label is an event's title and date, as typed."""
-    points = page.locator(f"{graph} .scatterlayer .point")
+    marks = marks_seen(page, f"{graph} .scatterlayer .point, {graph} .layer-between path")
+    left, top = page.evaluate("() => [scrollX, scrollY]")
     seen = set()
-    for index in range(0, points.count(), step):
-        points.nth(index).scroll_into_view_if_needed()
-        box = points.nth(index).bounding_box()
-        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    for x, y, _, _ in marks[::step]:  # each scrolled into view, then hovered
+        x, y = x + left, y + top
+        scrolled = page.evaluate("(y) => { scrollTo(0, Math.max(0, y - innerHeight / 2));"
+                                 " return [scrollX, scrollY]; }", y)
+        page.mouse.move(x - scrolled[0], y - scrolled[1])
         label = page.locator(f"{graph} .hoverlayer .hovertext")
         expect(label).to_have_count(1)
         text = squash(label.text_content())

@@ -262,7 +262,7 @@ def add_category_traces(figure: go.Figure, events: pd.DataFrame, ends: pd.Series
             bars_ids += [event_id] * 3
     if bars_x:
         # Every bar is drawn. Plotly draws each as an SVG path of its own; the
-        # embed draws a trace's bars as one path shape (timeline-core.js barShapes).
+        # embed draws a trace's bars as one path shape (timeline-core.js asShapes).
         figure.add_trace(go.Scatter(
             x=bars_x, y=bars_y, mode="lines", showlegend=False, customdata=bars_ids,
             hoverinfo="skip", opacity=0.55,

@@ -189,17 +189,18 @@
   function filterMarks(trace, shownIds, hoverText) {
     var keep = [], customdata = [], changed = false;
     for (var index = 0; index < trace.customdata.length; index++) {
-      var item = trace.customdata[index], ids = markIds(item), shown = [];
+      var item = trace.customdata[index], ids = markIds(item), first = null, count = 0;
+      // Counted first: the list of shown ids is only made for a mark that changes.
       for (var k = 0; k < ids.length; k++) {
-        if (shownIds.has(ids[k])) { shown.push(ids[k]); }
+        if (shownIds.has(ids[k])) { if (!count++) { first = ids[k]; } }
       }
-      if (!shown.length) { continue; }
+      if (!count) { continue; }
       keep.push(index);
-      if (Array.isArray(item) && item.length > 3 &&
-          (shown[0] !== item[0] || shown.length !== item[3].length)) {
+      if (Array.isArray(item) && item.length > 3 && (first !== item[0] || count !== ids.length)) {
         changed = true;
-        var text = hoverText ? hoverText(shown[0], shown.length - 1) : [item[1], item[2]];
-        item = [shown[0], text[0], text[1], shown];
+        var shown = ids.filter(function (id) { return shownIds.has(id); });
+        var text = hoverText ? hoverText(first, count - 1) : [item[1], item[2]];
+        item = [first, text[0], text[1], shown];
       }
       customdata.push(item);
     }
@@ -208,8 +209,10 @@
     function kept(object, keys) {
       var changes = {};
       keys.forEach(function (key) {
-        if (Array.isArray(object[key])) {
-          changes[key] = keep.map(function (index) { return object[key][index]; });
+        var values = object[key];
+        if (Array.isArray(values)) {
+          var out = changes[key] = new Array(keep.length);
+          for (var i = 0; i < keep.length; i++) { out[i] = values[keep[i]]; }
         }
       });
       return withChanges(object, changes);
@@ -282,15 +285,34 @@
              layout: withChanges(layout, { yaxis: yaxis, shapes: shapes, height: height }) };
   }
 
+  /* A date as Plotly reads it ("2024-02-20", "2024-02-20T12:00:00"), in
+   * milliseconds since 1970 (UTC, as a date axis counts): Plotly reads a number
+   * faster than a date's text, for every dot and bar end on every redraw.
+   * Anything else is returned as it is. */
+  function dateMs(value) {
+    var parts = /^(-?\d+)(?:-(\d+))?(?:-(\d+))?(?:[T ](\d+):(\d+)(?::(\d+(?:\.\d*)?))?)?$/
+      .exec(value);
+    if (typeof value !== "string" || !parts) { return value; }
+    var day = new Date(0);  // setUTCFullYear, not Date.UTC, which reads 0-99 as 1900-1999
+    day.setUTCFullYear(+parts[1], (+parts[2] || 1) - 1, +parts[3] || 1);
+    return day.getTime() + ((+parts[4] || 0) * 60 + (+parts[5] || 0)) * 60000 +
+           Math.round((+parts[6] || 0) * 1000);
+  }
+
   /* The same marks in fewer traces, which Plotly redraws faster (a redraw's
    * cost grows with every trace): all mark traces of one mode (bare,
-   * labelled) become one, with each point's colours in arrays. Bars and other
-   * traces (the selection ring) are kept as they are. Done once per figure:
-   * filterFigureData filters packed traces as it does the figure's own. */
+   * labelled) become one, with each point's colours in arrays. Dates become
+   * numbers (dateMs), in bars too. Other traces (the selection ring) are kept
+   * as they are. Done once per figure: filterFigureData filters packed traces
+   * as it does the figure's own. */
   function packMarks(data) {
     var packed = [], byMode = {};
     data.forEach(function (trace) {
-      if (trace.mode === "lines" || !trace.marker || !trace.customdata || !trace.x) {
+      if (trace.mode === "lines" && trace.x) {
+        packed.push(withChanges(trace, { x: trace.x.map(dateMs) }));
+        return;
+      }
+      if (!trace.marker || !trace.customdata || !trace.x) {
         packed.push(trace);
         return;
       }
@@ -305,7 +327,7 @@
       }
       var line = (trace.marker.line || {}).color || trace.marker.color;
       for (var i = 0; i < trace.x.length; i++) {
-        group.x.push(trace.x[i]);
+        group.x.push(dateMs(trace.x[i]));
         group.y.push(trace.y[i]);
         group.customdata.push(trace.customdata[i]);
         group.marker.color.push(trace.marker.color);
@@ -320,20 +342,35 @@
     return packed;
   }
 
-  /* Bars as shapes, in fewer SVG elements: Plotly draws each bar of a lines
-   * trace as an SVG path of its own, and a path shape as one path however many
-   * bars it holds. A bar trace becomes one path shape under the marks, its
-   * overlapping bars in a row merged first (drawn at one opacity, they look
-   * the same as their union). Traces a filter emptied are dropped: they cost a
-   * redraw and draw nothing. Returns {data, layout}; the layout is a copy. */
-  function barShapes(data, layout) {
-    var traces = [], shapes = (layout.shapes || []).slice();
-    data.forEach(function (trace) {
+  /* Bars and bare marks as path shapes, in far fewer SVG elements: Plotly
+   * draws each bar of a lines trace, and each mark, as an SVG element of its
+   * own, and a path shape as one however many bars or dots it holds.
+   * - A bar trace becomes one shape under the marks, its overlapping bars in
+   *   a row merged first (drawn at one opacity, they look the same as their
+   *   union).
+   * - Bare marks (unlabelled, mode "markers") become dots: one shape per ring
+   *   colour and one per fill colour that differs from its ring, in the
+   *   "between" layer (above the grid, under the traces), whose paths the
+   *   style sheet draws with round ends. Their points stay as a trace that
+   *   draws nothing (mode "none"), for hover and clicks.
+   * Traces a filter emptied are dropped: they cost a redraw and draw nothing.
+   * Takes a figure ({data, layout}) of packed data (numbers for dates) and
+   * returns a new one: new arrays and layout, so a caller may add to them. */
+  function asShapes(figure) {
+    var traces = [], shapes = (figure.layout.shapes || []).slice();
+    figure.data.forEach(function (trace) {
       if (trace.x && !trace.x.length) { return; }
-      if (trace.mode === "lines" && trace.x) { shapes.push(barShape(trace)); }
-      else { traces.push(trace); }
+      if (trace.mode === "lines" && trace.x) {
+        shapes.push(barShape(trace));
+      } else if (trace.mode === "markers" && trace.customdata && trace.x) {
+        var dots = dotShapes(trace);
+        Array.prototype.push.apply(shapes, dots.shapes);
+        traces.push(dots.hover);
+      } else {
+        traces.push(trace);
+      }
     });
-    return { data: traces, layout: withChanges(layout, { shapes: shapes }) };
+    return { data: traces, layout: withChanges(figure.layout, { shapes: shapes }) };
   }
 
   /* A bar trace's (start, end, gap) triples as [row, start, end] bars, each
@@ -341,9 +378,9 @@
   function unionBars(trace) {
     var bars = [];
     for (var i = 0; i + 1 < trace.x.length; i += 3) {
-      bars.push([trace.y[i], String(trace.x[i]), String(trace.x[i + 1])]);
+      bars.push([trace.y[i], trace.x[i], trace.x[i + 1]]);
     }
-    bars.sort(function (a, b) { return a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0); });
+    bars.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
     var merged = [];
     bars.forEach(function (bar) {
       var run = merged[merged.length - 1];
@@ -354,18 +391,43 @@
     return merged;
   }
 
-  /* A bar trace as one path shape in data coordinates, styled as the trace.
-   * A shape path's dates have "_" for the "T" or space between day and time
-   * (T and space would read as path syntax). */
+  /* A bar trace as one path shape in data coordinates, styled as the trace. */
   function barShape(trace) {
     var line = trace.line || {};
     var path = unionBars(trace).map(function (bar) {
-      return "M" + bar[1].replace(/[T ]/, "_") + "," + bar[0] +
-             "L" + bar[2].replace(/[T ]/, "_") + "," + bar[0];
+      return "M" + bar[1] + "," + bar[0] + "L" + bar[2] + "," + bar[0];
     }).join("");
     return { type: "path", xref: "x", yref: "y", layer: "below", path: path,
              opacity: trace.opacity === undefined ? 1 : trace.opacity,
              line: { color: line.color, width: line.width, dash: line.dash || "solid" } };
+  }
+
+  /* A trace of bare marks as dots (see asShapes) and the trace that answers
+   * for them. A dot is a zero-length closed subpath ("M x,y Z"): with round
+   * ends its stroke is a disc the stroke's width across. A mark's ring is a
+   * disc its size plus its line's width across, and its fill a disc its size
+   * less that width, drawn over it, as Plotly draws the marker. */
+  function dotShapes(trace) {
+    var marker = trace.marker, size = marker.size || 6, ring = (marker.line || {}).width || 0;
+    function pointValue(value, index) { return Array.isArray(value) ? value[index] : value; }
+    var rings = {}, fills = {};
+    for (var i = 0; i < trace.x.length; i++) {
+      var fill = pointValue(marker.color, i);
+      var edge = pointValue((marker.line || {}).color, i) || fill;
+      var dot = "M" + trace.x[i] + "," + trace.y[i] + "Z";
+      (rings[edge] = rings[edge] || []).push(dot);
+      if (fill !== edge) { (fills[fill] = fills[fill] || []).push(dot); }
+    }
+    function dots(colours, width) {
+      return Object.keys(colours).map(function (colour) {
+        return { type: "path", xref: "x", yref: "y", layer: "between",
+                 path: colours[colour].join(""), line: { color: colour, width: width } };
+      });
+    }
+    var hover = withChanges(trace, { mode: "none", hoveron: "points",
+                                     hoverlabel: { bgcolor: marker.color } });
+    delete hover.marker;
+    return { shapes: dots(rings, size + ring).concat(dots(fills, size - ring)), hover: hover };
   }
 
   /* Text as Plotly's labels must receive it: its markup characters escaped. */
@@ -392,7 +454,7 @@
     toQueryString: toQueryString, withChanges: withChanges, isFiltered: isFiltered,
     prepareEvents: prepareEvents, filterEvents: filterEvents, neighbours: neighbours,
     describe: describe, filterFigureData: filterFigureData, compactLanes: compactLanes,
-    packMarks: packMarks, barShapes: barShapes,
+    packMarks: packMarks, asShapes: asShapes,
     escapeForPlotly: escapeForPlotly, markIds: markIds,
     markPosition: markPosition
   };

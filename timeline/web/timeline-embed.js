@@ -167,9 +167,11 @@
 
   // ------------------------------------------------------------------ chart
 
-  /* A figure with its marks packed (once: every redraw starts from it). */
+  /* A figure with its marks packed (once: every redraw starts from it), and
+   * as drawn with every event shown (once too: the most marks to convert). */
   function packed(figure) {
-    return { data: core.packMarks(figure.data), layout: figure.layout };
+    var data = core.packMarks(figure.data);
+    return { data: data, layout: figure.layout, everything: core.asShapes({ data: data, layout: figure.layout }) };
   }
 
   function figureFor(lanes) {
@@ -186,10 +188,9 @@
     var everything = shown.length === state.events.length;
     var ids = everything ? null : new Set(shown.map(function (e) { return e.id; }));
     // Every event shown: the figure as it came, which has every lane.
-    var drawn = everything ? figure : core.compactLanes(
-      core.filterFigureData(figure.data, ids, hoverText), figure.layout);
-    drawn = core.barShapes(drawn.data, drawn.layout);
-    var data = drawn.data;
+    var drawn = everything ? figure.everything : core.asShapes(core.compactLanes(
+      core.filterFigureData(figure.data, ids, hoverText), figure.layout));
+    var data = drawn.data.slice();  // the selection ring may be added, not to a kept one
     var mark = view.event && (everything ? state.byId[view.event] : ids.has(view.event))
       ? core.markPosition(data, view.event) : null;
     if (mark) {
@@ -198,7 +199,7 @@
                   marker: { size: 22, symbol: "circle-open", color: "#111",
                             line: { width: 3, color: "#111" } } });
     }
-    var layout = drawn.layout;
+    var layout = core.withChanges(drawn.layout, {});
     var graph = byId("timeline-graph");
     layout.xaxis = core.withChanges(figure.layout.xaxis, {});
     if (view.zoom) { layout.xaxis.range = [view.zoom[0], view.zoom[1]]; }

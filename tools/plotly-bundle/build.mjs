@@ -100,6 +100,22 @@ const rgb = (cstr) => {
        "    if(!justDrawn) s.selectAll('g.text').each(function(d) {"],
     ],
   },
+  {
+    // A shape's extent only matters to an axis that is autoranged, yet every
+    // redraw parses each shape's whole path (and each date in it) to work it
+    // out: half a filter's redraw when the embed draws thousands of marks as
+    // path shapes (timeline-core.js). A fixed axis now skips it. A reset to
+    // autorange (Plotly.relayout, which does not recalculate) then fits the
+    // traces alone; the embed answers a reset by drawing its own range again.
+    name: 'shape-extremes-for-autorange-only',
+    module: /plotly\.js[\\/]src[\\/]components[\\/]shapes[\\/]calc_autorange\.js$/,
+    replacements: [
+      ["            ax = Axes.getFromId(gd, shape.xref);\n            bounds = shapeBounds(ax, shape, constants.paramIsX);",
+       "            ax = Axes.getFromId(gd, shape.xref);\n            // Fixed axes skip it (timeline's build, see tools/plotly-bundle/build.mjs)\n            bounds = ax.autorange ? shapeBounds(ax, shape, constants.paramIsX) : null;"],
+      ["            ax = Axes.getFromId(gd, shape.yref);\n            bounds = shapeBounds(ax, shape, constants.paramIsY);",
+       "            ax = Axes.getFromId(gd, shape.yref);\n            bounds = ax.autorange ? shapeBounds(ax, shape, constants.paramIsY) : null;"],
+    ],
+  },
 ];
 const patchedModules = new Set();
 const patchSources = {
