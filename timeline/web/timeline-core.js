@@ -403,10 +403,11 @@
   }
 
   /* A trace of bare marks as dots (see asShapes) and the trace that answers
-   * for them. A dot is a zero-length closed subpath ("M x,y Z"): with round
-   * ends its stroke is a disc the stroke's width across. A mark's ring is a
-   * disc its size plus its line's width across, and its fill a disc its size
-   * less that width, drawn over it, as Plotly draws the marker. */
+   * for them. A dot is a zero-length closed subpath ("M x,y Z", one of SVG's
+   * own examples of a subpath that round ends draw as a disc the stroke's
+   * width across). A mark's ring is a disc its size plus its line's width
+   * across, and its fill a disc its size less that width, drawn over it, as
+   * Plotly draws the marker. */
   function dotShapes(trace) {
     var marker = trace.marker, size = marker.size || 6, ring = (marker.line || {}).width || 0;
     function pointValue(value, index) { return Array.isArray(value) ? value[index] : value; }
