@@ -89,11 +89,12 @@ DRAWN_MARKS = "#timeline-graph .scatterlayer .point, #timeline-graph .layer-betw
 
 
 def marks_seen(page, selector: str) -> list[tuple[float, float, str, str]]:
-    """Each mark in elements matching `selector` as (x, y, fill, ring), on the
-    page, colours as the browser computes them, in the next frame (see
-    mark_centres). A path of dots (timeline-core.js dotShapes) holds several
-    marks, one per "M x,y Z"; a dot drawn over another at the same place is
-    its fill, the one under it its ring."""
+    """Each mark in elements matching `selector` as (x, y, fill, ring): its
+    centre in the viewport, its colours as the browser computes them, read in
+    the next frame a reader sees (a frame waits for the style sheet, which a
+    read before it would not). A path of dots (timeline-core.js dotShapes)
+    holds several marks, one per "M x,y Z"; a dot drawn over another at the
+    same place is its fill, the one under it its ring."""
     return [tuple(mark) for mark in page.evaluate("""(selector) => new Promise(resolve =>
       requestAnimationFrame(() => {
         const marks = [], dots = new Map();

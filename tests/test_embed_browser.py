@@ -205,12 +205,6 @@ def test_notes_never_reach_the_reader(page, embed_url):
     assert not any(b'"notes"' in body for body in bodies)
 
 
-def mark_centres(page, selector: str) -> list[tuple[float, float]]:
-    """Where the marks are in the next frame a reader sees: a frame waits for
-    the style sheet, which a read before it would not."""
-    return [(x, y) for x, y, _, _ in marks_seen(page, selector)]
-
-
 def holding_plotly(page) -> list:
     """Holds back plotly.js's script until the test lets it go (`route.continue_()`)."""
     held = []
