@@ -169,6 +169,8 @@ class DataStore:
             "loaded_at": snapshot.loaded_at.isoformat(timespec="seconds"),
             "last_error": self.last_error,
             "last_error_details": list(self.last_error_lines),
+            # Which process answered: each gunicorn worker keeps its own copy.
+            "worker": os.getpid(),
         }
 
 
