@@ -13,7 +13,8 @@ Measured, medians of `--runs`: bytes on the wire and requests of a cold visit
 own clock, the first frame with an event mark on screen (the page's SVG
 picture of the chart counts) and with Plotly's chart drawn; and from a
 category ticked to the frame that paints the redrawn chart, for a first and a
-second filter, and for the filter cleared (the last box unticked). Then server throughput and latency under concurrent clients.
+second filter, and for the filter cleared (the last box unticked). Then server
+throughput and latency under concurrent clients.
 Writes bench/results/embed.json and the table in docs/performance.md.
 """
 from __future__ import annotations
@@ -263,8 +264,7 @@ def measure_page(browser, url: str, runs: int, filter_selector: str) -> dict:
             context.close()
     keys = ("cold_bytes", "cold_requests", "ready_ms", "interactive_ms", "ready_wall_ms",
             "filter_ms", "filter_afterplot_ms", "filter_again_ms", "clear_ms", "warm_bytes",
-            "warm_requests",
-            "warm_ready_ms")
+            "warm_requests", "warm_ready_ms")
     if not cold or not warm:
         return {key: float("nan") for key in keys}
 

@@ -167,11 +167,21 @@
 
   // ------------------------------------------------------------------ chart
 
-  /* A figure with its marks packed (once: every redraw starts from it), and
-   * as drawn with every event shown (once too: the most marks to convert). */
+  /* A figure with its marks packed (once: every redraw starts from it). */
   function packed(figure) {
-    var data = core.packMarks(figure.data);
-    return { data: data, layout: figure.layout, everything: core.asShapes({ data: data, layout: figure.layout }) };
+    return { data: core.packMarks(figure.data), layout: figure.layout, everything: null };
+  }
+
+  /* The figure as drawn with only the events in `ids` (a Set) shown, or, with
+   * `ids` null, every event: that one kept, since it has the most marks to
+   * convert and every lane (nothing to filter or close up). */
+  function drawnFigure(figure, ids) {
+    if (!ids) {
+      figure.everything = figure.everything || core.asShapes(figure);
+      return figure.everything;
+    }
+    return core.asShapes(core.compactLanes(core.filterFigureData(figure.data, ids, hoverText),
+                                           figure.layout));
   }
 
   function figureFor(lanes) {
@@ -187,9 +197,7 @@
     var figure = figureFor(view.lanes);
     var everything = shown.length === state.events.length;
     var ids = everything ? null : new Set(shown.map(function (e) { return e.id; }));
-    // Every event shown: the figure as it came, which has every lane.
-    var drawn = everything ? figure.everything : core.asShapes(core.compactLanes(
-      core.filterFigureData(figure.data, ids, hoverText), figure.layout));
+    var drawn = drawnFigure(figure, ids);
     var data = drawn.data.slice();  // the selection ring may be added, not to a kept one
     var mark = view.event && (everything ? state.byId[view.event] : ids.has(view.event))
       ? core.markPosition(data, view.event) : null;
@@ -448,14 +456,15 @@
   /* Runs the filter's pure code once, on a filter a reader might pick, and
    * throws the result away: JavaScript's first run of a function is its
    * slowest, and the first filter a reader picks should not pay for it (at
-   * 10,000 events, about 10 ms of it). No drawing: warming Plotly's redraw
-   * would cost every reader a whole redraw, for the few who filter. */
+   * 10,000 events, about 10 ms of it). Not needed when the page opened on a
+   * filtered view, which ran it. No drawing: warming Plotly's redraw would
+   * cost every reader a whole redraw, for the few who filter. */
   function warmUpFilter() {
+    if (core.isFiltered(state.view)) { return; }
     var view = core.withChanges(state.view, { categories: state.data.categories.slice(0, 1) });
     var shown = core.filterEvents(state.events, view);
-    var figure = state.figures[view.lanes] || state.figures.category;
-    core.asShapes(core.compactLanes(core.filterFigureData(
-      figure.data, new Set(shown.map(function (e) { return e.id; })), hoverText), figure.layout));
+    drawnFigure(state.figures[view.lanes] || state.figures.category,
+                new Set(shown.map(function (e) { return e.id; })));
   }
 
   // A small timeline's data is in the page; a big one's is fetched (and preloaded).
