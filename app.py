@@ -3,8 +3,9 @@
     python app.py [--data PATH] [--host HOST] [--port PORT]
     gunicorn app:server
 
-A data file with errors stops the start with the validator's report, so a
-broken deploy fails loudly instead of serving a broken timeline.
+A data file with errors stops the start with the validator's report, and a
+setting the app cannot use (a weak editors' secret, say) with one line naming
+it, so a broken deploy fails loudly instead of serving a broken timeline.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import logging
 import sys
 
 from timeline.app_factory import DataFileError, create_app
-from timeline.config import Config
+from timeline.config import Config, ConfigError
 
 
 def build(data: str | None = None):
@@ -23,6 +24,9 @@ def build(data: str | None = None):
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         return create_app(Config.from_environment(data_path=data))
+    except ConfigError as error:
+        print(f"error: {error}. Not started.", file=sys.stderr)
+        raise SystemExit(1) from None
     except DataFileError as error:
         for line in error.report.format_lines(error.path):
             print(line, file=sys.stderr)
@@ -30,11 +34,19 @@ def build(data: str | None = None):
         raise SystemExit(1) from None
 
 
+# A worker that exits with this tells gunicorn the app cannot load, so it stops
+# instead of starting new workers, each refused the same way, forever.
+GUNICORN_APP_LOAD_ERROR = 4
+
+
 @functools.cache
 def __getattr__(name: str):
     # gunicorn asks for `app:server`; build the app then, not at import.
     if name == "server":
-        return build().server
+        try:
+            return build().server
+        except SystemExit:
+            raise SystemExit(GUNICORN_APP_LOAD_ERROR) from None
     raise AttributeError(name)
 
 

@@ -16,7 +16,11 @@ threads = int(os.environ.get("TIMELINE_THREADS", 4))
 timeout = 30
 graceful_timeout = 20
 keepalive = 5
-# The reverse proxy terminates HTTPS; trust its X-Forwarded-* headers only from loopback.
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# The reverse proxy terminates HTTPS. gunicorn believes its X-Forwarded-Proto only
+# from the proxies the app trusts for X-Forwarded-For (timeline/proxies.py):
+# TIMELINE_TRUSTED_PROXIES, loopback by default; FORWARDED_ALLOW_IPS still overrides.
+_TRUSTED_PROXIES = [token for token in os.environ.get("TIMELINE_TRUSTED_PROXIES", "127.0.0.1 ::1")
+                    .replace(",", " ").split() if token.lower() != "none"]
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS") or ",".join(_TRUSTED_PROXIES)
 accesslog = os.environ.get("TIMELINE_ACCESS_LOG") or None
 errorlog = "-"

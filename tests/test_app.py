@@ -73,9 +73,10 @@ def test_app_py_prints_the_report_and_exits_non_zero(tmp_path):
     assert "Traceback" not in result.stderr + result.stdout
 
 
-def test_app_py_serves_the_bundled_timeline():
+def test_app_py_serves_the_timeline(data):
     port = free_port()
-    process = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=REPOSITORY,
+    process = subprocess.Popen([sys.executable, "app.py", "--data", str(data),
+                                "--port", str(port)], cwd=REPOSITORY,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         page = wait_for(f"http://127.0.0.1:{port}/", process)
@@ -85,12 +86,13 @@ def test_app_py_serves_the_bundled_timeline():
         process.wait(timeout=10)
 
 
-def test_gunicorn_serves_app_server(tmp_path):
+def test_gunicorn_serves_app_server(data):
     port = free_port()
     process = subprocess.Popen(
         [str(Path(sys.executable).with_name("gunicorn")), "--workers", "2", "--bind",
          f"127.0.0.1:{port}", "app:server"], cwd=REPOSITORY, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True)
+        stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "TIMELINE_DATA": str(data)})
     try:
         assert b"react-entry-point" in wait_for(f"http://127.0.0.1:{port}/", process)
         assert b'id="timeline-graph"' in wait_for(f"http://127.0.0.1:{port}/embed", process)
@@ -144,11 +146,73 @@ def test_every_gunicorn_worker_serves_a_change_within_two_seconds(tmp_path):
                                                    "vostochny-summit,13/09/2023,"), "utf-8")
         time.sleep(2)
         seen = _health_of_each_worker(port, 3)
-        assert {(h["events"], h["status"]) for h in seen} == {(26, "error")}, seen
-        assert "did you mean 2023-09-13" in " ".join(seen[0]["last_error_details"])
+        assert {(h["events"], h["status"], h["errors"]) for h in seen} == {(26, "error", 1)}, seen
         page = urllib.request.urlopen(f"http://127.0.0.1:{port}/_dash-layout", timeout=5)
         assert page.status == 200
         assert time.monotonic() - changed_at < 30
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        log = process.communicate(timeout=10)[1]
+    # What is wrong goes to the log (the public /healthz only counts it).
+    assert "did you mean 2023-09-13" in log
+
+
+WEAK_SECRET_LINE = ("error: TIMELINE_EDIT_SECRET: the secret has fewer than 8 different "
+                    "characters; choose a passphrase of at least 12 characters, 8 or more of "
+                    "them different, or unset it to run with editing off. Not started.")
+
+
+def test_app_py_refuses_a_weak_secret_with_one_line(data):
+    result = subprocess.run([sys.executable, "app.py", "--data", str(data), "--port",
+                             str(free_port())], cwd=REPOSITORY, capture_output=True, text=True,
+                            timeout=60, env={**os.environ, "TIMELINE_EDIT_SECRET": "a" * 12})
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [WEAK_SECRET_LINE] and not result.stdout
+
+
+def test_gunicorn_stops_on_a_weak_secret_instead_of_starting_workers_forever(data):
+    # One worker: when several stop at once, gunicorn 27 prints a traceback of its own
+    # while halting (it still halts).
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("gunicorn")), "-c", "gunicorn.conf.py",
+         "--workers", "1", "--bind", f"127.0.0.1:{free_port()}", "app:server"],
+        cwd=REPOSITORY, capture_output=True, text=True, timeout=60,
+        env={**os.environ, "TIMELINE_DATA": str(data), "TIMELINE_EDIT_SECRET": " " * 12})
+    assert result.returncode != 0
+    assert "TIMELINE_EDIT_SECRET: the secret is only whitespace" in result.stderr
+    assert "Traceback" not in result.stderr and "App failed to load" in result.stderr
+
+
+# ------------------------------------------------------------------ /healthz
+
+def test_healthz_counts_the_files_errors_and_quotes_nothing_from_it(data, caplog):
+    """/healthz is public; the data file is not (its notes, its path, its cells
+    until published). What is wrong goes to the log and to the editor's page."""
+    secret = "a newsroom passphrase"
+    app = create_app(Config(data_path=data, edit_secret=secret))
+    private_note = "Private note on the \u0421osmodrome plans"  # a Cyrillic С: a warning
+    bad = data.read_text("utf-8").replace("vostochny-summit,2023-09,",
+                                          "vostochny-summit,Unpublished cell 4711,")
+    data.write_text(bad + f"extra,2024-01,,,A title,,Kim Jong-un,gifts,reported,src,,,,,,"
+                          f"{private_note}\n", "utf-8")
+    settled = time.time() - 60
+    os.utime(data, (settled, settled))  # long written: the first request's check reads it
+    client = app.server.test_client()
+    with caplog.at_level("ERROR", logger="timeline.data"):
+        response = client.get("/healthz")
+    health = response.json
+    assert set(health) == {"status", "events", "version", "loaded_at", "errors", "worker"}
+    assert health["status"] == "error" and health["errors"] == 1 and health["events"] == 27
+    for private in ("Unpublished cell", "4711", "osmodrome", "Private note", str(data),
+                    data.parent.name):
+        assert private not in response.get_data(as_text=True), private
+    logged = caplog.text
+    assert "Unpublished cell 4711" in logged and str(data) in logged and "osmodrome" in logged
+    # The editor still says what is wrong, and marks the cell.
+    page = client.get("/edit/login")
+    token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    assert client.post("/edit/login", data={"secret": secret, "csrf_token": token}
+                       ).status_code == 302
+    layout = client.get("/edit/_dash-layout").get_data(as_text=True)
+    assert "edit-serving-note" in layout and "still serving version" in layout
+    assert "Unpublished cell 4711" in layout and "is not a date" in layout

@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import copy
 import http.client
+import io
 import json
 import logging
 import re
@@ -16,10 +17,13 @@ from urllib.parse import urlsplit
 
 import pytest
 from dash import Dash, Input, Output, dcc, html
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from browser import serving
+from support import EVENTS_FIXTURE
 from timeline.app_factory import create_app
-from timeline.config import REPOSITORY, Config
+from timeline.config import Config
 from timeline.editor_access import CSRF_COOKIE, CSRF_HEADER
 from timeline.request_guard import EDITOR_MAX_BODY, READER_MAX_BODY, install_request_guard
 
@@ -33,7 +37,7 @@ MARKER = "<script>alert(1)</script>"
 @pytest.fixture(scope="module")
 def data(tmp_path_factory):
     path = tmp_path_factory.mktemp("data") / "events.csv"
-    shutil.copy(REPOSITORY / "data" / "events.csv", path)
+    shutil.copy(EVENTS_FIXTURE, path)
     return path
 
 
@@ -166,7 +170,7 @@ def history_body(editor):
 def scratch_editor(tmp_path):
     """An editor logged in to an app of its own, on a copy of the data it may change."""
     path = tmp_path / "events.csv"
-    shutil.copy(REPOSITORY / "data" / "events.csv", path)
+    shutil.copy(EVENTS_FIXTURE, path)
     return logged_in(create_app(Config(data_path=path, edit_secret=SECRET)).server.test_client())
 
 
@@ -489,6 +493,39 @@ def test_an_editor_body_over_the_limit_is_413(editor, stranger):
                                      content_type="application/json"), 413)
 
 
+def test_without_a_session_a_body_to_the_editor_is_held_to_the_readers_limit(app, editor):
+    """Only a live session earns the editor's limit: anyone else's body under /edit/ is
+    read no further than a reader's, so a client without the secret cannot make a
+    worker read 32 MiB before the 401."""
+    megabyte = b'{"output": "' + b"a" * (1024 * 1024) + b'"}'
+
+    def post(client, chunked: bool, **kwargs):
+        body = io.BytesIO(megabyte)
+        if chunked:  # no length said up front: read until the limit
+            kwargs.update(headers={"Transfer-Encoding": "chunked", **kwargs.pop("headers", {})},
+                          environ_overrides={"wsgi.input_terminated": True})
+        else:
+            kwargs.update(content_length=len(megabyte))
+        response = client.post("/edit" + UPDATE, input_stream=body,
+                               content_type="application/json", **kwargs)
+        return response, body.tell()
+
+    stranger = app.server.test_client()
+    forged = app.server.test_client()
+    forged.set_cookie("timeline_editor", "eyJub25jZSI6Im5vIn0.forged.signature", path="/edit/")
+    for client in (stranger, forged):
+        response, read = post(client, chunked=False)
+        assert_plain_error(response, 413)
+        assert read == 0  # refused on its Content-Length alone
+        response, read = post(client, chunked=True)
+        assert_plain_error(response, 413)
+        assert read <= READER_MAX_BODY + 64 * 1024, read
+    # With a session the editor's limit holds: read in full, then judged.
+    response, read = post(editor, chunked=True, headers={CSRF_HEADER: editor.csrf})
+    assert_plain_error(response, 400)
+    assert read == len(megabyte)
+
+
 # ------------------------------------------------------------------ unexpected errors
 
 def test_an_error_inside_a_callback_is_a_plain_500_and_logged(reader, render_body,
@@ -548,3 +585,149 @@ def test_the_guard_checks_component_types_and_honours_a_callbacks_own_annotation
         "children"] == "5"
     assert_plain_error(call("out2.children", [("store", "data", "four")]), 400)
     assert_plain_error(call("out2.children", [("store", "data", [4])]), 400)
+
+
+# ------------------------------------------------------------------ hostile values, generated
+
+def test_a_width_no_browser_sends_draws_the_chart_at_the_default_width(reader, render_body):
+    """`viewport-width` is a dcc.Store (any JSON); Python's JSON reads Infinity and
+    NaN too, and int(Infinity) was a 500."""
+    for width in ("Infinity", "-Infinity", "NaN", "1e308", "-0.0", "1e-320"):
+        text = json.dumps(with_input(render_body, 1, value="WIDTH")).replace('"WIDTH"', width)
+        response = reader.post(UPDATE, data=text, content_type="application/json")
+        assert response.status_code == 200, (width, response.get_data(as_text=True)[:200])
+        assert response.json["response"]["timeline-graph"]["figure"]["data"], width
+
+
+def format_calls(editor) -> list[tuple[str, dict, dict]]:
+    """(callback, body, the edit-format item in it) for each editor callback reading the format."""
+    calls = []
+    for name, body in valid_bodies(editor, "/edit").items():
+        for key in ("inputs", "state"):
+            for item in body.get(key, []):
+                if item["id"] == "edit-format":
+                    calls.append((name, body, item))
+    return calls
+
+
+@pytest.mark.parametrize("field, value", [
+    ("delimiter", ",,"), ("delimiter", ""), ("delimiter", "\n"), ("delimiter", '"'),
+    ("delimiter", "x"), ("line_ending", ""), ("line_ending", "\n\n"), ("line_ending", ","),
+])
+def test_a_separator_the_loader_never_gives_is_refused(tmp_path, field, value):
+    """The editor's format store names the file's delimiter and line end; the CSV
+    writer fails on a delimiter of two characters or none (a 500), and another
+    would write a file no spreadsheet reads."""
+    editor = scratch_editor(tmp_path)
+    calls = format_calls(editor)
+    assert len(calls) >= 3  # checking rows, saving, downloading
+    before = (tmp_path / "events.csv").read_bytes()
+    for name, body, item in calls:
+        item["value"] = {**item["value"], field: value}
+        assert_plain_error(editor_post(editor, body), 400)
+    assert (tmp_path / "events.csv").read_bytes() == before
+
+
+# The numbers and strings a hostile client would try first: each goes into every
+# input of every callback (and into each field of one that takes an object),
+# then Hypothesis generates more of any JSON shape.
+SPECIAL_NUMBERS = [float("inf"), float("-inf"), float("nan"), 10**400, -(10**400), 2**63, -1,
+                   0, -0.0, 1e308, 5e-324]
+SPECIAL_STRINGS = ["", ",,", "\ud800", "\x00", "Infinity", "Sept" + " " * 16_000 + "x",
+                   " " * 20_000, MARKER, "..", "?zoom=9999-99-99..0000-00-00&event=" + MARKER]
+SPECIAL_VALUES = [*SPECIAL_NUMBERS, *SPECIAL_STRINGS, None, True, [], {}, [None], {"": None}]
+HOSTILE_NUMBERS = st.one_of(
+    st.sampled_from(SPECIAL_NUMBERS), st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(min_value=-(2**70), max_value=2**70))
+HOSTILE_STRINGS = st.one_of(
+    st.sampled_from(SPECIAL_STRINGS), st.text(max_size=40),
+    st.builds(lambda piece, count: piece * count,
+              st.sampled_from([" ", "a", "9", ",", "&", "%", "[", "\n", "😀"]),
+              st.integers(min_value=0, max_value=20_000)))
+KNOWN_KEYS = ["points", "customdata", "x", "y", "xaxis.range", "xaxis.range[0]",
+              "xaxis.range[1]", "xaxis.autorange", "id", "start", "end", "title", "__row",
+              "__problems", "__line", "columns", "delimiter", "line_ending", "byte_order_mark",
+              "rowIndex", "colId", "value", "oldValue", "data", "filename", "content"]
+HOSTILE_VALUES = st.recursive(
+    st.none() | st.booleans() | HOSTILE_NUMBERS | HOSTILE_STRINGS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
+        st.sampled_from(KNOWN_KEYS) | st.text(max_size=8), inner, max_size=4),
+    max_leaves=10)
+
+
+def hostile_variants(valid):
+    """Hostile values, and the page's own value with one part of it made hostile
+    (so a value gets past the guard's type check and reaches the callback)."""
+    if isinstance(valid, dict) and valid:
+        return HOSTILE_VALUES | st.sampled_from(sorted(valid)).flatmap(
+            lambda key: hostile_variants(valid[key]).map(lambda value: {**valid, key: value}))
+    if isinstance(valid, list) and valid:
+        return HOSTILE_VALUES | st.integers(0, len(valid) - 1).flatmap(
+            lambda i: hostile_variants(valid[i]).map(
+                lambda value: valid[:i] + [value] + valid[i + 1:]))
+    return HOSTILE_VALUES
+
+
+def special_variants(valid) -> list:
+    """Each special value in place of `valid`, and in each field of it if it is an object."""
+    variants = list(SPECIAL_VALUES)
+    if isinstance(valid, dict):
+        variants += [{**valid, key: value} for key in valid for value in SPECIAL_VALUES]
+    return variants
+
+
+def slots(bodies: dict[str, dict]):
+    """(callback, where its dependency is in the body) for every input and state."""
+    for name, body in sorted(bodies.items()):
+        for key in ("inputs", "state"):
+            for index in range(len(body.get(key, []))):
+                yield name, key, index
+
+
+def with_value(body: dict, key: str, index: int, value) -> dict:
+    call = copy.deepcopy(body)
+    item = call[key][index]
+    item["value"] = value
+    if key == "inputs":
+        call["changedPropIds"] = [f"{item['id']}.{item['property']}"]
+    return call
+
+
+def assert_hostile_values_never_get_a_5xx(bodies: dict[str, dict], post, examples: int) -> int:
+    """Post the special values, then `examples` generated ones, into each dependency
+    of each callback in turn; every answer is a 2xx or a plain 4xx. Returns the
+    number of requests."""
+    sent = 0
+
+    def check(name: str, key: str, index: int, value) -> None:
+        nonlocal sent
+        sent += 1
+        item = bodies[name][key][index]
+        response = post(with_value(bodies[name], key, index, value))
+        case = f"{item['id']}.{item['property']}={value!r:.60} into {name:.60}"
+        assert response.status_code < 500, (case, response.get_data(as_text=True)[:200])
+        if response.status_code >= 400:
+            assert_plain_error(response, response.status_code)
+
+    for name, key, index in slots(bodies):
+        valid = bodies[name][key][index].get("value")
+        for value in special_variants(valid):
+            check(name, key, index, value)
+        settings(max_examples=examples, deadline=None, derandomize=True, database=None,
+                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])(
+            given(value=hostile_variants(valid))(
+                lambda value: check(name, key, index, value)))()
+    return sent
+
+
+def test_hostile_values_into_every_explorer_callback_never_get_a_5xx(reader):
+    sent = assert_hostile_values_never_get_a_5xx(
+        valid_bodies(reader), lambda body: reader.post(UPDATE, json=body), examples=15)
+    assert sent > 13 * len(SPECIAL_VALUES)  # every dependency was tried
+
+
+def test_hostile_values_into_every_editor_callback_never_get_a_5xx(tmp_path):
+    editor = scratch_editor(tmp_path)  # a save or an upload may change its data
+    sent = assert_hostile_values_never_get_a_5xx(
+        valid_bodies(editor, "/edit"), lambda body: editor_post(editor, body), examples=10)
+    assert sent > 20 * len(SPECIAL_VALUES)

@@ -91,9 +91,9 @@ def choose_actor(page, name):
     page.keyboard.press("Escape")
 
 
-def test_bundled_timeline_loads_without_errors(browser_context):
-    result = load_events(Config().data_path)
-    with serving(create_app(Config()).server) as url:
+def test_bundled_timeline_loads_without_errors(browser_context, data):
+    result = load_events(data)
+    with serving(create_app(Config(data_path=data)).server) as url:
         page = browser_context.new_page()
         problems = []
         page.on("console", lambda m: m.type == "error" and problems.append(m.text))

@@ -1,6 +1,7 @@
 """Bytes on the wire: compressed bodies decode to the original, caching headers, 304s."""
 from __future__ import annotations
 
+import os
 import re
 import time
 
@@ -10,7 +11,8 @@ import pytest
 import timeline.compression as compression
 from timeline.app_factory import create_app
 from timeline.compression import IMMUTABLE, CompressedCache, decompress
-from timeline.config import REPOSITORY, Config
+from support import BUNDLED_CSV
+from timeline.config import REPOSITORY, Config, ConfigError
 
 SECRET = "a newsroom passphrase"
 BROTLI = {"Accept-Encoding": "gzip, deflate, br, zstd"}  # as Chromium sends it
@@ -25,14 +27,14 @@ def shared_cache(tmp_path_factory):
 
 @pytest.fixture
 def cache_dir(shared_cache, monkeypatch):
-    monkeypatch.setattr(compression, "default_cache_dir", lambda: shared_cache)
+    monkeypatch.setattr(compression, "default_cache_dir", lambda data_path=None: shared_cache)
     return shared_cache
 
 
 @pytest.fixture
 def fresh_cache_dir(tmp_path, monkeypatch):
     folder = tmp_path / "compressed"
-    monkeypatch.setattr(compression, "default_cache_dir", lambda: folder)
+    monkeypatch.setattr(compression, "default_cache_dir", lambda data_path=None: folder)
     return folder
 
 
@@ -151,7 +153,8 @@ def test_pages_are_revalidated_with_an_etag(cache_dir, data):
         assert response.headers["Cache-Control"] == "no-cache", path
         assert response.headers["ETag"], path
     login = client.get("/edit/login")
-    assert login.headers["Cache-Control"] == "private, no-cache"
+    # Nothing under /edit/ is kept at all (timeline/http_policy.py): no ETag either.
+    assert login.headers["Cache-Control"] == "no-store" and "ETag" not in login.headers
     # A route's own Cache-Control is kept.
     health = client.get("/healthz")
     assert health.headers["Cache-Control"] == "no-store" and "ETag" not in health.headers
@@ -298,3 +301,88 @@ def test_the_embed_page_is_compressed_once_per_data_version(fresh_cache_dir, dat
     for _ in range(2):
         client.get("/embed?category=gifts", headers=BROTLI)
     assert calls == [("br", 5), ("br", 5)]
+
+
+# ------------------------------------------------------------------ the disk cache's folder
+
+def aged(path, days: float) -> None:
+    then = time.time() - days * 24 * 3600
+    os.utime(path, (then, then), follow_symlinks=False)
+
+
+def test_a_link_in_place_of_the_cache_folder_is_refused_not_followed(tmp_path, data):
+    """Measured before: a link named like the cache, pointing to another folder, had a
+    40-day-old file of that folder deleted at start and new files written there."""
+    victim = tmp_path / "someone-elses"
+    victim.mkdir()
+    (victim / "old-report.txt").write_text("kept")
+    aged(victim / "old-report.txt", 40)
+    planted = tmp_path / "timeline-compressed"
+    planted.symlink_to(victim, target_is_directory=True)
+    assert CompressedCache(planted).folder is None
+    app = create_app(Config(data_path=data, cache_dir=str(planted)))
+    compressor = app.server.extensions["timeline_compression"]
+    compressor.background = False
+    client = app.server.test_client()
+    url = next(u for u in page_urls(client, "/embed") if "plotly" in u)
+    assert brotli.decompress(client.get(url, headers=BROTLI).data) == PLOTLY.read_bytes()
+    assert [p.name for p in victim.iterdir()] == ["old-report.txt"]
+
+
+def test_a_cache_folder_swapped_for_a_link_later_is_not_followed(tmp_path):
+    folder, victim = tmp_path / "cache", tmp_path / "victim"
+    victim.mkdir()
+    cache = CompressedCache(folder)
+    assert cache.folder == folder
+    cache.store("first.br", b"a body")
+    folder.rename(tmp_path / "moved")
+    folder.symlink_to(victim, target_is_directory=True)
+    cache.store("second.br", b"another body")
+    assert not cache.on_disk("first.br") and list(victim.iterdir()) == []
+    assert cache.folder is None and cache.get("second.br") == b"another body"  # memory only
+
+
+def test_the_cache_is_a_hidden_folder_of_the_apps_own_beside_the_data(tmp_path, monkeypatch):
+    data = tmp_path / "site" / "data" / "events.csv"
+    data.parent.mkdir(parents=True)
+    data.write_bytes(BUNDLED_CSV)
+    assert compression.default_cache_dir(data) == tmp_path / "site" / ".timeline-cache"
+    client, _ = make_app(data)
+    url = next(u for u in page_urls(client, "/embed") if "plotly" in u)
+    client.get(url, headers=BROTLI)
+    assert [p.suffix for p in (tmp_path / "site" / ".timeline-cache").iterdir()] == [".br"]
+    # The repository's own data folder: the cache is kept out of git.
+    assert compression.default_cache_dir(REPOSITORY / "data" / "events.csv") == \
+        REPOSITORY / ".timeline-cache"
+    assert ".timeline-cache/" in (REPOSITORY / ".gitignore").read_text().split()
+    # TIMELINE_CACHE_DIR puts it elsewhere.
+    monkeypatch.setenv("TIMELINE_CACHE_DIR", str(tmp_path / "elsewhere"))
+    monkeypatch.setenv("TIMELINE_CACHE_MAX_MB", "3")
+    app = create_app(Config.from_environment(data_path=str(data)))
+    cache = app.server.extensions["timeline_compression"].cache
+    assert (cache.folder, cache.disk_budget) == (tmp_path / "elsewhere", 3 * 1024 * 1024)
+
+
+def test_a_cache_size_that_is_not_a_number_stops_the_start(monkeypatch, data):
+    monkeypatch.setenv("TIMELINE_CACHE_MAX_MB", "lots")
+    with pytest.raises(ConfigError, match="TIMELINE_CACHE_MAX_MB"):
+        Config.from_environment(data_path=str(data))
+
+
+def test_the_disk_cache_keeps_to_its_size_dropping_the_least_recently_used(tmp_path):
+    folder = tmp_path / "cache"
+    cache = CompressedCache(folder, disk_budget=1000)
+    cache.store("a.br", b"a" * 400)
+    cache.store("b.br", b"b" * 400)
+    aged(folder / "a.br", 2)
+    aged(folder / "b.br", 1)
+    # Another worker reads a: it is used again, so b is now the least recently used.
+    assert CompressedCache(folder, disk_budget=1000).get("a.br") == b"a" * 400
+    cache.store("c.br", b"c" * 400)
+    assert sorted(p.name for p in folder.iterdir()) == ["a.br", "c.br"]
+    # A smaller size at the next start drops the least recently used until the rest fit.
+    aged(folder / "c.br", 3)
+    (folder / "old.br").write_bytes(b"o" * 10)
+    aged(folder / "old.br", 40)  # unused for 40 days: gone whatever the size
+    CompressedCache(folder, disk_budget=500)
+    assert sorted(p.name for p in folder.iterdir()) == ["a.br"]

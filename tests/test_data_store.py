@@ -7,7 +7,8 @@ import time
 import pytest
 
 from support import BUNDLED_CSV as GOOD
-from timeline.data_store import DataFileError, DataStore, content_version
+from timeline import data_store
+from timeline.data_store import DataFileError, DataStore, content_version, last_good_path
 
 ROWS = GOOD.decode("utf-8").splitlines(keepends=True)
 # The bundled file ends with its title row; this drops the last event before it.
@@ -125,3 +126,89 @@ def test_checks_are_throttled(data):
     assert len(store.current().events) == 27  # not checked again yet
     store.refresh(force=True)
     assert len(store.current().events) == 26
+
+
+# ------------------------------------------------ a worker that starts on a bad file
+
+BROKEN = GOOD.replace(b"vostochny-summit,2023-09,", b"vostochny-summit,13/09/2023,", 1)
+
+
+def test_each_accepted_version_is_kept_as_the_last_good_copy(data):
+    store = DataStore(data, check_interval=0)
+    copy = last_good_path(data)
+    assert copy.read_bytes() == GOOD  # at load
+    data.write_text(WITHOUT_LAST_EVENT, "utf-8")
+    aged(data)
+    store.current()
+    assert copy.read_bytes() == WITHOUT_LAST_EVENT.encode("utf-8")  # on reload
+    data.write_bytes(BROKEN)
+    aged(data)
+    store.current()
+    assert copy.read_bytes() == WITHOUT_LAST_EVENT.encode("utf-8")  # never a bad one
+
+
+@pytest.mark.parametrize("damage", ["invalid", "deleted"])
+def test_a_store_starting_on_a_bad_file_serves_the_last_good_copy(data, damage, caplog):
+    version = DataStore(data).snapshot.version
+    if damage == "invalid":
+        data.write_bytes(BROKEN)
+    else:
+        data.unlink()
+    with caplog.at_level("ERROR", logger="timeline.data"):
+        store = DataStore(data, check_interval=0)  # a worker restarted now
+    assert store.current().version == version and len(store.current().events) == 27
+    health = store.health()
+    assert health["status"] == "error" and health["version"] == version
+    assert f"still serving the last good copy, version {version}" in store.last_error
+    logged = caplog.text
+    assert f"still serving the last good copy, version {version}" in logged
+    if damage == "invalid":
+        assert "did you mean 2023-09-13" in logged  # why, line by line
+    # Fixed: the next check serves it and the error is gone.
+    data.write_text(WITHOUT_LAST_EVENT, "utf-8")
+    aged(data)
+    assert len(store.current().events) == 26 and store.health()["status"] == "ok"
+
+
+def test_without_a_good_copy_a_bad_file_still_stops_the_start(data):
+    DataStore(data)
+    last_good_path(data).write_bytes(b"id,start,title\nx,yesterday,Nope\n")  # damaged too
+    data.write_bytes(BROKEN)
+    with pytest.raises(DataFileError) as raised:
+        DataStore(data)
+    assert "did you mean 2023-09-13" in "\n".join(raised.value.report.format_lines("x"))
+
+
+def test_an_older_version_never_replaces_a_newer_last_good_copy(data, monkeypatch):
+    # Worker A reads version 1; before it keeps it, the file becomes version 2
+    # and worker B keeps that. A must then leave B's copy alone.
+    newer = WITHOUT_LAST_EVENT.encode("utf-8")
+    original = data_store.snapshot_of
+
+    def read_then_another_worker_keeps_a_newer_version(data_bytes, source_name):
+        outcome = original(data_bytes, source_name)
+        monkeypatch.setattr(data_store, "snapshot_of", original)
+        data.write_bytes(newer)
+        aged(data)
+        DataStore(data)
+        return outcome
+
+    monkeypatch.setattr(data_store, "snapshot_of", read_then_another_worker_keeps_a_newer_version)
+    first = DataStore(data, check_interval=0)
+    assert len(first.snapshot.events) == 27
+    assert last_good_path(data).read_bytes() == newer
+    assert len(first.current().events) == 26  # and A moves on to it
+
+
+def test_a_copy_that_cannot_be_kept_is_logged_and_the_store_serves_on(data, monkeypatch,
+                                                                      caplog):
+
+    def full_disk(path, content):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(data_store, "atomic_write", full_disk)
+    with caplog.at_level("WARNING", logger="timeline.data"):
+        store = DataStore(data)
+    assert len(store.snapshot.events) == 27 and store.health()["status"] == "ok"
+    assert "cannot keep a last good copy" in caplog.text
+    assert "No space left on device" in caplog.text
+    assert not last_good_path(data).exists()

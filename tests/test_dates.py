@@ -3,6 +3,7 @@ from datetime import date
 
 import pytest
 
+from timeline import dates
 from timeline.dates import PartialDate, parse_partial_date, span_label
 
 
@@ -73,3 +74,25 @@ def test_long_garbage_is_cut_short_in_the_message():
 def test_span_label(start, end, ongoing, label):
     end_date = parse_partial_date(end) if end else None
     assert span_label(parse_partial_date(start), end_date, ongoing) == label
+
+
+@pytest.mark.parametrize("text", ["Sept" + " " * 16_000 + "x", " 2023-09-13" + " " * 100 + "x",
+                                  "1" * 101])
+def test_an_over_long_date_is_refused_before_any_pattern_runs(monkeypatch, text):
+    """The hints' patterns backtrack over long runs of spaces ('Sept', 16,000
+    spaces, 'x' took 2.4 s): a cell too long to be a date never reaches them."""
+    def no_hint(_text):
+        raise AssertionError("the hints ran on an over-long cell")
+
+    monkeypatch.setattr(dates, "_hint", no_hint)
+    monkeypatch.setattr(dates, "_FORM", None)  # nor the contract's own pattern
+    message = parse_partial_date(text)
+    assert isinstance(message, str)
+    assert f"{len(text.strip()):,} characters long" in message
+    assert f"at most {dates.MAX_DATE_LENGTH}" in message and len(message) < 200
+
+
+def test_a_wordy_date_with_runs_of_spaces_under_the_limit_still_gets_its_hint():
+    text = "13" + " " * 70 + "Sept." + " " * 10 + "2023"
+    assert len(text) <= dates.MAX_DATE_LENGTH
+    assert "did you mean 2023-09-13?" in parse_partial_date(text)

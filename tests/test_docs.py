@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from support import EVENTS_FIXTURE
 from timeline.config import ENVIRONMENT, Config
 from timeline.layout import build_layout
 from timeline.loading import empty_events
@@ -19,7 +20,6 @@ from timeline.view_state import PARAMETERS
 
 ROOT = Path(__file__).resolve().parents[1]
 GUIDE = ROOT / "docs" / "data-guide.md"
-EVENTS = ROOT / "data" / "events.csv"
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +48,7 @@ def test_every_row_type_is_documented(guide_text: str, name: str) -> None:
 
 
 def test_events_header_matches_schema() -> None:
-    with EVENTS.open(encoding="utf-8-sig", newline="") as file:
+    with EVENTS_FIXTURE.open(encoding="utf-8-sig", newline="") as file:
         header = next(csv.reader(file))
     assert tuple(header) == COLUMN_NAMES
 

@@ -1,14 +1,15 @@
 """Who may edit: every request that changes data needs the secret and the cross-site token."""
 from __future__ import annotations
 
+import base64
 import json
 import re
-import time
 
+import pytest
 
 from support import BUNDLED_CSV as GOOD
 from timeline.app_factory import create_app
-from timeline.config import Config
+from timeline.config import Config, ConfigError
 from timeline.data_store import content_version
 from timeline.editor_access import CSRF_COOKIE, CSRF_HEADER, FailedAttempts
 from timeline.editor_rows import table_from_bytes
@@ -42,7 +43,8 @@ def save_request(client, data_path, new_title: str) -> dict:
                       {"id": "edit-format", "property": "data",
                        "value": table.file_format.to_dict()},
                       {"id": "edit-base-version", "property": "data",
-                       "value": content_version(data_path.read_bytes())}],
+                       "value": content_version(data_path.read_bytes())},
+                      {"id": "edit-edits", "property": "data", "value": 1}],
             "changedPropIds": ["edit-save.n_clicks"]}
 
 
@@ -55,8 +57,21 @@ def test_without_a_secret_editing_is_off_and_says_how_to_turn_it_on(data):
         response = getattr(client, method)(path, json={})
         assert response.status_code in (200, 403) and "Editing is off" in response.text
     assert data.read_bytes() == GOOD
-    # A secret too short to be safe does not turn editing on either.
-    assert "shorter than" in client_for(data, secret="short").get("/edit/").text
+
+
+@pytest.mark.parametrize("weak, reason", [
+    (" " * 12, "only whitespace"), ("\t \n" * 6, "only whitespace"),
+    ("aaaaaaaaaaaa", "fewer than 8 different characters"),
+    ("abcabcabcabcabcabc", "fewer than 8 different characters"),
+    ("k3yZ!q", "shorter than 12 characters")])
+def test_a_weak_secret_stops_the_start_and_says_why(data, weak, reason):
+    with pytest.raises(ConfigError) as raised:
+        client_for(data, secret=weak)
+    message = str(raised.value)
+    assert message.startswith("TIMELINE_EDIT_SECRET: ") and reason in message
+    assert "\n" not in message and weak not in message  # one line, and never the secret
+    # Eight different characters in twelve are enough.
+    assert log_in(client_for(data, secret="abcdefghabcd"), "abcdefghabcd").status_code == 302
 
 
 def test_the_editor_needs_a_session(data):
@@ -75,7 +90,7 @@ def test_a_session_cookie_is_httponly_and_samesite(data):
     session = next(c for c in cookies if c.startswith("timeline_editor="))
     assert "HttpOnly" in session and "SameSite=Strict" in session and "Path=/edit/" in session
     # Served over HTTPS, the cookies are Secure.
-    secure = client_for(data).get("/edit/login", base_url="https://news.example")
+    secure = client_for(data).get("/edit/login", base_url="https://localhost")
     assert "Secure" in secure.headers["Set-Cookie"]
 
 
@@ -126,12 +141,18 @@ def test_failed_attempts_are_limited(data):
 
 
 def test_the_attempt_counter_forgets_after_its_window():
-    attempts = FailedAttempts(limit=2, window=0.05)
+    now = [1000.0]
+    attempts = FailedAttempts(limit=2, window=60, clock=lambda: now[0])
     attempts.record_failure("a")
+    now[0] += 10
     attempts.record_failure("a")
-    assert attempts.locked_for("a") > 0 and attempts.locked_for("b") == 0
-    time.sleep(0.06)
+    assert attempts.locked_for("a") == 50 and attempts.locked_for("b") == 0
+    now[0] += 49.5  # the first failure is still inside its window
+    assert attempts.locked_for("a") == 0.5
+    now[0] += 0.5   # and now out of it: one failure left, under the limit
     assert attempts.locked_for("a") == 0
+    attempts.record_failure("a")
+    assert attempts.locked_for("a") == 10  # until the second one leaves its window
 
 
 def test_download_neutralises_formulas(data):
@@ -141,6 +162,32 @@ def test_download_neutralises_formulas(data):
     download = client.get("/edit/download")
     assert download.headers["Content-Disposition"].startswith("attachment")
     assert "'=HYPERLINK" in download.text
+
+
+def test_the_conflict_views_download_neutralises_formulas_too(data):
+    client = client_for(data)
+    log_in(client)
+    [download_mine] = [d for d in client.get("/edit/_dash-dependencies").json
+                       if d["inputs"] == [{"id": "edit-download-mine-button",
+                                           "property": "n_clicks"}]]
+    table = table_from_bytes(data.read_bytes())
+    rows = [dict(r) for r in table.rows]
+    rows[0]["title"] = '=HYPERLINK("http://x") meet'
+    rows[1]["title"] = "@SUM(A1)"
+    answer = client.post("/edit/_dash-update-component", headers={
+        CSRF_HEADER: client.get_cookie(CSRF_COOKIE, path="/edit/").value}, json={
+        "output": download_mine["output"],
+        "outputs": {"id": "edit-download-mine", "property": "data"},
+        "inputs": [{"id": "edit-download-mine-button", "property": "n_clicks", "value": 1}],
+        "state": [{"id": "edit-grid", "property": "rowData", "value": rows},
+                  {"id": "edit-format", "property": "data",
+                   "value": table.file_format.to_dict()}],
+        "changedPropIds": ["edit-download-mine-button.n_clicks"]})
+    assert answer.status_code == 200, answer.text
+    sent = answer.json["response"]["edit-download-mine"]["data"]
+    csv_text = base64.b64decode(sent["content"]).decode("utf-8")
+    assert "'=HYPERLINK" in csv_text and "'@SUM(A1)" in csv_text
+    assert "\n=HYPERLINK" not in csv_text and ",=HYPERLINK" not in csv_text
 
 
 def test_readers_pages_carry_no_edit_controls(data):
@@ -154,5 +201,5 @@ def test_readers_pages_carry_no_edit_controls(data):
 def test_healthz_reports_the_data(data):
     health = client_for(data).get("/healthz").json
     assert health["status"] == "ok" and health["events"] == 27
-    assert health["version"] == content_version(GOOD) and health["last_error"] is None
+    assert health["version"] == content_version(GOOD) and health["errors"] == 0
     assert json.dumps(health)  # plain JSON

@@ -9,8 +9,9 @@ import pytest
 from playwright.sync_api import expect
 
 from browser import record_problems, serving
+from support import BUNDLED_CSV
 from timeline.app_factory import create_app
-from timeline.config import REPOSITORY, Config
+from timeline.config import Config
 
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=10_000)
@@ -21,7 +22,7 @@ TARGET_ID = "russian-tourists"
 @pytest.fixture
 def site(tmp_path):
     data = tmp_path / "events.csv"
-    data.write_bytes((REPOSITORY / "data" / "events.csv").read_bytes())
+    data.write_bytes(BUNDLED_CSV)
     app = create_app(Config(data_path=data, edit_secret=SECRET))
     with serving(app.server) as url:
         yield url, data
@@ -41,7 +42,9 @@ def log_in(page, url):
     expect(page).to_have_url(re.compile(r"/edit/login$"))
     page.fill("#secret", SECRET)
     page.click("button[type=submit]")
-    expect(page.locator("#edit-grid .ag-row").first).to_be_visible()
+    # The editor's first load (Dash, the grid, plotly.js) is the slowest step
+    # on a loaded machine: give it longer than a click's answer.
+    expect(page.locator("#edit-grid .ag-row").first).to_be_visible(timeout=30_000)
 
 
 def cell(page, row_id_value: str, column: str):
@@ -217,3 +220,65 @@ def test_the_editor_shows_why_readers_see_an_older_version(site, page):
     reader = page.context.new_page()
     reader.goto(url + "/healthz")
     assert '"status":"ok"' in reader.content().replace(" ", "")
+
+
+def held_checks(page, *words: str) -> list:
+    """Hold back the table's checks whose request holds every one of `words`
+    (the test answers them later, as a slow connection would)."""
+    held = []
+
+    def hold(route):
+        body = route.request.post_data or ""
+        if all(word in body for word in ("edit-row-change.data", *words)):
+            held.append(route)
+        else:
+            route.continue_()
+    page.route(re.compile(r"/_dash-update-component"), hold)
+    return held
+
+
+def test_a_check_answering_after_the_save_leaves_the_table_saved(site, page):
+    """An editor on a slow connection: the check of the last typed cell answers
+    after the Save that followed it. The table was saved with that cell, so it
+    is not unsaved, and restoring a version is not refused."""
+    url, data = site
+    original = data.read_bytes()
+    log_in(page, url)
+    held = held_checks(page)
+    type_into(page, cell(page, TARGET_ID, "title"), "Typed just before Save")
+    page.wait_for_function("() => window.timelineEditorDirty === true")
+    page.click("#edit-save")
+    expect(page.locator("#edit-status")).to_contain_text("Saved version")
+    assert b"Typed just before Save" in data.read_bytes()
+    assert len(held) == 1
+    with page.expect_response(lambda r: r.request.post_data and
+                              "edit-row-change.data" in r.request.post_data):
+        held.pop().continue_()
+    page.unroute_all()
+    # The late answer is merged into the page (one frame), and leaves it saved.
+    page.evaluate("() => new Promise(requestAnimationFrame)")
+    assert page.evaluate("() => window.timelineEditorDirty") is False
+
+    page.locator("#edit-history").click()
+    page.get_by_role("option").first.click()
+    expect(page.locator("#edit-history-diff")).to_contain_text("Typed just before Save")
+    page.click("#edit-restore")
+    expect(page.locator("#edit-status")).to_contain_text("Restored the version you chose")
+    assert data.read_bytes() == original
+
+
+def test_rows_added_after_a_save_was_sent_are_unsaved(site, page):
+    """A row the server adds after the Save that was clicked before it arrived
+    is not in the saved file, so the table is unsaved again."""
+    url, data = site
+    log_in(page, url)
+    held = held_checks(page, "edit-add.n_clicks")
+    type_into(page, cell(page, TARGET_ID, "title"), "Saved before the row came")
+    page.click("#edit-add")
+    page.click("#edit-save")
+    expect(page.locator("#edit-status")).to_contain_text("Saved version")
+    page.wait_for_function("() => window.timelineEditorDirty === false")
+    assert len(held) == 1
+    held.pop().continue_()
+    page.unroute_all()
+    page.wait_for_function("() => window.timelineEditorDirty === true")

@@ -6,20 +6,25 @@ against both, so the static export is held to the embed's behaviour.
 """
 from __future__ import annotations
 
+import json
 import re
+import unicodedata
 from datetime import date
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from playwright.sync_api import expect
 
 from browser import DRAWN_MARKS, marks_seen, record_problems, serving, serving_files
-from support import BUNDLED_CSV, csv_bytes, filter_cases, prepared_events
+from support import (BUNDLED_CSV, DEFAULT_VIEW_FIELDS, csv_bytes, filter_cases, link_queries,
+                     prepared_events, table_of_cases, tricky_text, view_fields)
 from timeline.app_factory import create_app
-from timeline.config import Config
+from timeline.config import REPOSITORY, Config
 from timeline.data_store import snapshot_of
 from timeline.static_export import export_static
-from timeline.transforms import filter_events
+from timeline.transforms import filter_events, normalise_text
 from timeline.view_state import ViewState
 
 pytestmark = pytest.mark.browser
@@ -188,6 +193,76 @@ def test_the_browser_reads_links_as_python_does(page, embed_url, query):
     browser_query = page.evaluate(
         "(q) => TimelineCore.toQueryString(TimelineCore.parseView(q))", query)
     assert browser_query == ViewState.from_query_string(query).to_query_string()
+
+
+# --------------------------- the two readers of a view, on shared and generated cases
+
+TEXT_CASES = table_of_cases("text_cases.json")
+VIEW_CASES = table_of_cases("view_cases.json")
+# Derandomized, no example database: every run checks the same cases.
+GENERATED = settings(max_examples=40, deadline=None, derandomize=True, database=None)
+
+
+@pytest.fixture(scope="module")
+def core(browser):
+    """A page holding timeline-core.js alone, the script the embed and the export run."""
+    context = browser.new_context()
+    page = record_problems(context.new_page())
+    page.add_script_tag(path=str(REPOSITORY / "timeline" / "web" / "timeline-core.js"))
+    yield page
+    assert page.problems == []
+    context.close()
+
+
+def in_the_browser(core, function: str, inputs: list[str]) -> list:
+    """`TimelineCore[function]` of each input, in one call (as JSON text: Playwright's
+    own encoding of a list of 100,000 strings takes ten times as long)."""
+    return json.loads(core.evaluate(
+        "([name, inputs]) => JSON.stringify(JSON.parse(inputs).map((x) => TimelineCore[name](x)))",
+        [function, json.dumps(inputs)]))
+
+
+def browser_folds(core, texts: list[str]) -> list[str]:
+    return in_the_browser(core, "normaliseText", texts)
+
+
+def browser_reads(core, queries: list[str]) -> list[dict]:
+    return in_the_browser(core, "parseView", queries)
+
+
+def test_the_browser_folds_text_as_the_table_says(core):
+    folded = browser_folds(core, [case["text"] for case in TEXT_CASES])
+    assert dict(zip((case["name"] for case in TEXT_CASES), folded)) == {
+        case["name"]: case["folded"] for case in TEXT_CASES}
+
+
+def test_the_browser_reads_links_as_the_table_says(core):
+    views = browser_reads(core, [case["query"] for case in VIEW_CASES])
+    assert dict(zip((case["name"] for case in VIEW_CASES), views)) == {
+        case["name"]: {**DEFAULT_VIEW_FIELDS, **case["view"]} for case in VIEW_CASES}
+
+
+def test_the_browser_folds_every_character_as_python_does(core):
+    """Every character Python's Unicode version assigns (private use aside), alone."""
+    characters = [chr(code) for code in range(0x110000)
+                  if unicodedata.category(chr(code)) not in ("Cn", "Cs", "Co")]
+    ours = [normalise_text(c) for c in characters]
+    differ = [(f"U+{ord(c):04X}", theirs, mine) for c, theirs, mine
+              in zip(characters, browser_folds(core, characters), ours) if theirs != mine]
+    assert differ == []
+
+
+@GENERATED
+@given(st.lists(tricky_text(max_size=30), min_size=1, max_size=100))
+def test_the_browser_folds_generated_text_as_python_does(core, texts):
+    assert browser_folds(core, texts) == [normalise_text(text) for text in texts]
+
+
+@GENERATED
+@given(st.lists(link_queries(), min_size=1, max_size=50))
+def test_the_browser_reads_generated_links_as_python_does(core, queries):
+    assert browser_reads(core, queries) == [view_fields(ViewState.from_query_string(query))
+                                            for query in queries]
 
 
 def test_notes_never_reach_the_reader(page, embed_url):

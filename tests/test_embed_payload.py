@@ -7,9 +7,9 @@ import json
 import re
 from datetime import date
 
-from support import csv_bytes, filter_cases
+from support import BUNDLED_CSV, csv_bytes, filter_cases
 from timeline.app_factory import create_app
-from timeline.config import REPOSITORY, Config
+from timeline.config import Config
 from timeline.data_store import snapshot_of
 from timeline.embed_payload import DETAIL_CHUNK, detail_chunks, payload, rich_pieces, to_json_bytes
 from timeline.static_export import export_static
@@ -109,5 +109,5 @@ def test_the_static_export_has_every_file_its_page_names(tmp_path):
 
 
 def test_the_bundled_timeline_exports_under_its_budget(tmp_path):
-    data = snapshot_of((REPOSITORY / "data" / "events.csv").read_bytes(), "events.csv")
+    data = snapshot_of(BUNDLED_CSV, "events.csv")
     assert export_static(data, tmp_path, Config(), TODAY).page_bytes_brotli < 450_000

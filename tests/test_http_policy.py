@@ -185,3 +185,77 @@ def test_the_policy_text():
                       "style-src 'self' 'unsafe-inline'; img-src 'self' data: https: http:; "
                       "connect-src 'self'; object-src 'none'; base-uri 'self'; "
                       "form-action 'self'; frame-ancestors https://news.example")
+
+
+def test_nothing_under_edit_is_kept_by_a_browser_or_a_cache(data):
+    """The editor's pages, Dash's routes and errors there carry the notes, the whole
+    file or who is logged in: `no-store` on every answer, with a session or without."""
+    client = client_for(data, edit_secret=SECRET)
+    answers = {"login": client.get("/edit/login"), "door": client.get("/edit/"),
+               "layout, no session": client.get("/edit/_dash-layout"),
+               "callback, no session": client.post("/edit/_dash-update-component", json={})}
+    log_in(client)
+    token = client.get_cookie("_csrf_token", path="/edit/").value
+    [history] = [d for d in client.get("/edit/_dash-dependencies").json
+                 if d["inputs"] == [{"id": "edit-history", "property": "value"}]]
+    show_version = {"output": history["output"], "changedPropIds": ["edit-history.value"],
+                    "outputs": [{"id": "edit-history-diff", "property": "children"},
+                                {"id": "edit-restore", "property": "disabled"}],
+                    "inputs": [{"id": "edit-history", "property": "value", "value": None}]}
+    page = client.get("/edit/")
+    answers |= {
+        "page": page, "layout": client.get("/edit/_dash-layout"),
+        "dependencies": client.get("/edit/_dash-dependencies"),
+        "download": client.get("/edit/download"), "unknown": client.get("/edit/nothing-here"),
+        "callback": client.post("/edit/_dash-update-component", json=show_version,
+                                headers={"X-CSRFToken": token}),
+        "callback, no token": client.post("/edit/_dash-update-component", json=show_version),
+        "malformed callback": client.post("/edit/_dash-update-component", json={},
+                                          headers={"X-CSRFToken": token}),
+        "logout": client.post("/edit/logout", data={"csrf_token": token})}
+    assert {name: response.status_code for name, response in answers.items()} == {
+        "login": 200, "door": 302, "layout, no session": 401, "callback, no session": 401,
+        "page": 200, "layout": 200, "dependencies": 200, "download": 200, "unknown": 404,
+        "callback": 200, "callback, no token": 403, "malformed callback": 400, "logout": 302}
+    assert {name: response.headers.get("Cache-Control")
+            for name, response in answers.items()} == dict.fromkeys(answers, "no-store")
+    assert not any(response.headers.get("ETag") for response in answers.values())
+    # Dash's fingerprinted library bundles hold no data (the same bytes for anyone).
+    bundle = re.search(r'src="(/edit/_dash-component-suites/[^"]+\.v[^"]+)"', page.text)[1]
+    log_in(client)  # again: the bundles too are behind the door
+    assert "immutable" in client.get(bundle).headers["Cache-Control"]
+
+
+# ------------------------------------------------------------------ what the browser may do
+
+@pytest.mark.parametrize("path", ["/", "/embed", "/embed.js", "/healthz", "/edit/login",
+                                  "/no-such-page"])
+def test_every_answer_denies_the_browser_features_the_app_never_uses(data, path):
+    response = client_for(data, edit_secret=SECRET).get(path)
+    policy = dict(part.strip().split("=", 1)
+                  for part in response.headers["Permissions-Policy"].split(","))
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb", "fullscreen",
+                    "display-capture", "autoplay"):
+        assert policy.pop(feature) == "()", feature
+    assert set(policy.values()) <= {"()"}  # and nothing else is allowed either
+
+
+@pytest.mark.parametrize("path", ["/", "/healthz", "/embed.js", "/edit/login", "/oembed"])
+def test_pages_other_than_the_embed_keep_other_sites_windows_out(data, path):
+    response = client_for(data, edit_secret=SECRET).get(path)
+    assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+def test_the_embed_can_still_be_opened_and_reached_by_an_articles_page(data):
+    client = client_for(data)
+    for path in ("/embed", "/embed?actor=Kim+Jong-un"):
+        assert "Cross-Origin-Opener-Policy" not in client.get(path).headers, path
+
+
+def test_https_is_required_of_browsers_only_when_the_public_address_is_https(data):
+    secure = client_for(data, public_url="https://timeline.example.org/")
+    for path in ("/", "/embed", "/healthz"):
+        assert secure.get(path, base_url="https://timeline.example.org").headers[
+            "Strict-Transport-Security"] == "max-age=31536000", path
+    for settings in ({}, {"public_url": "http://timeline.example.org/"}):
+        assert "Strict-Transport-Security" not in client_for(data, **settings).get("/").headers

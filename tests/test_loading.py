@@ -5,7 +5,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from timeline import loading, schema
+from support import BUNDLED_CSV
+from timeline import dates, loading, schema
 from timeline.dates import PartialDate
 from timeline.loading import EVENT_COLUMNS, LoadResult, load_events, load_events_from_bytes
 
@@ -325,7 +326,7 @@ def test_a_timelinejs_sheet_keeps_its_own_columns_lines_and_encoding():
 
 
 def test_a_file_cut_off_mid_value_is_refused():
-    whole = (Path(__file__).resolve().parents[1] / "data" / "events.csv").read_bytes()
+    whole = BUNDLED_CSV
     cuts = [cut for cut in range(200, len(whole) - 1, 97) if not whole[:cut].endswith(b"\n")]
     refused = [cut for cut in cuts if not load_events_from_bytes(whole[:cut]).report.ok]
     # A cut inside the last, unquoted column leaves a file that is valid as it stands;
@@ -334,3 +335,51 @@ def test_a_file_cut_off_mid_value_is_refused():
     report = load_events_from_bytes(whole[:len(whole) // 3]).report
     assert any("seems cut off" in p.message for p in report.errors)
     assert load_events_from_bytes(whole.rstrip(b"\n")).report.ok  # no final line break: fine
+
+
+# ------------------------------------------------------------------ hostile sizes
+
+def test_a_header_of_200000_columns_is_refused_before_any_column_is_checked(monkeypatch):
+    """1.5 MB of column names took 30 s to check, one column at a time."""
+    def no_validation(*args):
+        raise AssertionError("the columns were checked one by one")
+
+    monkeypatch.setattr(loading, "validate", no_validation)
+    header = "id,start,title,category," + ",".join(f"c{i}" for i in range(200_000))
+    data = (header + "\na,2023,T,gifts\n").encode()
+    assert len(data) > 1_400_000
+    [problem] = load_events_from_bytes(data, "wide.csv").report.problems
+    assert problem.is_error
+    assert "line 1 (the header) has 200,004 columns" in problem.message
+    assert f"more than the {loading.MAX_COLUMNS}" in problem.message
+
+
+def test_a_row_wider_than_the_limit_is_refused_naming_its_line(monkeypatch):
+    monkeypatch.setattr(loading, "validate", lambda *args: pytest.fail("columns were checked"))
+    data = _bytes("a,2023,,,T,Kim,military,KCNA",
+                  "b,2023,,,T,Kim,military,KCNA" + ",x" * 200_000)
+    [problem] = load_events_from_bytes(data, "wide.csv").report.problems
+    assert "line 3 has 200,008 values" in problem.message
+    assert f"more than the {loading.MAX_COLUMNS} columns" in problem.message
+
+
+def test_a_file_at_the_column_limit_still_loads():
+    extra = ",".join(f"note {i}" for i in range(loading.MAX_COLUMNS - 8))
+    data = _bytes("a,2023,,,T,Kim,military,KCNA" + "," * (loading.MAX_COLUMNS - 8))
+    data = data.replace(b"source\n", f"source,{extra}\n".encode(), 1)
+    result = load_events_from_bytes(data, "wide.csv")
+    assert len(result.columns) == loading.MAX_COLUMNS
+    assert list(result.events["id"]) == ["a"]
+    assert not [p for p in result.report.problems if p.is_error]
+
+
+def test_a_date_cell_of_60000_spaces_is_an_error_on_its_cell(monkeypatch):
+    """An upload with such a cell took 31 s: the date hints never see it."""
+    monkeypatch.setattr(dates, "_hint", lambda text: pytest.fail("the hints ran"))
+    data = _bytes("a,2023,,,T,Kim,military,KCNA",
+                  "b,Sept" + " " * 60_000 + "x,,,T,Kim,military,KCNA")
+    result = load_events_from_bytes(data, "spaces.csv")
+    [problem] = [p for p in result.report.problems if p.is_error]
+    assert (problem.line, problem.column) == (3, "start")
+    assert "60,005 characters long, too long for a date" in problem.message
+    assert list(result.events["id"]) == ["a"]

@@ -61,20 +61,20 @@ def test_bundle_runs_without_eval(bundle_text: str) -> None:
     assert not re.search(r"\beval\s*\(|new Function\b|\bFunction\s*\(", bundle_text)
 
 
-def test_page_loads_the_bundle() -> None:
+def test_page_loads_the_bundle(data: Path) -> None:
     """Dash serves it as an asset script, so dcc.Graph finds window.Plotly."""
-    client = create_app(Config()).server.test_client()
+    client = create_app(Config(data_path=data)).server.test_client()
     html = client.get("/").get_data(as_text=True)
     assert "/assets/vendor/plotly-scatter.min.js" in html
     assert client.get("/assets/vendor/plotly-scatter.min.js").status_code == 200
 
 
 @pytest.mark.browser
-def test_graph_draws_with_the_bundle_and_dash_fetches_no_other_plotly() -> None:
+def test_graph_draws_with_the_bundle_and_dash_fetches_no_other_plotly(data: Path) -> None:
     """dcc.Graph takes window.Plotly; Dash's lazy load of the full bundle
     (`_dash-component-suites/plotly/package_data/plotly.min.js` in Dash 4,
     `async-plotlyjs.js` in older Dash) never happens."""
-    with serving(create_app(Config()).server) as url, chromium() as browser:
+    with serving(create_app(Config(data_path=data)).server) as url, chromium() as browser:
         page = browser.new_page()
         requests: list[str] = []
         page.on("request", lambda request: requests.append(request.url))

@@ -14,14 +14,19 @@ import pytest
 from playwright.sync_api import expect
 
 from browser import serving
+from support import BUNDLED_CSV
 from timeline.app_factory import create_app
-from timeline.config import REPOSITORY, Config
+from timeline.config import Config
 
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=15_000)
 SECRET = "a newsroom passphrase"
 TARGET_ID = "russian-tourists"
 
+# Chromium names the policy in its console messages about it (a blocked script,
+# an unknown feature in the Permissions-Policy header).
+POLICY_NAMES = ("Content Security Policy", "Content-Security-Policy", "Permissions-Policy",
+                "Permissions policy")
 WATCH_VIOLATIONS = """
 window.__cspViolations = [];
 document.addEventListener("securitypolicyviolation", (e) => {
@@ -34,7 +39,7 @@ document.addEventListener("securitypolicyviolation", (e) => {
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     data = tmp_path_factory.mktemp("policy") / "events.csv"
-    data.write_bytes((REPOSITORY / "data" / "events.csv").read_bytes())
+    data.write_bytes(BUNDLED_CSV)
     app = create_app(Config(data_path=data, edit_secret=SECRET))
     with serving(app.server) as url:
         yield url
@@ -49,8 +54,7 @@ def page(browser):
     page.problems = []
     page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))
     page.on("console", lambda m: page.problems.append(f"console: {m.text}")
-            if "Content Security Policy" in m.text or "Content-Security-Policy" in m.text
-            else None)
+            if any(name in m.text for name in POLICY_NAMES) else None)
     yield page
     context.close()
 
@@ -78,6 +82,9 @@ def test_the_explorer_draws_and_filters_under_the_policy(site, page):
     expect(page.locator("#event-detail")).not_to_be_empty()
     page.wait_for_load_state("networkidle")
     assert violations(page) == []
+    # The Permissions-Policy header is read (an unknown feature would be in the console).
+    assert page.evaluate("['camera', 'geolocation', 'microphone'].map("
+                         "f => document.featurePolicy.allowsFeature(f))") == [False] * 3
 
 
 def test_the_embed_draws_under_the_policy(site, page):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from support import EVENTS_FIXTURE
 from timeline import schema
 from timeline.html_text import html_to_line, html_to_text, text_to_html
 from timeline.interchange import Imported, export_timelinejs, import_timelinejs
@@ -15,9 +16,8 @@ from timeline.loading import load_events, load_events_from_bytes
 from timeline.markup import Link, split_links
 from timeline.timelinejs import CSV_COLUMNS, is_timelinejs_header
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = Path("/work/shared/corpus/timelinejs")
-CORPUS_FILES = sorted(CORPUS.iterdir()) if CORPUS.is_dir() else []
+CORPUS = Path(__file__).parent / "data" / "timelinejs"
+CORPUS_FILES = sorted(p for p in CORPUS.iterdir() if p.suffix in (".json", ".csv"))
 TODAY = date(2026, 11, 26)
 HEADER = CSV_COLUMNS[:-1]  # the template before 'Alt Text' was added
 
@@ -272,6 +272,11 @@ def test_unused_columns_are_one_warning():
 
 # ------------------------------------------------------------------ the corpus
 
+def test_the_corpus_is_there():
+    # A missing folder must fail, not quietly leave the test below with no cases.
+    assert len(CORPUS_FILES) == 5, CORPUS_FILES
+
+
 @pytest.mark.parametrize("path", CORPUS_FILES, ids=[p.name for p in CORPUS_FILES])
 def test_every_corpus_file_imports_into_a_csv_that_loads(path):
     imported = import_timelinejs(path.read_bytes())
@@ -350,7 +355,7 @@ def test_a_bad_event_in_json_is_named_and_the_rest_kept():
 
 @pytest.fixture(scope="module")
 def ours():
-    return load_events(ROOT / "data" / "events.csv")
+    return load_events(EVENTS_FIXTURE)
 
 
 def test_export_is_timelinejs3_json(ours):

@@ -1,11 +1,18 @@
-import pytest
+import unicodedata
 
-from support import filter_cases, prepared_events
+import pytest
+from hypothesis import given, settings
+
+from support import filter_cases, prepared_events, table_of_cases, tricky_text
 from timeline.transforms import (actor_names, filter_events, find_event, neighbours,
                                  normalise_text)
+from timeline.validation import slugify, spelling_key
 from timeline.view_state import ViewState
 
 CASES = filter_cases()
+TEXT_CASES = table_of_cases("text_cases.json")
+# Derandomized, no example database: every run checks the same cases.
+DETERMINISTIC = settings(max_examples=300, deadline=None, derandomize=True, database=None)
 
 
 @pytest.fixture(scope="module")
@@ -25,12 +32,26 @@ def test_every_filter_dimension_has_a_case():
         assert parameter in queries
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Kim  Jong-Un", "kim jong-un"), ("Café", "cafe"), ("ÉLYSÉE\tPalace", "elysee palace"),
-    ("김정은", "김정은"), ("", ""),
-])
-def test_normalise_text(text, expected):
-    assert normalise_text(text) == expected
+@pytest.mark.parametrize("case", TEXT_CASES, ids=[c["name"] for c in TEXT_CASES])
+def test_normalise_text(case):
+    assert normalise_text(case["text"]) == case["folded"]
+
+
+def test_one_folding_for_filters_spelling_checks_and_slugs():
+    assert spelling_key("Ёлка  Straße") == spelling_key("елка strasse") == "елкаstrasse"
+    assert spelling_key("क्षत्रिय") != spelling_key("कषतरिय")  # the virama is spelling
+    assert slugify("Straße Ёлка Café") == "strasse-cafe"
+
+
+@DETERMINISTIC
+@given(tricky_text(max_size=40))
+def test_folding_is_idempotent_and_ignores_the_form_of_unicode(text):
+    folded = normalise_text(text)
+    assert normalise_text(folded) == folded
+    assert folded == unicodedata.normalize("NFC", folded)  # Korean as syllables
+    assert folded == " ".join(folded.split(" ")) and "  " not in folded
+    for form in ("NFC", "NFD", "NFKC", "NFKD"):
+        assert normalise_text(unicodedata.normalize(form, text)) == folded
 
 
 def test_neighbours_step_in_date_order(events):

@@ -46,6 +46,9 @@ HOSTILE = {
     "control characters": "q=%00%01%1b%7f&actor=%0d%0aSet-Cookie:+x=1&category=gifts%00",
     "odd structure": "&&&==&=&a=b=c&%3D%3D=%26&category==gifts&;category=gifts",
     "conflicting": "lanes=actor&lanes=category&event=car&event=zis&certainty=CONFIRMED",
+    # Once read differently by the explorer (Python) and the embed (JavaScript).
+    "short dates, other digits, other spaces": "from=2023-9&to=%D9%A2%D9%A0%D9%A2%D9%A0"
+                                                "&actor=Kim+Jong-un%C2%85&q=%E3%80%80",
 }
 
 

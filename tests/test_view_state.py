@@ -1,8 +1,17 @@
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from timeline.view_state import ViewState
+from support import (DEFAULT_VIEW_FIELDS, link_queries, table_of_cases, tricky_text,
+                     view_fields)
+from timeline.text_folding import strip_white_space
+from timeline.view_state import LANE_MODES, MAX_QUERY_LENGTH, ViewState
+
+VIEW_CASES = table_of_cases("view_cases.json")
+# Derandomized, no example database: every run checks the same cases.
+DETERMINISTIC = settings(max_examples=200, deadline=None, derandomize=True, database=None)
 
 FULL = ViewState(actors=("Kim Jong-un", "Vladimir Putin"), categories=("gifts",),
                  certainties=("confirmed", "reported"), date_from=date(2023, 1, 1),
@@ -58,3 +67,36 @@ def test_describe_counts_and_filters():
 
 def test_cleared_keeps_lane_mode():
     assert FULL.cleared() == ViewState(lanes="actor")
+
+
+@pytest.mark.parametrize("case", VIEW_CASES, ids=[c["name"] for c in VIEW_CASES])
+def test_view_cases(case):
+    """The table the browser's parseView runs too (test_embed_browser.py)."""
+    view = ViewState.from_query_string(case["query"])
+    assert view_fields(view) == {**DEFAULT_VIEW_FIELDS, **case["view"]}
+
+
+# A value as the parser leaves it: trimmed, not empty, not too long.
+VALUES = tricky_text(min_size=1, max_size=MAX_QUERY_LENGTH).map(strip_white_space).filter(bool)
+DAYS = st.dates(min_value=date(1, 1, 1))
+VIEWS = st.builds(
+    ViewState,
+    actors=st.lists(VALUES, unique=True, max_size=4).map(tuple),
+    categories=st.lists(VALUES, unique=True, max_size=4).map(tuple),
+    certainties=st.lists(VALUES, unique=True, max_size=4).map(tuple),
+    date_from=st.none() | DAYS, date_to=st.none() | DAYS, query=st.just("") | VALUES,
+    lanes=st.sampled_from(LANE_MODES), event=st.none() | VALUES,
+    window=st.none() | st.lists(DAYS, min_size=2, max_size=2).map(sorted).map(tuple))
+
+
+@DETERMINISTIC
+@given(VIEWS)
+def test_every_view_survives_its_link(view):
+    assert ViewState.from_query_string(view.to_query_string()) == view
+
+
+@DETERMINISTIC
+@given(link_queries())
+def test_a_link_read_once_is_read_the_same_from_its_canonical_form(query):
+    view = ViewState.from_query_string(query)
+    assert ViewState.from_query_string(view.to_query_string()) == view

@@ -12,9 +12,11 @@ from timeline.config import REPOSITORY, Config
 from timeline.data_store import DataFileError, DataStore
 from timeline.editor_routes import register_editor
 from timeline.embed_page import register_embed_page
+from timeline.hosts import install_host_check
 from timeline.http_policy import install_http_policy
 from timeline.layout import build_layout
 from timeline.oembed import register_embed_tools
+from timeline.proxies import install_trusted_proxies
 from timeline.request_guard import install_request_guard
 
 __all__ = ["DataFileError", "create_app"]
@@ -42,7 +44,10 @@ def create_app(config: Config | None = None) -> Dash:
     register_editor(server, store, config)
     install_http_policy(server, config)
     install_request_guard(server)
-    install_compression(server)
+    install_host_check(server, config)  # after the guard: its check runs first of all
+    install_compression(server, config.cache_dir or None, data_path=config.data_path,
+                        disk_budget=config.cache_max_mb * 1024 * 1024)
+    install_trusted_proxies(server, config.trusted_proxies)
     return app
 
 
@@ -52,9 +57,15 @@ def html_title(title: str) -> str:
     return html.escape(title, quote=False)
 
 
+# What /healthz tells anyone who asks. Not what is wrong with the file: its cells,
+# its path and its notes are unpublished; the log and the editor's page say that.
+PUBLIC_HEALTH = ("status", "events", "version", "loaded_at", "errors", "worker")
+
+
 def register_health(server: flask.Flask, store: DataStore) -> None:
     @server.route("/healthz")
     def healthz():
-        response = flask.jsonify(store.health())
+        health = store.health()
+        response = flask.jsonify({name: health[name] for name in PUBLIC_HEALTH})
         response.headers["Cache-Control"] = "no-store"
         return response

@@ -8,6 +8,7 @@ back and forward replay the reader's steps.
 """
 from __future__ import annotations
 
+import math
 from datetime import date
 from typing import Callable
 
@@ -24,6 +25,7 @@ from timeline.transforms import filter_events, find_event, neighbours
 from timeline.view_state import ViewState
 
 DEFAULT_WIDTH_PX = 900
+MAX_WIDTH_PX = 20_000  # wider than any screen: a larger width is no browser's report
 
 
 def register_callbacks(app: Dash, current_data: Callable[[], Snapshot], config: Config) -> None:
@@ -62,9 +64,8 @@ def register_callbacks(app: Dash, current_data: Callable[[], Snapshot], config: 
         shown = filter_events(events, view)
         selected = find_event(shown, view.event)
         previous_id, next_id = neighbours(shown, view.event)
-        figure = build_figure(shown, view, today=date.today(),
-                              width_px=int(width) if isinstance(width, (int, float)) and width > 0
-                              else DEFAULT_WIDTH_PX, eras=data.result.eras)
+        figure = build_figure(shown, view, today=date.today(), width_px=chart_width(width),
+                              eras=data.result.eras)
         query, base = view.to_query_string(), public_base(config)
         return (figure, event_list(shown, view), detail_panel(selected, view),
                 stepper(previous_id, next_id), view.describe(len(shown), len(events)),
@@ -93,6 +94,16 @@ def register_callbacks(app: Dash, current_data: Callable[[], Snapshot], config: 
         "function(width) { return window.innerWidth >= 760 &&"
         " !document.documentElement.classList.contains('is-embed'); }",
         Output("filters", "open"), Input("viewport-width", "data"))
+
+
+def chart_width(width: object) -> int:
+    """The chart's width in pixels as the browser measured it, or the default for
+    anything a browser does not send (JSON bodies may carry Infinity and NaN)."""
+    if isinstance(width, float) and not math.isfinite(width):
+        return DEFAULT_WIDTH_PX
+    if isinstance(width, bool) or not isinstance(width, (int, float)) or width <= 0:
+        return DEFAULT_WIDTH_PX
+    return min(int(width), MAX_WIDTH_PX)
 
 
 def public_base(config: Config) -> str:

@@ -16,7 +16,7 @@ every other one (so pages other hooks rewrite are compressed as they leave):
   bundles) are compressed once at brotli quality 11 (gzip 9) and kept: in
   memory per process, keyed by path, size and modification time (or
   version), and in a folder on disk that every worker and the next start
-  reuse. A page a route marks `compress_once` (the embed's) is treated so
+  reuse (see `CompressedCache`). A page a route marks `compress_once` (the embed's) is treated so
   too, keyed by its content's ETag. Quality 11 takes seconds for a 1 MB
   bundle, so it runs in a background thread; until it is done the file goes
   out at quality 5 (tens
@@ -29,6 +29,7 @@ every other one (so pages other hooks rewrite are compressed as they leave):
 """
 from __future__ import annotations
 
+import errno
 import gzip
 import hashlib
 import logging
@@ -55,7 +56,9 @@ STATIC_QUALITY = {"br": 11, "gzip": 9}
 FAST_QUALITY = {"br": 5, "gzip": 6}
 MAX_STATIC_SIZE = 32 * 1024 * 1024   # larger files are only ever compressed fast
 MEMORY_BUDGET = 64 * 1024 * 1024     # compressed bytes kept per process
+DISK_BUDGET = 256 * 1024 * 1024      # compressed bytes kept on disk (TIMELINE_CACHE_MAX_MB)
 DISK_MAX_AGE = 30 * 24 * 3600        # cache files unused this long are removed at start
+CACHE_FOLDER_NAME = ".timeline-cache"
 STALE_LOCK_SECONDS = 600
 CACHE_FORMAT = "1"                   # part of every disk name: bump to drop old files
 COMPRESSIBLE_TYPES = {"application/javascript", "application/json", "application/xml",
@@ -64,9 +67,14 @@ COMPRESSIBLE_TYPES = {"application/javascript", "application/json", "application
                       "image/x-icon", "image/vnd.microsoft.icon"}
 
 
-def default_cache_dir() -> Path:
-    """A folder of this user's under the system's temporary directory (`TMPDIR` moves it)."""
-    return Path(tempfile.gettempdir()) / f"timeline-compressed-{os.getuid()}"
+def default_cache_dir(data_path: str | os.PathLike | None = None) -> Path:
+    """A hidden folder beside the data's folder (`data/events.csv`: `.timeline-cache`
+    next to `data/`), the app's own rather than a name in the shared temporary
+    directory, which anyone can take first. Without a data path, that name
+    (`TMPDIR` moves it), used only if it is a private folder of this user's."""
+    if data_path is None:
+        return Path(tempfile.gettempdir()) / f"timeline-compressed-{os.getuid()}"
+    return Path(os.path.abspath(data_path)).parent.parent / CACHE_FOLDER_NAME
 
 
 def compress(data: bytes, encoding: str, quality: int) -> bytes:
@@ -109,16 +117,53 @@ class CacheKey:
 
 
 class CompressedCache:
-    """Compressed bodies: a bounded in-memory LRU in front of an optional disk folder."""
+    """Compressed bodies: a bounded in-memory LRU in front of an optional disk folder.
 
-    def __init__(self, folder: Path | None, memory_budget: int = MEMORY_BUDGET):
-        self.folder = usable_folder(folder) if folder is not None else None
+    The folder must be a real folder (not a link) owned by this user and writable
+    by no one else, else only memory is used: a link planted in its place had the
+    pruning delete another folder's old files and new files written there. Every
+    file is then reached through the folder opened without following links and
+    checked to be the same folder, so it cannot be swapped for a link later
+    either. The disk holds at most `disk_budget` bytes: the least recently used
+    files go first.
+    """
+
+    def __init__(self, folder: Path | None, memory_budget: int = MEMORY_BUDGET,
+                 disk_budget: int = DISK_BUDGET):
+        self.folder: Path | None = None
+        self._identity: tuple[int, int] | None = None  # the folder's (device, inode)
         self._memory: OrderedDict[str, bytes] = OrderedDict()
         self._memory_bytes = 0
         self._budget = memory_budget
+        self.disk_budget = disk_budget
+        self._disk_bytes = 0  # on disk at the last pruning, plus what this process wrote since
         self._lock = threading.Lock()
-        if self.folder is not None:
-            prune(self.folder)
+        if folder is not None:
+            descriptor = open_private_folder(folder, create=True)
+            if descriptor is not None:
+                try:
+                    info = os.fstat(descriptor)
+                    self.folder, self._identity = folder, (info.st_dev, info.st_ino)
+                    self._disk_bytes = prune(descriptor, disk_budget)
+                finally:
+                    os.close(descriptor)
+
+    def _open_folder(self) -> int | None:
+        """The folder, opened (close it after use), if it is still the one checked at
+        start; if not (removed, or replaced), memory only from then on."""
+        folder = self.folder
+        if folder is None:
+            return None
+        descriptor = open_private_folder(folder, create=False)
+        if descriptor is not None:
+            info = os.fstat(descriptor)
+            if (info.st_dev, info.st_ino) == self._identity:
+                return descriptor
+            os.close(descriptor)
+        log.warning("Not using the compression cache %s any more: it is not the folder "
+                    "checked at start", folder)
+        self.folder = None
+        return None
 
     def peek(self, name: str) -> bytes | None:
         """The body kept in this process's memory, if any."""
@@ -131,14 +176,23 @@ class CompressedCache:
     def get(self, name: str) -> bytes | None:
         """The body from memory, else from disk (then kept in memory)."""
         found = self.peek(name)
-        if found is not None or self.folder is None:
+        if found is not None:
             return found
-        path = self.folder / name
+        folder = self._open_folder()
+        if folder is None:
+            return None
         try:
-            found = path.read_bytes()
-            os.utime(path)  # recently used: survives pruning
+            file = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=folder)
+            with os.fdopen(file, "rb") as handle:
+                found = handle.read()
+                try:
+                    os.utime(handle.fileno())  # recently used: kept longest
+                except OSError:
+                    pass
         except OSError:
             return None
+        finally:
+            os.close(folder)
         self.remember(name, found)
         return found
 
@@ -159,80 +213,141 @@ class CompressedCache:
                 self._memory_bytes -= len(dropped)
 
     def on_disk(self, name: str) -> bool:
-        return self.folder is not None and (self.folder / name).is_file()
+        folder = self._open_folder()
+        if folder is None:
+            return False
+        try:
+            return stat.S_ISREG(os.stat(name, dir_fd=folder, follow_symlinks=False).st_mode)
+        except OSError:
+            return False
+        finally:
+            os.close(folder)
 
     def store(self, name: str, body: bytes) -> None:
         """Keep `body` in memory and write it to disk atomically (rename)."""
         self.remember(name, body)
-        if self.folder is None:
+        folder = self._open_folder()
+        if folder is None:
             return
-        temporary = self.folder / f".{name}.{os.getpid()}.{threading.get_ident()}.tmp"
+        temporary = f".{name}.{os.getpid()}.{threading.get_ident()}.tmp"
         try:
-            temporary.write_bytes(body)
-            os.replace(temporary, self.folder / name)
+            file = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW
+                           | os.O_CLOEXEC, 0o600, dir_fd=folder)
+            with os.fdopen(file, "wb") as handle:
+                handle.write(body)
+            os.replace(temporary, name, src_dir_fd=folder, dst_dir_fd=folder)
+            with self._lock:
+                self._disk_bytes += len(body)
+                over = self._disk_bytes > self.disk_budget
+            if over:
+                remaining = prune(folder, self.disk_budget)
+                with self._lock:
+                    self._disk_bytes = remaining
         except OSError as problem:
             log.warning("Could not write the compression cache %s: %s", self.folder, problem)
-            temporary.unlink(missing_ok=True)
+            try:
+                os.unlink(temporary, dir_fd=folder)
+            except OSError:
+                pass
+        finally:
+            os.close(folder)
 
     def lock(self, name: str) -> bool:
         """Claim the work of compressing `name` across processes; False if another has it."""
-        if self.folder is None:
+        folder = self._open_folder()
+        if folder is None:
             return True
-        path = self.folder / f"{name}.lock"
+        lock = f"{name}.lock"
         try:
-            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+            os.close(os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, 0o600,
+                             dir_fd=folder))
             return True
         except FileExistsError:
             try:
-                if time.time() - path.stat().st_mtime > STALE_LOCK_SECONDS:
-                    path.unlink(missing_ok=True)  # its process died: the next request retries
+                if time.time() - os.stat(lock, dir_fd=folder,
+                                         follow_symlinks=False).st_mtime > STALE_LOCK_SECONDS:
+                    os.unlink(lock, dir_fd=folder)  # its process died: the next request retries
             except OSError:
                 pass
             return False
         except OSError:
             return True  # no locking possible: compress in this process anyway
+        finally:
+            os.close(folder)
 
     def unlock(self, name: str) -> None:
-        if self.folder is not None:
-            (self.folder / f"{name}.lock").unlink(missing_ok=True)
+        folder = self._open_folder()
+        if folder is None:
+            return
+        try:
+            os.unlink(f"{name}.lock", dir_fd=folder)
+        except OSError:
+            pass
+        finally:
+            os.close(folder)
 
 
-def usable_folder(folder: Path) -> Path | None:
-    """`folder`, created private to this user; None when it cannot be trusted or written.
+def open_private_folder(folder: Path, create: bool) -> int | None:
+    """`folder` opened (a descriptor to close), created private to this user if asked;
+    None, with a warning, when it is a link, someone else's, or writable by others.
 
     A folder under /tmp that someone else made (or can write to) could hold
-    bodies they planted, so it is not used.
+    bodies they planted; a link there could send the pruning to another folder.
     """
     try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        info = folder.stat()
+        if create:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
+                             | os.O_CLOEXEC)
     except OSError as problem:
-        log.warning("No compression cache on disk (%s): %s", folder, problem)
+        link = problem.errno == errno.ELOOP or folder.is_symlink()
+        log.warning("No compression cache on disk (%s): %s", folder,
+                    "it is a link, which is not followed" if link else problem)
         return None
+    info = os.fstat(descriptor)
     if info.st_uid != os.getuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        os.close(descriptor)
         log.warning("Not using the compression cache %s: it is not private to this user", folder)
         return None
-    return folder
+    return descriptor
 
 
-def prune(folder: Path) -> None:
+def prune(folder: int, budget: int = DISK_BUDGET) -> int:
+    """Remove the files of the open `folder` unused for `DISK_MAX_AGE`, then the least
+    recently used until the rest fit in `budget` bytes; returns the bytes left.
+    Links and folders inside are neither followed nor removed."""
     cutoff = time.time() - DISK_MAX_AGE
+    files = []
     try:
-        for path in folder.iterdir():
-            try:
-                if path.stat().st_mtime < cutoff:
-                    path.unlink()
-            except OSError:
-                pass
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                try:
+                    info = entry.stat(follow_symlinks=False)
+                except OSError:
+                    continue
+                if stat.S_ISREG(info.st_mode):
+                    files.append((info.st_mtime, entry.name, info.st_size))
     except OSError:
-        pass
+        return 0
+    files.sort()  # least recently used first
+    total = sum(size for _, _, size in files)
+    for modified, name, size in files:
+        if modified >= cutoff and total <= budget:
+            break
+        try:
+            os.unlink(name, dir_fd=folder)
+        except OSError:
+            continue
+        total -= size
+    return total
 
 
 class Compressor:
     """Compressed bodies for static answers (once, kept) and dynamic ones (per request)."""
 
-    def __init__(self, cache_dir: Path | None, background: bool = True):
-        self.cache = CompressedCache(cache_dir)
+    def __init__(self, cache_dir: Path | None, background: bool = True,
+                 disk_budget: int = DISK_BUDGET):
+        self.cache = CompressedCache(cache_dir, disk_budget=disk_budget)
         self.background = background
         self._jobs: queue.Queue = queue.Queue()
         self._pending: set[str] = set()
@@ -316,16 +431,18 @@ class Compressor:
 
 # ---------------------------------------------------------------- the hook
 
-def install_compression(server: flask.Flask, cache_dir: Path | None | bool = None,
-                        background: bool = True) -> Compressor:
+def install_compression(server: flask.Flask, cache_dir: Path | str | None | bool = None,
+                        background: bool = True, *,
+                        data_path: str | os.PathLike | None = None,
+                        disk_budget: int = DISK_BUDGET) -> Compressor:
     """Compress and set caching headers on every answer of `server`.
 
-    `cache_dir`: the shared disk cache (default: `default_cache_dir()`;
-    `False` keeps it in memory only). `background=False` compresses at full
-    quality inside the request (tests).
+    `cache_dir`: the shared disk cache (default: `default_cache_dir(data_path)`;
+    `False` keeps it in memory only), holding at most `disk_budget` bytes.
+    `background=False` compresses at full quality inside the request (tests).
     """
-    folder = None if cache_dir is False else Path(cache_dir or default_cache_dir())
-    compressor = Compressor(folder, background=background)
+    folder = None if cache_dir is False else Path(cache_dir or default_cache_dir(data_path))
+    compressor = Compressor(folder, background=background, disk_budget=disk_budget)
 
     def finish(response: flask.Response) -> flask.Response:
         request = flask.request

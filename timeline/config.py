@@ -16,7 +16,18 @@ ENVIRONMENT = {
     "public_url": "TIMELINE_PUBLIC_URL",
     "edit_secret": "TIMELINE_EDIT_SECRET",
     "frame_ancestors": "TIMELINE_FRAME_ANCESTORS",
+    "allowed_hosts": "TIMELINE_ALLOWED_HOSTS",
+    "cache_dir": "TIMELINE_CACHE_DIR",
+    "cache_max_mb": "TIMELINE_CACHE_MAX_MB",
+    "trusted_proxies": "TIMELINE_TRUSTED_PROXIES",
+    "edit_idle_minutes": "TIMELINE_EDIT_IDLE_MINUTES",
 }
+# Settings counted in minutes; the environment gives them as text.
+MINUTE_SETTINGS = ("edit_idle_minutes",)
+
+
+class ConfigError(ValueError):
+    """A setting the app cannot run with; the message names the variable and what is wrong."""
 
 
 @dataclass(frozen=True)
@@ -31,6 +42,17 @@ class Config:
     edit_secret: str = field(default="", repr=False)
     # Sites that may show /embed in a frame, space-separated origins; "*" is any site.
     frame_ancestors: str = "*"
+    # The host names requests may be sent to (timeline/hosts.py); empty: this machine's
+    # own (localhost, loopback, the bound address). The public URL's host is always allowed.
+    allowed_hosts: str = ""
+    # The compressed-file cache (timeline/compression.py); empty: `.timeline-cache`
+    # beside the data's folder. At most this many megabytes on disk.
+    cache_dir: str = ""
+    cache_max_mb: int = 256
+    # The reverse proxies whose X-Forwarded-For names the client (timeline/proxies.py).
+    trusted_proxies: str = "127.0.0.1 ::1"
+    # An editor's session ends after this long without a request (and at 12 hours anyway).
+    edit_idle_minutes: int = 120
 
     def title_for(self, data) -> str:
         """The timeline's title: the setting, else the data's title row, else a plain word."""
@@ -46,4 +68,30 @@ class Config:
         values.update({k: v for k, v in overrides.items() if v is not None})
         if "data_path" in values:
             values["data_path"] = Path(values["data_path"])
+        for name in MINUTE_SETTINGS:
+            if isinstance(values.get(name), str):
+                values[name] = _minutes(ENVIRONMENT[name], values[name])
+        if isinstance(values.get("cache_max_mb"), str):
+            values["cache_max_mb"] = _megabytes(ENVIRONMENT["cache_max_mb"],
+                                                values["cache_max_mb"])
         return cls(**values)
+
+
+def _minutes(variable: str, text: str) -> int:
+    try:
+        number = int(text.strip())
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise ConfigError(f"{variable}: {text!r} is not a whole number of minutes (1 or more)")
+    return number
+
+
+def _megabytes(variable: str, text: str) -> int:
+    try:
+        number = int(text.strip())
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise ConfigError(f"{variable}: {text!r} is not a whole number of megabytes (0 or more)")
+    return number

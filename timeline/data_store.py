@@ -6,9 +6,15 @@ to tell them the file changed; each checks the file's signature (a cheap
 when it differs. A file still being written is left alone until it has been
 quiet for `SETTLE_SECONDS`, and a version with errors is never swapped in:
 readers keep the last good one while `/healthz` and the log say what is wrong.
+
+A worker that starts (or is restarted by gunicorn) while the file is bad has no
+good version in memory, so every accepted version is also copied to
+`last_good_path`, and such a worker serves that copy instead of failing to boot
+(which gunicorn answers by starting it again, and again).
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import logging
 import os
@@ -20,6 +26,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from timeline.csv_writing import atomic_write
+from timeline.history import history_folder
 from timeline.loading import LoadResult, load_events_from_bytes
 from timeline.report import Report
 from timeline.transforms import prepare_events
@@ -66,6 +74,14 @@ def snapshot_of(data: bytes, source_name: str) -> Snapshot | Report:
                     datetime.now(timezone.utc))
 
 
+def last_good_path(data_path: str | os.PathLike) -> Path:
+    """Where the last accepted version is kept: in the editor's history folder,
+    which is already private (it holds the notes) and already beside the data.
+    Its version is its content's hash, so bytes and version cannot disagree."""
+    data_path = Path(data_path)
+    return history_folder(data_path) / f"{data_path.name}.last-good"
+
+
 def _signature(stat: os.stat_result) -> tuple[int, int, int]:
     return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
 
@@ -78,20 +94,66 @@ class DataStore:
         self.settle_seconds = settle_seconds
         self.last_error: str | None = None
         self.last_error_lines: tuple[str, ...] = ()
+        self.error_count = 0  # errors in the file on disk, when it cannot be served
         self._lock = threading.Lock()
         self._checked_at = 0.0
+        self._from_last_good_copy = False
         try:
             # Signature first: a file changed while it is read then differs from
             # it, so the first check reloads it instead of trusting what was read.
             stat = self.path.stat()
             data = self.path.read_bytes()
         except OSError as problem:
-            raise DataFileError(str(self.path), Report((_file_problem(problem),))) from None
-        outcome = snapshot_of(data, str(self.path))
+            outcome: Snapshot | Report = Report((_file_problem(problem),))
+        else:
+            outcome = snapshot_of(data, str(self.path))
         if isinstance(outcome, Report):
-            raise DataFileError(str(self.path), outcome)
+            self._start_from_last_good(outcome)
+            return
         self._snapshot = outcome
         self._signature = _signature(stat)
+        self._keep_last_good()
+
+    def _start_from_last_good(self, report: Report) -> None:
+        """Serve the last good copy of a file that is bad now, or refuse to start."""
+        kept = last_good_path(self.path)
+        try:
+            outcome = snapshot_of(kept.read_bytes(), str(kept))
+        except OSError:
+            outcome = None  # never kept (or gone): nothing to serve
+        if isinstance(outcome, Report):  # say so: the copy is not simply missing
+            log.error("%s: the last good copy has errors too (%s): not serving it", kept,
+                      outcome.summary())
+        if not isinstance(outcome, Snapshot):
+            raise DataFileError(str(self.path), report)
+        self._snapshot, self._from_last_good_copy = outcome, True
+        self._fail(f"{self.path}: {report.summary()}; {self._serving()}",
+                   tuple(report.format_lines(str(self.path))), len(report.errors))
+
+    def _keep_last_good(self) -> None:
+        """Copy the version just accepted to `last_good_path`, if the file still holds it.
+
+        Under a lock shared by every worker, so of two workers accepting two
+        versions at once, the one whose version the file no longer holds (the
+        older) cannot overwrite the other's. The copy is written atomically: a
+        worker starting meanwhile reads the old copy or the new one, whole."""
+        copy = last_good_path(self.path)
+        try:
+            copy.parent.mkdir(exist_ok=True)
+            with open(copy.parent / ".last-good.lock", "a+b") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)  # released when closed
+                if _signature(self.path.stat()) != self._signature:
+                    return  # changed since: its own acceptance will keep it
+                try:
+                    if copy.read_bytes() == self._snapshot.data:
+                        return
+                except FileNotFoundError:
+                    pass
+                atomic_write(copy, self._snapshot.data)
+        except OSError as problem:
+            log.warning("%s: cannot keep a last good copy in %s (%s): a worker that starts "
+                        "while the file has errors will fail to start", self.path, copy.parent,
+                        problem.strerror or problem)
 
     def current(self) -> Snapshot:
         """The last good version, after a check if one is due."""
@@ -129,28 +191,35 @@ class DataStore:
             if _signature(self.path.stat()) != _signature(stat):
                 return  # changed while we read it: next time
         except OSError as problem:
-            self._fail(_file_problem(problem).message, ())
+            self._fail(f"{self.path}: {_file_problem(problem).message}; {self._serving()}", ())
             return
         if content_version(data) == self._snapshot.version:
             self._signature = _signature(stat)
+            self._from_last_good_copy = False  # the file holds it again
             self._clear_error()
             return
         outcome = snapshot_of(data, str(self.path))
         if isinstance(outcome, Report):
-            self._fail(f"{self.path}: {outcome.summary()}; still serving version "
-                       f"{self._snapshot.version}", tuple(outcome.format_lines(str(self.path))))
+            self._fail(f"{self.path}: {outcome.summary()}; {self._serving()}",
+                       tuple(outcome.format_lines(str(self.path))), len(outcome.errors))
             return
         self._snapshot, self._signature = outcome, _signature(stat)
+        self._from_last_good_copy = False
         self._clear_error()
+        self._keep_last_good()
         log.info("Reloaded %s: %d events, version %s", self.path, len(outcome.events),
                  outcome.version)
 
-    def _fail(self, message: str, lines: tuple[str, ...]) -> None:
+    def _serving(self) -> str:
+        kept = "the last good copy, version" if self._from_last_good_copy else "version"
+        return f"still serving {kept} {self._snapshot.version}"
+
+    def _fail(self, message: str, lines: tuple[str, ...], errors: int = 1) -> None:
         if message != self.last_error:
             log.error("%s", message)
             for line in lines:
                 log.error("%s", line)
-        self.last_error, self.last_error_lines = message, lines
+        self.last_error, self.last_error_lines, self.error_count = message, lines, errors
         # Try again once the file changes, not on every request.
         try:
             self._signature = _signature(self.path.stat())
@@ -158,7 +227,7 @@ class DataStore:
             self._signature = (0, 0, 0)
 
     def _clear_error(self) -> None:
-        self.last_error, self.last_error_lines = None, ()
+        self.last_error, self.last_error_lines, self.error_count = None, (), 0
 
     def health(self) -> dict:
         snapshot = self.current()
@@ -169,6 +238,7 @@ class DataStore:
             "loaded_at": snapshot.loaded_at.isoformat(timespec="seconds"),
             "last_error": self.last_error,
             "last_error_details": list(self.last_error_lines),
+            "errors": self.error_count,
             # Which process answered: each gunicorn worker keeps its own copy.
             "worker": os.getpid(),
         }

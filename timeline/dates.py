@@ -17,6 +17,9 @@ from timeline.schema import APPROXIMATE_MARK, UNCERTAIN_MARK
 Precision = Literal["year", "month", "day"]
 _FORM = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([~?])?$")
 _MONTH_NAMES = tuple(calendar.month_name)
+# The longest date text worth reading ('13 September 2023 ~' is 19): longer cells
+# are refused before any pattern runs (one of thousands of spaces took seconds).
+MAX_DATE_LENGTH = 100
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,9 @@ class PartialDate:
 def parse_partial_date(text: str) -> PartialDate | str:
     """Return the date `text` names, or a message saying what is wrong with it."""
     cleaned = text.strip()
+    if len(cleaned) > MAX_DATE_LENGTH:
+        return (f"{_shown(cleaned)} is {len(cleaned):,} characters long, too long for a date "
+                f"(at most {MAX_DATE_LENGTH}); write it as YYYY, YYYY-MM or YYYY-MM-DD")
     match = _FORM.match(cleaned)
     if not match:
         message = (f"{_shown(cleaned)} is not a date in the form YYYY, YYYY-MM or YYYY-MM-DD "
@@ -171,7 +177,8 @@ def _hint(text: str) -> str | None:
         serial = date(1899, 12, 30) + timedelta(days=int(text))
         return (f"this looks like a spreadsheet's date number for {serial.isoformat()}; "
                 f"format the column as text and write the date as YYYY-MM-DD")
-    if match := _WORDY.match(text):
+    # One space for each run: over a long run of spaces the pattern backtracks.
+    if match := _WORDY.match(" ".join(text.split())):
         day_before, word, day_after, year = match.groups()
         month = _month_from_word(word)
         day = day_before or day_after

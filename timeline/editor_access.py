@@ -12,13 +12,19 @@ from __future__ import annotations
 import hashlib
 import hmac
 import html
+import math
 import secrets
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
 
 import flask
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from timeline.editor_sessions import SessionStore
 
 EDIT_PREFIX = "/edit/"
 SESSION_COOKIE = "timeline_editor"
@@ -27,16 +33,25 @@ CSRF_HEADER = "X-CSRFToken"          # the header dash-renderer sends
 LOGIN_COOKIE = "timeline_login"
 SESSION_SECONDS = 12 * 3600
 MIN_SECRET_LENGTH = 12
+MIN_DISTINCT_CHARACTERS = 8   # `aaaaaaaaaaaa` is 12 characters and one guess
 MAX_FAILURES = 5
 LOCKOUT_SECONDS = 15 * 60
+# Wrong secrets from every client together, per process: past this many in the
+# window, any client's attempt waits a few seconds after the last wrong one.
+GLOBAL_FAILURES = 30
+GLOBAL_SPACING_SECONDS = 5
+# Where request_guard finds whether a request shows a session (server.extensions).
+SESSION_CHECK = "timeline_editor_session"
 
 
 def secret_problem(secret: str) -> str | None:
-    """Why this secret cannot turn editing on, or None when it can."""
-    if not secret:
-        return "no secret is set"
+    """Why this secret, once set, cannot turn editing on; None when it can."""
+    if not secret.strip():
+        return "the secret is only whitespace" if secret else "no secret is set"
     if len(secret) < MIN_SECRET_LENGTH:
         return f"the secret is shorter than {MIN_SECRET_LENGTH} characters"
+    if len(set(secret)) < MIN_DISTINCT_CHARACTERS:
+        return f"the secret has fewer than {MIN_DISTINCT_CHARACTERS} different characters"
     return None
 
 
@@ -49,6 +64,7 @@ class FailedAttempts:
     """
     limit: int = MAX_FAILURES
     window: float = LOCKOUT_SECONDS
+    clock: Callable[[], float] = time.monotonic
     _failures: dict[str, list[float]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -59,29 +75,77 @@ class FailedAttempts:
 
     def locked_for(self, client: str) -> float:
         """Seconds until this client may try again (0: it may try now)."""
-        now = time.monotonic()
+        now = self.clock()
         with self._lock:
             times = self._recent(client, now)
             return max(0.0, times[0] + self.window - now) if len(times) >= self.limit else 0.0
 
     def record_failure(self, client: str) -> None:
+        now = self.clock()
         with self._lock:
-            self._recent(client, time.monotonic()).append(time.monotonic())
+            self._recent(client, now).append(now)
 
     def clear(self, client: str) -> None:
         with self._lock:
             self._failures.pop(client, None)
 
 
+@dataclass
+class GlobalPace:
+    """Wrong secrets from every client together, in this process: a delay, never a lock.
+
+    Clients guessing from many addresses each stay under the per-address limit;
+    past `threshold` wrong secrets in the window, every attempt (from anyone)
+    must come `spacing` seconds after the last wrong one, so guessing slows to
+    one every few seconds, while an editor with the right secret is asked to
+    wait those few seconds at most, never locked out.
+    """
+    threshold: int = GLOBAL_FAILURES
+    window: float = LOCKOUT_SECONDS
+    spacing: float = GLOBAL_SPACING_SECONDS
+    clock: Callable[[], float] = time.monotonic
+    _failures: deque = field(default_factory=deque)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def wait(self) -> float:
+        """Seconds until the next attempt may be judged (0: now)."""
+        now = self.clock()
+        with self._lock:
+            self._forget_old(now)
+            if len(self._failures) < self.threshold:
+                return 0.0
+            return max(0.0, self._failures[-1] + self.spacing - now)
+
+    def record_failure(self) -> None:
+        now = self.clock()
+        with self._lock:
+            self._forget_old(now)
+            self._failures.append(now)
+
+    def _forget_old(self, now: float) -> None:
+        while self._failures and now - self._failures[0] >= self.window:
+            self._failures.popleft()
+
+
+def retry_after(seconds: float) -> str:
+    """A `Retry-After` value: whole seconds, rounded up, at least 1."""
+    return str(max(1, math.ceil(seconds)))
+
+
 class EditorAccess:
-    def __init__(self, secret: str):
+    def __init__(self, secret: str, data_path: Path, idle_seconds: float):
         self._secret = secret.encode("utf-8")
         # Derived from the secret, so every worker signs alike and a new secret
         # ends every session.
         signing_key = hmac.new(self._secret, b"timeline session", hashlib.sha256).hexdigest()
         self._sessions = URLSafeTimedSerializer(signing_key, salt="editor-session")
         self._csrf_key = hmac.new(self._secret, b"timeline csrf", hashlib.sha256).digest()
+        # The server's record of each session: logout and idle time end one at once.
+        self.sessions = SessionStore(
+            data_path, hmac.new(self._secret, b"timeline session record", hashlib.sha256).digest(),
+            max_age=SESSION_SECONDS, idle=idle_seconds)
         self.failures = FailedAttempts()
+        self.pace = GlobalPace()
 
     # -------------------------------------------------------------- the secret
 
@@ -94,13 +158,23 @@ class EditorAccess:
         return self._sessions.dumps({"nonce": secrets.token_urlsafe(16)})
 
     def session_nonce(self, request: flask.Request) -> str | None:
+        """The nonce of the live session this request shows, else None (asked once
+        per request: the body limit and the guard both ask)."""
+        if _NONCE not in request.environ:
+            request.environ[_NONCE] = self._live_nonce(request)
+        return request.environ[_NONCE]
+
+    def _live_nonce(self, request: flask.Request) -> str | None:
         cookie = request.cookies.get(SESSION_COOKIE)
         if not cookie:
             return None
         try:
-            return self._sessions.loads(cookie, max_age=SESSION_SECONDS)["nonce"]
+            nonce = self._sessions.loads(cookie, max_age=SESSION_SECONDS)["nonce"]
         except (BadSignature, KeyError, TypeError):
             return None
+        if not isinstance(nonce, str) or not self.sessions.is_live(nonce):
+            return None
+        return nonce
 
     def csrf_token(self, nonce: str) -> str:
         return hmac.new(self._csrf_key, nonce.encode("utf-8"), hashlib.sha256).hexdigest()
@@ -110,8 +184,11 @@ class EditorAccess:
         return hmac.compare_digest(sent.encode("utf-8"), self.csrf_token(nonce).encode("utf-8"))
 
     def start_session(self, response: flask.Response, secure: bool) -> None:
+        """Record a new session and set its cookies. Raises OSError when the record
+        cannot be written."""
         session = self.new_session()
         nonce = self._sessions.loads(session)["nonce"]
+        self.sessions.start(nonce)
         common = dict(max_age=SESSION_SECONDS, path=EDIT_PREFIX, secure=secure,
                       samesite="Strict")
         response.set_cookie(SESSION_COOKIE, session, httponly=True, **common)
@@ -119,8 +196,10 @@ class EditorAccess:
         # token gets into the header. Only pages under /edit/ can read it.
         response.set_cookie(CSRF_COOKIE, self.csrf_token(nonce), httponly=False, **common)
 
-    @staticmethod
-    def end_session(response: flask.Response) -> None:
+    def end_session(self, response: flask.Response, nonce: str) -> None:
+        """Forget the session on the server (raises OSError when it cannot) and
+        drop its cookies."""
+        self.sessions.end(nonce)
         for name in (SESSION_COOKIE, CSRF_COOKIE):
             response.delete_cookie(name, path=EDIT_PREFIX)
 
@@ -138,8 +217,15 @@ class EditorAccess:
             sent.encode("utf-8"), self.csrf_token("login:" + nonce).encode("utf-8"))
 
 
+_NONCE = "timeline.editor_session_nonce"  # the request's answer, kept in its environ
+
+
+def is_editor_path(path: str) -> bool:
+    return path == EDIT_PREFIX.rstrip("/") or path.startswith(EDIT_PREFIX)
+
+
 def client_address(request: flask.Request) -> str:
-    # Behind a proxy, ProxyFix (see docs/security.md) makes this the reader's address.
+    # Behind a trusted proxy, timeline/proxies.py makes this the client's own address.
     return request.remote_addr or "unknown"
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from typing import Literal
 from urllib.parse import parse_qs
 
-from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash import ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
 from typing_extensions import TypedDict  # pydantic reads these on Python < 3.12
 
 from timeline.data_store import DataStore
@@ -15,15 +16,19 @@ from timeline.diffing import diff_versions
 from timeline.editor_page import (conflict_view, diff_view, history_options, preview_figure,
                                   problem_list)
 from timeline.editor_rows import (LINE_KEY, PROBLEMS_KEY, ROW_KEY, FileFormat, blank_row,
-                                  check_rows, duplicate_row, rows_to_bytes)
+                                  check_rows, download_bytes, duplicate_row, rows_to_bytes)
 from timeline.history import read_version
 from timeline.loading import load_events_from_bytes
 from timeline.saving import Conflict, Failed, Invalid, Saved, Unchanged, save_version
 
 # What the page's stores and table hold, as the request guard checks them before
 # a callback runs (timeline/request_guard.py reads these annotations).
-FormatData = TypedDict("FormatData", {"columns": list[str], "delimiter": str,
-                                      "line_ending": str, "byte_order_mark": bool})
+# Only the separators and line ends the loader reads: the CSV writer fails on
+# any other delimiter (',,' or ''), which was a 500.
+Delimiter = Literal[",", ";", "\t"]
+LineEnding = Literal["\n", "\r\n", "\r"]
+FormatData = TypedDict("FormatData", {"columns": list[str], "delimiter": Delimiter,
+                                      "line_ending": LineEnding, "byte_order_mark": bool})
 GridRow = TypedDict("GridRow", {ROW_KEY: str})
 GridRows = list[GridRow]
 
@@ -33,7 +38,7 @@ def register_editor_callbacks(editor: Dash, store: DataStore) -> None:
     @editor.callback(
         Output("edit-row-change", "data"), Output("edit-problems", "children"),
         Output("edit-preview", "figure"), Output("edit-save", "disabled"),
-        Output("edit-dirty", "data"), Output("edit-status", "children"),
+        Output("edit-status", "children"),
         Output("edit-grid", "scrollTo"),
         Input("edit-add", "n_clicks"), Input("edit-duplicate", "n_clicks"),
         Input("edit-delete", "n_clicks"), Input("edit-grid", "cellValueChanged"),
@@ -69,7 +74,7 @@ def register_editor_callbacks(editor: Dash, store: DataStore) -> None:
         before = {r[ROW_KEY]: (r.get(PROBLEMS_KEY), r.get(LINE_KEY)) for r in rows}
         # Rows themselves are never sent back, only the marks that changed: the
         # editor may have typed more since this request left, and a row from it
-        # would overwrite that (the browser merges the marks: ROW_CHANGE_SCRIPT).
+        # would overwrite that (the browser merges the marks: editor.js applyChange).
         change = {"add": [r for r in marked if r[ROW_KEY] in fresh],
                   "remove": [{ROW_KEY: key} for key in removed],
                   "marks": [[r[ROW_KEY], r[PROBLEMS_KEY], r[LINE_KEY]] for r in marked
@@ -78,28 +83,31 @@ def register_editor_callbacks(editor: Dash, store: DataStore) -> None:
         # New rows go at the end; show the editor where they are.
         scroll = {"rowId": added[-1][ROW_KEY], "rowPosition": "bottom"} if added else no_update
         return (change, problem_list(result.report, store.path.name), preview_figure(result),
-                not result.report.ok, True, status, scroll)
+                not result.report.ok, status, scroll)
 
     @editor.callback(
         Output("edit-status", "children", allow_duplicate=True),
-        Output("edit-base-version", "data"), Output("edit-dirty", "data", allow_duplicate=True),
+        Output("edit-base-version", "data"), Output("edit-saved-edits", "data"),
         Output("edit-conflict", "children"), Output("edit-history", "options"),
         Output("edit-version", "children"),
         Input("edit-save", "n_clicks"),
         State("edit-grid", "rowData"), State("edit-format", "data"),
-        State("edit-base-version", "data"),
+        State("edit-base-version", "data"), State("edit-edits", "data"),
         prevent_initial_call=True,
     )
-    def save(_clicks, rows: GridRows | None, format_data: FormatData, base_version: str):
+    def save(_clicks, rows: GridRows | None, format_data: FormatData, base_version: str,
+             edits: int):
+        # `edits` counts the changes in `rows` (editor.js): the table is saved up to
+        # there, whatever answers land after this one.
         file_format = FileFormat.from_dict(format_data)
         outcome = save_version(store.path, rows_to_bytes(rows or [], file_format), base_version)
         if isinstance(outcome, Saved):
             store.refresh(force=True)
             return (f"Saved version {outcome.version}: {outcome.diff.summary()}. Readers see "
-                    f"it within two seconds.", outcome.version, False, None,
+                    f"it within two seconds.", outcome.version, edits, None,
                     history_options(store), outcome.version)
         if isinstance(outcome, Unchanged):
-            return "Nothing to save: the file already holds this.", no_update, False, None, \
+            return "Nothing to save: the file already holds this.", no_update, edits, None, \
                 no_update, no_update
         if isinstance(outcome, Conflict):
             return ("Not saved: someone else saved the file since you opened it.", no_update,
@@ -116,7 +124,8 @@ def register_editor_callbacks(editor: Dash, store: DataStore) -> None:
         State("edit-grid", "rowData"), State("edit-format", "data"),
         prevent_initial_call=True)
     def download_mine(_clicks, rows: GridRows | None, format_data: FormatData):
-        data = rows_to_bytes(rows or [], FileFormat.from_dict(format_data))
+        # Made inert like /edit/download: it is opened in a spreadsheet as well.
+        data = download_bytes(rows or [], FileFormat.from_dict(format_data))
         return dcc.send_bytes(data, "events-my-version.csv")
 
     @editor.callback(
@@ -132,10 +141,10 @@ def register_editor_callbacks(editor: Dash, store: DataStore) -> None:
         Output("edit-status", "children", allow_duplicate=True),
         Output("edit-location", "href", allow_duplicate=True),
         Input("edit-restore", "n_clicks"), State("edit-history", "value"),
-        State("edit-base-version", "data"), State("edit-dirty", "data"),
-        prevent_initial_call=True)
-    def restore(_clicks, name, base_version, dirty):
-        if dirty:
+        State("edit-base-version", "data"), State("edit-edits", "data"),
+        State("edit-saved-edits", "data"), prevent_initial_call=True)
+    def restore(_clicks, name, base_version, edits: int, saved_edits: int):
+        if edits != saved_edits:
             return ("You have unsaved changes: save them or discard them before restoring "
                     "a version.", no_update)
         old = read_version(store.path, name) if name else None
@@ -168,12 +177,13 @@ def register_editor_callbacks(editor: Dash, store: DataStore) -> None:
         Output("edit-status", "children", allow_duplicate=True),
         Output("edit-location", "href", allow_duplicate=True),
         Input("edit-upload-confirm", "n_clicks"), State("edit-upload-data", "data"),
-        State("edit-base-version", "data"), State("edit-dirty", "data"),
-        prevent_initial_call=True)
-    def confirm_upload(_clicks, encoded: str | None, base_version: str, dirty):
+        State("edit-base-version", "data"), State("edit-edits", "data"),
+        State("edit-saved-edits", "data"), prevent_initial_call=True)
+    def confirm_upload(_clicks, encoded: str | None, base_version: str, edits: int,
+                       saved_edits: int):
         if not encoded:
             return "Choose a file first.", no_update
-        if dirty:
+        if edits != saved_edits:
             return ("You have unsaved changes in the table: save or discard them before "
                     "replacing the file.", no_update)
         try:
@@ -199,34 +209,21 @@ def register_editor_callbacks(editor: Dash, store: DataStore) -> None:
             return no_update
         return f"{DONE_MESSAGES[done]}: the file is now version {version}."
 
-    editor.clientside_callback(ROW_CHANGE_SCRIPT, Output("edit-grid", "rowTransaction"),
-                               Input("edit-row-change", "data"), prevent_initial_call=True)
-
-    # Leaving with unsaved changes asks first (assets/editor.js reads this).
     editor.clientside_callback(
-        "function(dirty) { window.timelineEditorDirty = !!dirty; return ''; }",
-        Output("edit-dirty-flag", "children"), Input("edit-dirty", "data"))
-
-
-# A checked change, applied to the grid as it is now: new rows added, deleted
-# ones removed, and the marks (problems, line) of a row merged into its current
-# data where they differ, so a cell typed after the check was asked for stays.
-ROW_CHANGE_SCRIPT = """function (change) {
-    var api = window.dash_ag_grid && window.dash_ag_grid.getApi("edit-grid");
-    if (!change || !api) { return window.dash_clientside.no_update; }
-    var update = [];
-    change.marks.forEach(function (mark) {
-        var node = api.getRowNode(mark[0]);
-        if (!node || !node.data) { return; }  // removed since
-        if (node.data.%(problems)s && node.data.%(line)s === mark[2] &&
-            JSON.stringify(node.data.%(problems)s) === JSON.stringify(mark[1])) { return; }
-        var row = Object.assign({}, node.data);
-        row.%(problems)s = mark[1];
-        row.%(line)s = mark[2];
-        update.push(row);
-    });
-    return {add: change.add, remove: change.remove, update: update, async: false};
-}""" % {"problems": PROBLEMS_KEY, "line": LINE_KEY}
+        ClientsideFunction("editor", "applyChange"),
+        Output("edit-grid", "rowTransaction"), Output("edit-edits", "data"),
+        Input("edit-row-change", "data"), State("edit-edits", "data"),
+        State("edit-saved-edits", "data"), prevent_initial_call=True)
+    # Not an input of applyChange: Dash would hold it until the check answered.
+    editor.clientside_callback(
+        ClientsideFunction("editor", "countEdit"),
+        Output("edit-edits", "data", allow_duplicate=True),
+        Input("edit-grid", "cellValueChanged"), State("edit-edits", "data"),
+        State("edit-saved-edits", "data"), prevent_initial_call=True)
+    editor.clientside_callback(
+        ClientsideFunction("editor", "markSaved"),
+        Input("edit-saved-edits", "data"), State("edit-edits", "data"),
+        prevent_initial_call=True)
 
 
 DONE_MESSAGES = {"restored": "Restored the version you chose",

@@ -129,12 +129,14 @@ def editor_layout(store: DataStore, config: Config) -> html.Div:
     return html.Div([
         dcc.Store(id="edit-format", data=table.file_format.to_dict()),
         dcc.Store(id="edit-base-version", data=content_version(data)),
-        dcc.Store(id="edit-dirty", data=False),
+        # Changes made to the table, and how many of them the last save held
+        # (editor.js): unsaved while they differ.
+        dcc.Store(id="edit-edits", data=0),
+        dcc.Store(id="edit-saved-edits", data=0),
         dcc.Store(id="edit-row-change"),  # a check's rows to add and remove, marks changed
         dcc.Store(id="edit-upload-data"),
         dcc.Location(id="edit-location", refresh=True),
         dcc.Download(id="edit-download-mine"),
-        html.Span(id="edit-dirty-flag", hidden=True),
         html.Header([
             html.H1(f"Edit: {config.title_for(store.snapshot.result)}"),
             html.P([f"File {store.path.name}, version ", html.Code(content_version(data),

@@ -12,23 +12,34 @@ import logging
 
 import flask
 
-from timeline.config import ENVIRONMENT, Config
-from timeline.csv_writing import neutralise_row, serialise_rows
+from timeline.config import ENVIRONMENT, Config, ConfigError
 from timeline.data_store import DataStore
-from timeline.editor_access import (EDIT_PREFIX, LOGIN_COOKIE, MIN_SECRET_LENGTH, EditorAccess,
-                                    client_address, is_secure, page, secret_problem)
-from timeline.editor_rows import table_from_bytes
+from timeline.editor_access import (EDIT_PREFIX, LOGIN_COOKIE, MIN_DISTINCT_CHARACTERS,
+                                    MIN_SECRET_LENGTH, SESSION_CHECK, EditorAccess,
+                                    client_address, is_secure, page, retry_after,
+                                    secret_problem)
+from timeline.editor_rows import download_bytes, table_from_bytes
 
 log = logging.getLogger("timeline.editor")
 SECRET_VARIABLE = ENVIRONMENT["edit_secret"]
+SECRET_RULE = (f"at least {MIN_SECRET_LENGTH} characters, {MIN_DISTINCT_CHARACTERS} or more of "
+               f"them different")
 
 
 def register_editor(server: flask.Flask, store: DataStore, config: Config) -> None:
+    """Editing off without a secret; raises ConfigError for a secret too weak to use."""
+    if not config.edit_secret:
+        register_editing_off(server)
+        return
     problem = secret_problem(config.edit_secret)
     if problem:
-        register_editing_off(server, problem)
-        return
-    access = EditorAccess(config.edit_secret)
+        # Refused at start: an operator who set a secret meant editing to be on.
+        raise ConfigError(f"{SECRET_VARIABLE}: {problem}; choose a passphrase of {SECRET_RULE}, "
+                          f"or unset it to run with editing off")
+    access = EditorAccess(config.edit_secret, config.data_path, config.edit_idle_minutes * 60)
+    # The request guard gives the editor's large body limit only to a live session.
+    server.extensions[SESSION_CHECK] = lambda request: access.session_nonce(request) is not None
+    server.extensions["timeline_editor_access"] = access
     # Imported here: readers' processes with editing off never load the grid.
     from timeline.editor_page import create_editor_app
     register_guard(server, access, config)
@@ -37,11 +48,11 @@ def register_editor(server: flask.Flask, store: DataStore, config: Config) -> No
     create_editor_app(server, store, config)
 
 
-def register_editing_off(server: flask.Flask, problem: str) -> None:
-    body = (f"<h1>Editing is off</h1><p>This timeline cannot be edited here because {problem}."
-            f"</p><p>To turn editing on, set the environment variable "
-            f"<code>{SECRET_VARIABLE}</code> to a secret of at least {MIN_SECRET_LENGTH} "
-            f"characters and restart the app, for example:</p>"
+def register_editing_off(server: flask.Flask) -> None:
+    body = (f"<h1>Editing is off</h1><p>This timeline cannot be edited here because no secret "
+            f"is set.</p><p>To turn editing on, set the environment variable "
+            f"<code>{SECRET_VARIABLE}</code> to a secret of {SECRET_RULE} and restart the app, "
+            f"for example:</p>"
             f"<pre>{SECRET_VARIABLE}='a long passphrase only editors know' make run</pre>"
             f"<p>Editors then open <code>/edit/</code> and type that secret. Until then the "
             f"data can only be changed in <code>data/events.csv</code> itself.</p>")
@@ -85,22 +96,37 @@ def register_login(server: flask.Flask, access: EditorAccess, config: Config) ->
         request = flask.request
         client = client_address(request)
         message, status = "", 200
+        wait = 0.0
         if request.method == "POST":
-            wait = access.failures.locked_for(client)
-            if wait:
+            locked, paced = access.failures.locked_for(client), access.pace.wait()
+            if locked:
+                wait = locked
                 message, status = (f"Too many wrong attempts. Try again in "
                                    f"{int(wait // 60) + 1} minutes."), 429
+            elif paced:
+                # Many wrong secrets from several places: slowed for everyone, briefly.
+                wait = paced
+                message, status = (f"Many wrong attempts lately: try again in "
+                                   f"{retry_after(wait)} seconds."), 429
             elif not access.login_form_ok(request):
                 message, status = "The form expired or came from another site: try again.", 403
             elif access.secret_matches(request.form.get("secret", "")):
                 access.failures.clear(client)
                 response = flask.redirect(EDIT_PREFIX)
-                access.start_session(response, is_secure(request, config.public_url))
+                try:
+                    access.start_session(response, is_secure(request, config.public_url))
+                except OSError as error:
+                    log.error("Could not record an editor's session in %s: %s",
+                              access.sessions.path, error)
+                    return _refused("Could not start a session: the server cannot write its "
+                                    "record of sessions beside the data file. Ask whoever runs "
+                                    "the app to check that folder can be written.", 503)
                 response.delete_cookie(LOGIN_COOKIE, path=EDIT_PREFIX)
                 log.info("Editor logged in from %s", client)
                 return response
             else:
                 access.failures.record_failure(client)
+                access.pace.record_failure()
                 log.warning("Wrong editor secret from %s", client)
                 message, status = "That is not the editors' secret.", 401
         nonce, token = access.login_form_token(request)
@@ -115,12 +141,21 @@ def register_login(server: flask.Flask, access: EditorAccess, config: Config) ->
         response.set_cookie(LOGIN_COOKIE, nonce, httponly=True, samesite="Strict",
                             secure=is_secure(request, config.public_url), path=EDIT_PREFIX,
                             max_age=3600)
+        if wait:
+            response.headers["Retry-After"] = retry_after(wait)
         return response
 
     @server.route(EDIT_PREFIX + "logout", methods=["POST"])
     def logout():
+        nonce = access.session_nonce(flask.request)  # the guard let only a live session in
         response = flask.redirect(EDIT_PREFIX + "login")
-        access.end_session(response)
+        try:
+            access.end_session(response, nonce)
+        except OSError as error:
+            log.error("Could not end an editor's session in %s: %s", access.sessions.path, error)
+            return _refused("Could not log out: the server cannot write its record of sessions "
+                            "beside the data file. Ask whoever runs the app to check that "
+                            "folder can be written.", 503)
         return response
 
 
@@ -133,12 +168,7 @@ def register_download(server: flask.Flask, store: DataStore) -> None:
         except OSError:
             data = store.snapshot.data
         table = table_from_bytes(data, store.path.name)
-        rows = [neutralise_row({c: row[c] for c in table.file_format.columns})
-                for row in table.rows]
-        body = serialise_rows(table.file_format.columns, rows,
-                              delimiter=table.file_format.delimiter,
-                              line_ending=table.file_format.line_ending)
-        response = flask.make_response(body)
+        response = flask.make_response(download_bytes(table.rows, table.file_format))
         response.headers["Content-Type"] = "text/csv; charset=utf-8"
         response.headers["Content-Disposition"] = f'attachment; filename="{store.path.name}"'
         return response

@@ -10,7 +10,7 @@ import itertools
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
-from timeline.csv_writing import line_ending_of, row_lines, serialise_rows
+from timeline.csv_writing import line_ending_of, neutralise_row, row_lines, serialise_rows
 from timeline.loading import LoadResult, load_events_from_bytes
 from timeline.report import Report
 
@@ -70,6 +70,14 @@ def rows_to_bytes(rows: Sequence[Mapping], file_format: FileFormat) -> bytes:
     return serialise_rows(file_format.columns, rows, delimiter=file_format.delimiter,
                           line_ending=file_format.line_ending,
                           byte_order_mark=file_format.byte_order_mark)
+
+
+def download_bytes(rows: Sequence[Mapping], file_format: FileFormat) -> bytes:
+    """The rows as a CSV to open in a spreadsheet, every cell it would run as a formula
+    made inert: what every download from the editor sends."""
+    inert = [neutralise_row({c: row.get(c) for c in file_format.columns}) for row in rows]
+    return serialise_rows(file_format.columns, inert, delimiter=file_format.delimiter,
+                          line_ending=file_format.line_ending)
 
 
 def check_rows(rows: Sequence[Mapping], file_format: FileFormat) -> tuple[list[dict], LoadResult]:

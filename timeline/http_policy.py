@@ -9,6 +9,15 @@
   hash (`Dash.csp_hashes()` of the Dash app that served the page: the
   explorer's or the editor's). No `unsafe-eval`, no `unsafe-inline` for
   scripts; styles may be inline because plotly.js writes its own;
+- every answer under `/edit/` (pages, Dash's routes, errors): `Cache-Control:
+  no-store`, as the editor's layout and callbacks carry the notes and the
+  whole file; the fingerprinted library bundles (the same bytes for anyone)
+  are the compression hook's to mark immutable;
+- every answer: a `Permissions-Policy` that denies the browser features the app
+  never uses (camera, microphone, geolocation, …), to it and to anything it
+  frames; `Cross-Origin-Opener-Policy: same-origin` everywhere but the embed
+  (which an article's page, framing it or opening it, must still reach); and
+  `Strict-Transport-Security` when `Config.public_url` is https;
 - framing, on every answer: `/embed` and its JSON may be framed by the sites
   in `Config.frame_ancestors` (`TIMELINE_FRAME_ANCESTORS`, any site by
   default) and get no `X-Frame-Options`; everything else only by this site
@@ -22,7 +31,8 @@ from typing import Iterable
 import flask
 from dash import Dash
 
-from timeline.config import Config
+from timeline.config import Config, ConfigError
+from timeline.editor_access import is_editor_path
 
 FRAME_ANCESTORS_VARIABLE = "TIMELINE_FRAME_ANCESTORS"
 EMBED_PATH = "/embed"
@@ -32,6 +42,15 @@ _HOST = r"(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*|\*|\[[0-9a-f:.]+\]"
 _SOURCE = re.compile(rf"^(({_SCHEME}):|({_SCHEME}://)?({_HOST})(:([0-9]{{1,5}}|\*))?/?)$",
                      re.IGNORECASE)
 KEYWORDS = {"'self'", "'none'"}
+# Features a page could ask the browser for; the app uses none of them. Only
+# names Chromium knows: it reports an unknown one as an error in the console.
+DENIED_FEATURES = ("accelerometer", "autoplay", "camera", "display-capture", "encrypted-media",
+                   "fullscreen", "geolocation", "gyroscope", "hid", "idle-detection",
+                   "magnetometer", "microphone", "midi", "payment", "picture-in-picture",
+                   "publickey-credentials-get", "screen-wake-lock", "serial", "usb",
+                   "xr-spatial-tracking")
+PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in DENIED_FEATURES)
+HSTS = "max-age=31536000"  # a year; not includeSubDomains: the app owns one name only
 
 
 def frame_ancestor_sources(value: str) -> str:
@@ -39,7 +58,7 @@ def frame_ancestor_sources(value: str) -> str:
 
     `*` (the default) lets any site frame the embed; `'none'` no site; `'self'`
     this one. Origins are written as in a browser's address bar, e.g.
-    `https://news.example https://*.news.example`. Raises ValueError on
+    `https://news.example https://*.news.example`. Raises ConfigError on
     anything a browser would ignore, so a typo fails at start, not silently.
     """
     tokens = value.replace(",", " ").split()
@@ -54,10 +73,10 @@ def frame_ancestor_sources(value: str) -> str:
         elif _SOURCE.match(token) and "'" not in token and ";" not in token:
             sources.append(token.rstrip("/"))
         else:
-            raise ValueError(f"{FRAME_ANCESTORS_VARIABLE}: {token!r} is not an origin such as "
-                             f"https://news.example, a scheme such as https:, * or 'self'")
+            raise ConfigError(f"{FRAME_ANCESTORS_VARIABLE}: {token!r} is not an origin such as "
+                              f"https://news.example, a scheme such as https:, * or 'self'")
     if "'none'" in sources and len(sources) > 1:
-        raise ValueError(f"{FRAME_ANCESTORS_VARIABLE}: 'none' cannot be combined with origins")
+        raise ConfigError(f"{FRAME_ANCESTORS_VARIABLE}: 'none' cannot be combined with origins")
     return " ".join(dict.fromkeys(sources))
 
 
@@ -126,11 +145,12 @@ def install_http_policy(server: flask.Flask, config: Config, apps: Iterable[Dash
     """Set the security headers on every answer of `server` (see the module's docstring).
 
     `apps`: the Dash apps whose inline scripts are allowed; by default every
-    Dash app on the server. Raises ValueError when `config.frame_ancestors`
+    Dash app on the server. Raises ConfigError when `config.frame_ancestors`
     is malformed.
     """
     embed_ancestors = frame_ancestor_sources(config.frame_ancestors)
     dash_apps = DashApps(server, apps)
+    https = config.public_url.lower().startswith("https://")
 
     @server.after_request
     def security_headers(response: flask.Response) -> flask.Response:
@@ -138,11 +158,19 @@ def install_http_policy(server: flask.Flask, config: Config, apps: Iterable[Dash
         headers = response.headers
         headers["X-Content-Type-Options"] = "nosniff"
         headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+        headers["Permissions-Policy"] = PERMISSIONS_POLICY
+        if https:
+            headers["Strict-Transport-Security"] = HSTS
+        if is_editor_path(request.path):
+            headers["Cache-Control"] = "no-store"
         embed = is_embed(request.path)
         if embed:
             headers.pop("X-Frame-Options", None)  # frame-ancestors alone decides
         else:
             headers["X-Frame-Options"] = "SAMEORIGIN"
+            # Another site's window gets no handle on ours (the embed keeps it: pym.js
+            # parents open it and talk to it).
+            headers["Cross-Origin-Opener-Policy"] = "same-origin"
         ancestors = embed_ancestors if embed else "'self'"
         if response.mimetype == "text/html":
             app = dash_apps.for_endpoint(request.endpoint)

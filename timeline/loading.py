@@ -24,6 +24,10 @@ from timeline.validation import (CheckedRow, Record, Validation, clean_value, co
                                  error, slugify, split_actors, validate, warning)
 
 MAX_FILE_BYTES = 50 * 1024 * 1024  # far beyond any timeline; guards the app's memory
+# A timeline has 16 columns and perhaps a few of its editors' own; checking each column
+# costs time per row (200,000 of them in a 1.5 MB file took 30 s), so wider
+# files are refused at once.
+MAX_COLUMNS = 200
 
 DERIVED_COLUMNS = ("line", "start_date", "end_date", "ongoing", "start_at", "end_at",
                    "approximate", "uncertain", "date_label")
@@ -296,9 +300,27 @@ def read_table(data: bytes) -> Table | str:
         return message
     delimiter = _sniff_delimiter(text)
     header, *body = _records(text, delimiter) or [Record(1, ())]
+    if message := _too_wide(header, body):
+        return message
     if cut := _cut_off(text, header, body):
         notes = [*notes, cut]
     return Table(header, body, encoding, delimiter, tuple(notes))
+
+
+def _too_wide(header: Record, body: list[Record]) -> str | None:
+    """Why the file has too many columns to be a timeline, naming the widest line."""
+    widest = header if len(header.fields) > MAX_COLUMNS else max(
+        [header, *body], key=lambda record: len(record.fields))
+    count = len(widest.fields)
+    if count <= MAX_COLUMNS:
+        return None
+    if widest is header:
+        return (f"line 1 (the header) has {count:,} columns, more than the {MAX_COLUMNS} a "
+                f"timeline file may have; delete the empty columns at the right (a "
+                f"spreadsheet may have saved them) and any you do not need")
+    return (f"line {widest.line} has {count:,} values, more than the {MAX_COLUMNS} columns a "
+            f"timeline file may have; check the quotes and separators on that line, or "
+            f"whether this is the right file")
 
 
 def _cut_off(text: str, header: Record, body: list[Record]) -> Problem | None:

@@ -4,11 +4,12 @@
 explorer at `/` and, with editing on, the editor at `/edit/`):
 
 - **Body size.** Flask's `MAX_CONTENT_LENGTH` is the editor's limit, an upload
-  of the largest CSV the editor takes as `dcc.Upload` sends it; every other
-  path gets a much smaller one, set on the request before anything reads its
-  body. Over the limit is a 413, before any other hook runs: at once when
-  `Content-Length` says so, after reading up to the limit when the body comes
-  in chunks.
+  of the largest CSV the editor takes as `dcc.Upload` sends it, and only a
+  request under `/edit/` that shows a live editor's session gets it; every
+  other request (a reader's, or one to `/edit/` without a session) gets a much
+  smaller one, set on the request before anything reads its body. Over the
+  limit is a 413, before any other hook runs: at once when `Content-Length`
+  says so, after reading up to the limit when the body comes in chunks.
 - **Paths and methods.** Dash answers any unknown `GET` path with its page (a
   catch-all route): here an unknown path is a 404, and a `GET` of a path that
   exists only for other methods (`/_dash-update-component`) a 405, as it is
@@ -23,7 +24,9 @@ explorer at `/` and, with editing on, the editor at `/edit/`):
   `dcc.Dropdown` are narrowed to what they send). Anything else is a 400, so a
   malformed body never reaches Dash, whose answer to most of them was a 500.
   A `dcc.Store` declares any JSON: a callback that reads one and needs a
-  particular shape says so by annotating its parameter.
+  particular shape says so by annotating its parameter. A string holding half
+  of a UTF-16 surrogate pair (JSON's `\\ud800` escape; no text has one, and
+  encoding it failed in the callbacks) is a 400 too.
   This check runs after the editor's own guard, so the editor's callbacks are
   not described to anyone without a session.
 - **Errors.** Every HTTP error is a short `text/plain` answer naming the status
@@ -34,6 +37,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import re
 import sys
 import threading
 import typing
@@ -46,7 +50,7 @@ from dash.exceptions import DependencyException, InvalidResourceError
 from pydantic import TypeAdapter, ValidationError
 from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 
-from timeline.editor_access import EDIT_PREFIX
+from timeline.editor_access import SESSION_CHECK, is_editor_path
 from timeline.http_policy import DashApps
 
 log = logging.getLogger("timeline.requests")
@@ -72,7 +76,7 @@ def install_request_guard(server: flask.Flask) -> None:
 
     def limit_body():
         request = flask.request
-        limit = EDITOR_MAX_BODY if is_editor_path(request.path) else READER_MAX_BODY
+        limit = body_limit(server, request)
         request.max_content_length = limit
         if request.content_length is not None:
             return too_large(limit) if request.content_length > limit else None
@@ -122,8 +126,14 @@ def too_large(limit: int) -> flask.Response:
     return plain(413, f"The request is too large (the limit here is {limit} bytes).")
 
 
-def is_editor_path(path: str) -> bool:
-    return path == EDIT_PREFIX.rstrip("/") or path.startswith(EDIT_PREFIX)
+def body_limit(server: flask.Flask, request: flask.Request) -> int:
+    """The editor's limit for a request to `/edit/` with a live session; the reader's for
+    everyone else, so a client without the secret cannot make a worker read 32 MiB."""
+    if is_editor_path(request.path):
+        has_session = server.extensions.get(SESSION_CHECK)  # set when editing is on
+        if has_session is not None and has_session(request):
+            return EDITOR_MAX_BODY
+    return READER_MAX_BODY
 
 
 def plain(status: int, message: str) -> flask.Response:
@@ -171,10 +181,36 @@ def check_callback(app: Dash, callbacks: CallbackShapes) -> flask.Response | Non
         body = request.get_json()  # cached: Dash reads the same parsed body
     except (BadRequest, RecursionError):  # RecursionError: nested too deep to parse
         return plain(400, "The callback request is not valid JSON.")
+    if has_lone_surrogate(request.get_data(cache=True), body):
+        return plain(400, "Malformed callback request: a string in it is not valid text.")
     problem = callbacks.problem(app, body)
     if problem:
         return plain(400, f"Malformed callback request: {problem}.")
     return None
+
+
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def has_lone_surrogate(raw: bytes, body: Any) -> bool:
+    """Whether a string in the body holds half of a surrogate pair. JSON's `\\ud800`
+    escape can carry one (no text can), and it broke callbacks where the string was
+    encoded (a 500). Only such an escape in the raw body can make one: look then."""
+    if not _SURROGATE_ESCAPE.search(raw):
+        return False
+    stack = [body]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return True
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item)
+            stack.extend(item.values())
+    return False
 
 
 class CallbackShapes:

@@ -11,26 +11,19 @@ An event matches a view when ALL of these hold:
 - from: none set, or the event's span ends on or after it (ongoing events never end);
 - to: none set, or the event's span starts on or before it;
 - query: every word of it occurs in the event's title, description or actors.
-Names and words compare case-, accent- and spacing-insensitively.
+Names and words compare case-, accent- and spacing-insensitively
+(`timeline.text_folding.normalise_text` says exactly how).
 """
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter
 
 import pandas as pd
 
 from timeline.colours import category_colours
 from timeline.markup import plain_text
+from timeline.text_folding import normalise_text
 from timeline.view_state import ViewState
-
-
-def normalise_text(text: str) -> str:
-    """Lower case, accents stripped, runs of spaces folded: 'Kim  Jong-Un' → 'kim jong-un'."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    # Recompose what decomposition split without marks to strip (Hangul syllables).
-    return " ".join(unicodedata.normalize("NFC", stripped).lower().split())
 
 
 def prepare_events(events: pd.DataFrame) -> pd.DataFrame:

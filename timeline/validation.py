@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from timeline import schema
 from timeline.dates import PartialDate, parse_partial_date
 from timeline.report import Problem
+from timeline.text_folding import normalise_text
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RESERVED_COLUMNS = ("line",)  # added by the loader to every raw row
@@ -105,8 +106,7 @@ def clean_value(value: str) -> str:
 def spelling_key(text: str) -> str:
     """What stays of a name once case, spacing and accents are ignored, as the
     app's filters ignore them: 'Sergeï  Shoigu' ~ 'sergei shoigu'."""
-    bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return "".join(bare.split()).casefold()
+    return normalise_text(text).replace(" ", "")
 
 
 def usual_spellings(values: Iterable[str]) -> dict[str, str]:
@@ -126,9 +126,7 @@ def split_actors(value: str) -> tuple[str, ...]:
 
 def slugify(text: str) -> str:
     """'Kim–Putin Café' → 'kim-putin-cafe': accents dropped, anything else a hyphen."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
+    return re.sub(r"[^a-z0-9]+", "-", normalise_text(text)).strip("-")
 
 
 # ---------------------------------------------------------------- the header

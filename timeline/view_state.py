@@ -3,21 +3,31 @@
 A copied link must reproduce the view, so every piece of view state lives here
 and nowhere else. Parsing is forgiving: a parameter it cannot use is dropped,
 never an error, because links get mangled by mail clients and chat apps.
+`parseView` in `timeline/web/timeline-core.js` reads links the same way;
+`tests/data/view_cases.json` pins both.
 """
 from __future__ import annotations
 
+import calendar
+import re
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal
 from urllib.parse import parse_qs, urlencode
 
-from timeline.dates import PartialDate, parse_partial_date
+from timeline.dates import PartialDate
+from timeline.text_folding import strip_white_space
 
 LaneMode = Literal["category", "actor"]
 LANE_MODES: tuple[LaneMode, ...] = ("category", "actor")
 # Long enough for any honest search, short enough that a hostile link costs nothing.
 MAX_QUERY_LENGTH = 200
 MAX_VALUES_PER_PARAMETER = 50
+
+# A date in a link: ASCII digits (a link is typed or copied, never localised), the
+# month and day with one digit or two (`from=2023-9` is September 2023), and the
+# data's `~` or `?` mark allowed and ignored.
+_LINK_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{1,2})(?:-([0-9]{1,2}))?)?[~?]?")
 
 # Parameter names, documented in the README's "URL parameters" section.
 PARAMETERS = ("actor", "category", "certainty", "from", "to", "q", "lanes", "event", "zoom")
@@ -41,7 +51,7 @@ class ViewState:
         params = parse_qs((query_string or "").lstrip("?"), keep_blank_values=False)
 
         def values(name: str) -> tuple[str, ...]:
-            cleaned = (v.strip()[:MAX_QUERY_LENGTH] for v in params.get(name, ()))
+            cleaned = (strip_white_space(v)[:MAX_QUERY_LENGTH] for v in params.get(name, ()))
             return tuple(dict.fromkeys(v for v in cleaned if v))[:MAX_VALUES_PER_PARAMETER]
 
         def first(name: str) -> str:
@@ -119,13 +129,17 @@ def _short(day: date) -> str:
 
 
 def _day(text: str, *, last: bool) -> date | None:
-    """A from/to parameter: any partial date; '2023' means its first or last day."""
-    if not text:
+    """A from/to date (or a side of a zoom): '2023' means its first or last day."""
+    match = _LINK_DATE.fullmatch(strip_white_space(text))
+    if not match:
         return None
-    parsed = parse_partial_date(text)
-    if not isinstance(parsed, PartialDate):
+    year, month, day = (int(part) if part else None for part in match.groups())
+    if year < 1 or (month is not None and not 1 <= month <= 12):
         return None
-    return parsed.last_day if last else parsed.first_day
+    if day is not None and not 1 <= day <= calendar.monthrange(year, month)[1]:
+        return None
+    period = PartialDate(year, month, day)
+    return period.last_day if last else period.first_day
 
 
 def _window(text: str) -> tuple[date, date] | None:

@@ -17,11 +17,29 @@
   var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
                 "Dec"];
 
-  /* Lower case, accents stripped, spaces folded: as transforms.normalise_text. */
+  /* The sets of timeline/text_folding.py: marks writers leave out (Latin, Greek and
+   * Cyrillic accents, Hebrew points, Arabic vowel marks), and Unicode's White_Space
+   * (JavaScript's \s and trim() use another set than Python's). */
+  var DROPPED_MARKS = new RegExp("[" +
+    "\u0300-\u036f" +                                        // Latin, Greek, Cyrillic accents
+    "\u0483-\u0487" +                                        // Cyrillic titlo and the like
+    "\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7" +    // Hebrew points, cantillation
+    "\u064b-\u065f\u0670" +                                  // Arabic vowel marks
+    "\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f" +  // more combining diacriticals
+    "]+", "g");
+  var SPACE = "[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]";
+  var SPACE_RUNS = new RegExp(SPACE + "+");
+  var EDGE_SPACES = new RegExp("^" + SPACE + "+|" + SPACE + "+$", "g");
+  var LINK_DATE = /^([0-9]{4})(?:-([0-9]{1,2})(?:-([0-9]{1,2}))?)?[~?]?$/;
+
+  /* text_folding.normalise_text: 'Kim  Jong-Un' → 'kim jong-un', 'Ёлка' → 'елка'. */
   function normaliseText(text) {
-    return String(text || "").normalize("NFKD").replace(/\p{Mn}/gu, "").normalize("NFC")
-      .toLowerCase().split(/\s+/).filter(Boolean).join(" ");
+    return String(text || "").normalize("NFKD").replace(DROPPED_MARKS, "").normalize("NFC")
+      .toLowerCase().replace(/\u00df/g, "ss").replace(/\u03c2/g, "\u03c3")
+      .split(SPACE_RUNS).filter(Boolean).join(" ");
   }
+
+  function stripWhiteSpace(text) { return String(text).replace(EDGE_SPACES, ""); }
 
   function pad(number, width) {
     var text = String(number);
@@ -29,39 +47,44 @@
     return text;
   }
 
-  /* A `from`/`to` day: YYYY, YYYY-MM or YYYY-MM-DD (a trailing ~ or ? allowed);
-   * the first or the last day of that period, as ISO text; null if unusable. */
+  function daysIn(year, month) {
+    var leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+    return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  }
+
+  /* A `from`/`to` day as view_state._day reads it: YYYY, YYYY-M[M] or YYYY-M[M]-D[D] in
+   * ASCII digits (a trailing ~ or ? allowed); the first or the last day of that
+   * period, as ISO text; null if unusable. */
   function partialDay(text, last) {
-    var match = /^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?[~?]?$/.exec(String(text || "").trim());
+    var match = LINK_DATE.exec(stripWhiteSpace(text || ""));
     if (!match) { return null; }
     var year = +match[1], month = match[2] ? +match[2] : null, day = match[3] ? +match[3] : null;
     if (year < 1 || (month !== null && (month < 1 || month > 12))) { return null; }
-    if (day !== null) {
-      var check = new Date(Date.UTC(year, month - 1, day));
-      if (check.getUTCMonth() !== month - 1 || day < 1) { return null; }
-    } else if (month !== null) {
-      day = last ? new Date(Date.UTC(year, month, 0)).getUTCDate() : 1;
-    } else {
-      month = last ? 12 : 1;
-      day = last ? 31 : 1;
+    if (day !== null && (day < 1 || day > daysIn(year, month))) { return null; }
+    if (day === null) {
+      month = month === null ? (last ? 12 : 1) : month;
+      day = last ? daysIn(year, month) : 1;
     }
     return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2);
   }
 
   function parseWindow(text) {
-    var parts = String(text || "").split("..");
-    if (parts.length !== 2) { return null; }
-    var first = partialDay(parts[0], false), last = partialDay(parts[1], true);
+    text = String(text || "");
+    var at = text.indexOf("..");
+    if (at < 0) { return null; }
+    var first = partialDay(text.slice(0, at), false), last = partialDay(text.slice(at + 2), true);
     return first && last && first <= last ? [first, last] : null;
   }
 
-  /* The view in a query string, forgiving as ViewState.from_query_string. */
+  /* The view in a query string, read as ViewState.from_query_string reads it
+   * (tests/data/view_cases.json pins both). */
   function parseView(search) {
     var params = new URLSearchParams(String(search || "").replace(/^\?/, ""));
     function values(name) {
       var seen = [];
       params.getAll(name).forEach(function (value) {
-        var cleaned = value.trim().slice(0, MAX_QUERY_LENGTH);
+        // Code points, as Python counts them (slice() would count UTF-16 units).
+        var cleaned = Array.from(stripWhiteSpace(value)).slice(0, MAX_QUERY_LENGTH).join("");
         if (cleaned && seen.indexOf(cleaned) < 0) { seen.push(cleaned); }
       });
       return seen.slice(0, MAX_VALUES);
