@@ -1,4 +1,5 @@
 from datetime import date
+from urllib.parse import quote
 
 import pytest
 
@@ -87,3 +88,13 @@ def test_click_zoom_and_reset_triggers():
     reset = next_view("?category=gifts&lanes=actor&event=car", "reset.n_clicks",
                       controls_of(ViewState(categories=("gifts",), lanes="actor")), None, None)
     assert reset == ViewState(lanes="actor")
+
+
+@pytest.mark.parametrize("typed", ["\u3000Kim\u00a0", "\x1ckim\x1f", "a" * 199 + "\U0001f600tail",
+                                   "  Ким Чен Ын  "])
+def test_a_typed_search_is_kept_as_a_link_to_it_would_be(typed):
+    """Typing in the search box and following a link with that search agree
+    (the same trimming and the same cut, in code points; timeline-embed.js's box
+    uses cleanValue, which tests/data/view_cases.json pins to the same rule)."""
+    typed_view = apply_control(ViewState(), "query", typed)
+    assert typed_view.query == ViewState.from_query_string("q=" + quote(typed)).query

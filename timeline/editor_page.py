@@ -111,6 +111,15 @@ def preview_figure(result: LoadResult):
                         eras=result.eras)
 
 
+def preview_area(figure) -> html.Div:
+    """The preview chart, in a box as tall as the chart before plotly.js has drawn
+    it (a second or more after the page): the history and upload panels below
+    must not jump under the editor's pointer."""
+    return html.Div(dcc.Graph(id="edit-preview", figure=figure,
+                              config={"displaylogo": False, "responsive": True}),
+                    style={"minHeight": f"{figure.layout.height or 450}px"})
+
+
 def history_options(store: DataStore) -> list[dict]:
     return [{"label": entry.label, "value": entry.name} for entry in list_versions(store.path)]
 
@@ -164,8 +173,7 @@ def editor_layout(store: DataStore, config: Config) -> html.Div:
                  className="problems"),
         grid(table.rows, table.file_format),
         html.H2("Preview, with your unsaved changes"),
-        dcc.Graph(id="edit-preview", figure=preview_figure(table.result),
-                  config={"displaylogo": False, "responsive": True}),
+        preview_area(preview_figure(table.result)),
         html.Div([
             html.H2("Upload a CSV"),
             html.P("The file is checked first, and you see what it would change before "

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from timeline.view_state import LANE_MODES, ViewState
+from timeline.view_state import LANE_MODES, ViewState, clean_value
 
 # (component id, property, ViewState field)
 CONTROLS: tuple[tuple[str, str, str], ...] = (
@@ -51,7 +51,7 @@ def apply_control(view: ViewState, field: str, value) -> ViewState:
     if field == "lanes":
         return view.with_changes(lanes=value if value in LANE_MODES else "category")
     if field == "query":
-        return view.with_changes(query=(value or "").strip()[:200])
+        return view.with_changes(query=clean_value(value or ""))
     raise ValueError(f"no control sets {field!r}")
 
 

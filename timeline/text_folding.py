@@ -9,7 +9,8 @@ browser test compares them on every character and on generated text.
 - Compatibility forms are the letters they stand for (NFKD): 'ﬁ' is 'fi', 'Ａ' is 'A'.
 - The marks writers commonly leave out are dropped: accents on Latin, Greek and
   Cyrillic letters (the combining diacritical mark blocks: 'é' is 'e', 'ё' is 'е'),
-  Hebrew points and Arabic vowel marks. Every other script's marks are part of
+  Hebrew points and Arabic vowel marks. Russian 'й' stays: it is a letter of
+  its own, never written as 'и' (where 'ё' is often written as 'е'). Every other script's marks are part of
   its spelling and stay: Indic vowel signs and viramas (हिंदी keeps U+0902),
   the kana voicing marks (が is not か), Thai tone marks.
 - Then recomposed (NFC), so Korean compares as syllables whichever form it came in.
@@ -39,7 +40,10 @@ _SPACE_RUNS = re.compile(f"[{re.escape(WHITE_SPACE)}]+")
 
 def normalise_text(text: str) -> str:
     """'Kim  Jong-Un' → 'kim jong-un', 'Ёлка' → 'елка', 'Straße' → 'strasse'."""
-    bare = _DROPPED.sub("", unicodedata.normalize("NFKD", text))
+    # NFKD splits й into и and a breve: put it back before the breve is dropped.
+    decomposed = unicodedata.normalize("NFKD", text).replace("и\u0306", "й").replace(
+        "И\u0306", "Й")
+    bare = _DROPPED.sub("", decomposed)
     lowered = unicodedata.normalize("NFC", bare).lower().replace("ß", "ss").replace("ς", "σ")
     return " ".join(word for word in _SPACE_RUNS.split(lowered) if word)
 

@@ -3,6 +3,12 @@
 `validate` takes what the CSV reader produced (the header and the records with
 their line numbers) and returns every row, what is wrong with the file, and
 which rows are clean enough to show. Column rules come from `timeline.schema`.
+
+It works column by column, so that a file of 100,000 rows is checked in about
+the time it takes to read: a quick pass over whole columns finds the rows that
+may have a problem, and only those rows go through `_check_row`, the one
+definition of every row's messages. Anything worked out from a value (a date,
+a list of actors, a spelling key) is worked out once per distinct value.
 """
 from __future__ import annotations
 
@@ -12,8 +18,12 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Mapping, Sequence
+from itertools import zip_longest
+from typing import Callable, Iterable, Mapping, NamedTuple, Sequence
 from urllib.parse import urlsplit
+
+import numpy as np
+import pandas as pd
 
 from timeline import schema
 from timeline.dates import PartialDate, parse_partial_date
@@ -24,25 +34,34 @@ _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RESERVED_COLUMNS = ("line",)  # added by the loader to every raw row
 
 
-@dataclass(frozen=True)
-class Record:
+class Record(NamedTuple):  # a tuple: a file may have 100,000 of them, made in one go
     """One record as the CSV reader split it, on the line where it starts."""
     line: int
-    fields: tuple[str, ...]
+    fields: Sequence[str]
     # Why the reader could not split this record properly (e.g. a quote never closed).
     broken: str | None = None
 
 
-@dataclass(frozen=True)
-class CheckedRow:
-    line: int
-    raw: dict[str, str]     # every column the file had, values stripped, as written
-    clean: dict[str, str]   # the contract's columns, with category/certainty normalised
-    start: PartialDate | None
-    end: PartialDate | None
-    ongoing: bool
-    ok: bool                # no errors: the row can be shown
-    kind: str = schema.DEFAULT_ROW_TYPE  # its `type`: event, era or title ('' if unknown)
+@dataclass(frozen=True, eq=False)  # arrays have no single truth value to compare
+class CheckedRows:
+    """Every row that is not blank, in file order, column by column (row i is
+    item i of each array)."""
+    line: np.ndarray               # int64: the line the row starts on
+    raw: dict[str, np.ndarray]     # every column the file had, values stripped, as written
+    clean: dict[str, np.ndarray]   # the contract's columns, type/category/certainty normalised
+    start: np.ndarray              # PartialDate or None
+    end: np.ndarray                # PartialDate or None
+    ongoing: np.ndarray            # bool
+    ok: np.ndarray                 # bool: no errors, so the row can be shown
+    kind: np.ndarray               # its `type`: event, era or title ('' if unknown)
+    first_day: np.ndarray          # int64: start's first day as an ordinal, -1 without one
+    last_day: np.ndarray           # int64: the last day of end (else start), -1 without one
+    approximate: np.ndarray        # bool: start or end is approximate
+    uncertain: np.ndarray          # bool: start or end is uncertain
+    actor_names: Mapping[str, tuple[str, ...]]  # each actors value → split_actors of it
+
+    def __len__(self) -> int:
+        return len(self.line)
 
 
 @dataclass(frozen=True)
@@ -68,7 +87,7 @@ class Validation:
     columns: tuple[str, ...]        # header order, names made unique
     extra_columns: tuple[str, ...]  # columns the contract does not know
     raw_columns: tuple[str, ...]    # columns + any overflow columns from ragged rows
-    rows: tuple[CheckedRow, ...]
+    rows: CheckedRows
     problems: tuple[Problem, ...]
 
 
@@ -96,10 +115,13 @@ def column_letter(index: int) -> str:
     return letters
 
 
+_INVISIBLE_SPACES = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width spaces, joiners, BOM
+
+
 def clean_value(value: str) -> str:
     # Spreadsheets leave non-breaking and zero-width spaces around values, and
     # Windows line breaks inside them; a value's line breaks become plain '\n'.
-    value = value.strip().strip("\u200b\u200c\u200d\u2060\ufeff").strip()
+    value = value.strip().strip(_INVISIBLE_SPACES).strip()
     return value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
 
 
@@ -109,11 +131,12 @@ def spelling_key(text: str) -> str:
     return normalise_text(text).replace(" ", "")
 
 
-def usual_spellings(values: Iterable[str]) -> dict[str, str]:
+def usual_spellings(values: Iterable[str],
+                    key: Callable[[str], str] = spelling_key) -> dict[str, str]:
     """Spelling key → the spelling used most often (the earliest on a tie)."""
     spellings: dict[str, Counter] = defaultdict(Counter)
-    for value in values:
-        spellings[spelling_key(value)][value] += 1
+    for value, uses in Counter(values).items():  # each spelling's key worked out once
+        spellings[key(value)][value] += uses
     # max() keeps the first of equals, and a Counter keeps first-seen order.
     return {key: max(counts, key=counts.__getitem__) for key, counts in spellings.items()}
 
@@ -221,13 +244,35 @@ def _similar_column(name: str, candidates: Iterable[str]) -> str | None:
 
 # ---------------------------------------------------------------- one row
 
-def _known_value(line: int, column: str, value: str, known: dict[str, str],
+class _Vocabulary:
+    """The values a column may hold, and their spelling keys, worked out on first
+    need and then kept: a file's own categories may number thousands."""
+
+    def __init__(self, known: Mapping[str, str]):
+        self.known = known
+        self._by_key: dict[str, str] | None = None
+
+    def __contains__(self, value: str) -> bool:
+        return value in self.known
+
+    @property
+    def by_key(self) -> dict[str, str]:
+        if self._by_key is None:
+            self._by_key = {spelling_key(k): k for k in self.known}
+        return self._by_key
+
+
+_ROW_TYPES = _Vocabulary(schema.ROW_TYPES)
+_CERTAINTIES = _Vocabulary(schema.CERTAINTIES)
+
+
+def _known_value(line: int, column: str, value: str, vocabulary: _Vocabulary,
                  first_use: dict[str, int], problems: list[Problem]) -> str:
     """The value, normalised to a known spelling; a problem if it is not known at all."""
+    known = vocabulary.known
     if value in known:
         return value
-    by_key = {spelling_key(k): k for k in known}
-    if (match := by_key.get(spelling_key(value))) is not None:
+    if (match := vocabulary.by_key.get(spelling_key(value))) is not None:
         elsewhere = f" as on line {first_use[match]}" if match in first_use else ""
         problems.append(warning(line, column, (
             f"{quote(value)} was read as '{match}'; write it exactly '{match}'{elsewhere}, "
@@ -304,12 +349,12 @@ def _row_type(line: int, value: str, first_use: dict[str, int],
     """The row's type in its canonical spelling, or '' when it is not one."""
     if not value:
         return schema.DEFAULT_ROW_TYPE
-    known = _known_value(line, "type", value, schema.ROW_TYPES, first_use, problems)
+    known = _known_value(line, "type", value, _ROW_TYPES, first_use, problems)
     return known if known in schema.ROW_TYPES else ""
 
 
 def _check_row(line: int, row: dict[str, str], present: dict[str, int],
-               first_use: dict[str, dict[str, int]], categories: Mapping[str, str],
+               first_use: dict[str, dict[str, int]], categories: _Vocabulary,
                dialect: Dialect = OUR_FORMAT) -> tuple[
         list[Problem], dict[str, str], tuple[PartialDate | None, PartialDate | None, bool], str]:
     problems: list[Problem] = []
@@ -359,7 +404,7 @@ def _check_title_row(line: int, row: dict[str, str], problems: list[Problem]
 
 def _check_event_facts(line: int, row: dict[str, str], clean: dict[str, str],
                        present: dict[str, int], first_use: dict[str, dict[str, int]],
-                       categories: Mapping[str, str], dialect: Dialect,
+                       categories: _Vocabulary, dialect: Dialect,
                        problems: list[Problem]) -> None:
     """What only an event has: who, which category, how certain, and a source."""
     if row["actors"] and not split_actors(row["actors"]):
@@ -370,7 +415,7 @@ def _check_event_facts(line: int, row: dict[str, str], clean: dict[str, str],
                                          categories, first_use["category"], problems)
     if row["certainty"]:
         clean["certainty"] = _known_value(line, "certainty", row["certainty"],
-                                          schema.CERTAINTIES, first_use["certainty"], problems)
+                                          _CERTAINTIES, first_use["certainty"], problems)
     if dialect.expects_source and "source" in present and not row["source"]:
         problems.append(warning(line, "source", (
             "no source: say who reported or confirmed this event")))
@@ -437,32 +482,252 @@ def mixed_script_messages(text: str) -> list[str]:
     return messages
 
 
+# ---------------------------------------------------------------- whole columns
+# The quick pass: each function here takes whole columns (arrays of text, one
+# item per row) and answers for every row at once. What depends on a value
+# alone (a date, a type, a list of actors) is worked out once per distinct value.
+
+# Spreadsheets' invisible spaces, and a line break's '\r': a column holding one
+# is cleaned value by value, any other with one str.strip over the column.
+_NEEDS_FULL_CLEAN = ("\r", *_INVISIBLE_SPACES)
+# A link `_url_problem` has nothing to say about: http(s)://, a plain host name
+# (and port), then printable ASCII and no spaces. Any other link is asked of it.
+_PLAIN_WEB_LINK = re.compile(r"(?i:https?)://[A-Za-z0-9.\-]+(?::[0-9]*)?(?:[/?#][!-~]*)?")
+_KINDS = {"": schema.DEFAULT_ROW_TYPE, **{kind: kind for kind in schema.ROW_TYPES}}
+_NO_DATE, _NOT_A_DATE = -1, -2  # day numbers of an empty (or '..') date and of a wrong one
+
+
+def _objects(values: Iterable[object], count: int) -> np.ndarray:
+    """A one-dimensional array of Python objects (np.array would unpack tuples)."""
+    return np.fromiter(values, dtype=object, count=count)
+
+
+def _mask(test: Callable[[str], object], values: np.ndarray) -> np.ndarray:
+    """Whether test(value) is true, for every value."""
+    return np.fromiter(map(test, values), dtype=bool, count=len(values))
+
+
+class _Column(NamedTuple):
+    values: np.ndarray  # clean_value of each value
+    ascii: bool         # whether every value is plain ASCII (most columns of most files)
+
+
+def _clean_column(values: Sequence[str], plain: bool) -> _Column:
+    if plain:  # ASCII, no '\r': str.strip does all that clean_value would
+        return _Column(_objects(map(str.strip, values), len(values)), True)
+    stripped = list(map(str.strip, values))
+    text = "".join(stripped)
+    if any(char in text for char in _NEEDS_FULL_CLEAN):  # a search per character is quickest
+        stripped = list(map(clean_value, values))
+    return _Column(_objects(stripped, len(stripped)), text.isascii())
+
+
+def _by_position(fields: Sequence[Sequence[str]], width: int, plain: bool) -> list[_Column]:
+    """Each column position's cleaned values, one per record ('' where a record
+    is short): the header's positions, then any that longer records add."""
+    values = list(zip(*fields) if len(set(map(len, fields))) == 1
+                  else zip_longest(*fields, fillvalue=""))
+    values += [("",) * len(fields)] * (width - len(values))
+    return [_clean_column(column, plain) for column in values]
+
+
+def _blank_rows(columns: Sequence[np.ndarray], count: int) -> np.ndarray:
+    """The rows with no value in any column; most rows are ruled out by their first."""
+    blank = np.arange(count)
+    for values in columns:
+        if not len(blank):
+            break
+        blank = blank[values[blank] == ""]
+    return blank
+
+
+class _Distinct:
+    """A column as its distinct values, in the order first seen, and each row's
+    index into them: what depends on the value alone is worked out once."""
+
+    def __init__(self, column: np.ndarray):
+        codes, distinct = pd.factorize(column)
+        self.codes: np.ndarray = codes
+        self.values: list[str] = distinct.tolist()
+        # A value's index is one more than any before it: so its first row is where
+        # the running highest index goes up.
+        rising = np.diff(np.maximum.accumulate(codes), prepend=-1) > 0
+        self.first_row: np.ndarray = np.flatnonzero(rising)
+
+    def each(self, results: Iterable[object], dtype: type = object) -> np.ndarray:
+        """Each row's result, from the results for the distinct values."""
+        return np.fromiter(results, dtype=dtype, count=len(self.values))[self.codes]
+
+    def where(self, test: Callable[[str], object]) -> np.ndarray:
+        """Whether test(value) is true, for every row."""
+        return self.each(map(test, self.values), bool)
+
+    def first_lines(self, lines: list[int]) -> dict[str, int]:
+        """Each value (but the empty one) → the first line it is on."""
+        found = dict(zip(self.values, (lines[i] for i in self.first_row.tolist())))
+        found.pop("", None)
+        return found
+
+
+class _Empty(dict):
+    """Column → whether each row's value is empty, worked out on first need."""
+
+    def __init__(self, row: Mapping[str, np.ndarray]):
+        super().__init__()
+        self.row = row
+
+    def __missing__(self, column: str) -> np.ndarray:
+        empty = self[column] = self.row[column] == ""
+        return empty
+
+
+class _SpellingKeys(dict):
+    """spelling_key of each value asked for, worked out once."""
+
+    def __missing__(self, value: str) -> str:
+        key = self[value] = spelling_key(value)
+        return key
+
+
+class _Dates(NamedTuple):
+    """A date column read: for every row, what parse_partial_date made of it."""
+    parsed: np.ndarray       # a PartialDate, a message saying why not, or None ('' or '..')
+    first: np.ndarray        # its first day as an ordinal, or _NO_DATE or _NOT_A_DATE
+    last: np.ndarray         # its last day, likewise
+    ongoing: np.ndarray      # whether it is '..'
+    approximate: np.ndarray
+    uncertain: np.ndarray
+
+
+def _read_dates(column: np.ndarray, parsed: dict[str, PartialDate | str]) -> _Dates:
+    """Every date text read once (`parsed` keeps what has been read, for the next column)."""
+    distinct = _Distinct(column)
+    dates = [None if text in ("", schema.ONGOING) else
+             parsed[text] if text in parsed else parsed.setdefault(text, parse_partial_date(text))
+             for text in distinct.values]
+    readable = [date if isinstance(date, PartialDate) else None for date in dates]
+    first = [_NO_DATE if date is None else _NOT_A_DATE for date in dates]
+    last = list(first)
+    for i, date in enumerate(readable):
+        if date is not None:
+            first[i], last[i] = date.first_day.toordinal(), date.last_day.toordinal()
+    return _Dates(distinct.each(dates), distinct.each(first, np.int64),
+                  distinct.each(last, np.int64),
+                  distinct.where(schema.ONGOING.__eq__),
+                  distinct.each((bool(d and d.approximate) for d in readable), bool),
+                  distinct.each((bool(d and d.uncertain) for d in readable), bool))
+
+
+def _mixes_scripts(values: np.ndarray) -> np.ndarray:
+    """Whether mixed_script_messages has anything to say, for every value."""
+    plain = _mask(str.isascii, values)
+    mixed = {value for value in set(values[~plain].tolist()) if mixed_script_messages(value)}
+    return _mask(mixed.__contains__, values)
+
+
+@dataclass
+class _Columns:
+    """The file's rows in the contract's columns, and what is worked out from them."""
+    row: dict[str, np.ndarray]          # contract column → values ('' if it is absent)
+    ascii: set[str]                     # the columns known to hold only ASCII
+    distinct: dict[str, _Distinct]      # for the columns whose values repeat
+    start: _Dates
+    end: _Dates
+    kind: np.ndarray                    # the row's type, or None if it is not one
+    actor_names: list[tuple[str, ...]]  # split_actors of each distinct actors value
+
+
+def _may_have_problems(columns: _Columns, categories: _Vocabulary, present: dict[str, int],
+                       dialect: Dialect) -> np.ndarray:
+    """True for every row `_check_row` might say anything about: a little more
+    than that, never less, so a row left out has no problem of its own."""
+    row, distinct, start, end = columns.row, columns.distinct, columns.start, columns.end
+    empty = _Empty(row)
+    is_kind = {name: columns.kind == name for name in schema.ROW_TYPES}
+    flagged = distinct["type"].where(lambda value: value not in _KINDS)
+    for name, required in schema.REQUIRED_BY_ROW_TYPE.items():
+        for column in required:
+            if column in present:
+                flagged |= is_kind[name] & empty[column]
+    ids = np.flatnonzero(~empty["id"])
+    flagged[ids] |= ~_mask(_SLUG.match, row["id"][ids])
+    wrong_dates = (start.ongoing | (start.first == _NOT_A_DATE) | (end.last == _NOT_A_DATE)
+                   | ((end.last >= 0) & (end.last < start.first)))
+    title = is_kind["title"]
+    flagged |= ~title & wrong_dates
+    flagged |= title & ((empty["title"] & empty["description"]) | ~empty["start"] | ~empty["end"])
+    flagged |= np.fromiter(map(len, row["title"]), np.int64, len(title)) > schema.TITLE_MAX_LENGTH
+    facts = distinct["actors"].each(
+        (bool(value) and not names
+         for value, names in zip(distinct["actors"].values, columns.actor_names)), bool)
+    facts |= distinct["category"].where(lambda value: value and value not in categories)
+    facts |= distinct["certainty"].where(lambda value: value and value not in _CERTAINTIES)
+    if dialect.expects_source and "source" in present:
+        facts |= empty["source"]
+    flagged |= is_kind["event"] & facts
+    for column in schema.URL_COLUMNS:
+        links = np.flatnonzero(~empty[column])
+        flagged[links] |= ~_mask(_PLAIN_WEB_LINK.fullmatch, row[column][links])
+    for column, values in row.items():
+        if column not in columns.ascii:
+            flagged |= _mixes_scripts(values)
+    return flagged
+
+
 # ---------------------------------------------------------------- whole file
 
-def _spelling_warnings(rows: Sequence[CheckedRow]) -> list[Problem]:
+def _spelling_warnings(actors: _Distinct, actor_names: list[tuple[str, ...]],
+                       lines: list[int], keys: _SpellingKeys) -> list[Problem]:
     """Actors written differently only by case or spacing, e.g. 'Kim Jong-un' / 'kim jong-un'."""
+    rows_with = np.bincount(actors.codes, minlength=len(actors.values)).tolist()
     uses: dict[str, Counter] = defaultdict(Counter)
     first_line: dict[str, int] = {}
-    for row in rows:
-        for name in split_actors(row.raw.get("actors", "")):
-            uses[spelling_key(name)][name] += 1
-            first_line.setdefault(name, row.line)
+    # Values in the order first seen, so a name's first value is its earliest line.
+    for names, rows, first_row in zip(actor_names, rows_with, actors.first_row.tolist()):
+        for name in names:
+            uses[keys[name]][name] += rows
+            first_line.setdefault(name, lines[first_row])
     # The most used spelling (the earliest on a tie) is the one to keep.
     usual = {key: max(spellings, key=lambda n: (spellings[n], -first_line[n]))
              for key, spellings in uses.items() if len(spellings) > 1}
-    problems = []
-    for row in rows:
-        for name in split_actors(row.raw.get("actors", "")):
-            if (keep := usual.get(spelling_key(name), name)) != name:
-                problems.append(warning(row.line, "actors", (
-                    f"{quote(name)} is also written {quote(keep)} (first on line "
-                    f"{first_line[keep]}); use one spelling so the timeline counts them "
-                    f"as the same actor")))
-    return problems
+    if not usual:
+        return []
+    said = [[f"{quote(name)} is also written {quote(keep)} (first on line "
+             f"{first_line[keep]}); use one spelling so the timeline counts them as the same "
+             f"actor" for name in names if (keep := usual.get(keys[name], name)) != name]
+            for names in actor_names]
+    codes = actors.codes
+    return [warning(lines[i], "actors", message)
+            for i in np.flatnonzero(actors.each(map(bool, said), bool)).tolist()
+            for message in said[codes[i]]]
 
 
-def _category_vocabulary(cleaned: list[tuple[Record, list[str]]], positions: dict[str, int],
-                         dialect: Dialect) -> Mapping[str, str]:
+_CATEGORY_LETTERS = tuple((len(name), dict(Counter(name))) for name in schema.CATEGORIES)
+
+
+def _close_to_a_category(value: str, cutoff: float = 0.75) -> bool:
+    """Whether difflib finds a category close to the value: its own two quick
+    upper bounds are tried first (length, then letters in common), so the many
+    values that cannot match cost a few steps rather than a difflib search."""
+    word = value.lower()
+    letters: set[str] | None = None
+    for length, category_letters in _CATEGORY_LETTERS:
+        total = len(word) + length
+        if 2.0 * min(len(word), length) / total < cutoff:  # difflib's real_quick_ratio
+            continue
+        letters = letters if letters is not None else set(word)
+        common = letters.intersection(category_letters)
+        if 2.0 * sum(map(category_letters.__getitem__, common)) / total < cutoff:
+            continue  # too few letters in common, even each as often as the category has it
+        shared = sum(min(category_letters[letter], word.count(letter)) for letter in common)
+        if 2.0 * shared / total >= cutoff:  # difflib's quick_ratio
+            return bool(difflib.get_close_matches(word, list(schema.CATEGORIES), n=1,
+                                                  cutoff=cutoff))
+    return False
+
+
+def _category_vocabulary(columns: _Columns, present: dict[str, int], dialect: Dialect,
+                         keys: _SpellingKeys) -> Mapping[str, str]:
     """The categories this file may use: the guide's, or the file's own.
 
     A timeline on another subject (one from TimelineJS, say) has categories of
@@ -470,103 +735,138 @@ def _category_vocabulary(cleaned: list[tuple[Record, list[str]]], positions: dic
     one, the file's own are accepted, each as it is most often written; a file
     that uses any of the guide's must use only those, so a stray is still caught.
     """
-    index, type_index = positions.get("category"), positions.get("type")
-    if index is None:
+    if "category" not in present:
         return schema.CATEGORIES
-    values = [values[index] for _, values in cleaned
-              if index < len(values) and values[index]
-              and (type_index is None or type_index >= len(values)
-                   or values[type_index].lower() in ("", schema.DEFAULT_ROW_TYPE))]
+    category = columns.distinct["category"]
+    of_events = category.where(bool)
+    if "type" in present:
+        of_events &= columns.distinct["type"].where(
+            lambda value: value.lower() in ("", schema.DEFAULT_ROW_TYPE))
+    values = columns.row["category"][of_events].tolist()
     listed = {spelling_key(c) for c in schema.CATEGORIES}
     if not dialect.own_categories and any(
-            spelling_key(v) in listed
-            or difflib.get_close_matches(v.lower(), list(schema.CATEGORIES), n=1, cutoff=0.75)
-            for v in values):
+            keys[v] in listed or _close_to_a_category(v) for v in dict.fromkeys(values)):
         return schema.CATEGORIES
-    return dict.fromkeys(usual_spellings(values).values(), "")
+    return dict.fromkeys(usual_spellings(values, keys.__getitem__).values(), "")
 
 
-def _extra_title_rows(rows: Sequence[CheckedRow]) -> dict[int, Problem]:
-    titles = [row.line for row in rows if row.kind == "title"]
-    return {line: error(line, "type", (
-        f"the timeline has one title, already on line {titles[0]}; make this row an event "
-        f"or an era, or delete it")) for line in titles[1:]}
+def _extra_title_rows(kind: np.ndarray, lines: list[int]) -> dict[int, Problem]:
+    titles = np.flatnonzero(kind == "title").tolist()
+    return {i: error(lines[i], "type", (
+        f"the timeline has one title, already on line {lines[titles[0]]}; make this row an "
+        f"event or an era, or delete it")) for i in titles[1:]}
 
 
-def _duplicate_ids(rows: Sequence[CheckedRow]) -> dict[int, Problem]:
-    seen: dict[str, int] = {}
-    found = {}
-    for row in rows:
-        value = row.raw.get("id", "")
-        if not value:
-            continue
-        if value in seen:
-            found[row.line] = error(row.line, "id", (
-                f"id {quote(value)} is already used on line {seen[value]}; "
-                f"give each event its own id"))
-        else:
-            seen[value] = row.line
-    return found
+def _duplicate_ids(ids: _Distinct, lines: list[int]) -> dict[int, Problem]:
+    again = (ids.first_row[ids.codes] != np.arange(len(ids.codes))) & ids.where(bool)
+    return {i: error(lines[i], "id", (
+        f"id {quote(ids.values[code])} is already used on line "
+        f"{lines[ids.first_row[code]]}; give each event its own id"))
+        for i in np.flatnonzero(again).tolist() for code in [ids.codes[i]]}
 
 
-def _first_uses(cleaned: list[tuple[Record, list[str]]], positions: dict[str, int],
-                columns: Sequence[str]) -> dict[str, dict[str, int]]:
-    """column → {exact value → first line}, so a message can point at the usual spelling."""
-    found: dict[str, dict[str, int]] = {column: {} for column in columns}
-    for column, uses in found.items():
-        if (index := positions.get(column)) is not None:
-            for record, values in cleaned:
-                if index < len(values) and values[index]:
-                    uses.setdefault(values[index], record.line)
-    return found
-
-
-def validate(header: Sequence[str], records: Sequence[Record],
-             delimiter: str = ",", dialect: Dialect = OUR_FORMAT) -> Validation:
-    """Check a parsed CSV against the contract. Blank records are skipped quietly."""
+def validate(header: Sequence[str], records: Sequence[Record], delimiter: str = ",",
+             dialect: Dialect = OUR_FORMAT, plain: bool = False) -> Validation:
+    """Check a parsed CSV against the contract. Blank records are skipped quietly.
+    `plain`: the records' text is ASCII with no line break in any value (only saves time)."""
     head = _read_header(header, records, dialect)
     problems = list(head.problems)
     names = head.names
     columns = tuple(n for n in names if n is not None)
     extras = tuple(n for n in columns if n not in head.positions)
     required_missing = any(c not in head.positions for c in schema.REQUIRED_COLUMNS)
-    overflow: dict[int, str] = {}  # position beyond the header → name in `raw`
+    width = len(names)
+
+    record_lines, fields, why_broken = (zip(*records) if records else ((), (), ()))
+    columns_read = _by_position(fields, width, plain)
+    by_position = [column.values for column in columns_read]
+    broken = np.not_equal(_objects(why_broken, len(records)), None)
+    blank = _blank_rows(by_position, len(records))
+    broken_blank = blank[broken[blank]]  # unreadable, not blank: said so below
+    line = np.array(record_lines, dtype=np.int64)
+    if len(blank) > len(broken_blank):  # blank rows: nothing to show, nothing lost
+        kept = np.setdiff1d(np.arange(len(records)), np.setdiff1d(blank, broken_blank))
+        by_position = [values[kept] for values in by_position]
+        broken, line = broken[kept], line[kept]
+        kept_records = [records[i] for i in kept.tolist()]
+    else:
+        kept_records = list(records)
+    count = len(kept_records)
+    lines = line.tolist()
+
+    present = head.positions
+    nothing = np.full(count, "", dtype=object)
+    row = {c: by_position[present[c]] if c in present else nothing for c in schema.COLUMN_NAMES}
+    raw = {name: by_position[i] for i, name in enumerate(names) if name is not None}
     taken = {c.lower() for c in columns} | set(RESERVED_COLUMNS)
-    rows: list[CheckedRow] = []
-    row_problems: dict[int, list[Problem]] = {}
-    cleaned = [(r, [clean_value(v) for v in r.fields]) for r in records]
-    first_use = _first_uses(cleaned, head.positions, ("category", "certainty", "type"))
-    categories = _category_vocabulary(cleaned, head.positions, dialect)
+    overflow: dict[int, str] = {}  # position beyond the header → its name in `raw`
+    filled = {i: by_position[i] != "" for i in range(width, len(by_position))}
+    # Named in the order the editor wrote them: by first row, then position.
+    for _, i in sorted((int(filled[i].argmax()), i) for i in filled if filled[i].any()):
+        overflow[i] = _unique(f"column {column_letter(i)}", taken)
+        raw[overflow[i]] = by_position[i]
+    lost = np.logical_or.reduce([np.zeros(count, bool), *filled.values()])
 
-    for record, values in cleaned:
-        if record.broken is None and not any(values):
-            continue  # a blank row: nothing to show, nothing lost
-        raw = {name: (values[i] if i < len(values) else "")
-               for i, name in enumerate(names) if name is not None}
-        for i in range(len(names), len(values)):
-            if values[i]:  # kept in `raw` so nothing the editor wrote is lost
-                if i not in overflow:
-                    overflow[i] = _unique(f"column {column_letter(i)}", taken)
-                raw[overflow[i]] = values[i]
-        row = {c: raw.get(c, "") if c in head.positions else "" for c in schema.COLUMN_NAMES}
-        checks, clean, (start, end, ongoing), kind = _check_row(
-            record.line, row, head.positions, first_use, categories, dialect)
-        found = _shape_problems(record, values, len(names), delimiter, checks)
-        row_problems[record.line] = found
-        rows.append(CheckedRow(record.line, raw, clean, start, end, ongoing, ok=True, kind=kind))
+    distinct = {c: _Distinct(row[c]) for c in ("id", "type", "actors", "category", "certainty")}
+    parsed: dict[str, PartialDate | str] = {}
+    actor_names = [split_actors(value) for value in distinct["actors"].values]
+    table = _Columns(
+        row, {c for c in schema.COLUMN_NAMES if c not in present or columns_read[present[c]].ascii},
+        distinct, _read_dates(row["start"], parsed), _read_dates(row["end"], parsed),
+        distinct["type"].each(map(_KINDS.get, distinct["type"].values)), actor_names)
+    keys = _SpellingKeys()
+    categories = _Vocabulary(_category_vocabulary(table, present, dialect, keys))
+    flagged = broken | lost | _may_have_problems(table, categories, present, dialect)
 
-    for line, problem in (_duplicate_ids(rows) | _extra_title_rows(rows)).items():
-        row_problems[line].append(problem)
-    problems.extend(p for found in row_problems.values() for p in found)
-    problems.extend(_spelling_warnings(rows))
-    if not rows and not required_missing:
+    # What the rows without problems are, read from the columns.
+    start, end, kind = table.start, table.end, table.kind
+    title = kind == "title"
+    start_date, end_date = start.parsed.copy(), end.parsed.copy()
+    ongoing = ~title & end.ongoing
+    first_day = start.first.copy()
+    last_day = np.where(end.last >= 0, end.last, start.last)
+    approximate = start.approximate | end.approximate
+    uncertain = start.uncertain | end.uncertain
+    clean = dict(row)
+    clean["type"] = kind.copy()
+    clean["category"] = row["category"].copy()
+    clean["certainty"] = row["certainty"].copy()
+
+    # The rows that may have problems, one by one, as `_check_row` says.
+    found: dict[int, list[Problem]] = {}
+    first_use = ({c: distinct[c].first_lines(lines) for c in ("category", "certainty", "type")}
+                 if flagged.any() else {})
+    for i in np.flatnonzero(flagged).tolist():
+        record = kept_records[i]
+        checks, clean_row, (start_i, end_i, ongoing[i]), kind[i] = _check_row(
+            record.line, {c: row[c][i] for c in schema.COLUMN_NAMES}, present, first_use,
+            categories, dialect)
+        values = [by_position[position][i] for position in range(len(record.fields))]
+        if said := _shape_problems(record, values, width, delimiter, checks):
+            found[i] = said
+        for column in ("type", "category", "certainty"):
+            clean[column][i] = clean_row[column]
+        start_date[i], end_date[i] = start_i, end_i
+        first_day[i] = start_i.first_day.toordinal() if start_i else _NO_DATE
+        last_day[i] = (end_i or start_i).last_day.toordinal() if start_i else _NO_DATE
+        approximate[i] = bool(start_i and start_i.approximate or end_i and end_i.approximate)
+        uncertain[i] = bool(start_i and start_i.uncertain or end_i and end_i.uncertain)
+
+    for i, problem in (_duplicate_ids(distinct["id"], lines)
+                       | _extra_title_rows(kind, lines)).items():
+        found.setdefault(i, []).append(problem)
+    problems.extend(p for i in sorted(found) for p in found[i])
+    problems.extend(_spelling_warnings(distinct["actors"], actor_names, lines, keys))
+    if not count and not required_missing:
         problems.append(warning(None, None, "the file has a header but no events"))
 
-    bad_lines = {p.line for p in problems if p.is_error and p.line is not None}
-    checked = tuple(
-        replace(r, ok=not required_missing and r.line not in bad_lines
-                and (r.start is not None or r.kind == "title"))
-        for r in rows)
+    bad_lines = np.fromiter({p.line for p in problems if p.is_error and p.line is not None},
+                            np.int64)
+    ok = ~np.isin(line, bad_lines) & ((first_day != _NO_DATE) | (kind == "title"))
+    checked = CheckedRows(line, raw, clean, start_date, end_date, ongoing,
+                          ok & (not required_missing), kind, first_day, last_day,
+                          approximate, uncertain,
+                          dict(zip(distinct["actors"].values, actor_names)))
     extra_raw = tuple(overflow[i] for i in sorted(overflow))
     return Validation(columns, extras, columns + extra_raw, checked,
                       _as_written(problems, dialect))

@@ -33,6 +33,13 @@ _LINK_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{1,2})(?:-([0-9]{1,2}))?)?[~?]?")
 PARAMETERS = ("actor", "category", "certainty", "from", "to", "q", "lanes", "event", "zoom")
 
 
+def clean_value(text: str) -> str:
+    """A value a reader typed or a link holds, as the view keeps it: trimmed of
+    white space and cut to MAX_QUERY_LENGTH code points (cleanValue in
+    timeline-core.js)."""
+    return strip_white_space(text)[:MAX_QUERY_LENGTH]
+
+
 @dataclass(frozen=True)
 class ViewState:
     actors: tuple[str, ...] = ()
@@ -51,7 +58,7 @@ class ViewState:
         params = parse_qs((query_string or "").lstrip("?"), keep_blank_values=False)
 
         def values(name: str) -> tuple[str, ...]:
-            cleaned = (strip_white_space(v)[:MAX_QUERY_LENGTH] for v in params.get(name, ()))
+            cleaned = (clean_value(v) for v in params.get(name, ()))
             return tuple(dict.fromkeys(v for v in cleaned if v))[:MAX_VALUES_PER_PARAMETER]
 
         def first(name: str) -> str:

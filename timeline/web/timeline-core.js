@@ -34,12 +34,20 @@
 
   /* text_folding.normalise_text: 'Kim  Jong-Un' → 'kim jong-un', 'Ёлка' → 'елка'. */
   function normaliseText(text) {
-    return String(text || "").normalize("NFKD").replace(DROPPED_MARKS, "").normalize("NFC")
+    // NFKD splits й into и and a breve: put it back before the breve is dropped.
+    return String(text || "").normalize("NFKD").replace(/\u0438\u0306/g, "\u0439")
+      .replace(/\u0418\u0306/g, "\u0419").replace(DROPPED_MARKS, "").normalize("NFC")
       .toLowerCase().replace(/\u00df/g, "ss").replace(/\u03c2/g, "\u03c3")
       .split(SPACE_RUNS).filter(Boolean).join(" ");
   }
 
   function stripWhiteSpace(text) { return String(text).replace(EDGE_SPACES, ""); }
+
+  /* view_state.clean_value: trimmed, and cut to MAX_QUERY_LENGTH code points, as
+   * Python counts them (slice() would count UTF-16 units and split an emoji). */
+  function cleanValue(text) {
+    return Array.from(stripWhiteSpace(text)).slice(0, MAX_QUERY_LENGTH).join("");
+  }
 
   function pad(number, width) {
     var text = String(number);
@@ -83,8 +91,7 @@
     function values(name) {
       var seen = [];
       params.getAll(name).forEach(function (value) {
-        // Code points, as Python counts them (slice() would count UTF-16 units).
-        var cleaned = Array.from(stripWhiteSpace(value)).slice(0, MAX_QUERY_LENGTH).join("");
+        var cleaned = cleanValue(value);
         if (cleaned && seen.indexOf(cleaned) < 0) { seen.push(cleaned); }
       });
       return seen.slice(0, MAX_VALUES);
@@ -474,7 +481,8 @@
   }
 
   return {
-    normaliseText: normaliseText, partialDay: partialDay, parseView: parseView,
+    normaliseText: normaliseText, cleanValue: cleanValue, partialDay: partialDay,
+    parseView: parseView,
     toQueryString: toQueryString, withChanges: withChanges, isFiltered: isFiltered,
     prepareEvents: prepareEvents, filterEvents: filterEvents, neighbours: neighbours,
     describe: describe, filterFigureData: filterFigureData, compactLanes: compactLanes,

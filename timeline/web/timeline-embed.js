@@ -117,7 +117,7 @@
     search.addEventListener("input", function () {
       clearTimeout(typing);
       typing = setTimeout(function () {
-        go(core.withChanges(state.view, { q: search.value.trim().slice(0, 200), event: null }),
+        go(core.withChanges(state.view, { q: core.cleanValue(search.value), event: null }),
            true);
       }, 200);
     });
