@@ -279,3 +279,13 @@ def test_date_range_filter(page, base_url):
     expect_shown(page, list(filter_events(EVENTS, view)["id"]))
     page.wait_for_function("() => location.search === '?from=2023-07-27&to=2023-09-01'")
     expect(page.locator("#event-count")).to_contain_text("27 Jul 2023 to 1 Sep 2023")
+
+
+def test_the_page_says_when_its_chart_answers_clicks(page, base_url):
+    """`data-timeline="interactive"` on <html> (README, "Page ids") is all a
+    script needs to wait for: a click on a mark right after it opens the event."""
+    page.goto(base_url + "/?actor=Kim+Il-sung")
+    page.wait_for_selector("html[data-timeline=interactive]")
+    box = page.locator("#timeline-graph .scatterlayer .point").first.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    expect(page.locator("#event-detail h2")).to_have_text(TITLES["zis"])

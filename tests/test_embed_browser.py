@@ -472,3 +472,15 @@ def test_packing_keeps_every_mark_and_bar_as_drawn(page):
     # first one shown, its hover saying how many more it stands for.
     hover, ring = drawn["one"]["data"]
     assert hover["x"] == [ms("2010")] and hover["customdata"] == [["e", "E", "0 more", ["e"]]]
+
+
+def test_the_embed_says_when_its_chart_answers_clicks(page, embed_url):
+    """`data-timeline="interactive"` on <html> (README, "Page ids"): the SVG
+    picture of the chart comes first and answers nothing; once the attribute is
+    set, Plotly's chart is there and a click on a mark opens its event."""
+    page.goto(embed_url + "?category=tourism")
+    page.wait_for_selector("html[data-timeline=interactive]")
+    assert page.locator(".chart-preview").count() == 0
+    box = page.locator("#timeline-graph .scatterlayer .point").first.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    expect(page.locator("#event-detail h2")).to_have_text(TITLES["tourists"])

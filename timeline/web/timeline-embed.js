@@ -219,6 +219,9 @@
     window.Plotly.react(graph, data, layout, GRAPH_CONFIG).then(function () {
       if (preview) { preview.remove(); }
       if (performance.mark) { performance.mark("timeline:drawn"); }  // for the benchmarks
+      // Drawn, and answering hover and clicks (wired below, before this runs):
+      // tests and newsroom scripts wait on it (README, "Page ids").
+      document.documentElement.setAttribute("data-timeline", "interactive");
     });
     if (!graph.timelineWired) {
       graph.timelineWired = true;
