@@ -37,6 +37,7 @@ bench: $(VENV)/.dev
 	$(BIN)/python bench/embed.py
 	$(BIN)/python bench/editing.py
 	$(BIN)/python bench/load.py
+	$(BIN)/python bench/validate.py
 
 clean:
 	rm -rf $(VENV)

@@ -19,18 +19,16 @@ from datetime import date
 from pathlib import Path
 from typing import Sequence
 
-from timeline.interchange import export_timelinejs, import_timelinejs
-from timeline.loading import load_events, read_file
-
+# Each command imports what it needs when it runs: `validate` should not wait for
+# the import and export code.
 DEFAULT_PATH = os.path.join("data", "events.csv")
 
 
 def _validate(args: argparse.Namespace) -> int:
-    result = load_events(args.path)
-    for line in result.report.format_lines(args.path):
-        print(line)
-    print(result.report.summary())
-    return 0 if result.report.ok else 1
+    from timeline.loading import check_file
+    report = check_file(args.path)
+    print("\n".join([*report.format_lines(args.path), report.summary()]))
+    return 0 if report.ok else 1
 
 
 def _say(*lines: str) -> None:
@@ -56,6 +54,8 @@ def _write(text: str, out: str | None, path: str) -> str | None:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from timeline.interchange import import_timelinejs
+    from timeline.loading import read_file
     data = read_file(args.path)
     imported = data if isinstance(data, str) else import_timelinejs(data)
     if isinstance(imported, str):
@@ -80,6 +80,8 @@ def _export_format(args: argparse.Namespace) -> str:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from timeline.interchange import export_timelinejs
+    from timeline.loading import load_events
     result = load_events(args.path)
     if not result.report.ok:
         _say(*result.report.format_lines(args.path),

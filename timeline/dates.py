@@ -10,13 +10,18 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Literal
+from typing import Literal, NamedTuple, Sequence
+
+import numpy as np
 
 from timeline.schema import APPROXIMATE_MARK, UNCERTAIN_MARK
 
 Precision = Literal["year", "month", "day"]
 _FORM = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([~?])?$")
 _MONTH_NAMES = tuple(calendar.month_name)
+_DAYS_IN_MONTH = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])  # 0: no month
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+_APPROXIMATE, _UNCERTAIN = ord(APPROXIMATE_MARK), ord(UNCERTAIN_MARK)
 # The longest date text worth reading ('13 September 2023 ~' is 19): longer cells
 # are refused before any pattern runs (one of thousands of spaces took seconds).
 MAX_DATE_LENGTH = 100
@@ -196,3 +201,60 @@ def span_label(start: PartialDate, end: PartialDate | None, ongoing: bool) -> st
     if end is None or end == start:
         return start.label()
     return f"{start.label()} – {end.label()}"
+
+
+class PlainDates(NamedTuple):
+    dates: list[PartialDate | None]  # None for a text not in the contract's own form
+    first: np.ndarray                # each date's first_day as an ordinal (0 for None)
+    last: np.ndarray                 # its last_day
+    approximate: np.ndarray
+    uncertain: np.ndarray
+
+
+def parse_plain_dates(texts: Sequence[str]) -> PlainDates:
+    """What parse_partial_date makes of each text in the contract's own form (ASCII
+    `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, perhaps then `~` or `?`), read together (a
+    file has thousands); None for any other text, for parse_partial_date to read or
+    explain."""
+    count = len(texts)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=count)
+    # Each text as 11 code points (0 after its end; a longer one is never plain).
+    short = np.fromiter(map(str.isascii, texts), dtype=bool, count=count) & (lengths <= 11)
+    chars = np.zeros((count, 11), dtype=np.int64)
+    if short.any():
+        chars[short] = np.array([t for t, s in zip(texts, short.tolist()) if s],
+                                dtype="U11").view(np.uint32).reshape(-1, 11)
+    last_char = chars[np.arange(count), np.clip(lengths - 1, 0, 10)]
+    marked = short & (lengths > 0) & ((last_char == _APPROXIMATE) | (last_char == _UNCERTAIN))
+    size = lengths - marked  # 4, 7 or 10 characters before the mark
+    digit = (chars >= ord("0")) & (chars <= ord("9"))
+    number = chars - ord("0")
+    year = number[:, 0] * 1000 + number[:, 1] * 100 + number[:, 2] * 10 + number[:, 3]
+    month = number[:, 5] * 10 + number[:, 6]
+    day = number[:, 8] * 10 + number[:, 9]
+    has_month = (chars[:, 4] == ord("-")) & digit[:, 5] & digit[:, 6] & (1 <= month) & (
+        month <= 12)
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    days_in_month = _DAYS_IN_MONTH[np.where(has_month, month, 0)] + (leap & (month == 2))
+    has_day = (chars[:, 7] == ord("-")) & digit[:, 8] & digit[:, 9] & (1 <= day) & (
+        day <= days_in_month)
+    plain = short & digit[:, :4].all(axis=1) & (year >= 1) & (
+        (size == 4) | ((size == 7) & has_month) | ((size == 10) & has_month & has_day))
+    month = np.where(plain & (size >= 7), month, 0)  # 0: none
+    day = np.where(plain & (size == 10), day, 0)
+    # Day ordinals (date.toordinal) through numpy's months since 1970.
+    months = (np.where(plain, year, 1970) - 1970) * 12 + np.maximum(month, 1) - 1
+    month_start = months.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+    first = month_start + np.maximum(day, 1) - 1 + _EPOCH_ORDINAL
+    following = np.where(month > 0, months + 1, months + 12)  # after the month or the year
+    last = np.where(day > 0, first, following.astype("datetime64[M]").astype(
+        "datetime64[D]").astype(np.int64) - 1 + _EPOCH_ORDINAL)
+    dates: list[PartialDate | None] = [None] * count
+    for i, year_, month_, day_, mark_ in zip(
+            np.flatnonzero(plain).tolist(), year[plain].tolist(), month[plain].tolist(),
+            day[plain].tolist(), np.where(marked, last_char, 0)[plain].tolist()):
+        dates[i] = PartialDate(year_, month_ or None, day_ or None, mark_ == _APPROXIMATE,
+                               mark_ == _UNCERTAIN)
+    mark = np.where(plain & marked, last_char, 0)
+    return PlainDates(dates, np.where(plain, first, 0), np.where(plain, last, 0),
+                      mark == _APPROXIMATE, mark == _UNCERTAIN)

@@ -53,3 +53,53 @@ def synthetic_rows(count: int, seed: int) -> list[dict[str, str]]:
 
 def synthetic_csv(count: int, seed: int = 1) -> bytes:
     return serialise_rows(schema.COLUMN_NAMES, synthetic_rows(count, seed))
+
+
+# Ordinary-looking files that once took far longer to check than their size
+# suggests (issue 12): each is about 1 MB at the count given.
+def _own_categories(number: int, chance: random.Random) -> dict[str, str]:
+    """Tiny rows, each of a category of its own (a file with no guide categories)."""
+    return {"id": f"e{number}", "start": "2020", "title": f"t{number}", "actors": "A",
+            "category": f"c{number}", "source": "s"}
+
+
+def _near_duplicate_actors(number: int, chance: random.Random) -> dict[str, str]:
+    """Each actor written three ways (as is, lower case, doubled space): a spelling
+    warning on two rows in three."""
+    name = f"Actor Number {number // 3}"
+    written = (name, name.lower(), name.replace(" ", "  "))[number % 3]
+    return {"id": f"event-{number}", "start": "2020-01-02", "title": f"Title {number}",
+            "actors": f"{written}; Person {chance.randrange(50)}", "category": "diplomacy",
+            "source": "KCNA"}
+
+
+_CROWD = tuple(f"Actor {number}" for number in range(200))
+
+
+def _many_actors(number: int, chance: random.Random) -> dict[str, str]:
+    """Fifty actors on every row, a different fifty each time."""
+    return {"id": f"event-{number}", "start": "2020-01-02", "title": f"Title {number}",
+            "actors": f"{schema.ACTOR_SEPARATOR} ".join(chance.sample(_CROWD, 50)),
+            "category": "military", "source": "KCNA"}
+
+
+def _no_sources(number: int, chance: random.Random) -> dict[str, str]:
+    """Tiny rows, none with a source: a warning on every row."""
+    return {"id": f"e{number}", "start": "2020", "title": f"t{number}", "actors": "A",
+            "category": "military"}
+
+
+AWKWARD = {  # kind → (one row, rows in about 1 MB)
+    "own-categories": (_own_categories, 25_000),
+    "no-sources": (_no_sources, 25_000),
+    "near-duplicate-actors": (_near_duplicate_actors, 14_000),
+    "many-actors": (_many_actors, 1_700),
+}
+
+
+def awkward_csv(kind: str, count: int | None = None, seed: int = 1) -> bytes:
+    """One of the AWKWARD files, of `count` rows (about 1 MB by default)."""
+    row, about_a_megabyte = AWKWARD[kind]
+    chance = random.Random(seed)
+    rows = [row(number, chance) for number in range(1, (count or about_a_megabyte) + 1)]
+    return serialise_rows(schema.COLUMN_NAMES, rows)

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from timeline import schema
-from timeline.dates import PartialDate, parse_partial_date
+from timeline.dates import PartialDate, parse_partial_date, parse_plain_dates
 from timeline.report import Problem
 from timeline.text_folding import normalise_text
 
@@ -125,26 +125,35 @@ def clean_value(value: str) -> str:
     return value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
 
 
+_ASCII_WHITE_SPACE = str.maketrans("", "", "\t\n\v\f\r ")  # White_Space's ASCII part
+
+
 def spelling_key(text: str) -> str:
     """What stays of a name once case, spacing and accents are ignored, as the
     app's filters ignore them: 'Sergeï  Shoigu' ~ 'sergei shoigu'."""
+    if text.isascii():  # what normalise_text does to ASCII, at a fraction of the cost
+        return text.lower().translate(_ASCII_WHITE_SPACE)
     return normalise_text(text).replace(" ", "")
 
 
 def usual_spellings(values: Iterable[str],
                     key: Callable[[str], str] = spelling_key) -> dict[str, str]:
     """Spelling key → the spelling used most often (the earliest on a tie)."""
-    spellings: dict[str, Counter] = defaultdict(Counter)
-    for value, uses in Counter(values).items():  # each spelling's key worked out once
-        spellings[key(value)][value] += uses
-    # max() keeps the first of equals, and a Counter keeps first-seen order.
-    return {key: max(counts, key=counts.__getitem__) for key, counts in spellings.items()}
+    uses = Counter(values)  # each spelling's key worked out once, in first-seen order
+    spellings: dict[str, list[str]] = defaultdict(list)
+    for value in uses:
+        spellings[key(value)].append(value)
+    # max() keeps the first of equals.
+    return {k: names[0] if len(names) == 1 else max(names, key=uses.__getitem__)
+            for k, names in spellings.items()}
 
 
 def split_actors(value: str) -> tuple[str, ...]:
     """'Kim; Putin;; Kim' → ('Kim', 'Putin'): stripped, empties and repeats dropped."""
-    names = (clean_value(name) for name in value.split(schema.ACTOR_SEPARATOR))
-    return tuple(dict.fromkeys(name for name in names if name))
+    names = value.split(schema.ACTOR_SEPARATOR)
+    # ASCII holds no invisible space: without a '\r' too, str.strip does all clean_value does.
+    plain = value.isascii() and "\r" not in value
+    return tuple(dict.fromkeys(filter(None, map(str.strip if plain else clean_value, names))))
 
 
 def slugify(text: str) -> str:
@@ -304,9 +313,11 @@ def _url_problem(value: str) -> str | None:
     return None
 
 
-def _check_dates(line: int, row: dict[str, str], problems: list[Problem]
+def _check_dates(line: int, row: dict[str, str], problems: list[Problem],
+                 read: Callable[[str], PartialDate | str] = parse_partial_date
                  ) -> tuple[PartialDate | None, PartialDate | None, bool]:
-    """(start, end, ongoing) as far as they can be read; problems for the rest."""
+    """(start, end, ongoing) as far as they can be read; problems for the rest.
+    `read`: parse_partial_date, or the same with what it has said before."""
     start = end = None
     ongoing = False
     text = row["start"]
@@ -315,7 +326,7 @@ def _check_dates(line: int, row: dict[str, str], problems: list[Problem]
             f"start cannot be '{schema.ONGOING}': that means 'still going on' and belongs in "
             f"end; write when the event began")))
     elif text:
-        parsed = parse_partial_date(text)
+        parsed = read(text)
         if isinstance(parsed, str):
             problems.append(error(line, "start", parsed))
         else:
@@ -324,7 +335,7 @@ def _check_dates(line: int, row: dict[str, str], problems: list[Problem]
     if text == schema.ONGOING:
         ongoing = True
     elif text:
-        parsed = parse_partial_date(text)
+        parsed = read(text)
         if isinstance(parsed, str):
             problems.append(error(line, "end", parsed))
         else:
@@ -334,6 +345,9 @@ def _check_dates(line: int, row: dict[str, str], problems: list[Problem]
             f"the event ends ({end}) before it starts ({start}); "
             f"check both dates, or swap them")))
     return start, end, ongoing
+
+
+_NO_SOURCE = "no source: say who reported or confirmed this event"
 
 
 def _empty_message(column: str, kind: str, dialect: Dialect) -> str:
@@ -355,7 +369,8 @@ def _row_type(line: int, value: str, first_use: dict[str, int],
 
 def _check_row(line: int, row: dict[str, str], present: dict[str, int],
                first_use: dict[str, dict[str, int]], categories: _Vocabulary,
-               dialect: Dialect = OUR_FORMAT) -> tuple[
+               dialect: Dialect = OUR_FORMAT,
+               read_date: Callable[[str], PartialDate | str] = parse_partial_date) -> tuple[
         list[Problem], dict[str, str], tuple[PartialDate | None, PartialDate | None, bool], str]:
     problems: list[Problem] = []
     clean = dict(row)
@@ -372,7 +387,7 @@ def _check_row(line: int, row: dict[str, str], present: dict[str, int],
     if kind == "title":
         dates = _check_title_row(line, row, problems)
     else:
-        dates = _check_dates(line, row, problems)
+        dates = _check_dates(line, row, problems, read_date)
     if len(row["title"]) > schema.TITLE_MAX_LENGTH:
         over = len(row["title"]) - schema.TITLE_MAX_LENGTH
         problems.append(error(line, "title", (
@@ -384,7 +399,8 @@ def _check_row(line: int, row: dict[str, str], present: dict[str, int],
         if row[column] and (message := _url_problem(row[column])):
             problems.append(error(line, column, message))
     for column in schema.COLUMN_NAMES:
-        problems.extend(warning(line, column, m) for m in mixed_script_messages(row[column]))
+        if not row[column].isascii():  # (ASCII is one alphabet)
+            problems.extend(warning(line, column, m) for m in mixed_script_messages(row[column]))
     return problems, clean, dates, kind
 
 
@@ -417,8 +433,7 @@ def _check_event_facts(line: int, row: dict[str, str], clean: dict[str, str],
         clean["certainty"] = _known_value(line, "certainty", row["certainty"],
                                           _CERTAINTIES, first_use["certainty"], problems)
     if dialect.expects_source and "source" in present and not row["source"]:
-        problems.append(warning(line, "source", (
-            "no source: say who reported or confirmed this event")))
+        problems.append(warning(line, "source", _NO_SOURCE))
 
 
 def _shape_problems(record: Record, values: list[str], width: int, delimiter: str,
@@ -600,22 +615,24 @@ class _Dates(NamedTuple):
 
 
 def _read_dates(column: np.ndarray, parsed: dict[str, PartialDate | str]) -> _Dates:
-    """Every date text read once (`parsed` keeps what has been read, for the next column)."""
+    """Every date text read once, and kept in `parsed` (for the rows read one by one)."""
     distinct = _Distinct(column)
-    dates = [None if text in ("", schema.ONGOING) else
-             parsed[text] if text in parsed else parsed.setdefault(text, parse_partial_date(text))
-             for text in distinct.values]
-    readable = [date if isinstance(date, PartialDate) else None for date in dates]
-    first = [_NO_DATE if date is None else _NOT_A_DATE for date in dates]
-    last = list(first)
-    for i, date in enumerate(readable):
+    dates, first, last, approximate, uncertain = parse_plain_dates(distinct.values)
+    for i, (text, date) in enumerate(zip(distinct.values, dates)):
+        if text in ("", schema.ONGOING):
+            first[i] = last[i] = _NO_DATE
+        elif date is None:  # a wrong date, or written in an unusual way
+            dates[i] = date = parse_partial_date(text)
+            if isinstance(date, PartialDate):
+                first[i], last[i] = date.first_day.toordinal(), date.last_day.toordinal()
+                approximate[i], uncertain[i] = date.approximate, date.uncertain
+            else:
+                first[i] = last[i] = _NOT_A_DATE
         if date is not None:
-            first[i], last[i] = date.first_day.toordinal(), date.last_day.toordinal()
-    return _Dates(distinct.each(dates), distinct.each(first, np.int64),
-                  distinct.each(last, np.int64),
-                  distinct.where(schema.ONGOING.__eq__),
-                  distinct.each((bool(d and d.approximate) for d in readable), bool),
-                  distinct.each((bool(d and d.uncertain) for d in readable), bool))
+            parsed[text] = date
+    codes = distinct.codes
+    return _Dates(distinct.each(dates), first[codes], last[codes],
+                  distinct.where(schema.ONGOING.__eq__), approximate[codes], uncertain[codes])
 
 
 def _mixes_scripts(values: np.ndarray) -> np.ndarray:
@@ -640,7 +657,8 @@ class _Columns:
 def _may_have_problems(columns: _Columns, categories: _Vocabulary, present: dict[str, int],
                        dialect: Dialect) -> np.ndarray:
     """True for every row `_check_row` might say anything about: a little more
-    than that, never less, so a row left out has no problem of its own."""
+    than that, never less, so a row left out has no problem of its own; but for
+    one, said without it (many files have many): `_unsourced`."""
     row, distinct, start, end = columns.row, columns.distinct, columns.start, columns.end
     empty = _Empty(row)
     is_kind = {name: columns.kind == name for name in schema.ROW_TYPES}
@@ -662,8 +680,6 @@ def _may_have_problems(columns: _Columns, categories: _Vocabulary, present: dict
          for value, names in zip(distinct["actors"].values, columns.actor_names)), bool)
     facts |= distinct["category"].where(lambda value: value and value not in categories)
     facts |= distinct["certainty"].where(lambda value: value and value not in _CERTAINTIES)
-    if dialect.expects_source and "source" in present:
-        facts |= empty["source"]
     flagged |= is_kind["event"] & facts
     for column in schema.URL_COLUMNS:
         links = np.flatnonzero(~empty[column])
@@ -672,6 +688,13 @@ def _may_have_problems(columns: _Columns, categories: _Vocabulary, present: dict
         if column not in columns.ascii:
             flagged |= _mixes_scripts(values)
     return flagged
+
+
+def _unsourced(columns: _Columns, present: dict[str, int], dialect: Dialect) -> np.ndarray:
+    """The events with no source (a warning, `_NO_SOURCE`)."""
+    if not (dialect.expects_source and "source" in present):
+        return np.zeros(len(columns.kind), dtype=bool)
+    return (columns.kind == schema.DEFAULT_ROW_TYPE) & (columns.row["source"] == "")
 
 
 # ---------------------------------------------------------------- whole file
@@ -703,6 +726,8 @@ def _spelling_warnings(actors: _Distinct, actor_names: list[tuple[str, ...]],
 
 
 _CATEGORY_LETTERS = tuple((len(name), dict(Counter(name))) for name in schema.CATEGORIES)
+_NOT_A_CATEGORY_LETTER = re.compile(f"[^{''.join(sorted(set(''.join(schema.CATEGORIES))))}]+")
+_SHORTEST_CATEGORY = min(map(len, schema.CATEGORIES))
 
 
 def _close_to_a_category(value: str, cutoff: float = 0.75) -> bool:
@@ -710,6 +735,10 @@ def _close_to_a_category(value: str, cutoff: float = 0.75) -> bool:
     upper bounds are tried first (length, then letters in common), so the many
     values that cannot match cost a few steps rather than a difflib search."""
     word = value.lower()
+    # However many of its letters a category shares, the word must have that many.
+    in_any = len(_NOT_A_CATEGORY_LETTER.sub("", word))
+    if 2.0 * in_any / (len(word) + _SHORTEST_CATEGORY) < cutoff:
+        return False
     letters: set[str] | None = None
     for length, category_letters in _CATEGORY_LETTERS:
         total = len(word) + length
@@ -757,7 +786,10 @@ def _extra_title_rows(kind: np.ndarray, lines: list[int]) -> dict[int, Problem]:
         f"event or an era, or delete it")) for i in titles[1:]}
 
 
-def _duplicate_ids(ids: _Distinct, lines: list[int]) -> dict[int, Problem]:
+def _duplicate_ids(column: np.ndarray, lines: list[int]) -> dict[int, Problem]:
+    if len(set(column.tolist())) == len(column):  # the usual case, and quick to settle
+        return {}
+    ids = _Distinct(column)
     again = (ids.first_row[ids.codes] != np.arange(len(ids.codes))) & ids.where(bool)
     return {i: error(lines[i], "id", (
         f"id {quote(ids.values[code])} is already used on line "
@@ -807,12 +839,12 @@ def validate(header: Sequence[str], records: Sequence[Record], delimiter: str = 
         raw[overflow[i]] = by_position[i]
     lost = np.logical_or.reduce([np.zeros(count, bool), *filled.values()])
 
-    distinct = {c: _Distinct(row[c]) for c in ("id", "type", "actors", "category", "certainty")}
-    parsed: dict[str, PartialDate | str] = {}
+    distinct = {c: _Distinct(row[c]) for c in ("type", "actors", "category", "certainty")}
+    parsed: dict[str, PartialDate | str] = {}  # each date text → what it reads as
     actor_names = [split_actors(value) for value in distinct["actors"].values]
+    ascii = {c for c in schema.COLUMN_NAMES if c not in present or columns_read[present[c]].ascii}
     table = _Columns(
-        row, {c for c in schema.COLUMN_NAMES if c not in present or columns_read[present[c]].ascii},
-        distinct, _read_dates(row["start"], parsed), _read_dates(row["end"], parsed),
+        row, ascii, distinct, _read_dates(row["start"], parsed), _read_dates(row["end"], parsed),
         distinct["type"].each(map(_KINDS.get, distinct["type"].values)), actor_names)
     keys = _SpellingKeys()
     categories = _Vocabulary(_category_vocabulary(table, present, dialect, keys))
@@ -832,15 +864,19 @@ def validate(header: Sequence[str], records: Sequence[Record], delimiter: str = 
     clean["category"] = row["category"].copy()
     clean["certainty"] = row["certainty"].copy()
 
-    # The rows that may have problems, one by one, as `_check_row` says.
-    found: dict[int, list[Problem]] = {}
+    # The rows with no problem but a missing source: only that to say.
+    found: dict[int, list[Problem]] = {
+        i: [warning(lines[i], "source", _NO_SOURCE)]
+        for i in np.flatnonzero(_unsourced(table, present, dialect) & ~flagged).tolist()}
+    # The rows that may have other problems, one by one, as `_check_row` says.
+    read_date = parsed.__getitem__  # every date text of the file has been read
     first_use = ({c: distinct[c].first_lines(lines) for c in ("category", "certainty", "type")}
                  if flagged.any() else {})
     for i in np.flatnonzero(flagged).tolist():
         record = kept_records[i]
         checks, clean_row, (start_i, end_i, ongoing[i]), kind[i] = _check_row(
             record.line, {c: row[c][i] for c in schema.COLUMN_NAMES}, present, first_use,
-            categories, dialect)
+            categories, dialect, read_date)
         values = [by_position[position][i] for position in range(len(record.fields))]
         if said := _shape_problems(record, values, width, delimiter, checks):
             found[i] = said
@@ -852,7 +888,7 @@ def validate(header: Sequence[str], records: Sequence[Record], delimiter: str = 
         approximate[i] = bool(start_i and start_i.approximate or end_i and end_i.approximate)
         uncertain[i] = bool(start_i and start_i.uncertain or end_i and end_i.uncertain)
 
-    for i, problem in (_duplicate_ids(distinct["id"], lines)
+    for i, problem in (_duplicate_ids(row["id"], lines)
                        | _extra_title_rows(kind, lines)).items():
         found.setdefault(i, []).append(problem)
     problems.extend(p for i in sorted(found) for p in found[i])
