@@ -61,7 +61,9 @@ with contextlib.redirect_stdout(said):
     code = cli.main(["validate", sys.argv[1]])
 work = time.perf_counter() - started
 lines = said.getvalue().splitlines()
-print(json.dumps({"work_s": work, "exit": code, "said": lines[-1], "first": lines[0],
+# The file's name without its temporary folder: results name nothing outside the repo.
+first = lines[0].replace(os.path.dirname(sys.argv[1]) + os.sep, "")
+print(json.dumps({"work_s": work, "exit": code, "said": lines[-1], "first": first,
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
