@@ -151,6 +151,16 @@ def test_a_late_check_changes_marks_but_never_what_was_typed(site, page):
     assert "A title typed during the check" in data.read_text("utf-8")
 
 
+def restore_the_last_version(page, saved_text: str) -> None:
+    """Choose the newest version in History, see that `saved_text` is what it
+    differs by, and restore it."""
+    page.locator("#edit-history").click()
+    page.get_by_role("option").first.click()
+    expect(page.locator("#edit-history-diff")).to_contain_text(saved_text)
+    page.click("#edit-restore")
+    expect(page.locator("#edit-status")).to_contain_text("Restored the version you chose")
+
+
 def test_history_lists_the_save_and_restores_the_earlier_version(site, page):
     url, data = site
     original = data.read_bytes()
@@ -160,11 +170,7 @@ def test_history_lists_the_save_and_restores_the_earlier_version(site, page):
     expect(page.locator("#edit-status")).to_contain_text("Saved version")
     assert b"A changed title" in data.read_bytes()
 
-    page.locator("#edit-history").click()
-    page.get_by_role("option").first.click()
-    expect(page.locator("#edit-history-diff")).to_contain_text("A changed title")
-    page.click("#edit-restore")
-    expect(page.locator("#edit-status")).to_contain_text("Restored the version you chose")
+    restore_the_last_version(page, "A changed title")
     assert data.read_bytes() == original
     expect(cell(page, TARGET_ID, "title")).not_to_have_text("A changed title")
 
@@ -259,11 +265,7 @@ def test_a_check_answering_after_the_save_leaves_the_table_saved(site, page):
     page.evaluate("() => new Promise(requestAnimationFrame)")
     assert page.evaluate("() => window.timelineEditorDirty") is False
 
-    page.locator("#edit-history").click()
-    page.get_by_role("option").first.click()
-    expect(page.locator("#edit-history-diff")).to_contain_text("Typed just before Save")
-    page.click("#edit-restore")
-    expect(page.locator("#edit-status")).to_contain_text("Restored the version you chose")
+    restore_the_last_version(page, "Typed just before Save")
     assert data.read_bytes() == original
 
 

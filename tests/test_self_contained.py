@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from support import LIVE_DATA, LiveDataRead, live_data_reads
+from support import LIVE_DATA, LiveDataRead, live_data_reads, table_of_cases
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECKED = [ROOT / "tests", ROOT / "timeline", ROOT / "bench", ROOT / ".ci", ROOT / "Makefile"]
@@ -73,21 +73,12 @@ def test_nothing_names_a_path_outside_the_repository():
     assert not found, "paths outside the repository:\n" + "\n".join(found)
 
 
-@pytest.mark.parametrize("source, found", [
-    ('CORPUS = Path("/work/shared/corpus/timelinejs")\n', ["/work/shared/corpus/timelinejs"]),
-    ('DATA = "/home/editor/events.csv"\n', ["/home/editor/events.csv"]),
-    ('OUT = f"/tmp/{name}.csv"\n', ["/tmp/"]),
-    ('SHARED = ROOT / "../shared/corpus"\n', ["../shared/corpus"]),
-    ('HOME = Path("~/timeline")\n', ["~/timeline"]),
-    ('ROOT = Path("/work")\n', ["/work"]),
-    ('"""A docstring may say /tmp/ or /home/."""\nCACHE = "x"  # a comment: /work/\n', []),
-    ('URL = "https://en.wikipedia.org/wiki/Ada#/media/File:Ada.jpg"\n', []),
-    ('CHROMIUM = "/usr/bin/chromium"\nPIDS = f"/proc/{pid}/task"\n', []),
-])
-def test_what_counts_as_a_path_outside(tmp_path, source, found):
+@pytest.mark.parametrize("case", table_of_cases("outside_path_cases.json"),
+                         ids=lambda case: case["source"].split("=")[0].strip()[:20])
+def test_what_counts_as_a_path_outside(tmp_path, case):
     example = tmp_path / "example.py"
-    example.write_text(source, encoding="utf-8")
-    assert [value for _, value in paths_outside(values_in(example))] == found
+    example.write_text(case["source"], encoding="utf-8")
+    assert [value for _, value in paths_outside(values_in(example))] == case["found"]
 
 
 def test_a_test_that_opens_the_live_data_fails():
