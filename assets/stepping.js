@@ -1,20 +1,10 @@
-// Previous/next (the buttons and the ← → keys) step through the event list,
-// which is always the filtered events in date order. The step is worked out
-// here from the URL, not from links the server drew, so quick presses never
-// act on a stale link; following the list's own link keeps back/forward working.
+// Previous/next (the buttons and the ← → keys) step through the events shown,
+// in date order. The engine (timeline-engine.js) works the step out from the
+// view it shows, not from the list's links: the list only draws the rows on
+// screen, and quick presses must never act on a stale view.
 (function () {
-  function eventOf(href) {
-    return new URL(href, window.location.href).searchParams.get("event");
-  }
-
   function step(direction) {
-    if (window.timelineFlush) window.timelineFlush();  // the embed draws its list a frame late
-    var links = Array.prototype.slice.call(document.querySelectorAll("#event-list a.list-link"));
-    if (!links.length) return;
-    var current = new URLSearchParams(window.location.search).get("event");
-    var index = links.findIndex(function (link) { return eventOf(link.href) === current; });
-    var target = index < 0 ? (direction > 0 ? 0 : links.length - 1) : index + direction;
-    if (target >= 0 && target < links.length) links[target].click();
+    if (window.TimelinePage) window.TimelinePage.step(direction);
   }
 
   document.addEventListener("keydown", function (event) {

@@ -10,6 +10,7 @@ import http.server
 import shutil
 import threading
 from contextlib import contextmanager
+from importlib.resources import files
 
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import WSGIRequestHandler, make_server
@@ -117,3 +118,13 @@ def marks_seen(page, selector: str) -> list[tuple[float, float, str, str]]:
         }
         resolve(marks.concat(Array.from(dots.values())));
       }))""", selector)]
+
+
+def accessibility_violations(page) -> list[str]:
+    """axe-core's violations on the page as it stands, one line each (rule, impact,
+    the elements), by axe's default rules (WCAG A and AA, and best practice).
+    axe.min.js comes from the pinned axe-playwright-python package: nothing is fetched."""
+    page.evaluate(files("axe_playwright_python").joinpath("axe.min.js").read_text("utf-8"))
+    return page.evaluate("""() => axe.run(document, { resultTypes: ['violations'] })
+      .then(results => results.violations.map(v =>
+        v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target.join(' ')).join(', ')))""")

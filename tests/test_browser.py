@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from browser import record_problems, serving
+from browser import DRAWN_MARKS, record_problems, serving
 from support import csv_bytes, filter_cases, prepared_events
 from timeline.app_factory import create_app
 from timeline.config import Config
@@ -48,20 +48,16 @@ def page(browser_context):
 
 
 def open_view(page, url):
-    """Open a page and wait for the timeline's own figure (not dcc.Graph's empty
-    placeholder, which is on the page first) and the list."""
+    """Open a page and wait until its chart answers clicks and its list is drawn."""
     page.goto(url)
+    page.wait_for_selector("html[data-timeline=interactive]")
     page.wait_for_selector("#event-list li")
-    page.wait_for_function("""() => {
-        const plot = document.querySelector('#timeline-graph .js-plotly-plot');
-        return plot && plot.data && plot.data.some(t => t.customdata);
-    }""")
 
 
 def chart_ids(page) -> list[str]:
     """The events drawn on the chart, read from the plotted data."""
     return page.evaluate("""() => {
-        const plot = document.querySelector('#timeline-graph .js-plotly-plot');
+        const plot = document.getElementById('timeline-graph');
         return plot.data.filter(t => t.customdata && t.mode !== 'lines' && t.name !== 'selected')
                         .flatMap(t => t.customdata.flatMap(row => row[3] || [row[0]]));
     }""")
@@ -72,13 +68,13 @@ def expect_shown(page, ids: list[str]):
     with several actors has a mark in each of their lanes)."""
     expect(page.locator("#event-list .list-title")).to_have_text([TITLES[i] for i in ids])
     page.wait_for_function("""(want) => {
-        const plot = document.querySelector('#timeline-graph .js-plotly-plot');
+        const plot = document.getElementById('timeline-graph');
         const ids = plot && plot.data ? [...new Set(plot.data
             .filter(t => t.customdata && t.mode !== 'lines' && t.name !== 'selected')
             .flatMap(t => t.customdata.flatMap(row => row[3] || [row[0]])))].sort() : [];
         return JSON.stringify(ids) === JSON.stringify(want);
     }""", arg=sorted(ids))
-    assert page.locator("#timeline-graph .scatterlayer .point").count() >= len(ids)
+    assert page.locator(DRAWN_MARKS).count() >= 1
 
 
 def query(page) -> dict[str, list[str]]:
@@ -149,7 +145,7 @@ def test_choosing_in_the_list_opens_details_and_marks_the_chart(page, base_url):
     expect(page.locator("#event-detail")).to_contain_text("26 July 2023 – 27 July 2023")
     expect(page.locator("#event-detail")).to_contain_text("Sergei Shoigu; Kim Jong-un")
     assert query(page)["event"] == ["shoigu"]
-    page.wait_for_function("""() => document.querySelector('#timeline-graph .js-plotly-plot')
+    page.wait_for_function("""() => document.getElementById('timeline-graph')
         .data.some(t => t.name === 'selected')""")
     expect(page.locator("#event-list [aria-current=true]")).to_contain_text(TITLES["shoigu"])
 
@@ -228,7 +224,7 @@ def test_zooming_goes_into_the_url(page, base_url):
     assert first < last
     page.reload()
     page.wait_for_selector("#event-list li")
-    page.wait_for_function(f"""() => document.querySelector('#timeline-graph .js-plotly-plot')
+    page.wait_for_function(f"""() => document.getElementById('timeline-graph')
         .layout.xaxis.range[0].startsWith('{first}')""")
 
 
@@ -261,10 +257,10 @@ def test_the_chart_follows_a_change_of_width(browser, base_url):
     context = browser.new_context(viewport={"width": 1200, "height": 800})
     page = context.new_page()
     open_view(page, base_url + "/")
-    page.wait_for_function("""() => document.querySelector('#timeline-graph .js-plotly-plot')
+    page.wait_for_function("""() => document.getElementById('timeline-graph')
         .layout.dragmode === 'zoom'""")
     page.set_viewport_size({"width": 420, "height": 800})
-    page.wait_for_function("""() => document.querySelector('#timeline-graph .js-plotly-plot')
+    page.wait_for_function("""() => document.getElementById('timeline-graph')
         .layout.dragmode === false""")
     context.close()
 

@@ -11,7 +11,7 @@ from timeline.compression import install_compression
 from timeline.config import REPOSITORY, Config
 from timeline.data_store import DataFileError, DataStore
 from timeline.editor_routes import register_editor
-from timeline.embed_page import register_embed_page
+from timeline.embed_page import data_urls, explorer_scripts, register_embed_page
 from timeline.hosts import install_host_check
 from timeline.http_policy import install_http_policy
 from timeline.layout import build_layout
@@ -27,7 +27,7 @@ def create_app(config: Config | None = None) -> Dash:
     store = DataStore(config.data_path)  # raises DataFileError on a file with errors
     app = Dash(__name__, assets_folder=str(REPOSITORY / "assets"),
                title=html_title(config.title_for(store.snapshot.result)), update_title=None,
-               serve_locally=True)
+               serve_locally=True, external_scripts=explorer_scripts())
     server = app.server
 
     @server.before_request
@@ -36,8 +36,10 @@ def create_app(config: Config | None = None) -> Dash:
         store.refresh()
         app.title = html_title(config.title_for(store.snapshot.result))
 
-    app.layout = lambda: build_layout(store.snapshot.events, config, store.snapshot.result)
-    register_callbacks(app, lambda: store.snapshot, config)
+    app.layout = lambda: build_layout(store.snapshot.events, config, store.snapshot.result,
+                                      data_urls(store.snapshot.version))
+    preload_the_data(app, store)
+    register_callbacks(app)
     register_embed_page(server, store, config, lambda: public_base(config))
     register_health(server, store)
     register_embed_tools(server, config, lambda: config.title_for(store.snapshot.result))
@@ -49,6 +51,18 @@ def create_app(config: Config | None = None) -> Dash:
                         disk_budget=config.cache_max_mb * 1024 * 1024)
     install_trusted_proxies(server, config.trusted_proxies)
     return app
+
+
+def preload_the_data(app: Dash, store: DataStore) -> None:
+    """The explorer's page asks for its events' file at once, while Dash's own
+    scripts load: the engine needs it to draw anything."""
+    interpolate = app.interpolate_index
+
+    def with_preload(**parts):
+        url = html.escape(data_urls(store.snapshot.version)["events"])
+        parts["metas"] += f'<link rel="preload" href="{url}" as="fetch" crossorigin="anonymous">'
+        return interpolate(**parts)
+    app.interpolate_index = with_preload
 
 
 def html_title(title: str) -> str:

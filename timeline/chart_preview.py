@@ -5,7 +5,7 @@ more. The embed's page therefore carries a picture of the same figure, drawn
 from the figure `figure.build_figure` made (lanes, bars, marks, labels, the
 date grid), placed where Plotly will draw it: positions are percentages of the
 plot area, so the picture fits any width as the chart does. Plotly's chart
-replaces it as soon as it is drawn (`web/timeline-embed.js`); until then, and
+replaces it as soon as it is drawn (`web/timeline-engine.js`); until then, and
 for readers without JavaScript, the picture is the chart. It is not
 interactive, and a link that asks for another view hides it (PREVIEW_GUARD).
 

@@ -36,9 +36,18 @@ PAGE_FILES = {
     "style_url": REPOSITORY / "assets" / "style.css",
     "plotly_url": REPOSITORY / "assets" / "vendor" / "plotly-scatter.min.js",
     "core_url": WEB / "timeline-core.js",
-    "embed_url": WEB / "timeline-embed.js",
+    "list_url": WEB / "virtual-list.js",
+    "engine_url": WEB / "timeline-engine.js",
     "stepping_url": REPOSITORY / "assets" / "stepping.js",
     "resize_url": WEB / "resize.js",
+}
+# The explorer (`/`) is a Dash page: Dash serves its style sheet, stepping.js and
+# plotly.js from assets/; it adds the engine and its own shell, in this order.
+EXPLORER_FILES = {
+    "core_url": WEB / "timeline-core.js",
+    "list_url": WEB / "virtual-list.js",
+    "engine_url": WEB / "timeline-engine.js",
+    "shell_url": WEB / "timeline-explorer.js",
 }
 
 
@@ -54,9 +63,9 @@ class StaticFile:
         return f"{stem}.{self.digest}.{suffix}" if dot else f"{self.name}.{self.digest}"
 
 
-def static_files() -> dict[str, StaticFile]:
+def static_files(page_files: dict[str, Path] = PAGE_FILES) -> dict[str, StaticFile]:
     files = {}
-    for key, path in PAGE_FILES.items():
+    for key, path in page_files.items():
         if path.is_file():
             files[key] = StaticFile(path.name, path,
                                     hashlib.sha256(path.read_bytes()).hexdigest()[:12])
@@ -136,6 +145,20 @@ class EmbedData:
                                           self._snapshot.result.eras))
 
 
+def data_urls(version: str) -> dict[str, str]:
+    """The addresses of one data version's files, by the engine's names for them
+    (the data-* attributes of the page's #timeline)."""
+    return {"events": f"/embed/data/{version}.json",
+            "details": f"/embed/details/{version}/{{chunk}}.json",
+            "actor-figure": f"/embed/figure/{version}/actor.json",
+            "search": f"/embed/search/{version}.json"}
+
+
+def explorer_scripts() -> list[str]:
+    """The explorer's scripts of ours, by their fingerprinted addresses."""
+    return [f"/static/{f.fingerprinted_name}" for f in static_files(EXPLORER_FILES).values()]
+
+
 def timeline_title(snapshot: Snapshot, config: Config) -> str:
     return config.title_for(snapshot.result)
 
@@ -147,7 +170,8 @@ def timeline_subtitle(snapshot: Snapshot, config: Config) -> str:
 def register_embed_page(server: flask.Flask, store: DataStore, config: Config,
                         explorer_base: Callable[[], str]) -> None:
     files = static_files()
-    by_name = {f.fingerprinted_name: f for f in files.values()}
+    by_name = {f.fingerprinted_name: f
+               for f in [*files.values(), *static_files(EXPLORER_FILES).values()]}
     current: dict[str, EmbedData] = {}
 
     def embed_data() -> EmbedData:
@@ -170,11 +194,9 @@ def register_embed_page(server: flask.Flask, store: DataStore, config: Config,
     def embed():
         data = embed_data()
         urls = {key: f"/static/{f.fingerprinted_name}" for key, f in files.items()}
-        urls |= {"events_url": f"/embed/data/{data.version}.json",
-                 "details_url": f"/embed/details/{data.version}/{{chunk}}.json",
-                 "actor_figure_url": f"/embed/figure/{data.version}/actor.json",
-                 "search_url": f"/embed/search/{data.version}.json",
-                 "explorer_url": explorer_base()}
+        urls |= {f"{name.replace('-', '_')}_url": url
+                 for name, url in data_urls(data.version).items()}
+        urls["explorer_url"] = explorer_base()
         title = timeline_title(store.snapshot, config)
         base = explorer_base()
         response = flask.make_response(render_page(

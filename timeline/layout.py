@@ -1,8 +1,11 @@
-"""The page: filters, chart, detail panel and list, with stable documented ids.
+"""The explorer's page (`/`): Dash's filters around the timeline's engine.
 
-This is the explorer (`/`), drawn by the server. The embed (`/embed`) is a
-light page of its own (`embed_page.py`, `web/`) with the same ids, so tests,
-styles and newsroom scripts address both alike.
+The chart, the count, the legend, the stepper, the details and the list are
+empty boxes here: the engine (`web/timeline-engine.js`, the embed's) fills
+them in the browser from the same data files as the embed, and the explorer's
+shell (`web/timeline-explorer.js`) ties the Dash controls to it. The ids are
+the embed's (README, "Page ids"), so tests, styles and newsroom scripts
+address both alike.
 """
 from __future__ import annotations
 
@@ -13,16 +16,10 @@ from timeline.config import Config
 from timeline.schema import CATEGORIES, CERTAINTIES
 from timeline.transforms import actor_names
 
-# The mode bar stays visible: on a phone its zoom buttons are the way to zoom,
-# since dragging on the chart must scroll the page.
-GRAPH_CONFIG = {
-    "displaylogo": False,
-    "displayModeBar": True,
-    "responsive": True,
-    "scrollZoom": False,
-    "modeBarButtons": [["zoomIn2d", "zoomOut2d", "pan2d", "zoom2d", "autoScale2d"]],
-}
-
+# The actor filter lists this many names at once: the most frequent first, and
+# the ones a reader's typing matches (timeline-explorer.js): a timeline may
+# name thousands.
+ACTOR_OPTIONS = 50
 
 def labelled(label: str, control, *, for_id: str | None = None) -> html.Div:
     return html.Div([html.Label(label, htmlFor=for_id) if for_id else html.Span(
@@ -40,7 +37,7 @@ def filters(events: pd.DataFrame) -> html.Details:
                                      placeholder="Words in titles, text, names",
                                      autoComplete="off", maxLength=200), for_id="search"),
         labelled("Who", dcc.Dropdown(id="actor-filter", multi=True,
-                                     options=actor_names(events),
+                                     options=actor_names(events)[:ACTOR_OPTIONS],
                                      placeholder="Any actor", searchable=True)),
         labelled("Category", dcc.Checklist(id="category-filter", options=categories,
                                            value=[], className="choices")),
@@ -79,12 +76,15 @@ def embed_snippet_box() -> html.Details:
     ], className="embed-box explorer-only")
 
 
-def build_layout(events: pd.DataFrame, config: Config, data=None) -> html.Div:
-    """`data` (a LoadResult) may name the timeline in its title row."""
+def build_layout(events: pd.DataFrame, config: Config, data=None,
+                 data_urls: dict[str, str] | None = None) -> html.Div:
+    """`data` (a LoadResult) may name the timeline in its title row; `data_urls`
+    name the data files of the current version (embed_page.data_urls)."""
+    urls = data_urls or {}
     return html.Div([
-        dcc.Location(id="url", refresh=False),
-        dcc.Store(id="viewport-width"),
-        dcc.Store(id="zoom-change"),
+        # Written by the shell's callback, which only starts the engine and hands
+        # it what a reader chose: nothing reads it.
+        dcc.Store(id="control-change"),
         html.Header([html.H1(config.title_for(data)),
                      html.P(config.subtitle_for(data), className="subtitle")],
                     className="site-header explorer-only"),
@@ -92,20 +92,26 @@ def build_layout(events: pd.DataFrame, config: Config, data=None) -> html.Div:
             html.Aside(filters(events), className="controls"),
             html.Main([
                 html.Div([
-                    html.P(id="event-count", role="status", **{"aria-live": "polite"}),
+                    html.P("Loading the timeline…", id="event-count", role="status",
+                           **{"aria-live": "polite"}),
                 ], className="count-row"),
-                dcc.Graph(id="timeline-graph", config=GRAPH_CONFIG,
-                          className="timeline-graph"),
+                html.Div(id="timeline-graph", className="timeline-graph"),
                 html.Div(id="timeline-legend", className="legend",
                          **{"aria-label": "Key to the chart"}),
-                html.Nav(id="event-stepper", className="stepper",
+                html.Nav([html.Button("← Previous", id="prev-event", className="step",
+                                      type="button", disabled=True),
+                          html.Button("Next →", id="next-event", className="step",
+                                      type="button", disabled=True)],
+                         id="event-stepper", className="stepper",
                          **{"aria-label": "Step through events"}),
                 html.Section(id="event-detail", className="detail",
                              **{"aria-live": "polite", "aria-label": "Event details"}),
                 html.Section([html.H2("Events in date order", className="list-heading"),
-                              html.Ol(id="event-list", className="event-list")],
+                              html.Div(html.Ol(id="event-list", className="event-list"),
+                                       className="list-scroll")],
                              className="list-section", **{"aria-label": "Event list"}),
                 embed_snippet_box(),
             ], className="main"),
         ], className="body"),
-    ], className="page")
+    ], id="timeline", className="page",
+        **{"data-shell": "explorer", **{f"data-{name}": url for name, url in urls.items()}})

@@ -1,22 +1,27 @@
-/* The light embed: the timeline drawn and filtered in the browser, no server round trip.
+/* The timeline's engine in the browser, for every page a reader opens: the
+ * explorer (`/`), the embed (`/embed`) and the static export. No server round
+ * trip for anything a reader does.
  *
  * Reads the view from the URL (TimelineCore), filters the events, keeps the
- * Python-built figure's points for them, and draws the list, the details and
- * the count. Every editor's string is set as text (textContent, attributes),
- * never as HTML; the only links are the ones Python already checked.
- * Page ids match the explorer's: timeline-graph, event-list, event-detail, …
+ * Python-built figure's points for them, and draws the chart, the list, the
+ * details and the count. The filters are the shell's: the embed's plain HTML
+ * controls (below), or the explorer's Dash components (timeline-explorer.js),
+ * which tell the engine what a reader chose (`TimelinePage.go`) and are told
+ * what the view is (`shell.sync`). Every editor's string is set as text
+ * (textContent, attributes), never as HTML; the only links are the ones
+ * Python already checked. Page ids: README, "Page ids".
  */
 (function () {
   "use strict";
   var core = window.TimelineCore;
-  var root = document.getElementById("timeline");
-  if (!root || !core) { return; }
-  var LIST_PAGE = 300;   // list items drawn at once; a big timeline shows more on request
+  if (!core) { return; }
+  var root = null;   // the page's #timeline, which names the data files
+  var shell = null;  // the page's controls: plainControls or the explorer's
   var GRAPH_CONFIG = {
     displaylogo: false, displayModeBar: true, responsive: true, scrollZoom: false,
     modeBarButtons: [["zoomIn2d", "zoomOut2d", "pan2d", "zoom2d", "autoScale2d"]]
   };
-  var state = { data: null, events: [], byId: {}, figures: {}, details: {}, listLimit: LIST_PAGE,
+  var state = { data: null, events: [], byId: {}, figures: {}, details: {}, list: null,
                 view: null, pendingFigure: {} };
 
   function element(tag, attributes, children) {
@@ -144,7 +149,7 @@
     });
   }
 
-  function syncControls(view) {
+  function plainSync(view) {
     function tick(name, values) {
       document.querySelectorAll("#filters input[name=" + name + "]").forEach(function (box) {
         var on = values.some(function (v) {
@@ -164,6 +169,21 @@
       radio.checked = radio.value === view.lanes;
     });
   }
+
+  /* The embed's and the static export's shell: plain HTML controls, and the
+   * link to the full explorer. */
+  var plainControls = {
+    build: buildControls,
+    sync: plainSync,
+    openFilters: function (wide) { byId("filters").open = wide; },
+    afterDraw: function (view) {
+      var explorer = byId("full-explorer-link");
+      if (explorer && state.data.explorer_url) {
+        var query = core.toQueryString(view);
+        explorer.href = state.data.explorer_url + (query ? "?" + query : "");
+      }
+    }
+  };
 
   // ------------------------------------------------------------------ chart
 
@@ -202,7 +222,7 @@
     var mark = view.event && (everything ? state.byId[view.event] : ids.has(view.event))
       ? core.markPosition(data, view.event) : null;
     if (mark) {
-      data.push({ type: "scatter", x: [mark[0]], y: [mark[1]], mode: "markers",
+      data.push({ type: "scatter", name: "selected", x: [mark[0]], y: [mark[1]], mode: "markers",
                   hoverinfo: "skip", showlegend: false,
                   marker: { size: 22, symbol: "circle-open", color: "#111",
                             line: { width: 3, color: "#111" } } });
@@ -284,27 +304,22 @@
     return link;
   }
 
+  /* The list holds only the rows in its box (virtual-list.js): an ordered list
+   * of links whose rows say where they are in the whole (aria-posinset). */
   function drawList(view, shown) {
     var list = byId("event-list");
+    if (!state.list) {
+      state.list = window.TimelineList.create(list, {
+        renderRow: function (event) { return listLink(event, state.view); } });
+    }
+    var selected = view.event ? shown.findIndex(function (e) { return e.id === view.event; }) : -1;
+    state.list.update(shown, selected);
+    if (state.listFromTop && selected < 0) { state.list.scrollToIndex(0); }
+    state.listFromTop = false;
     if (!shown.length) {
       list.replaceChildren(element("li", { className: "list-empty",
                                            text: "No events match these filters." }));
-      return;
     }
-    var selected = shown.findIndex(function (e) { return e.id === view.event; });
-    var limit = Math.max(state.listLimit, selected + 1);
-    var items = shown.slice(0, limit).map(function (event) {
-      var item = element("li", {}, [listLink(event, view)]);
-      if (event.id === view.event) { item.setAttribute("aria-current", "true"); }
-      return item;
-    });
-    if (shown.length > limit) {
-      var more = element("button", { type: "button", className: "step",
-                                     text: "Show more (" + (shown.length - limit) + " left)" });
-      more.addEventListener("click", function () { state.listLimit += LIST_PAGE; draw(); });
-      items.push(element("li", { className: "list-more" }, [more]));
-    }
-    list.replaceChildren.apply(list, items);
   }
 
   function paragraph(pieces) {
@@ -395,12 +410,13 @@
     view = view || state.view;
     if (state.view && core.toQueryString(core.withChanges(view, { event: null })) !==
         core.toQueryString(core.withChanges(state.view, { event: null }))) {
-      state.listLimit = LIST_PAGE;
+      state.listFromTop = true;  // other events: the list starts again at its first
     }
     state.view = view;
-    var shown = core.filterEvents(state.events, view);
+    if (view.q) { loadSearchText(); }  // fetched when a reader first searches
+    var shown = state.shown = core.filterEvents(state.events, view);
     byId("event-count").textContent = core.describe(view, shown.length, state.events.length);
-    syncControls(view);
+    shell.sync(view);
     drawChart(view, shown);
     // The chart is painted first; the rest follows once that frame is out.
     afterPaint(function () {
@@ -409,11 +425,7 @@
       drawList(view, shown);
       drawDetail(view, shown);
       drawStepper(view, shown);
-      var explorer = byId("full-explorer-link");
-      if (explorer && state.data.explorer_url) {
-        var query = core.toQueryString(view);
-        explorer.href = state.data.explorer_url + (query ? "?" + query : "");
-      }
+      if (shell.afterDraw) { shell.afterDraw(view, shown); }
     });
   }
 
@@ -429,9 +441,9 @@
     requestAnimationFrame(function () { setTimeout(run, 0); });
     setTimeout(run, 100);
   }
-  window.timelineFlush = function () { if (pendingTask) { pendingTask(); } };
 
-  function start(data) {
+  /* The data made ready to filter and draw: no page needed yet. */
+  function prepare(data) {
     if (performance.mark) { performance.mark("timeline:data"); }
     state.data = data;
     state.events = core.prepareEvents(data.events);
@@ -440,20 +452,23 @@
       event.index = index;  // which details file holds it
     });
     state.figures.category = packed(data.figures.category);
+  }
+
+  function begin() {
+    var data = state.data;
     var explorer = byId("full-explorer-link");
     if (explorer && !data.explorer_url) { explorer.hidden = true; }
-    buildControls();
-    byId("filters").open = window.innerWidth >= 760 &&
-      !document.documentElement.classList.contains("is-embed");
+    shell.build();
+    // Filters start open on a desktop, folded on a phone and in an article.
+    shell.openFilters(window.innerWidth >= 760 &&
+                      !document.documentElement.classList.contains("is-embed"));
     draw(core.parseView(location.search));
+    watchWidth();
     window.addEventListener("popstate", function () {
       pendingAddress = null;  // the reader went back or forward: the address is theirs
       draw(core.parseView(location.search));
     });
-    (window.requestIdleCallback || setTimeout)(function () {
-      loadSearchText();
-      warmUpFilter();
-    });
+    (window.requestIdleCallback || setTimeout)(warmUpFilter);
   }
 
   /* Runs the filter's pure code once, on a filter a reader might pick, and
@@ -470,12 +485,75 @@
                 new Set(shown.map(function (e) { return e.id; })));
   }
 
-  // A small timeline's data is in the page; a big one's is fetched (and preloaded).
-  var inline = document.getElementById("timeline-data");
-  (inline ? Promise.resolve(JSON.parse(inline.textContent))
-          : fetchJson(root.getAttribute("data-events"))).then(start, function (problem) {
-    byId("event-count").textContent = "The timeline could not be loaded. " +
-      "Reload the page to try again.";
-    throw problem;
-  });
+  /* When the page's width changes (a phone turned, a window resized), the chart
+   * picks its touch behaviour anew. Small changes are a phone's toolbars
+   * showing and hiding: ignored. */
+  function watchWidth() {
+    var timer = null, lastWidth = window.innerWidth;
+    window.addEventListener("resize", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        if (Math.abs(window.innerWidth - lastWidth) < 40) { return; }
+        lastWidth = window.innerWidth;
+        draw();
+      }, 250);
+    });
+  }
+
+  /* The event `direction` steps (1 or -1) from the one open, within the
+   * events shown, in date order: the first or the last when none is open. */
+  function step(direction) {
+    if (!state.view) { return; }
+    var ids = state.shown.map(function (e) { return e.id; });
+    if (!ids.length) { return; }
+    var index = ids.indexOf(state.view.event);
+    var target = index < 0 ? (direction > 0 ? 0 : ids.length - 1) : index + direction;
+    if (target >= 0 && target < ids.length) {
+      go(core.withChanges(state.view, { event: ids[target] }));
+    }
+  }
+
+  /* Starts the engine on `page` (the #timeline element, whose data-* attributes
+   * name the data files) with `controls` (plainControls when not given). */
+  var loading = null;  // the data on its way, made ready (prepare)
+
+  /* Starts fetching and preparing the data at `url` before the page is there
+   * (the explorer's, while Dash builds it). */
+  function preload(url) {
+    loading = loading || fetchJson(url).then(prepare);
+  }
+
+  function start(page, controls) {
+    if (root) { return; }
+    root = page;
+    shell = controls || plainControls;
+    // A small timeline's data is in the page; a big one's is fetched (and preloaded).
+    var inline = document.getElementById("timeline-data");
+    loading = loading || (inline ? Promise.resolve(JSON.parse(inline.textContent))
+                                 : fetchJson(root.getAttribute("data-events"))).then(prepare);
+    loading.then(begin, function (problem) {
+      byId("event-count").textContent = "The timeline could not be loaded. " +
+        "Reload the page to try again.";
+      throw problem;
+    });
+  }
+
+  window.TimelinePage = {
+    preload: preload,
+    start: start,
+    /* Shows `view` and puts it in the address bar (replacing the current entry
+     * when `replace`); a view the page already shows changes nothing. */
+    go: function (view, replace) {
+      if (state.view && core.toQueryString(view) === core.toQueryString(state.view)) { return; }
+      go(view, replace);
+    },
+    view: function () { return state.view; },
+    data: function () { return state.data; },
+    step: step
+  };
+
+  // The embed and the static export: the page is in place when this deferred
+  // script runs. The explorer's shell starts the engine once Dash has drawn it.
+  var page = document.getElementById("timeline");
+  if (page && !page.hasAttribute("data-shell")) { start(page); }
 }());
