@@ -120,11 +120,14 @@ def marks_seen(page, selector: str) -> list[tuple[float, float, str, str]]:
       }))""", selector)]
 
 
-def accessibility_violations(page) -> list[str]:
-    """axe-core's violations on the page as it stands, one line each (rule, impact,
-    the elements), by axe's default rules (WCAG A and AA, and best practice).
+def accessibility_violations(page, within: list[str] | None = None) -> list[str]:
+    """axe-core's violations on the page as it stands (or in the elements the CSS
+    selectors `within` match), one line each (rule, impact, the elements), by
+    axe's default rules (WCAG A and AA, and best practice).
     axe.min.js comes from the pinned axe-playwright-python package: nothing is fetched."""
     page.evaluate(files("axe_playwright_python").joinpath("axe.min.js").read_text("utf-8"))
-    return page.evaluate("""() => axe.run(document, { resultTypes: ['violations'] })
+    return page.evaluate("""(within) => axe.run(within ? { include: within.map(s => [s]) }
+                                                   : document, { resultTypes: ['violations'] })
       .then(results => results.violations.map(v =>
-        v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target.join(' ')).join(', ')))""")
+        v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target.join(' ')).join(', ')))""",
+                         within)

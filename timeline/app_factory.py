@@ -28,6 +28,8 @@ def create_app(config: Config | None = None) -> Dash:
     app = Dash(__name__, assets_folder=str(REPOSITORY / "assets"),
                title=html_title(config.title_for(store.snapshot.result)), update_title=None,
                serve_locally=True, external_scripts=explorer_scripts())
+    # Dash's page names no language; screen readers pick a voice by it.
+    app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     server = app.server
 
     @server.before_request

@@ -42,6 +42,7 @@ def create_editor_app(server: flask.Flask, store: DataStore, config: Config) -> 
                   update_title=None, serve_locally=True,
                   # The conflict panel's button exists only once there is a conflict.
                   suppress_callback_exceptions=True)
+    editor.index_string = editor.index_string.replace("<html>", '<html lang="en">', 1)
     editor.layout = lambda: editor_layout(store, config)
     from timeline.editor_callbacks import register_editor_callbacks  # it imports this module
     register_editor_callbacks(editor, store)

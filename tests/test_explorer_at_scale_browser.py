@@ -1,0 +1,178 @@
+"""The explorer at 10,000 events in real headless Chromium, used as at 27 (test_browser.py).
+
+What it shows is checked against the Python rules (transforms.filter_events) on
+the same file: the count, the chart's events, the list's rows and their order,
+stepping, selection, the URL and back and forward. The list holds only the rows
+on screen, so it is read through its rows' positions (aria-posinset of
+aria-setsize), not by counting them.
+"""
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+from browser import accessibility_violations, record_problems, serving
+from timeline.app_factory import create_app
+from timeline.config import Config
+from timeline.loading import load_events
+from timeline.synth import synthetic_csv
+from timeline.transforms import filter_events, prepare_events
+from timeline.view_state import ViewState
+
+pytestmark = pytest.mark.browser
+expect.set_options(timeout=20_000)
+SIZE = 10_000
+MAX_NODES = 5_000  # issue 13: the page's DOM, whatever the timeline's size
+
+
+@pytest.fixture(scope="module")
+def data_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("data") / "events.csv"
+    path.write_bytes(synthetic_csv(SIZE, seed=7))
+    return path
+
+
+@pytest.fixture(scope="module")
+def events(data_file):
+    return prepare_events(load_events(data_file).events)
+
+
+@pytest.fixture(scope="module")
+def base_url(data_file):
+    with serving(create_app(Config(data_path=data_file, title="Big timeline")).server) as url:
+        yield url
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(30_000)
+    page = record_problems(context.new_page())
+    yield page
+    context.close()
+
+
+def expected(events, query: str):
+    return filter_events(events, ViewState.from_query_string(query))
+
+
+def open_view(page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector("html[data-timeline=interactive]")
+    page.wait_for_selector("#event-list li")
+
+
+def chart_ids(page) -> set[str]:
+    return set(page.evaluate("""() => document.getElementById('timeline-graph').data
+        .filter(t => t.customdata && t.mode !== 'lines')
+        .flatMap(t => t.customdata.flatMap(c => Array.isArray(c) ? (c[3] || [c[0]]) : [c]))"""))
+
+
+def expect_view(page, events, query: str) -> None:
+    """The count, the chart and the list all show `query`'s events."""
+    want = expected(events, query)
+    view = ViewState.from_query_string(query)
+    expect(page.locator("#event-count")).to_have_text(view.describe(len(want), len(events)))
+    page.wait_for_function("""(n) => {
+        const first = document.querySelector('#event-list li[aria-posinset="1"]');
+        return first && first.getAttribute('aria-setsize') === String(n);
+    }""", arg=len(want))
+    assert chart_ids(page) == set(want["id"])
+    first = page.locator('#event-list li[aria-posinset="1"] .list-title')
+    expect(first).to_have_text(want["title"].iloc[0])
+
+
+def query(page) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(page.url).query)
+
+
+def test_the_whole_timeline_opens_with_a_small_page(page, base_url, events):
+    open_view(page, base_url + "/")
+    expect_view(page, events, "")
+    nodes = page.evaluate("() => document.getElementsByTagName('*').length")
+    assert nodes < MAX_NODES, nodes
+    assert page.locator("#event-list li").count() < 100
+    assert page.problems == []
+
+
+def test_a_category_then_a_search_then_reset(page, base_url, events):
+    open_view(page, base_url + "/")
+    page.locator("#category-filter label", has_text="military").click()
+    expect_view(page, events, "category=military")
+    assert query(page) == {"category": ["military"]}
+    page.fill("#search", "treaty")
+    page.press("#search", "Enter")
+    expect_view(page, events, "category=military&q=treaty")
+    page.click("#reset")
+    expect_view(page, events, "")
+    page.go_back()
+    expect_view(page, events, "category=military&q=treaty")
+
+
+def test_the_actor_filter_lists_what_is_typed(page, base_url, events):
+    open_view(page, base_url + "/")
+    page.click("#actor-filter")
+    page.keyboard.type("lavrov")
+    option = page.get_by_role("option", name="Sergei Lavrov", exact=True)
+    option.click()
+    page.keyboard.press("Escape")
+    expect_view(page, events, "actor=Sergei+Lavrov")
+    assert page.get_by_role("option").count() <= 51
+
+
+def test_an_event_far_down_the_list_opens_and_steps_in_date_order(page, base_url, events):
+    shown = expected(events, "category=gifts")
+    middle = len(shown) // 2
+    target, following = shown["id"].iloc[middle], shown["id"].iloc[middle + 1]
+    open_view(page, f"{base_url}/?category=gifts&event={target}")
+    expect(page.locator("#event-detail h2")).to_have_text(shown["title"].iloc[middle])
+    current = page.locator("#event-list li[aria-current=true]")
+    expect(current).to_have_attribute("aria-posinset", str(middle + 1))
+    expect(current).to_be_visible()
+    assert page.evaluate("""() => {  // scrolled into the list's own box
+        const row = document.querySelector('#event-list li[aria-current=true]')
+            .getBoundingClientRect();
+        const box = document.querySelector('.list-scroll').getBoundingClientRect();
+        return row.top >= box.top - 1 && row.bottom <= box.bottom + 1;
+    }""")
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("#event-detail h2")).to_have_text(shown["title"].iloc[middle + 1])
+    assert query(page)["event"] == [following]
+    expect(page.locator("#event-list li[aria-current=true]")).to_have_attribute(
+        "aria-posinset", str(middle + 2))
+    page.go_back()
+    expect(page.locator("#event-detail h2")).to_have_text(shown["title"].iloc[middle])
+
+
+def test_a_row_in_the_list_opens_its_event(page, base_url, events):
+    open_view(page, base_url + "/?category=tourism")
+    shown = expected(events, "category=tourism")
+    page.locator('#event-list li[aria-posinset="3"] a').click()
+    expect(page.locator("#event-detail h2")).to_have_text(shown["title"].iloc[2])
+    assert query(page)["event"] == [shown["id"].iloc[2]]
+
+
+def test_lanes_by_actor_and_a_zoom_from_the_url(page, base_url, events):
+    open_view(page, base_url + "/?lanes=actor&zoom=2001-01-01..2001-12-31")
+    page.wait_for_function("""() => {
+        const layout = document.getElementById('timeline-graph').layout;
+        return layout.yaxis.ticktext.includes('Kim Jong-un') &&
+               String(layout.xaxis.range[0]).startsWith('2001-01-01');
+    }""")
+    expect(page.locator("#lane-switch input[value=actor]")).to_be_checked()
+
+
+# What the engine draws. Dash 4's own checklists, radio items, date picker and
+# dropdown break axe rules (nested-interactive, aria-allowed-attr, ...): issue 17.
+ENGINE_REGIONS = ["#event-count", "#timeline-graph", "#timeline-legend", "#event-stepper",
+                  "#event-detail", ".list-section"]
+
+
+def test_what_the_engine_draws_has_no_accessibility_violations_at_scale(page, base_url, events):
+    shown = expected(events, "category=diplomacy")
+    open_view(page, f"{base_url}/?category=diplomacy&event={shown['id'].iloc[40]}")
+    expect(page.locator("#event-detail h2")).to_have_text(shown["title"].iloc[40])
+    violations = accessibility_violations(page, within=ENGINE_REGIONS)
+    assert violations == [], "\n".join(violations)
