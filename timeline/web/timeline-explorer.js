@@ -23,10 +23,29 @@
   function show(id, prop, value) {
     var key = id + "." + prop, json = JSON.stringify(value);
     if (shownValues[key] === json) { return; }
-    shownValues[key] = json;
     var props = {};
     props[prop] = value;
-    window.dash_clientside.set_props(id, props);
+    try {
+      window.dash_clientside.set_props(id, props);
+      shownValues[key] = json;
+    } catch (notYet) {
+      // Dash is still starting: its first callback shows the view (controlsChanged).
+    }
+  }
+
+  /* The engine starts as soon as Dash has drawn the page's boxes, not at
+   * Dash's first callback, which comes later. */
+  function startWhenDrawn() {
+    function ready() { return document.getElementById("timeline-graph"); }
+    function begin() {
+      if (started || !ready()) { return false; }
+      started = true;
+      page().start(document.getElementById("timeline"), explorerControls);
+      return true;
+    }
+    if (begin()) { return; }
+    var watcher = new MutationObserver(function () { if (begin()) { watcher.disconnect(); } });
+    watcher.observe(document, { childList: true, subtree: true });
   }
 
   function unique(values) {
@@ -136,6 +155,7 @@
   // asks for it at once: app_factory.preload_the_data).
   var preloaded = document.querySelector('link[rel="preload"][as="fetch"]');
   if (preloaded && page()) { page().preload(preloaded.href); }
+  if (page()) { startWhenDrawn(); }
 
   window.dash_clientside = window.dash_clientside || {};
   window.dash_clientside.explorer = {
@@ -152,7 +172,12 @@
       var view = page().view();
       if (!view) { return noUpdate(); }
       var triggered = (window.dash_clientside.callback_context.triggered || [])
-        .map(function (trigger) { return trigger.prop_id; });
+        .map(function (trigger) { return trigger.prop_id; })
+        .filter(function (id) { return CONTROL_KEYS.indexOf(id) >= 0; });
+      if (!triggered.length) {  // Dash's first call: the controls show the view
+        explorerControls.sync(view);
+        return noUpdate();
+      }
       var next = triggered.reduce(function (current, id) {
         return changed(current, id, values);
       }, view);
