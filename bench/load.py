@@ -5,7 +5,9 @@
 gunicorn runs with the production settings (`gunicorn.conf.py`) on a copy of
 the bundled data. Each reader cycles through what a visit to an article's
 embed asks for (the page, its scripts, its data and an event's details) and,
-one reader in five, the explorer and one of its callbacks. Meanwhile an editor
+one reader in five, what the explorer asks the server for (its page, Dash's
+layout and callback list, and its events' file: it draws in the browser, and
+has no callback that runs on the server). Meanwhile an editor
 logs in and saves `--saves` changes through the editor's own endpoint, and a
 watcher times how long each takes to reach readers (every worker, 20 answers
 in a row). Writes bench/results/load.json and a table in docs/performance.md.
@@ -92,7 +94,9 @@ def save(session: Session, data_path: Path, number: int) -> tuple[str, float]:
         "state": [{"id": "edit-grid", "property": "rowData", "value": rows},
                   {"id": "edit-format", "property": "data", "value": table.file_format.to_dict()},
                   {"id": "edit-base-version", "property": "data",
-                   "value": content_version(current)}],
+                   "value": content_version(current)},
+                  # The changes the page counts in the table (editor.js): one, the title.
+                  {"id": "edit-edits", "property": "data", "value": number + 1}],
         "changedPropIds": ["edit-save.n_clicks"]}).encode()
     status, answer = session.request("POST", "/edit/_dash-update-component", body, {
         "Content-Type": "application/json", "X-CSRFToken": session.cookies["_csrf_token"]})
@@ -120,6 +124,20 @@ def seen_by_readers(port: int, version: str, since: float) -> float:
     return max(first - since, 0.0)
 
 
+def events_url(layout) -> str:
+    """The events' file the explorer's engine fetches: the data-events of its #timeline."""
+    stack = [layout]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict) and isinstance(node.get("props"), dict):
+            if node["props"].get("id") == "timeline":
+                return node["props"]["data-events"]
+            stack.append(node["props"].get("children"))
+    raise AssertionError("the explorer's layout has no #timeline")
+
+
 def reader_mix(port: int) -> Callable[[int], list]:
     session = Session(port)
     _, page = session.request("GET", "/embed")
@@ -127,21 +145,12 @@ def reader_mix(port: int) -> Callable[[int], list]:
     scripts = re.findall(r'(?:src|href)="(/static/[^"]+)"', text)
     data = re.search(r'data-events="([^"]+)"', text)[1]
     details = re.search(r'data-details="([^"]+)"', text)[1].replace("{chunk}", "0")
-    _, dependencies = session.request("GET", "/_dash-dependencies")
-    [render] = [d for d in json.loads(dependencies) if {"id": "viewport-width", "property": "data"}
-                in d["inputs"] and "timeline-graph.figure" in d["output"]]
-    render_body = json.dumps({
-        "output": render["output"], "outputs": [
-            dict(zip(("id", "property"), part.split("@")[0].split(".")))
-            for part in render["output"].strip(".").split("...")],
-        "inputs": [{"id": "url", "property": "search", "value": "?category=military"},
-                   {"id": "viewport-width", "property": "data", "value": 900}],
-        "changedPropIds": ["url.search"]}).encode()
+    _, layout = session.request("GET", "/_dash-layout")
+    explorer_data = events_url(json.loads(layout))
     embed_visit = [("GET", "/embed", None), *[("GET", s, None) for s in scripts],
                    ("GET", data, None), ("GET", details, None)]
     explorer_visit = [("GET", "/", None), ("GET", "/_dash-layout", None),
-                      ("GET", "/_dash-dependencies", None),
-                      ("POST", "/_dash-update-component", render_body)]
+                      ("GET", "/_dash-dependencies", None), ("GET", explorer_data, None)]
 
     def mix(number: int) -> list:
         return embed_visit + (explorer_visit if number % 5 == 0 else [])
@@ -212,10 +221,11 @@ def write_table(results: dict) -> None:
                     f"{run['saves']} | {run['seen_by_readers_s']['median']} / "
                     f"{run['seen_by_readers_s']['max']} |")
     write_section("bench/load.py", (
-        f"Readers (the embed's page, scripts, data and details; one in five also the explorer "
-        f"and one of its callbacks) against gunicorn with `gunicorn.conf.py`, while an editor "
-        f"saves through `/edit/`: {results['saves_total']} saves, "
-        f"{results['history_entries']} kept in the history, none lost. Seen by readers: from "
+        f"Readers (the embed's page, scripts, data and details; one in five also the "
+        f"explorer's page, Dash's layout and callback list and its events' file) against "
+        f"gunicorn with `gunicorn.conf.py`, while an editor saves through `/edit/`: "
+        f"{results['saves_total']} saves, {results['history_entries']} kept in the history, "
+        f"none lost. Seen by readers: from "
         f"the editor's \"Saved\" answer until the first of 20 answers in a row, on new "
         f"connections (any worker), that serve it.\n\n" + "\n".join(rows)))
 

@@ -2,6 +2,10 @@
 
 Flask's test client, against the explorer (`/`) and the editor (`/edit/`, a
 second Dash app on the same server), with and without an editor's session.
+The explorer's callbacks all run in the browser: a reader's page has no
+server-side callback, so every POST to its `/_dash-update-component` is
+refused. The guard's checks of callback bodies are tested on the editor's
+callbacks and on a small app of their own.
 """
 from __future__ import annotations
 
@@ -124,9 +128,11 @@ def outputs_of(output: str):
     return targets if output.startswith("..") else targets[0]
 
 
-def valid_bodies(client, prefix: str = "") -> dict[str, dict]:
-    """A well-formed body for each server-side callback of the page, by output, with
-    the values the page starts with (and buttons clicked once)."""
+def valid_bodies(client, prefix: str = "", clientside: bool = False) -> dict[str, dict]:
+    """A well-formed body for each server-side callback of the page (or, with
+    `clientside`, for each of its callbacks that run in the browser, as if the
+    renderer sent them), by output, with the values the page starts with (and
+    buttons clicked once)."""
     values = layout_values(client, prefix)
 
     def value(dependency):
@@ -135,7 +141,7 @@ def valid_bodies(client, prefix: str = "") -> dict[str, dict]:
 
     bodies = {}
     for dependency in client.get(prefix + "/_dash-dependencies").json:
-        if dependency.get("clientside_function"):
+        if bool(dependency.get("clientside_function")) != clientside:
             continue
         first = dependency["inputs"][0]
         body = {"output": dependency["output"], "outputs": outputs_of(dependency["output"]),
@@ -154,11 +160,12 @@ def body_for(bodies: dict[str, dict], *input_ids: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def render_body(reader):
-    """The explorer's render_view call, for a view with a filter."""
-    body = body_for(valid_bodies(reader), "url", "viewport-width")
-    body["inputs"][0]["value"], body["inputs"][1]["value"] = "?category=gifts", 900
-    return body
+def made_up_body():
+    """A body of the shape Dash's renderer sends, for an output no callback has."""
+    return {"output": "event-count.children",
+            "outputs": {"id": "event-count", "property": "children"},
+            "inputs": [{"id": "search", "property": "value", "value": "aurus"}],
+            "changedPropIds": ["search.value"]}
 
 
 @pytest.fixture(scope="module")
@@ -200,7 +207,6 @@ MALFORMED = {
     "output not a string": lambda b: with_(b, output=["x"]),
     "output names no callback": lambda b: with_(b, output="nothing.children"),
     "output reflected": lambda b: with_(b, output=MARKER + ".children"),
-    "output of a clientside callback": lambda b: with_(b, output="zoom-change.data"),
     "no outputs": lambda b: without(b, "outputs"),
     "outputs of the wrong shape": lambda b: with_(b, outputs={"id": "x", "property": "y"}),
     "outputs naming other components": lambda b: with_(
@@ -222,12 +228,12 @@ MALFORMED = {
     "changedPropIds of numbers": lambda b: with_(b, changedPropIds=[5]),
 }
 
-# The explorer's render_view: url.search is dcc.Location's, a string.
+# The editor's show_version: edit-history is a single dcc.Dropdown, one option
+# (text, a number or true/false) or none.
 WRONG_TYPES = {
-    "url.search a number": lambda b: with_input(b, 0, value=5),
-    "url.search a list": lambda b: with_input(b, 0, value=["?q=a"]),
-    "url.search an object": lambda b: with_input(b, 0, value={"search": "?q=a"}),
-    "url.search true": lambda b: with_input(b, 0, value=True),
+    "edit-history.value a list": lambda b: with_input(b, 0, value=["a-version"]),
+    "edit-history.value an object": lambda b: with_input(b, 0, value={"value": "a-version"}),
+    "edit-history.value a list of objects": lambda b: with_input(b, 0, value=[{}]),
 }
 
 
@@ -297,19 +303,48 @@ def test_the_pages_still_answer(reader, editor):
 
 # ------------------------------------------------------------------ callback bodies
 
-def test_a_well_formed_callback_is_answered(reader, render_body):
-    response = reader.post(UPDATE, json=render_body)
+def test_a_well_formed_callback_is_answered(editor, history_body):
+    response = editor_post(editor, history_body)
     assert response.status_code == 200 and response.json["multi"] is True
 
 
-def test_every_callback_of_the_explorer_takes_the_pages_own_first_call(reader):
-    for name, body in valid_bodies(reader).items():
-        assert reader.post(UPDATE, json=body).status_code in (200, 204), name
+def test_every_callback_of_the_editor_takes_the_pages_own_first_call(tmp_path):
+    editor = scratch_editor(tmp_path)  # its buttons are clicked: Save saves
+    bodies = valid_bodies(editor, "/edit")
+    assert bodies
+    for name, body in bodies.items():
+        assert editor_post(editor, body).status_code in (200, 204), name
+
+
+def test_the_explorers_callbacks_all_run_in_the_browser(reader):
+    """A reader's page gives the server nothing to run: every callback it lists is
+    a browser function, and none is registered to run on the server."""
+    dependencies = reader.get("/_dash-dependencies").json
+    assert dependencies, "the explorer's controls are wired by clientside callbacks"
+    assert [d["output"] for d in dependencies if not d.get("clientside_function")] == []
+    assert valid_bodies(reader) == {}
+
+
+def test_a_well_formed_call_to_the_reader_is_refused(reader, made_up_body):
+    response = reader.post(UPDATE, json=made_up_body)
+    assert_plain_error(response, 400)
+    assert "names no callback" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("prefix", ["", "/edit"])
+def test_a_call_of_a_callback_that_runs_in_the_browser_is_400(reader, editor, prefix):
+    """The renderer never sends these; the guard does not run them either."""
+    client = editor if prefix else reader
+    bodies = valid_bodies(client, prefix, clientside=True)
+    assert bodies
+    for name, body in bodies.items():
+        response = editor_post(editor, body) if prefix else reader.post(UPDATE, json=body)
+        assert_plain_error(response, 400)
 
 
 @pytest.mark.parametrize("case", MALFORMED)
-def test_a_malformed_callback_body_is_400(reader, render_body, case):
-    assert_plain_error(reader.post(UPDATE, **as_json(MALFORMED[case](render_body))), 400)
+def test_a_malformed_callback_body_to_the_reader_is_400(reader, made_up_body, case):
+    assert_plain_error(reader.post(UPDATE, **as_json(MALFORMED[case](made_up_body))), 400)
 
 
 @pytest.mark.parametrize("case", MALFORMED)
@@ -323,8 +358,8 @@ def test_a_malformed_editor_callback_body_is_400_with_a_session(editor, stranger
 
 
 @pytest.mark.parametrize("case", WRONG_TYPES)
-def test_a_value_of_the_wrong_type_is_400(reader, render_body, case):
-    assert_plain_error(reader.post(UPDATE, json=WRONG_TYPES[case](render_body)), 400)
+def test_a_value_of_the_wrong_type_is_400(editor, history_body, case):
+    assert_plain_error(editor_post(editor, WRONG_TYPES[case](history_body)), 400)
 
 
 @pytest.mark.parametrize("text", [
@@ -382,15 +417,14 @@ def odd_calls(bodies: dict[str, dict]):
                            f"into {name:.50}"), call
 
 
-def test_odd_values_into_every_explorer_callback_never_get_a_5xx(reader):
-    answers: dict[int, int] = {}
-    for case, call in odd_calls(valid_bodies(reader)):
+def test_odd_values_into_the_explorers_callbacks_are_all_refused(reader):
+    """As the renderer would send them if those callbacks ran on the server."""
+    calls = list(odd_calls(valid_bodies(reader, clientside=True)))
+    assert len(calls) > 5 * len(ODD_VALUES)  # every dependency was tried
+    for case, call in calls:
         response = reader.post(UPDATE, json=call)
-        assert response.status_code < 500, (case, response.get_data(as_text=True)[:200])
-        if response.status_code >= 400:
-            assert_plain_error(response, response.status_code)
-        answers[response.status_code] = answers.get(response.status_code, 0) + 1
-    assert answers.get(400) and answers.get(200), answers  # both kinds were tried
+        assert response.status_code == 400, (case, response.get_data(as_text=True)[:200])
+        assert_plain_error(response, 400)
 
 
 # The editor's stores (dcc.Store takes any JSON) hold values only its own
@@ -430,16 +464,19 @@ def test_odd_values_in_the_editors_stores_are_refused(tmp_path, dependency):
 
 # ------------------------------------------------------------------ sizes
 
-def test_a_readers_callback_over_the_limit_is_413(reader, render_body):
-    big = with_input(render_body, 0, value="?q=" + "a" * READER_MAX_BODY)
+def test_a_readers_callback_over_the_limit_is_413(reader, made_up_body):
+    big = with_input(made_up_body, 0, value="a" * READER_MAX_BODY)
     assert_plain_error(reader.post(UPDATE, json=big), 413)
     # Anything else readers send is held to the same limit.
     assert_plain_error(reader.post("/oembed", data="x" * (READER_MAX_BODY + 1)), 413)
 
 
-def test_a_readers_callback_within_the_limit_is_not_refused_for_size(reader, render_body):
-    long_link = with_input(render_body, 0, value="?q=" + "a" * 100_000)
-    assert reader.post(UPDATE, json=long_link).status_code == 200
+def test_a_readers_callback_within_the_limit_is_not_refused_for_size(reader, made_up_body):
+    """Read whole and judged on its shape (no callback of the page), not on its size."""
+    long_value = with_input(made_up_body, 0, value="a" * (READER_MAX_BODY - 1024))
+    response = reader.post(UPDATE, json=long_value)
+    assert_plain_error(response, 400)
+    assert "names no callback" in response.get_data(as_text=True)
 
 
 def test_a_chunked_body_without_a_length_is_held_to_the_limit(app):
@@ -528,14 +565,14 @@ def test_without_a_session_a_body_to_the_editor_is_held_to_the_readers_limit(app
 
 # ------------------------------------------------------------------ unexpected errors
 
-def test_an_error_inside_a_callback_is_a_plain_500_and_logged(reader, render_body,
+def test_an_error_inside_a_callback_is_a_plain_500_and_logged(editor, history_body,
                                                                monkeypatch, caplog):
     def broken(*args, **kwargs):
         raise RuntimeError("a bug with a secret detail")
 
-    monkeypatch.setattr("timeline.callbacks.filter_events", broken)
+    monkeypatch.setattr("timeline.editor_callbacks.read_version", broken)
     with caplog.at_level(logging.ERROR):
-        response = reader.post(UPDATE, json=render_body)
+        response = editor_post(editor, with_input(history_body, 0, value="a-version"))
     assert_plain_error(response, 500)
     assert "secret detail" not in response.get_data(as_text=True)
     logged = [r for r in caplog.records if r.exc_info and "secret detail" in str(r.exc_info[1])]
@@ -588,16 +625,6 @@ def test_the_guard_checks_component_types_and_honours_a_callbacks_own_annotation
 
 
 # ------------------------------------------------------------------ hostile values, generated
-
-def test_a_width_no_browser_sends_draws_the_chart_at_the_default_width(reader, render_body):
-    """`viewport-width` is a dcc.Store (any JSON); Python's JSON reads Infinity and
-    NaN too, and int(Infinity) was a 500."""
-    for width in ("Infinity", "-Infinity", "NaN", "1e308", "-0.0", "1e-320"):
-        text = json.dumps(with_input(render_body, 1, value="WIDTH")).replace('"WIDTH"', width)
-        response = reader.post(UPDATE, data=text, content_type="application/json")
-        assert response.status_code == 200, (width, response.get_data(as_text=True)[:200])
-        assert response.json["response"]["timeline-graph"]["figure"]["data"], width
-
 
 def format_calls(editor) -> list[tuple[str, dict, dict]]:
     """(callback, body, the edit-format item in it) for each editor callback reading the format."""
@@ -693,10 +720,11 @@ def with_value(body: dict, key: str, index: int, value) -> dict:
     return call
 
 
-def assert_hostile_values_never_get_a_5xx(bodies: dict[str, dict], post, examples: int) -> int:
+def assert_hostile_values_never_get_a_5xx(bodies: dict[str, dict], post, examples: int,
+                                         all_refused: bool = False) -> int:
     """Post the special values, then `examples` generated ones, into each dependency
-    of each callback in turn; every answer is a 2xx or a plain 4xx. Returns the
-    number of requests."""
+    of each callback in turn; every answer is a 2xx or a plain 4xx (with
+    `all_refused`, a plain 400). Returns the number of requests."""
     sent = 0
 
     def check(name: str, key: str, index: int, value) -> None:
@@ -706,6 +734,8 @@ def assert_hostile_values_never_get_a_5xx(bodies: dict[str, dict], post, example
         response = post(with_value(bodies[name], key, index, value))
         case = f"{item['id']}.{item['property']}={value!r:.60} into {name:.60}"
         assert response.status_code < 500, (case, response.get_data(as_text=True)[:200])
+        if all_refused:
+            assert response.status_code == 400, (case, response.status_code)
         if response.status_code >= 400:
             assert_plain_error(response, response.status_code)
 
@@ -720,10 +750,38 @@ def assert_hostile_values_never_get_a_5xx(bodies: dict[str, dict], post, example
     return sent
 
 
-def test_hostile_values_into_every_explorer_callback_never_get_a_5xx(reader):
+def test_hostile_values_into_the_explorers_callbacks_are_all_refused(reader):
+    """Every dependency of the explorer's (browser) callbacks, as the renderer would
+    send it: never run, never a 2xx or a 5xx."""
     sent = assert_hostile_values_never_get_a_5xx(
-        valid_bodies(reader), lambda body: reader.post(UPDATE, json=body), examples=15)
-    assert sent > 13 * len(SPECIAL_VALUES)  # every dependency was tried
+        valid_bodies(reader, clientside=True), lambda body: reader.post(UPDATE, json=body),
+        examples=15, all_refused=True)
+    assert sent > 9 * len(SPECIAL_VALUES)  # every dependency was tried
+
+
+# Whole bodies: any JSON, and objects with Dash's keys holding hostile values or the
+# names of the page's own components and callbacks.
+PAGE_NAMES = st.sampled_from(["control-change.data", "actor-filter.options", "search.value",
+                              "..control-change.data...actor-filter.options..",
+                              "timeline-graph.figure", "event-list.children"])
+HOSTILE_BODIES = HOSTILE_VALUES | st.fixed_dictionaries({}, optional={
+    "output": PAGE_NAMES | HOSTILE_VALUES,
+    "outputs": HOSTILE_VALUES,
+    "inputs": st.lists(st.fixed_dictionaries(
+        {"id": HOSTILE_STRINGS | PAGE_NAMES, "property": HOSTILE_STRINGS,
+         "value": HOSTILE_VALUES}), max_size=9) | HOSTILE_VALUES,
+    "state": HOSTILE_VALUES,
+    "changedPropIds": st.lists(PAGE_NAMES) | HOSTILE_VALUES,
+})
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(body=HOSTILE_BODIES)
+def test_any_body_posted_to_the_readers_callback_route_is_a_plain_4xx(reader, body):
+    response = reader.post(UPDATE, **as_json(body))
+    assert 400 <= response.status_code < 500, (body, response.status_code)
+    assert_plain_error(response, response.status_code)
 
 
 def test_hostile_values_into_every_editor_callback_never_get_a_5xx(tmp_path):

@@ -81,6 +81,18 @@ def test_text_from_the_data_is_escaped_once_and_never_markup():
     assert svg.count(html.escape(HOSTILE + " &amp; AT&T", quote=False)) == 2
 
 
+def test_a_mark_for_several_events_is_as_big_as_the_chart_draws_it():
+    """Sized by its count as web/density.js sizes it (14, 17, 20 px from 2, 10, 100
+    events; with its ring, the width of the chart's dot), so nothing grows when
+    Plotly's chart replaces the picture."""
+    many = [f"e{i}" for i in range(12)]
+    svg = chart_preview(figure(traces=[marks(
+        ("2005-01-01", 0.0), ("2010-01-01", 0.0), ("2015-01-01", 0.0),
+        customdata=[["a", "A", "2005"], ["b", "B", "2010", ["b", "c"]],
+                    ["e0", "E", "2015", many]])]))
+    assert re.findall(r'<circle class="preview-mark" [^>]* r="([^"]+)"', svg) == ["6", "7", "8.5"]
+
+
 def test_the_real_figure_is_drawn_in_full():
     """The real figure: every mark Plotly would draw is in the picture, every lane named."""
     data = snapshot()

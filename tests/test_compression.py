@@ -1,16 +1,18 @@
 """Bytes on the wire: compressed bodies decode to the original, caching headers, 304s."""
 from __future__ import annotations
 
+import json
 import os
 import re
 import time
 
 import brotli
+import flask
 import pytest
 
 import timeline.compression as compression
 from timeline.app_factory import create_app
-from timeline.compression import IMMUTABLE, CompressedCache, decompress
+from timeline.compression import IMMUTABLE, CompressedCache, decompress, install_compression
 from support import BUNDLED_CSV
 from timeline.config import REPOSITORY, Config, ConfigError
 
@@ -80,7 +82,7 @@ def test_every_file_of_the_explorer_and_the_embed_decodes_to_the_original(client
         assert brotli.decompress(sent.data) == original.data, url
 
 
-@pytest.mark.parametrize("path", ["/", "/embed", "/_dash-layout", "/_dash-dependencies"])
+@pytest.mark.parametrize("path", ["/", "/embed", "/_dash-layout"])
 def test_dynamic_answers_are_compressed_and_decode_to_the_original(client, path):
     original = client.get(path).data
     sent = client.get(path, headers=BROTLI)
@@ -89,23 +91,54 @@ def test_dynamic_answers_are_compressed_and_decode_to_the_original(client, path)
     assert without_end_id(decompress(sent.data, "br")) == without_end_id(original)
 
 
-def test_callback_answers_are_compressed(client):
-    layout = client.get("/_dash-dependencies").json
-    render = next(d for d in layout if "timeline-graph.figure" in d["output"])
-    body = {"output": render["output"], "outputs": [
-        {"id": part.split(".")[0], "property": part.split(".")[1]}
-        for part in render["output"].strip(".").split("...")],
-        "inputs": [{"id": i["id"], "property": i["property"], "value": None}
-                   for i in render["inputs"]],
-        "state": [{"id": s["id"], "property": s["property"], "value": None}
-                  for s in render["state"]],
-        "changedPropIds": []}
-    plain = client.post("/_dash-update-component", json=body)
-    sent = client.post("/_dash-update-component", json=body, headers=BROTLI)
-    assert plain.status_code == sent.status_code == 200
+def logged_in_editor(data):
+    client, _ = make_app(data, edit_secret=SECRET)
+    page = client.get("/edit/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    assert client.post("/edit/login", data={"secret": SECRET, "csrf_token": token}
+                       ).status_code == 302
+    return client
+
+
+def test_callback_answers_are_compressed(cache_dir, data):
+    """The editor's (the explorer's callbacks all run in the browser): the check of
+    the table's rows after a cell edit, whose answer carries the preview chart."""
+    client = logged_in_editor(data)
+    dependencies = client.get("/edit/_dash-dependencies", headers=BROTLI)
+    assert dependencies.headers["Content-Encoding"] == "br"
+    [check] = [d for d in json.loads(decompress(dependencies.data, "br"))
+               if "edit-preview.figure" in d["output"] and not d.get("clientside_function")]
+    values = layout_values(client.get("/edit/_dash-layout").json)
+    body = {"output": check["output"], "outputs": [
+        {"id": part.split(".")[0], "property": part.split(".")[1].split("@")[0]}
+        for part in check["output"].strip(".").split("...")],
+        "inputs": [{**i, "value": None} for i in check["inputs"]],
+        "state": [{**s, "value": values.get((s["id"], s["property"]))}
+                  for s in check["state"]],
+        "changedPropIds": ["edit-grid.cellValueChanged"]}  # a recheck: no row added
+    headers = {"X-CSRFToken": client.get_cookie("_csrf_token", path="/edit/").value}
+    plain = client.post("/edit/_dash-update-component", json=body, headers=headers)
+    sent = client.post("/edit/_dash-update-component", json=body,
+                       headers={**headers, **BROTLI})
+    assert plain.status_code == sent.status_code == 200, plain.get_data(as_text=True)[:200]
+    assert "edit-preview" in plain.json["response"]
     assert sent.headers["Content-Encoding"] == "br"
     assert len(sent.data) < len(plain.data) / 3
     assert decompress(sent.data, "br") == plain.data
+
+
+def layout_values(node, values=None) -> dict[tuple[str, str], object]:
+    """(component id, prop) → its value, in a Dash layout (JSON)."""
+    values = {} if values is None else values
+    if isinstance(node, list):
+        for child in node:
+            layout_values(child, values)
+    elif isinstance(node, dict) and isinstance(node.get("props"), dict):
+        props = node["props"]
+        if isinstance(props.get("id"), str):
+            values.update({(props["id"], key): value for key, value in props.items()})
+        layout_values(props.get("children"), values)
+    return values
 
 
 @pytest.mark.parametrize("accept, encoding", [
@@ -181,6 +214,20 @@ def test_a_repeat_visit_is_a_304_with_no_body(client):
         assert "Accept-Encoding" in again.headers.get("Vary", "") or len(first.data) < 1024
 
 
+@pytest.mark.parametrize("accept", ["br", "identity"])
+def test_an_answer_too_small_to_compress_is_a_304_on_a_repeat_visit_too(accept):
+    """It gets an ETag like any other (the explorer's /_dash-dependencies is one
+    now): the ETag must earn the 304."""
+    server = flask.Flask(__name__)
+    server.add_url_rule("/small", "small", lambda: flask.jsonify(callbacks=[]))
+    install_compression(server, cache_dir=False, background=False)
+    first, again = repeat_with_etag(server.test_client(), "/small",
+                                    headers={"Accept-Encoding": accept})
+    assert len(first.data) < compression.MIN_SIZE
+    assert (again.status_code, again.data) == (304, b"")
+    assert again.headers["ETag"] == first.headers["ETag"]
+
+
 def test_each_encoding_has_its_own_etag(client):
     url = next(u for u in page_urls(client, "/embed") if "plotly" in u)
     tags = {encoding: client.get(url, headers={"Accept-Encoding": encoding}).headers["ETag"]
@@ -247,7 +294,7 @@ def test_quality_11_runs_in_the_background_and_replaces_the_quick_body(fresh_cac
                                                                        monkeypatch):
     calls = counting(monkeypatch)
     client, compressor = make_app(data, background=True)
-    url = next(u for u in page_urls(client, "/embed") if "timeline-embed" in u)
+    url = next(u for u in page_urls(client, "/embed") if "timeline-engine" in u)
     original = client.get(url).data
     quick = client.get(url, headers=BROTLI)
     assert quick.headers["ETag"].startswith('W/"')  # same content, other bytes: a weak tag

@@ -177,7 +177,8 @@ def test_the_browser_filter_agrees_with_python_on_every_case(page, embed_url):
             const data = await (await fetch(url)).json();
             const view = TimelineCore.parseView(query);
             return TimelineCore.filterEvents(
-                TimelineCore.prepareEvents(data.events), view).map(e => e.id);
+                TimelineCore.prepareEvents(TimelineCore.eventsFrom(data.events)), view)
+                .map(e => e.id);
         }""", case["query"])
         assert shown == case["expected"], case
 

@@ -5,7 +5,9 @@ import brotli
 import gzip
 import json
 import re
-from datetime import date
+from datetime import date, timedelta
+
+import pandas as pd
 
 from support import BUNDLED_CSV, csv_bytes, filter_cases
 from timeline.app_factory import create_app
@@ -60,10 +62,10 @@ def test_details_come_in_chunks_in_date_order():
 def test_big_timelines_send_search_text_separately_and_fewer_marks():
     small = snapshot()
     assert "search" in payload(small.events, version="v", title="T", subtitle="",
-                               today=TODAY)["events"][0]
+                               today=TODAY)["events"]
     big = snapshot_of(synthetic_csv(10_000, seed=1), "s.csv")
     sent = payload(big.events, version="v", title="T", subtitle="", today=TODAY)
-    assert "search" not in sent["events"][0]
+    assert "search" not in sent["events"]
     marks = [point for trace in sent["figures"]["category"]["data"]
              if trace["mode"] != "lines" for point in trace["customdata"]]
     # Crowded marks are drawn as one that names the rest: fewer points, every event kept.
@@ -81,7 +83,7 @@ def test_the_app_serves_versioned_cacheable_files(tmp_path):
     assert events_url.endswith(f"{snapshot_of(path.read_bytes(), 'x').version}.json")
     response = client.get(events_url)
     assert "immutable" in response.headers["Cache-Control"]
-    assert len(response.json["events"]) == len(filter_cases()["events"])
+    assert response.json["events"]["count"] == len(filter_cases()["events"])
     stale = client.get("/embed/data/0000000000000000.json")
     assert stale.status_code == 200 and "immutable" not in stale.headers["Cache-Control"]
     for script in re.findall(r'<script src="([^"]+)"', page):
@@ -111,3 +113,34 @@ def test_the_static_export_has_every_file_its_page_names(tmp_path):
 def test_the_bundled_timeline_exports_under_its_budget(tmp_path):
     data = snapshot_of(BUNDLED_CSV, "events.csv")
     assert export_static(data, tmp_path, Config(), TODAY).page_bytes_brotli < 450_000
+
+
+def test_the_events_travel_as_columns_that_read_back_to_every_event():
+    """Columns (repeated strings once, dates as day numbers) decode, as the engine's
+    eventsFrom decodes them, to each event's public summary."""
+    data = snapshot()
+    columns = payload(data.events, version="v", title="T", subtitle="", today=TODAY)["events"]
+
+    def day(number):
+        return None if number is None else (date(1970, 1, 1) + timedelta(days=number)).isoformat()
+
+    def decoded(column, index):
+        return column["values"][column["codes"][index]]
+    read_back = [{
+        "id": columns["id"][i], "title": columns["title"][i], "date": decoded(columns["date"], i),
+        "start": day(columns["start"][i]), "end": day(columns["end"][i]),
+        "ongoing": columns["ongoing"][i] == 1, "category": decoded(columns["category"], i),
+        "actors": [columns["actors"]["values"][c] for c in columns["actors"]["codes"][i]],
+        "certainty": decoded(columns["certainty"], i), "search": columns["search"][i],
+    } for i in range(columns["count"])]
+    events = data.events
+    assert read_back == [{
+        "id": e.id, "title": e.title, "date": e.date_label,
+        "start": e.start_at.date().isoformat(),
+        "end": None if pd.isna(e.end_at) else e.end_at.date().isoformat(),
+        "ongoing": bool(e.ongoing), "category": e.category, "actors": list(e.actors),
+        "certainty": e.certainty, "search": e.search_text,
+    } for e in events.itertuples()]
+    assert len(columns["category"]["values"]) == events["category"].nunique()
+    assert any(e.ongoing for e in events.itertuples()) and any(not pd.isna(e.end_at)
+                                                               for e in events.itertuples())

@@ -26,6 +26,9 @@ from timeline.view_state import PARAMETERS
 log = logging.getLogger(__name__)
 
 MARK_RADIUS_PX = 6          # Plotly's marker size 12 is a diameter
+# A mark for several crowded events is drawn bigger by its count (web/density.js,
+# DENSITY_SIZES): (at least this many events, marker size).
+DENSITY_SIZES = ((100, 20), (10, 17), (2, 14))
 LABEL_GAP_PX = 5
 TICK_LABEL_GAP_PX = 6
 # Plotly puts a date tick about every 80 px: some ten across a desktop embed,
@@ -130,12 +133,14 @@ def _marks(trace: dict, scale: _Scale) -> str:
     marks, labels = [], []
     texts = trace.get("text") or []
     positions = trace.get("textposition") or []
+    points = trace.get("customdata") or []
     for index, (x, y) in enumerate(zip(trace["x"], trace["y"])):
         fx = scale.x(x)
         if fx is None or not 0 <= fx <= 1:
             continue
         cx, cy = _pct(fx), _pct(scale.y(y))
-        marks.append(f'<circle class="preview-mark" cx="{cx}" cy="{cy}" r="{MARK_RADIUS_PX}"/>')
+        radius = _radius(points[index] if index < len(points) else None)
+        marks.append(f'<circle class="preview-mark" cx="{cx}" cy="{cy}" r="{radius:g}"/>')
         if index < len(texts) and texts[index]:
             left = index < len(positions) and "left" in positions[index]
             anchor = ' text-anchor="end"' if left else ""
@@ -152,6 +157,14 @@ def _marks(trace: dict, scale: _Scale) -> str:
         out += (f'<g fill="{_attr(font.get("color", "#222"))}" '
                 f'font-size="{font.get("size", 12)}">' + "".join(labels) + "</g>")
     return out
+
+
+def _radius(point) -> float:
+    """A mark's radius: bigger for a mark standing for several events (its
+    customdata's fourth item lists them), as the chart draws it."""
+    count = len(point[3]) if isinstance(point, list) and len(point) > 3 else 1
+    size = next((size for least, size in DENSITY_SIZES if count >= least), MARK_RADIUS_PX * 2)
+    return size / 2
 
 
 def _shapes(layout: dict, scale: _Scale) -> str:

@@ -517,6 +517,7 @@ def encode(response: flask.Response, request: flask.Request, compressor: Compres
         response.direct_passthrough = False
         size = len(response.get_data())
     if size < MIN_SIZE:
+        response.make_conditional(request)  # its ETag still answers a repeat visit
         return
     response.vary.add("Accept-Encoding")
     encoding = chosen_encoding(request)

@@ -37,6 +37,8 @@ PAGE_FILES = {
     "plotly_url": REPOSITORY / "assets" / "vendor" / "plotly-scatter.min.js",
     "core_url": WEB / "timeline-core.js",
     "list_url": WEB / "virtual-list.js",
+    "density_url": WEB / "density.js",
+    "actor_picker_url": WEB / "actor-picker.js",
     "engine_url": WEB / "timeline-engine.js",
     "stepping_url": REPOSITORY / "assets" / "stepping.js",
     "resize_url": WEB / "resize.js",
@@ -46,6 +48,7 @@ PAGE_FILES = {
 EXPLORER_FILES = {
     "core_url": WEB / "timeline-core.js",
     "list_url": WEB / "virtual-list.js",
+    "density_url": WEB / "density.js",
     "engine_url": WEB / "timeline-engine.js",
     "shell_url": WEB / "timeline-explorer.js",
 }

@@ -29,18 +29,45 @@ INLINE_SEARCH_LIMIT = 1000
 
 
 
-def _day(value) -> str | None:
-    return None if pd.isna(value) else pd.Timestamp(value).date().isoformat()
+UNIX_DAY = pd.Timestamp("1970-01-01")
 
 
-def summary_records(events: pd.DataFrame, with_search: bool = True) -> list[dict]:
-    """Per event, what filtering, the list and the count need: no long text."""
-    return [{
-        "id": e.id, "title": e.title, "date": e.date_label, "start": _day(e.start_at),
-        "end": _day(e.end_at), "ongoing": bool(e.ongoing), "category": e.category,
-        "actors": list(e.actors), "certainty": e.certainty,
-        **({"search": e.search_text} if with_search else {}),
-    } for e in events.itertuples()]
+def day_numbers(column: pd.Series) -> list[int | None]:
+    """Days since 1970-01-01 (negative before), None for no date."""
+    days = (column - UNIX_DAY).dt.days
+    return [None if pd.isna(day) else int(day) for day in days]
+
+
+def coded(values: list) -> dict:
+    """A column of repeated strings as its distinct values and each row's index
+    into them: {"values": [...], "codes": [...]}."""
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), sort=False)
+    return {"values": [str(value) for value in uniques], "codes": codes.tolist()}
+
+
+def summary_columns(events: pd.DataFrame, with_search: bool = True) -> dict:
+    """What filtering, the list and the count need, column by column (the
+    browser reads each column once; repeated strings travel once): no long text.
+    Read back by the engine's `eventsFrom` (web/timeline-engine.js)."""
+    actors = coded([name for names in events["actors"] for name in names])
+    lengths = [len(names) for names in events["actors"]]
+    actor_codes, start = [], 0
+    for length in lengths:
+        actor_codes.append(actors["codes"][start:start + length])
+        start += length
+    columns = {
+        "count": len(events),
+        "id": list(events["id"]), "title": list(events["title"]),
+        "date": coded(list(events["date_label"])),
+        "start": day_numbers(events["start_at"]), "end": day_numbers(events["end_at"]),
+        "ongoing": [int(bool(value)) for value in events["ongoing"]],
+        "category": coded(list(events["category"])),
+        "actors": {"values": actors["values"], "codes": actor_codes},
+        "certainty": coded(list(events["certainty"])),
+    }
+    if with_search:
+        columns["search"] = list(events["search_text"])
+    return columns
 
 
 def search_texts(events: pd.DataFrame) -> list[str]:
@@ -90,7 +117,7 @@ def payload(events: pd.DataFrame, *, version: str, title: str, subtitle: str,
         "title": title,
         "subtitle": subtitle,
         "explorer_url": explorer_url,
-        "events": summary_records(events, with_search=len(events) <= INLINE_SEARCH_LIMIT),
+        "events": summary_columns(events, with_search=len(events) <= INLINE_SEARCH_LIMIT),
         "detail_chunk": DETAIL_CHUNK,
         "detail_chunks": max(1, math.ceil(len(events) / DETAIL_CHUNK)),
         "categories": lane_categories(events),

@@ -8,9 +8,11 @@ printing and colour blindness. Eras, when given, are shaded bands behind it all.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -63,12 +65,13 @@ def build_figure(events: pd.DataFrame, view: ViewState, *, today: date,
     label_chars = LABEL_MAX_CHARS_NARROW if width_px < NARROW_SCREEN_PX else LABEL_MAX_CHARS
     placed, lanes = place_events(events, ends, view, names, days_per_px,
                                  (pd.Timestamp(window[0]), pd.Timestamp(window[1])), label_chars)
-    # One trace per category and exactness: few traces draw fastest.
+    # One trace per category and exactness: few traces draw fastest. Plain values
+    # keyed by the frame's labels: per-cell pandas access is slow at 100,000 events.
     exact = ~(events["approximate"] | events["uncertain"])
+    key_of = dict(zip(events.index, zip(events["category"], exact.tolist())))
     groups: dict[tuple[str, bool], list[Placed]] = {}
     for mark in placed:
-        key = (events.at[mark.event_index, "category"], bool(exact[mark.event_index]))
-        groups.setdefault(key, []).append(mark)
+        groups.setdefault(key_of[mark.event_index], []).append(mark)
     # Prepared events carry the colour chosen over the whole timeline, which the
     # legend shows too; a filtered view must not recolour what is left.
     colours = (dict(zip(events["category"], events["colour"])) if "colour" in events
@@ -185,29 +188,35 @@ def place_events(events: pd.DataFrame, ends: pd.Series, view: ViewState, names: 
     for index, keys in zip(events.index, lane_keys):
         for key in keys:
             members[key].append(index)
-    # Plain values keyed by the frame's labels: per-cell pandas access is slow
-    # for the thousands of events a big timeline has.
-    start_of = dict(zip(events.index, events["start_at"]))
-    end_of = dict(zip(ends.index, ends))
+    # Plain values keyed by the frame's labels, times as whole microseconds:
+    # per-cell pandas access and Timestamp arithmetic are slow for the 100,000
+    # events a big timeline has, and integers compare exactly the same.
+    start_of = dict(zip(events.index, microseconds(events["start_at"])))
+    end_of = dict(zip(ends.index, microseconds(ends)))
     title_of = dict(zip(events.index, events["title"]))
+    window_from, window_until = (microseconds(pd.Series([at]))[0] for at in window)
     day = pd.Timedelta(days=1)
+    span_of_length: dict[int, int] = {}  # a label's length → its span, as pandas works it out
     placed: list[Placed] = []
     lanes: list[tuple[str, float, int]] = []
     next_y = 0.0
     for name, indices in members.items():
-        row_ends: list[pd.Timestamp] = []
+        row_ends: list[float] = []
         for index in indices:
             start, end = start_of[index], end_of[index]
             label = short_label(title_of[index], label_chars)
-            label_span = day * ((len(label) * CHAR_WIDTH_PX + 16) * days_per_px)
-            label_left = start + label_span > window[1]
-            if label_left and start - label_span < window[0]:
-                label, label_span, label_left = "", pd.Timedelta(0), False
+            label_span = span_of_length.get(len(label))
+            if label_span is None:
+                label_span = span_of_length[len(label)] = timedelta_microseconds(
+                    day * ((len(label) * CHAR_WIDTH_PX + 16) * days_per_px))
+            label_left = start + label_span > window_until
+            if label_left and start - label_span < window_from:
+                label, label_span, label_left = "", 0, False
             taken_from = start - label_span if label_left else start
             taken_until = end if label_left else max(end, start + label_span)
             row = next((r for r, e in enumerate(row_ends) if e < taken_from), None)
             if row is None and len(row_ends) < MAX_ROWS_PER_LANE:
-                row_ends.append(pd.Timestamp.min)
+                row_ends.append(-math.inf)  # free from the beginning of time
                 row = len(row_ends) - 1
             if row is None:
                 row = min(range(len(row_ends)), key=row_ends.__getitem__)
@@ -220,11 +229,21 @@ def place_events(events: pd.DataFrame, ends: pd.Series, view: ViewState, names: 
     return placed, lanes
 
 
+def microseconds(times: pd.Series) -> list[int]:
+    """Each time as whole microseconds since 1970 (exact for every date a file may hold)."""
+    return np.asarray(times.to_numpy(), dtype="datetime64[us]").astype(np.int64).tolist()
+
+
+def timedelta_microseconds(span: pd.Timedelta) -> int:
+    return int(np.timedelta64(span.to_timedelta64(), "us").astype(np.int64))
+
+
 def short_label(title: str, max_chars: int = LABEL_MAX_CHARS) -> str:
     return title if len(title) <= max_chars else title[:max_chars - 1].rstrip() + "…"
 
 
-def merge_crowded(marks: list[Placed], start_of: dict, days_per_px: float) -> list[Placed]:
+def merge_crowded(marks: list[Placed], start_of: dict[int, int], days_per_px: float,
+                  ) -> list[Placed]:
     """Unlabelled marks in one row nearer than CROWDED_PX to the first of a run
     become that one mark, which names the others.
 
@@ -232,18 +251,24 @@ def merge_crowded(marks: list[Placed], start_of: dict, days_per_px: float) -> li
     hundred per row; drawn one on another they look the same as one, but each
     costs the browser time on every redraw. The list below the chart still
     shows every event, and hovering says how many a mark stands for.
+    `start_of`: each event's start in microseconds (`microseconds`).
     """
-    reach = pd.Timedelta(days=CROWDED_PX * days_per_px)
+    # In nanoseconds, as pandas works it out, compared exactly with whole microseconds.
+    reach = pd.Timedelta(days=CROWDED_PX * days_per_px).value
     kept: list[Placed] = []
+    merged: dict[int, list[int]] = {}  # index in `kept` → the events merged into it
     run_of_row: dict[float, int] = {}  # row → index in `kept` of the mark its run merges into
     for mark in sorted(marks, key=lambda m: (m.y, start_of[m.event_index])):
         run = run_of_row.get(mark.y)
         if (not mark.label and run is not None and not kept[run].label
-                and start_of[mark.event_index] - start_of[kept[run].event_index] < reach):
-            kept[run] = replace(kept[run], hidden=kept[run].hidden + (mark.event_index,))
+                and (start_of[mark.event_index] - start_of[kept[run].event_index]) * 1000
+                < reach):
+            merged.setdefault(run, list(kept[run].hidden)).append(mark.event_index)
             continue
         run_of_row[mark.y] = len(kept)
         kept.append(mark)
+    for run, hidden in merged.items():
+        kept[run] = replace(kept[run], hidden=tuple(hidden))
     return kept
 
 
@@ -267,8 +292,8 @@ def add_category_traces(figure: go.Figure, events: pd.DataFrame, ends: pd.Series
             x=bars_x, y=bars_y, mode="lines", showlegend=False, customdata=bars_ids,
             hoverinfo="skip", opacity=0.55,
             line={"color": colour, "width": 9, "dash": "solid" if exact else "dot"}))
-    shown = merge_crowded(members, dict(zip(indices, events.loc[indices, "start_at"])),
-                          days_per_px) if days_per_px else members
+    starts = dict(zip(indices, microseconds(events.loc[indices, "start_at"])))
+    shown = merge_crowded(members, starts, days_per_px) if days_per_px else members
     # Labelled marks and bare ones in separate traces: a big timeline has
     # thousands of marks but few labels, and each text node costs the browser.
     for labelled in (True, False):
@@ -284,7 +309,8 @@ def mark_trace(events: pd.DataFrame, marks: list[Placed], category: str, colour:
     indices = [m.event_index for m in marks]
     rows = events.loc[indices]  # event_index is the frame's label, kept through filtering
     ids, titles, dates = (rows[c].to_numpy() for c in ("id", "title", "date_label"))
-    id_of = events["id"]
+    hidden = [i for mark in marks for i in mark.hidden]
+    id_of = dict(zip(hidden, events.loc[hidden, "id"]))
     customdata = []
     for mark, event_id, title, day in zip(marks, ids, titles, dates):
         point = [event_id, escape_for_plotly(title), escape_for_plotly(day)]
@@ -309,7 +335,10 @@ def mark_trace(events: pd.DataFrame, marks: list[Placed], category: str, colour:
 
 def add_selection(figure: go.Figure, events: pd.DataFrame, placed: list[Placed],
                   event_id: str | None) -> None:
-    marks = [p for p in placed if events.at[p.event_index, "id"] == event_id]
+    if not event_id:
+        return
+    chosen = set(events.index[events["id"] == event_id])
+    marks = [p for p in placed if p.event_index in chosen]
     if not marks:
         return
     figure.add_trace(go.Scatter(

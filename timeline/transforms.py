@@ -22,24 +22,33 @@ import pandas as pd
 
 from timeline.colours import category_colours
 from timeline.markup import plain_text
-from timeline.text_folding import normalise_text
+from timeline.text_folding import normalise_text, normalise_texts
 from timeline.view_state import ViewState
+
+
+# Columns of a few values repeated on every row, kept as pandas categories: a
+# small code per row instead of a string object each (a 100,000-event file's
+# rows each had their own copy of "military").
+REPEATED_COLUMNS = ("category", "certainty", "type", "source", "category_key",
+                    "certainty_key", "colour")
 
 
 def prepare_events(events: pd.DataFrame) -> pd.DataFrame:
     """Add what filtering needs, computed once per load rather than per view."""
     prepared = events.copy()
-    prepared["search_text"] = [
-        normalise_text(" ".join((title, plain_text(description), *actors)))
-        for title, description, actors in zip(
-            prepared["title"], prepared["description"], prepared["actors"])
-    ]
-    prepared["actor_keys"] = [frozenset(normalise_text(a) for a in actors)
-                              for actors in prepared["actors"]]
-    prepared["category_key"] = [normalise_text(c) for c in prepared["category"]]
-    prepared["certainty_key"] = [normalise_text(c) for c in prepared["certainty"]]
-    colours = category_colours(list(prepared["category"]))
-    prepared["colour"] = [colours[c] for c in prepared["category"]]
+    prepared["search_text"] = normalise_texts(
+        " ".join((title, description if "](" not in description else plain_text(description),
+                  *actors))
+        for title, description, actors in zip(prepared["title"].to_numpy(),
+                                              prepared["description"].to_numpy(),
+                                              prepared["actors"].to_numpy()))
+    for column in REPEATED_COLUMNS[:4]:
+        prepared[column] = prepared[column].astype("category")
+    # Worked out once per distinct value, not per row.
+    prepared["category_key"] = prepared["category"].map(normalise_text).astype("category")
+    prepared["certainty_key"] = prepared["certainty"].map(normalise_text).astype("category")
+    colours = category_colours(list(prepared["category"].cat.categories))
+    prepared["colour"] = prepared["category"].map(colours).astype("category")
     return order_events(prepared)
 
 
@@ -53,8 +62,7 @@ def filter_events(events: pd.DataFrame, view: ViewState) -> pd.DataFrame:
     """The prepared events that match `view`, in date order."""
     mask = pd.Series(True, index=events.index)
     if view.actors:
-        chosen = {normalise_text(a) for a in view.actors}
-        mask &= events["actor_keys"].map(lambda keys: not keys.isdisjoint(chosen))
+        mask &= has_an_actor(events["actors"], {normalise_text(a) for a in view.actors})
     if view.categories:
         mask &= events["category_key"].isin({normalise_text(c) for c in view.categories})
     if view.certainties:
@@ -66,6 +74,15 @@ def filter_events(events: pd.DataFrame, view: ViewState) -> pd.DataFrame:
     for word in normalise_text(view.query).split():
         mask &= events["search_text"].str.contains(word, regex=False)
     return events[mask]
+
+
+def has_an_actor(actors: pd.Series, chosen: set[str]) -> pd.Series:
+    """Whether each event's actors include one of `chosen` (folded names): each
+    distinct name folded once, no set of names kept per event."""
+    names = actors.explode()  # one row per event and actor; NaN for an event with none
+    hits = {name for name in names.dropna().unique() if normalise_text(name) in chosen}
+    found = names.isin(hits)
+    return found.groupby(level=0).any().reindex(actors.index, fill_value=False)
 
 
 def find_event(events: pd.DataFrame, event_id: str | None) -> pd.Series | None:

@@ -134,6 +134,31 @@
               view.from || view.to || view.q);
   }
 
+  /* A day number (days since 1970-01-01) as ISO text, or null. */
+  function isoDay(days) {
+    return days === null ? null : new Date(days * 86400000).toISOString().slice(0, 10);
+  }
+
+  /* The events as records, from the payload's columns (embed_payload.summary_columns). */
+  function eventsFrom(columns) {
+    function decoded(column, index) { return column.values[column.codes[index]]; }
+    var events = new Array(columns.count);
+    for (var i = 0; i < columns.count; i++) {
+      var event = {
+        id: columns.id[i], title: columns.title[i], date: decoded(columns.date, i),
+        start: isoDay(columns.start[i]), end: isoDay(columns.end[i]),
+        ongoing: columns.ongoing[i] === 1, category: decoded(columns.category, i),
+        actors: columns.actors.codes[i].map(function (code) {
+          return columns.actors.values[code];
+        }),
+        certainty: decoded(columns.certainty, i)
+      };
+      if (columns.search) { event.search = columns.search[i]; }
+      events[i] = event;
+    }
+    return events;
+  }
+
   /* Prepare summaries once: the keys the predicate compares. */
   function prepareEvents(events) {
     return events.map(function (event) {
@@ -272,8 +297,10 @@
   }
 
   /* Lanes the filter emptied are dropped and the rest close up, as the Python
-   * figure would have drawn them (its layout.meta says where each lane is). */
-  function compactLanes(data, layout) {
+   * figure would have drawn them (its layout.meta says where each lane is).
+   * `rowsInUse` (the y of rows with an event shown) decides which lanes stay
+   * when `data` holds only some of them (a zoomed view draws its window). */
+  function compactLanes(data, layout, rowsInUse) {
     var meta = layout.meta;
     if (!meta || !meta.lanes) { return { data: data, layout: layout }; }
     function laneOf(y) {
@@ -284,7 +311,7 @@
       return -1;
     }
     var used = meta.lanes.map(function () { return false; });
-    data.forEach(function (trace) {
+    (rowsInUse ? [{ y: rowsInUse }] : data).forEach(function (trace) {
       (trace.y || []).forEach(function (y) { if (y !== null) { used[laneOf(y)] = true; } });
     });
     var offsets = [], next = 0, kept = [];
@@ -439,26 +466,34 @@
    * across, and its fill a disc its size less that width, drawn over it, as
    * Plotly draws the marker. */
   function dotShapes(trace) {
-    var marker = trace.marker, size = marker.size || 6, ring = (marker.line || {}).width || 0;
+    var marker = trace.marker, ring = (marker.line || {}).width || 0;
     function pointValue(value, index) { return Array.isArray(value) ? value[index] : value; }
-    var rings = {}, fills = {};
+    // Dots by colour and width (a mark's size may be its own: density.js).
+    var rings = {}, fills = {}, ringOrder = [], fillOrder = [];
+    function add(dots, order, colour, width, dot) {
+      var key = colour + " " + width;
+      if (!dots[key]) { dots[key] = { colour: colour, width: width, path: [] }; order.push(key); }
+      dots[key].path.push(dot);
+    }
     for (var i = 0; i < trace.x.length; i++) {
+      var size = pointValue(marker.size, i) || 6;
       var fill = pointValue(marker.color, i);
       var edge = pointValue((marker.line || {}).color, i) || fill;
       var dot = "M" + trace.x[i] + "," + trace.y[i] + "Z";
-      (rings[edge] = rings[edge] || []).push(dot);
-      if (fill !== edge) { (fills[fill] = fills[fill] || []).push(dot); }
+      add(rings, ringOrder, edge, size + ring, dot);
+      if (fill !== edge) { add(fills, fillOrder, fill, size - ring, dot); }
     }
-    function dots(colours, width) {
-      return Object.keys(colours).map(function (colour) {
+    function shapes(dots, order) {
+      return order.map(function (key) {
         return { type: "path", xref: "x", yref: "y", layer: "between",
-                 path: colours[colour].join(""), line: { color: colour, width: width } };
+                 path: dots[key].path.join(""),
+                 line: { color: dots[key].colour, width: dots[key].width } };
       });
     }
     var hover = withChanges(trace, { mode: "none", hoveron: "points",
                                      hoverlabel: { bgcolor: marker.color } });
     delete hover.marker;
-    return { shapes: dots(rings, size + ring).concat(dots(fills, size - ring)), hover: hover };
+    return { shapes: shapes(rings, ringOrder).concat(shapes(fills, fillOrder)), hover: hover };
   }
 
   /* Text as Plotly's labels must receive it: its markup characters escaped. */
@@ -484,10 +519,11 @@
     normaliseText: normaliseText, cleanValue: cleanValue, partialDay: partialDay,
     parseView: parseView,
     toQueryString: toQueryString, withChanges: withChanges, isFiltered: isFiltered,
-    prepareEvents: prepareEvents, filterEvents: filterEvents, neighbours: neighbours,
+    eventsFrom: eventsFrom, prepareEvents: prepareEvents, filterEvents: filterEvents,
+    neighbours: neighbours,
     describe: describe, filterFigureData: filterFigureData, compactLanes: compactLanes,
     packMarks: packMarks, asShapes: asShapes,
     escapeForPlotly: escapeForPlotly, markIds: markIds,
-    markPosition: markPosition
+    markPosition: markPosition, dateMs: dateMs
   };
 }));

@@ -77,6 +77,12 @@
 
   // --------------------------------------------------------------- controls
 
+  /* Up to this many actors the filter is one checkbox each (quicker to scan);
+   * above it, a search box listing the names typed (actor-picker.js), so a
+   * timeline of thousands of actors does not put thousands in the page. */
+  var ACTOR_CHECKBOXES_MAX = 30;
+  var actorPicker = null;  // the picker, when the actors are too many for checkboxes
+
   function checkboxes(id, name, options) {
     return element("div", { id: id, className: "choices", role: "group" },
       options.map(function (value) {
@@ -106,7 +112,15 @@
       }));
     var filters = byId("filters");
     filters.appendChild(field("Search", search, "search"));
-    filters.appendChild(field("Who", checkboxes("actor-filter", "actor", data.actors)));
+    if (data.actors.length > ACTOR_CHECKBOXES_MAX && window.TimelineActorPicker) {
+      actorPicker = window.TimelineActorPicker.create({
+        names: data.actors,
+        onChange: function (actors) { go(core.withChanges(state.view, { actors: actors })); }
+      });
+      filters.appendChild(field("Who", actorPicker.element, "actor-filter-input"));
+    } else {
+      filters.appendChild(field("Who", checkboxes("actor-filter", "actor", data.actors)));
+    }
     filters.appendChild(field("Category", checkboxes("category-filter", "category",
                                                      data.categories)));
     if (data.certainties.length) {
@@ -158,7 +172,8 @@
         if (box.checked !== on) { box.checked = on; }
       });
     }
-    tick("actor", view.actors);
+    if (actorPicker) { actorPicker.sync(view.actors); }
+    else { tick("actor", view.actors); }
     tick("category", view.categories);
     tick("certainty", view.certainties);
     var search = byId("search");
@@ -187,21 +202,80 @@
 
   // ------------------------------------------------------------------ chart
 
-  /* A figure with its marks packed (once: every redraw starts from it). */
+  var density = window.TimelineDensity;
+  var DAY_MS = 86400000;
+
+  /* A figure with its marks packed (once: every redraw starts from it); where
+   * each event is among them (density.js) is worked out on first use. */
   function packed(figure) {
-    return { data: core.packMarks(figure.data), layout: figure.layout, everything: null };
+    return { data: core.packMarks(figure.data), layout: figure.layout, placed: null,
+             filtered: null, drawn: [] };
   }
 
-  /* The figure as drawn with only the events in `ids` (a Set) shown, or, with
-   * `ids` null, every event: that one kept, since it has the most marks to
-   * convert and every lane (nothing to filter or close up). */
-  function drawnFigure(figure, ids) {
-    if (!ids) {
-      figure.everything = figure.everything || core.asShapes(figure);
-      return figure.everything;
+  function placedMarks(figure) {
+    if (!figure.placed) {
+      var days = new Map();  // a day's text → its date as a number: far fewer days than events
+      figure.placed = density.marks(figure.data, function (id) {
+        var day = state.byId[id].start, ms = days.get(day);
+        if (ms === undefined) { days.set(day, ms = core.dateMs(day)); }
+        return ms;
+      });
     }
-    return core.asShapes(core.compactLanes(core.filterFigureData(figure.data, ids, hoverText),
-                                           figure.layout));
+    return figure.placed;
+  }
+
+  /* What a chart of `figure` shows at `frame` (see frameFor; by default the
+   * whole timeline at the chart's width) with only the events in `ids` (a Set;
+   * null: every event): the marks at that scale (density.js), the bars, lanes
+   * the filter emptied closed up. The last few drawn are kept (selecting an
+   * event, or going back, redraws one), and the filter's part while the
+   * filter stays (a zoom or a pan redraws the marks only). */
+  function drawnFigure(figure, ids, frame) {
+    frame = frame || frameFor(figure, null);
+    var key = [frame.range[0], frame.range[1], frame.width, frame.columns, !!frame.labelFor,
+               frame.labelChars].join(" ");
+    var kept = figure.drawn.find(function (d) { return d.ids === ids && d.key === key; });
+    if (kept) { return kept.figure; }
+    var placed = placedMarks(figure);
+    if (!figure.filtered || figure.filtered.ids !== ids) {
+      figure.filtered = { ids: ids, rows: density.rowsInUse(placed, ids),
+                          others: ids ? core.filterFigureData(placed.others, ids) : placed.others };
+    }
+    var marks = density.draw(placed, ids, frame, { one: hoverText, many: densityText });
+    var others = frame.columns ? density.clipBars(figure.filtered.others, frame.range)
+                               : figure.filtered.others;
+    var drawn = core.asShapes(core.compactLanes(marks.data.concat(others), figure.layout,
+                                                figure.filtered.rows));
+    figure.drawn = [{ ids: ids, key: key, figure: drawn }].concat(figure.drawn.slice(0, 2));
+    return drawn;
+  }
+
+  /* The scale a chart of `figure` is drawn at for `view` (null: the whole
+   * timeline): its time range (dates as numbers), the plot's width in px, and
+   * how marks are grouped: the figure's own groups for the whole timeline
+   * (the view it was built for, which the page's picture shows), pixel
+   * columns of this width for a zoom, where the figure's labels are joined by
+   * those of events with room for one. */
+  function frameFor(figure, view) {
+    var layout = figure.layout, margin = layout.margin || {};
+    var graph = byId("timeline-graph");
+    var width = (graph && graph.clientWidth) || 900;  // hidden: the figure's own width
+    var zoom = view && view.zoom;
+    var range = (zoom || layout.xaxis.range).map(core.dateMs);
+    if (!(range[1] > range[0])) { range = [range[0], range[0] + DAY_MS]; }
+    var labelChars = width < 600 ? 22 : 34;  // figure.LABEL_MAX_CHARS(_NARROW)
+    return { range: range, width: Math.max(width - (margin.l || 0) - (margin.r || 0), 120),
+             columns: !!zoom, labelChars: labelChars,
+             labelFor: zoom ? function (id) {
+               return core.escapeForPlotly(shortLabel(state.byId[id].title, labelChars));
+             } : null };
+  }
+
+  /* figure.short_label: a title cut to `most` characters (code points). */
+  function shortLabel(title, most) {
+    var characters = Array.from(title);
+    return characters.length <= most ? title
+      : characters.slice(0, most - 1).join("").replace(/\s+$/, "") + "\u2026";
   }
 
   function figureFor(lanes) {
@@ -213,11 +287,26 @@
     return state.figures.category;  // until the other one arrives
   }
 
+  /* The ids of the events `shown` (a Set; null: every event): the same Set
+   * while the same events are shown, so a zoom or a pan reuses what was
+   * worked out for them (drawnFigure). */
+  function shownIds(shown) {
+    if (shown.length === state.events.length) { return null; }
+    var kept = state.shownIds;
+    var same = kept && kept.shown.length === shown.length && shown.every(function (event, i) {
+      return kept.shown[i] === event;
+    });
+    if (!same) {
+      state.shownIds = kept = { shown: shown, ids: new Set(shown.map(function (e) { return e.id; })) };
+    }
+    return kept.ids;
+  }
+
   function drawChart(view, shown) {
     var figure = figureFor(view.lanes);
     var everything = shown.length === state.events.length;
-    var ids = everything ? null : new Set(shown.map(function (e) { return e.id; }));
-    var drawn = drawnFigure(figure, ids);
+    var ids = shownIds(shown);
+    var drawn = drawnFigure(figure, ids, frameFor(figure, view));
     var data = drawn.data.slice();  // the selection ring may be added, not to a kept one
     var mark = view.event && (everything ? state.byId[view.event] : ids.has(view.event))
       ? core.markPosition(data, view.event) : null;
@@ -230,7 +319,11 @@
     var layout = core.withChanges(drawn.layout, {});
     var graph = byId("timeline-graph");
     layout.xaxis = core.withChanges(figure.layout.xaxis, {});
-    if (view.zoom) { layout.xaxis.range = [view.zoom[0], view.zoom[1]]; }
+    if (view.zoom) {
+      // A zoom of one day (zoom=d..d) is that day, not an empty range.
+      layout.xaxis.range = [view.zoom[0], view.zoom[1] > view.zoom[0] ? view.zoom[1]
+                            : isoDay(core.dateMs(view.zoom[0]) + DAY_MS)];
+    }
     layout.dragmode = graph.clientWidth < 600 ? false : "zoom";
     // The page's SVG picture of the chart (chart_preview.py) stays on top, out of
     // the flow, until Plotly's chart is drawn under it.
@@ -247,8 +340,9 @@
       graph.timelineWired = true;
       graph.on("plotly_click", function (event) {
         var point = event.points && event.points[0];
-        var id = point && Array.isArray(point.customdata) ? point.customdata[0] : null;
-        if (id) { go(core.withChanges(state.view, { event: id })); }
+        var item = point && Array.isArray(point.customdata) ? point.customdata : null;
+        if (item && Array.isArray(item[3]) && item[3].length > 1) { openMany(item[3]); }
+        else if (item && item[0]) { go(core.withChanges(state.view, { event: item[0] })); }
       });
       graph.on("plotly_relayout", function (change) {
         if (change["xaxis.autorange"]) {
@@ -263,11 +357,49 @@
     }
   }
 
-  /* The hover lines of a mark that stands for `others` more events than `id`. */
-  function hoverText(id, others) {
+  /* A click on a mark that stands for several events zooms into their dates,
+   * where they have room to stand apart: a reader asks to see what is there,
+   * and any one of them opened instead would be an arbitrary pick. Events of
+   * one day never stand apart (dates are days), so there it opens the first,
+   * and stepping (← →) goes through the others, next in date order. */
+  function openMany(ids) {
+    var starts = ids.map(function (id) { return core.dateMs(state.byId[id].start); });
+    var first = Math.min.apply(null, starts), last = Math.max.apply(null, starts);
+    if (last - first < DAY_MS) {
+      go(core.withChanges(state.view, { event: ids[starts.indexOf(first)] }));
+      return;
+    }
+    var room = Math.max(DAY_MS, (last - first) / 4);
+    go(core.withChanges(state.view, { zoom: [isoDay(first - room), isoDay(last + room)] }),
+       true);
+  }
+
+  function isoDay(ms) {
+    var day = new Date(ms);
+    var year = day.getUTCFullYear();
+    return (year < 1000 ? ("000" + year).slice(-4) : String(year)) + "-" +
+      ("0" + (day.getUTCMonth() + 1)).slice(-2) + "-" + ("0" + day.getUTCDate()).slice(-2);
+  }
+
+  /* The hover lines of an event's own mark: its title and date. */
+  function hoverText(id) {
     var event = state.byId[id];
-    return [core.escapeForPlotly(event.title),
-            core.escapeForPlotly(event.date) + (others ? " \u00b7 and " + others + " more here" : "")];
+    return [core.escapeForPlotly(event.title), core.escapeForPlotly(event.date)];
+  }
+
+  /* The hover lines of a mark for `count` events, from `firstId`'s date to `lastId`'s. */
+  function densityText(firstId, lastId, count) {
+    var from = dayText(state.byId[firstId].start), to = dayText(state.byId[lastId].start);
+    return [count.toLocaleString("en") + " events", from === to ? from : from + " \u2013 " + to];
+  }
+
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+                "Dec"];
+
+  /* "2023-03-09" as "9 Mar 2023", as the count line writes days. */
+  function dayText(iso) {
+    var parts = String(iso).split("-");
+    return (+parts[2]) + " " + MONTHS[+parts[1] - 1] + " " + parts[0];
   }
 
   function drawLegend(shown) {
@@ -396,7 +528,7 @@
 
   /* A big timeline's search text (descriptions included) comes after the first paint. */
   function loadSearchText() {
-    if (state.searchLoading || state.data.events.length && state.data.events[0].search !== undefined) {
+    if (state.searchLoading || state.data.events.search) {
       return;
     }
     state.searchLoading = fetchJson(root.getAttribute("data-search")).then(function (texts) {
@@ -446,7 +578,7 @@
   function prepare(data) {
     if (performance.mark) { performance.mark("timeline:data"); }
     state.data = data;
-    state.events = core.prepareEvents(data.events);
+    state.events = core.prepareEvents(core.eventsFrom(data.events));
     state.events.forEach(function (event, index) {
       state.byId[event.id] = event;
       event.index = index;  // which details file holds it

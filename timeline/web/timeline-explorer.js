@@ -161,6 +161,12 @@
   window.dash_clientside.explorer = {
     controlsChanged: function () {
       var values = Array.prototype.slice.call(arguments);
+      // A control holding what `sync` set it to says nothing new: a view the
+      // controls cannot show (`?category=nothing` ticks no box) must not be
+      // replaced by what they do show.
+      var set = CONTROL_KEYS.filter(function (key, index) {
+        return shownValues[key] === JSON.stringify(values[index]);
+      });
       CONTROL_KEYS.forEach(function (key, index) {
         shownValues[key] = JSON.stringify(values[index]);
       });
@@ -173,7 +179,7 @@
       if (!view) { return noUpdate(); }
       var triggered = (window.dash_clientside.callback_context.triggered || [])
         .map(function (trigger) { return trigger.prop_id; })
-        .filter(function (id) { return CONTROL_KEYS.indexOf(id) >= 0; });
+        .filter(function (id) { return CONTROL_KEYS.indexOf(id) >= 0 && set.indexOf(id) < 0; });
       if (!triggered.length) {  // Dash's first call: the controls show the view
         explorerControls.sync(view);
         return noUpdate();
