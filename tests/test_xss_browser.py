@@ -34,6 +34,7 @@ from timeline.diffing import diff_versions
 from timeline.editor_page import MAX_DIFF_ROWS
 from timeline.editor_rows import PROBLEMS_KEY, table_from_bytes
 from timeline.figure import ERA_LABEL_MAX_CHARS, short_label
+from timeline.layout import ACTOR_OPTIONS
 from timeline.loading import load_events_from_bytes
 from timeline.markup import Link, is_web_address, plain_text, split_links
 from timeline.static_export import export_static
@@ -303,15 +304,68 @@ def click_links(page) -> None:
             links.nth(index).click()
 
 
-def list_titles(page) -> list[str]:
-    return [squash(t) for t in page.locator("#event-list .list-title").all_inner_texts()]
-
-
-# dcc.Dropdown draws only the options in view: scroll its list, read each by its index.
-DROPDOWN_OPTIONS = """async () => {
-  const list = document.querySelector('.dash-options-list-virtualized');
+# Above 50 events the event list draws only the rows in its scroll box (virtual-list.js):
+# scroll the box half a box at a time, read each row by its position in the whole.
+# Back at the top afterwards, where a reader finds it.
+LIST_ROWS = """async () => {
+  const box = document.getElementById('event-list').closest('.list-scroll');
   const seen = {};
-  for (let top = 0; top <= list.scrollHeight; top += list.clientHeight / 2) {
+  for (let top = 0; top <= box.scrollHeight; top += Math.max(1, box.clientHeight / 2)) {
+    box.scrollTop = top;
+    await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+    for (const row of box.querySelectorAll('#event-list > li[aria-posinset]')) {
+      seen[row.getAttribute('aria-posinset')] = {
+        size: row.getAttribute('aria-setsize'),
+        date: row.querySelector('.list-date').innerText,
+        title: row.querySelector('.list-title').innerText};
+    }
+  }
+  box.scrollTop = 0;
+  await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+  return seen;
+}"""
+
+# If the row at `position` is not drawn, scrolls the list's box down from the top
+# until it is.
+SHOW_ROW = """async (position) => {
+  const box = document.getElementById('event-list').closest('.list-scroll');
+  const row = () => box.querySelector(`#event-list > li[aria-posinset="${position}"]`);
+  for (let top = 0; !row() && top <= box.scrollHeight;
+       top += Math.max(1, box.clientHeight / 2)) {
+    box.scrollTop = top;
+    await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+  }
+  return row() !== null;
+}"""
+
+
+def list_rows(page) -> list[dict[str, str]]:
+    """Every row of the list, in order, each read while it was drawn; every row
+    says it is one of the whole list (aria-setsize), and no position is missing."""
+    rows = page.evaluate(LIST_ROWS)
+    assert sorted(map(int, rows)) == list(range(1, len(rows) + 1)), sorted(rows)
+    assert {row["size"] for row in rows.values()} == {str(len(rows))}
+    return [rows[str(position)] for position in range(1, len(rows) + 1)]
+
+
+def list_titles(page) -> list[str]:
+    return [squash(row["title"]) for row in list_rows(page)]
+
+
+def open_from_list(page, event) -> None:
+    """Scroll the event's row into the list's box and click its link, as a reader does."""
+    position = event.Index + 1  # the list is in EVENTS' order (check_list)
+    assert page.evaluate(SHOW_ROW, position), event.id
+    page.locator(f"#event-list > li[aria-posinset='{position}'] a").click()
+
+
+# dcc.Dropdown draws only the options in view above some count: scroll its list, read
+# each by its index (a shorter list is drawn whole, and the loop reads it once).
+DROPDOWN_OPTIONS = """async () => {
+  const list = document.querySelector('.dash-options-list-virtualized') ||
+               document.querySelector('.dash-dropdown-options');
+  const seen = {};
+  for (let top = 0; top <= list.scrollHeight; top += Math.max(1, list.clientHeight / 2)) {
     list.scrollTop = top;
     await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
     for (const option of list.querySelectorAll('[role=option]')) {
@@ -323,9 +377,9 @@ DROPDOWN_OPTIONS = """async () => {
 
 
 def check_list(page) -> None:
-    assert list_titles(page) == [squash(t) for t in EVENTS["title"]]
-    dates = [squash(t) for t in page.locator("#event-list .list-date").all_inner_texts()]
-    assert dates == [squash(t) for t in EVENTS["date_label"]]
+    rows = list_rows(page)
+    assert [squash(row["title"]) for row in rows] == [squash(t) for t in EVENTS["title"]]
+    assert [squash(row["date"]) for row in rows] == [squash(t) for t in EVENTS["date_label"]]
 
 
 # Every ninth event: their panels show every payload (event i shows payloads i to
@@ -334,16 +388,45 @@ OPENED = list(EVENTS.itertuples())[::9]
 assert {PAYLOADS.index(e.title) for e in OPENED} == set(range(0, len(PAYLOADS), 9))
 SEARCH = PAYLOADS[1]  # <img src=x onerror="window.__xss=1">
 
+# The explorer's actor dropdown lists the first ACTOR_OPTIONS names, and the ones typing
+# matches (timeline-explorer.js actorOptions). Every payload is in an actors cell, so
+# the names are payloads and their pieces (split at ";"); each one past the first
+# ACTOR_OPTIONS (all but the "Actor N" ones) is typed, and must then be listed as text.
+ACTORS = actor_names(EVENTS)
+TYPED_ACTORS = [name for name in ACTORS[ACTOR_OPTIONS:] if not re.fullmatch(r"Actor \d+", name)]
+assert TYPED_ACTORS, "every hostile name is in the first options: nothing would be typed"
+assert len({squash(name) for name in ACTORS}) == len(ACTORS)  # told apart by their text
+DROPDOWN_LISTS = """(text) => Array.from(
+  document.querySelectorAll('.dash-dropdown-options [role=option]'),
+  option => option.innerText.replace(/[ \\t\\n\\r\\f]+/g, ' ').trim()).includes(text)"""
+
+
+def check_actor_options(page) -> None:
+    page.click("#actor-filter")
+    expect(page.locator(".dash-dropdown-options [role=option]").first).to_be_visible()
+    options = page.evaluate(DROPDOWN_OPTIONS)
+    assert [squash(options[str(i)]) for i in range(len(options))] == [
+        squash(a) for a in ACTORS[:ACTOR_OPTIONS]]
+    by_text = {squash(name): name for name in ACTORS}
+    for name in TYPED_ACTORS:
+        typed = " ".join(name.split())  # its words, as a reader types them
+        page.locator(".dash-dropdown-search").fill(typed)
+        page.wait_for_function(DROPDOWN_LISTS, arg=squash(name))
+        options = page.evaluate(DROPDOWN_OPTIONS)
+        words = normalise_text(typed).split(" ")
+        for text in options.values():  # only names the typed words match, as text
+            assert all(word in normalise_text(by_text[squash(text)]) for word in words), text
+        assert len(options) <= ACTOR_OPTIONS
+    page.keyboard.press("Escape")
+
 
 # ---------------------------------------------------------------- explorer
 
 def test_the_explorer_shows_every_payload_as_text(new_page, app_url):
     page = new_page()
     page.goto(app_url + "/")
+    page.wait_for_selector("html[data-timeline=interactive]", state="attached")
     page.wait_for_selector("#event-list li")
-    page.wait_for_function("() => { const p = document.querySelector("
-                           "'#timeline-graph .js-plotly-plot'); return p && p.data && "
-                           "p.data.some(t => t.customdata); }")
     assert_nothing_ran(page)
     # The literal payload is on screen as text (a title in the list).
     expect(page.locator("#event-list").get_by_text(SEARCH, exact=True).first).to_be_visible()
@@ -355,21 +438,27 @@ def test_the_explorer_shows_every_payload_as_text(new_page, app_url):
     assert hover_marks(page, "#timeline-graph") == set(EVENTS["id"])
     legend = squash(page.locator("#timeline-legend").inner_text())
     assert all(squash(c) in legend for c in EVENTS["category"])
-    snippet = page.locator("#embed-snippet").input_value()
-    assert f'title="{html.escape(RESULT.title)}"' in snippet
+    # Both snippets are written in the browser now (timeline-explorer.js), escaped there.
+    for snippet_id in ("#embed-snippet", "#embed-loader-snippet"):
+        snippet = page.locator(snippet_id).input_value()
+        assert f'title="{html.escape(RESULT.title)}"' in snippet, snippet_id
 
     for event in OPENED:
-        page.locator("#event-list a").nth(event.Index).click()
+        open_from_list(page, event)
         check_detail(page, event)
     click_links(page)
     assert_nothing_ran(page)
 
-    page.click("#actor-filter")
-    expect(page.get_by_role("option").first).to_be_visible()
-    options = page.evaluate(DROPDOWN_OPTIONS)
-    assert [squash(options[str(i)]) for i in range(len(options))] == [
-        squash(a) for a in actor_names(EVENTS)]
-    page.keyboard.press("Escape")
+    check_actor_options(page)
+    assert_nothing_ran(page)
+
+    # A link's chosen names are the control's value (set in the browser: timeline-explorer.js
+    # sync), shown as text: each name of the data that the chosen ones match.
+    page.goto(app_url + "/?" + "&".join("actor=" + quote_plus(n) for n in TYPED_ACTORS))
+    page.wait_for_selector("html[data-timeline=interactive]", state="attached")
+    keys = {normalise_text(name) for name in TYPED_ACTORS}
+    expect(page.locator("#actor-filter-value .dash-dropdown-value-item")).to_have_text(
+        [squash(name) for name in ACTORS if normalise_text(name) in keys])
     assert_nothing_ran(page)
 
     page.goto(app_url + "/?q=" + quote_plus(SEARCH))
@@ -417,7 +506,7 @@ def test_the_embed_and_the_export_show_every_payload_as_text(new_page, embed_url
     assert sorted(labels) == sorted(squash(c) for c in set(EVENTS["category"]))
 
     for event in OPENED:
-        page.locator("#event-list a").nth(event.Index).click()
+        open_from_list(page, event)
         check_detail(page, event)
     click_links(page)
     assert_nothing_ran(page)
