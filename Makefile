@@ -32,12 +32,16 @@ validate: $(VENV)/.runtime
 serve: $(VENV)/.runtime
 	$(BIN)/gunicorn -c gunicorn.conf.py --bind $(HOST):$(PORT) app:server
 
-# Benchmarks (several minutes): results in bench/results/, tables in docs/performance.md.
+# Benchmarks (over an hour here, most of it bench/embed.py): results in bench/results/,
+# tables in docs/performance.md. bench/embed.py installs its peers (TimelineJS,
+# vis-timeline) with npm into .bench-peers/, and runs without them where npm is missing.
 bench: $(VENV)/.dev
 	$(BIN)/python bench/embed.py
 	$(BIN)/python bench/editing.py
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/validate.py
+	$(BIN)/python bench/server_scale.py
+	$(BIN)/python bench/zoom.py
 
 clean:
 	rm -rf $(VENV)

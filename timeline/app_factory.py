@@ -15,6 +15,7 @@ from timeline.embed_page import data_urls, explorer_scripts, register_embed_page
 from timeline.hosts import install_host_check
 from timeline.http_policy import install_http_policy
 from timeline.layout import build_layout
+from timeline.memory import map_large_blocks_apart
 from timeline.oembed import register_embed_tools
 from timeline.proxies import install_trusted_proxies
 from timeline.request_guard import install_request_guard
@@ -24,6 +25,7 @@ __all__ = ["DataFileError", "create_app"]
 
 def create_app(config: Config | None = None) -> Dash:
     config = config or Config.from_environment()
+    map_large_blocks_apart()  # a big timeline's JSON, freed, goes back to the system
     store = DataStore(config.data_path)  # raises DataFileError on a file with errors
     app = Dash(__name__, assets_folder=str(REPOSITORY / "assets"),
                title=html_title(config.title_for(store.snapshot.result)), update_title=None,

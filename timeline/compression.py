@@ -48,13 +48,16 @@ import brotli
 import flask
 from dash.fingerprint import check_fingerprint
 
+from timeline.memory import release_free_memory
+
 log = logging.getLogger("timeline.compression")
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 MIN_SIZE = 1024                      # smaller bodies go out as they are
 STATIC_QUALITY = {"br": 11, "gzip": 9}
 FAST_QUALITY = {"br": 5, "gzip": 6}
-MAX_STATIC_SIZE = 32 * 1024 * 1024   # larger files are only ever compressed fast
+MAX_STATIC_SIZE = 32 * 1024 * 1024   # larger files are compressed fast, once
+TRIM_AFTER = 1024 * 1024             # compressing more gives the memory back after
 MEMORY_BUDGET = 64 * 1024 * 1024     # compressed bytes kept per process
 DISK_BUDGET = 256 * 1024 * 1024      # compressed bytes kept on disk (TIMELINE_CACHE_MAX_MB)
 DISK_MAX_AGE = 30 * 24 * 3600        # cache files unused this long are removed at start
@@ -79,8 +82,14 @@ def default_cache_dir(data_path: str | os.PathLike | None = None) -> Path:
 
 def compress(data: bytes, encoding: str, quality: int) -> bytes:
     if encoding == "br":
-        return brotli.compress(data, quality=quality)
-    return gzip.compress(data, compresslevel=quality, mtime=0)
+        body = brotli.compress(data, quality=quality)
+    else:
+        body = gzip.compress(data, compresslevel=quality, mtime=0)
+    if len(data) > TRIM_AFTER:
+        # The compressor's tables (100 MB and more at quality 11) are freed, but the
+        # allocator would keep them in this worker.
+        release_free_memory(collect=False)
+    return body
 
 
 def decompress(data: bytes, encoding: str) -> bytes:
@@ -368,7 +377,14 @@ class Compressor:
         if body is not None:
             return body, True
         if key.size > MAX_STATIC_SIZE:
-            return None, False
+            # Quality 11 would take minutes: the quick quality is its final form, made
+            # once and kept (a 36 MB answer cost 1.3 s of CPU at every request).
+            fast_name = key.name(encoding, FAST_QUALITY[encoding])
+            body = self.cache.get(fast_name)
+            if body is None:
+                body = compress(read(), encoding, FAST_QUALITY[encoding])
+                self.cache.store(fast_name, body)
+            return body, True
         if not self.background:
             body = self._compress_final(final_name, read(), encoding)
             return body, True

@@ -16,19 +16,25 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import io
 import logging
 import os
+import pickle
+import select
+import signal
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
+from stat import S_ISSOCK
 
 import pandas as pd
 
 from timeline.csv_writing import atomic_write
 from timeline.history import history_folder
-from timeline.loading import LoadResult, load_events_from_bytes
+from timeline.loading import LoadResult, empty_events, load_events_from_bytes
+from timeline.memory import release_free_memory
 from timeline.report import Report
 from timeline.transforms import prepare_events
 from timeline.validation import error
@@ -50,7 +56,7 @@ def content_version(data: bytes) -> str:
 class Snapshot:
     """One good version of the data, as served."""
     events: pd.DataFrame   # prepared for the transforms
-    result: LoadResult
+    result: LoadResult     # title, eras, report; its own `events` and `raw` left empty
     data: bytes
     version: str
     loaded_at: datetime
@@ -66,12 +72,170 @@ class DataFileError(Exception):
 
 
 def snapshot_of(data: bytes, source_name: str) -> Snapshot | Report:
-    """The data as served, or the report that says why it cannot be."""
-    result = load_events_from_bytes(data, source_name)
+    """The data as served, or the report that says why it cannot be.
+
+    Only the prepared events are kept: not the file's rows as written nor the
+    events before preparing (the editor reads the bytes itself), each of which
+    cost as much memory as the events (100 MB and more at 100,000 events)."""
+    result = load_events_from_bytes(data, source_name, as_written=False)
     if not result.report.ok:
         return result.report
-    return Snapshot(prepare_events(result.events), result, data, content_version(data),
-                    datetime.now(timezone.utc))
+    events = prepare_events(result.events)
+    return Snapshot(events, replace(result, events=empty_events()), data,
+                    content_version(data), datetime.now(timezone.utc))
+
+
+# Above this size, a file is loaded in a child process. Loading makes several times
+# the kept data in short-lived objects, and the memory they leave behind stays with
+# the process for good (at 100,000 events, 100 MB more in every worker); the child
+# sends back only what is kept.
+FORKED_LOAD_BYTES = 4 * 1024 * 1024
+# A fork copies only the thread that forks, and a worker runs several: the child
+# takes no lock another thread could hold, and one that has not answered in this
+# many seconds is stopped, and the file loaded here instead.
+FORKED_LOAD_TIMEOUT = 300
+
+
+def loaded_snapshot(data: bytes, source_name: str) -> Snapshot | Report:
+    """`snapshot_of`, worked out in a forked child for a big file, else here."""
+    child = _ChildLoad.start(data, source_name)
+    return child.outcome() if child is not None else _loaded_here(data, source_name)
+
+
+@dataclass(eq=False)
+class _ChildLoad:
+    """A load running in a forked child, which sends its outcome through a pipe."""
+    pid: int
+    pipe: int
+    data: bytes
+    source_name: str
+
+    @classmethod
+    def start(cls, data: bytes, source_name: str) -> _ChildLoad | None:
+        if len(data) < FORKED_LOAD_BYTES or not hasattr(os, "fork"):
+            return None
+        try:
+            reading, writing = os.pipe()
+            pid = os.fork()
+        except OSError:
+            return None
+        if pid == 0:  # the child: load, send it, and end without running anything else
+            status = 1
+            try:
+                close_inherited_sockets()
+                os.close(reading)
+                outcome = snapshot_of(data, source_name)
+                if isinstance(outcome, Snapshot):
+                    outcome = replace(outcome, data=b"")  # the parent has the bytes
+                with os.fdopen(writing, "wb") as sent:
+                    # Our own objects, to our own process: nothing from outside is unpickled.
+                    pickle.dump(outcome, sent, pickle.HIGHEST_PROTOCOL)
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(writing)
+        return cls(pid, reading, data, source_name)
+
+    def outcome(self) -> Snapshot | Report:
+        pipe = _PipeWithDeadline(self.pipe, time.monotonic() + FORKED_LOAD_TIMEOUT)
+        try:
+            with io.BufferedReader(pipe) as received:
+                outcome = pickle.load(received)
+        except Exception as problem:  # noqa: BLE001 (the child failed: load it here)
+            log.warning("Loading %s in a child process failed (%r): loading it here",
+                        self.source_name, problem)
+            outcome = None
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        finally:
+            os.waitpid(self.pid, 0)
+        if isinstance(outcome, Snapshot):
+            return replace(outcome, data=self.data)
+        if isinstance(outcome, Report):
+            return outcome
+        return _loaded_here(self.data, self.source_name)
+
+    def cancel(self) -> None:
+        os.close(self.pipe)  # the child's writing fails, and it ends
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.waitpid(self.pid, 0)
+
+
+def close_inherited_sockets() -> None:
+    """In a forked child: close the sockets it was handed (a worker's readers, the
+    port it listens on), which it never uses; a reader's connection that the worker
+    closes would otherwise stay open until the child ends."""
+    for name in os.listdir("/proc/self/fd") if os.path.isdir("/proc/self/fd") else ():
+        try:
+            descriptor = int(name)
+            if S_ISSOCK(os.fstat(descriptor).st_mode):
+                os.close(descriptor)
+        except (OSError, ValueError):
+            pass
+
+
+class _PipeWithDeadline(io.RawIOBase):
+    """The read end of a pipe that raises TimeoutError once `deadline` has passed."""
+
+    def __init__(self, descriptor: int, deadline: float):
+        self.descriptor, self.deadline = descriptor, deadline
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if not select.select([self.descriptor], [], [],
+                             max(self.deadline - time.monotonic(), 0))[0]:
+            raise TimeoutError("the child process has not answered in time")
+        return os.readv(self.descriptor, [buffer])
+
+    def close(self) -> None:
+        if not self.closed:
+            os.close(self.descriptor)
+        super().close()
+
+
+# Loads begun before the app is built, by path: (the file's signature then, the load).
+_started_loads: dict[str, tuple[tuple[int, int, int], _ChildLoad]] = {}
+
+
+def start_loading(path: str | os.PathLike) -> None:
+    """Begin loading a big data file in a child process now, for the DataStore that
+    opens it later in this process. gunicorn's master (gunicorn.conf.py) does this
+    before it imports the app, so the two take the time of the longer, not both."""
+    try:
+        stat = os.stat(path)
+        data = Path(path).read_bytes()
+    except OSError:
+        return  # the store says what is wrong when it starts
+    child = _ChildLoad.start(data, str(path))
+    if child is not None:
+        _started_loads[os.path.abspath(path)] = (_signature(stat), child)
+
+
+def _started_load(path: Path, signature: tuple[int, int, int]) -> _ChildLoad | None:
+    """The load begun for `path`, if the file is still the one it read. Loads begun
+    for any other file are dropped: nothing will take them."""
+    found = None
+    for started_path, (started_signature, child) in list(_started_loads.items()):
+        del _started_loads[started_path]
+        if started_path == os.path.abspath(path) and started_signature == signature:
+            found = child
+        else:
+            child.cancel()
+    return found
+
+
+def _loaded_here(data: bytes, source_name: str) -> Snapshot | Report:
+    outcome = snapshot_of(data, source_name)
+    if len(data) >= FORKED_LOAD_BYTES:
+        release_free_memory()  # what the allocator can give back of the load's leftovers
+    return outcome
 
 
 def last_good_path(data_path: str | os.PathLike) -> Path:
@@ -98,15 +262,18 @@ class DataStore:
         self._lock = threading.Lock()
         self._checked_at = 0.0
         self._from_last_good_copy = False
+        started = None
         try:
             # Signature first: a file changed while it is read then differs from
             # it, so the first check reloads it instead of trusting what was read.
             stat = self.path.stat()
-            data = self.path.read_bytes()
+            started = _started_load(self.path, _signature(stat))
+            data = started.data if started is not None else self.path.read_bytes()
         except OSError as problem:
             outcome: Snapshot | Report = Report((_file_problem(problem),))
         else:
-            outcome = snapshot_of(data, str(self.path))
+            outcome = (started.outcome() if started is not None
+                       else loaded_snapshot(data, str(self.path)))
         if isinstance(outcome, Report):
             self._start_from_last_good(outcome)
             return
@@ -118,7 +285,7 @@ class DataStore:
         """Serve the last good copy of a file that is bad now, or refuse to start."""
         kept = last_good_path(self.path)
         try:
-            outcome = snapshot_of(kept.read_bytes(), str(kept))
+            outcome = loaded_snapshot(kept.read_bytes(), str(kept))
         except OSError:
             outcome = None  # never kept (or gone): nothing to serve
         if isinstance(outcome, Report):  # say so: the copy is not simply missing
@@ -198,7 +365,7 @@ class DataStore:
             self._from_last_good_copy = False  # the file holds it again
             self._clear_error()
             return
-        outcome = snapshot_of(data, str(self.path))
+        outcome = loaded_snapshot(data, str(self.path))
         if isinstance(outcome, Report):
             self._fail(f"{self.path}: {outcome.summary()}; {self._serving()}",
                        tuple(outcome.format_lines(str(self.path))), len(outcome.errors))

@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from string import Template
-from typing import Callable
+from typing import Callable, Sequence
 
 import flask
 
 from timeline.config import REPOSITORY, Config
 from timeline.data_store import DataStore, Snapshot
 from timeline.oembed import current_page_url, discovery_link
+from timeline.shared_builds import SharedBuilds, build_key, shared_builds_for
 from timeline.chart_preview import PREVIEW_GUARD_HASH, chart_preview, guard_script
 from timeline.embed_payload import (actor_figure, detail_chunks, figure_json, payload,
                                     search_texts, to_json_bytes)
@@ -30,6 +32,9 @@ WEB = Path(__file__).resolve().parent / "web"
 TEMPLATE = Template((WEB / "embed.html").read_text("utf-8"))
 IMMUTABLE = "public, max-age=31536000, immutable"
 INLINE_EVENTS_LIMIT = 200  # events; about 10 KB compressed with their figure
+# From this many events the files are built in a child process, which takes the
+# memory building leaves behind with it (shared_builds.py).
+BUILT_APART_EVENTS = 5_000
 
 # The page's files: name in the template → file. Order is the order they run in.
 PAGE_FILES = {
@@ -99,35 +104,60 @@ def render_page(title: str, urls: dict[str, str], head_extra: str = "",
 
 
 class EmbedData:
-    """The JSON files for one data version, built once and kept while it is current."""
+    """The JSON files for one data version, built once and kept while it is current.
 
-    def __init__(self, snapshot: Snapshot, config: Config, today: date):
+    With `builds` sharing a folder (shared_builds.py), built once for every
+    worker: the first that needs a file builds it, the others read it there.
+    Each file's name says what it depends on besides the data's version."""
+
+    def __init__(self, snapshot: Snapshot, config: Config, today: date,
+                 builds: SharedBuilds | None = None):
         self.version = snapshot.version
         self.today = today
         self._snapshot = snapshot
         self._config = config
+        self._builds = builds or SharedBuilds(None)
 
     @property
     def key(self) -> tuple[str, date]:
         return self.version, self.today
 
+    def _shared(self, product: str, build: Callable[[], list[bytes]],
+                *depends_on: str) -> Sequence[bytes]:
+        return self._builds.get(
+            build_key(product, self.version, self.today.isoformat(), *depends_on), build,
+            apart=len(self._snapshot.events) >= BUILT_APART_EVENTS)
+
     @lru_cache(maxsize=1)
+    def _figure_file(self) -> Sequence[bytes]:
+        return self._shared("category-figure", lambda: [json.dumps(figure_json(
+            self._snapshot.events, "category", self.today, self._snapshot.result.eras),
+            separators=(",", ":")).encode("utf-8")])
+
     def category_figure(self) -> dict:
-        return figure_json(self._snapshot.events, "category", self.today,
-                           self._snapshot.result.eras)
+        """The figure by category, read again each time: a big timeline's is large,
+        and once its files are built nothing needs it."""
+        return json.loads(self._figure_file()[0])
 
     @lru_cache(maxsize=1)
-    def events_json(self, explorer_url: str) -> bytes:
+    def _events_file(self, explorer_url: str) -> Sequence[bytes]:
         snapshot, config = self._snapshot, self._config
-        return to_json_bytes(payload(
-            snapshot.events, version=self.version, title=timeline_title(snapshot, config),
-            subtitle=timeline_subtitle(snapshot, config), today=self.today,
-            eras=snapshot.result.eras, explorer_url=explorer_url,
-            category_figure=self.category_figure()))
+        title, subtitle = timeline_title(snapshot, config), timeline_subtitle(snapshot, config)
+        return self._shared("events", lambda: [to_json_bytes(payload(
+            snapshot.events, version=self.version, title=title, subtitle=subtitle,
+            today=self.today, eras=snapshot.result.eras, explorer_url=explorer_url,
+            category_figure=self.category_figure()))], title, subtitle, explorer_url)
+
+    def events_json(self, explorer_url: str) -> bytes:
+        return self._events_file(explorer_url)[0]
 
     @lru_cache(maxsize=1)
+    def _preview_file(self) -> Sequence[bytes]:
+        return self._shared("preview", lambda: [
+            chart_preview(self.category_figure()).encode("utf-8")])
+
     def preview(self) -> str:
-        return chart_preview(self.category_figure())
+        return self._preview_file()[0].decode("utf-8")
 
     def inline_events(self, explorer_url: str) -> bytes | None:
         """The events' JSON when it is small enough to travel inside the page."""
@@ -135,17 +165,25 @@ class EmbedData:
                 if len(self._snapshot.events) <= INLINE_EVENTS_LIMIT else None)
 
     @lru_cache(maxsize=1)
+    def _search_file(self) -> Sequence[bytes]:
+        return self._shared("search", lambda: [to_json_bytes(search_texts(self._snapshot.events))])
+
     def search_json(self) -> bytes:
-        return to_json_bytes(search_texts(self._snapshot.events))
+        return self._search_file()[0]
 
     @lru_cache(maxsize=1)
-    def details(self) -> list[bytes]:
-        return [to_json_bytes(chunk) for chunk in detail_chunks(self._snapshot.events)]
+    def details(self) -> Sequence[bytes]:
+        """The chunks of details, each read when asked for."""
+        return self._shared("details", lambda: [
+            to_json_bytes(chunk) for chunk in detail_chunks(self._snapshot.events)])
 
     @lru_cache(maxsize=1)
+    def _actor_figure_file(self) -> Sequence[bytes]:
+        return self._shared("actor-figure", lambda: [to_json_bytes(actor_figure(
+            self._snapshot.events, self.today, self._snapshot.result.eras))])
+
     def actor_figure_json(self) -> bytes:
-        return to_json_bytes(actor_figure(self._snapshot.events, self.today,
-                                          self._snapshot.result.eras))
+        return self._actor_figure_file()[0]
 
 
 def data_urls(version: str) -> dict[str, str]:
@@ -176,12 +214,14 @@ def register_embed_page(server: flask.Flask, store: DataStore, config: Config,
     by_name = {f.fingerprinted_name: f
                for f in [*files.values(), *static_files(EXPLORER_FILES).values()]}
     current: dict[str, EmbedData] = {}
+    builds = shared_builds_for(config)  # every worker's, in the cache folder
+    server.extensions["timeline_builds"] = builds
 
     def embed_data() -> EmbedData:
         snapshot, today = store.snapshot, date.today()
         found = current.get("data")
         if found is None or found.key != (snapshot.version, today):
-            found = current["data"] = EmbedData(snapshot, config, today)
+            found = current["data"] = EmbedData(snapshot, config, today, builds)
         return found
 
     def json_response(body: bytes, version: str) -> flask.Response:

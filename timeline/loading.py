@@ -421,19 +421,25 @@ def _cut_off(lines: list[str], header: Record, body: list[Record]) -> Problem | 
         "from the history"))
 
 
+# How much a load builds: the report alone (`python -m timeline validate`), also the
+# frames the app draws (`events`), or those and the file as written (`raw`, the editor's).
+Frames = Literal["report", "events", "raw"]
+
+
 def _result(checked: Validation, problems: Sequence[Problem], raw: Callable[[], pd.DataFrame],
-            table: Table, frames: bool, **details) -> LoadResult:
+            table: Table, frames: Frames, **details) -> LoadResult:
     report = Report(tuple(problems), rows=len(checked.rows))
-    if not frames:  # the report alone: what `python -m timeline validate` prints
+    if frames == "report":  # what `python -m timeline validate` prints
         return LoadResult(empty_events(), report, encoding=table.encoding,
                           delimiter=table.delimiter, **details)
     title, subtitle = _title(checked.rows)
     return LoadResult(_events(checked.rows), report,
-                      raw=raw(), encoding=table.encoding, delimiter=table.delimiter,
+                      raw=raw() if frames == "raw" else _frame(("line",), {}),
+                      encoding=table.encoding, delimiter=table.delimiter,
                       eras=_eras(checked.rows), title=title, subtitle=subtitle, **details)
 
 
-def _load(data: bytes, frames: bool) -> LoadResult:
+def _load(data: bytes, frames: Frames) -> LoadResult:
     table = read_table(data)
     if isinstance(table, str):
         return _failed(table)
@@ -447,7 +453,7 @@ def _load(data: bytes, frames: bool) -> LoadResult:
                    columns=checked.columns, extra_columns=checked.extra_columns)
 
 
-def _load_timelinejs(table: Table, frames: bool) -> LoadResult:
+def _load_timelinejs(table: Table, frames: Frames) -> LoadResult:
     """A TimelineJS sheet read as it is: each row converted to our columns, then
     judged by our rules, with problems naming the sheet's own columns."""
     readable = [r for r in table.body if r.broken is None]
@@ -503,12 +509,15 @@ def _cycle_collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load_events_from_bytes(data: bytes, source_name: str = "upload") -> LoadResult:
-    """Load events from a CSV's bytes (e.g. an upload). Never raises."""
-    return _loaded(data, source_name, frames=True)
+def load_events_from_bytes(data: bytes, source_name: str = "upload", *,
+                           as_written: bool = True) -> LoadResult:
+    """Load events from a CSV's bytes (e.g. an upload). Never raises.
+    `as_written=False` leaves out `raw` (the file's rows as written: the editor's),
+    which costs as much memory as the events themselves."""
+    return _loaded(data, source_name, frames="raw" if as_written else "events")
 
 
-def _loaded(data: bytes, source_name: str, frames: bool) -> LoadResult:
+def _loaded(data: bytes, source_name: str, frames: Frames) -> LoadResult:
     try:
         with _cycle_collector_paused():
             return _load(bytes(data), frames)
@@ -534,16 +543,16 @@ def read_file(path: str | os.PathLike) -> bytes | str:
 
 def load_events(path: str | os.PathLike) -> LoadResult:
     """Load events from a CSV file. Never raises: a missing file is an error in the report."""
-    return _loaded_file(path, frames=True)
+    return _loaded_file(path, frames="raw")
 
 
 def check_file(path: str | os.PathLike) -> Report:
     """The report load_events(path) gives, without making the frames the app draws
     from: all `python -m timeline validate` needs, in three quarters of the time."""
-    return _loaded_file(path, frames=False).report
+    return _loaded_file(path, frames="report").report
 
 
-def _loaded_file(path: str | os.PathLike, frames: bool) -> LoadResult:
+def _loaded_file(path: str | os.PathLike, frames: Frames) -> LoadResult:
     data = read_file(path)
     if isinstance(data, str):
         return _failed(data)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import numpy as np
 import pandas as pd
 
 from timeline.colours import category_colours
@@ -36,12 +37,13 @@ REPEATED_COLUMNS = ("category", "certainty", "type", "source", "category_key",
 def prepare_events(events: pd.DataFrame) -> pd.DataFrame:
     """Add what filtering needs, computed once per load rather than per view."""
     prepared = events.copy()
-    prepared["search_text"] = normalise_texts(
-        " ".join((title, description if "](" not in description else plain_text(description),
-                  *actors))
-        for title, description, actors in zip(prepared["title"].to_numpy(),
-                                              prepared["description"].to_numpy(),
-                                              prepared["actors"].to_numpy()))
+    # Title, description as read and actors, joined by spaces (folding makes any run
+    # of them one): added up column by column, not row by row.
+    descriptions = np.array([text if "](" not in text else plain_text(text)
+                             for text in prepared["description"].to_numpy()], dtype=object)
+    actors = np.array([" ".join(names) for names in prepared["actors"].to_numpy()], dtype=object)
+    texts = prepared["title"].to_numpy(dtype=object) + " " + descriptions + " " + actors
+    prepared["search_text"] = normalise_texts(texts.tolist())
     for column in REPEATED_COLUMNS[:4]:
         prepared[column] = prepared[column].astype("category")
     # Worked out once per distinct value, not per row.

@@ -231,7 +231,15 @@
    * event, or going back, redraws one), and the filter's part while the
    * filter stays (a zoom or a pan redraws the marks only). */
   function drawnFigure(figure, ids, frame) {
-    frame = frame || frameFor(figure, null);
+    if (!frame) {
+      // The idle warm-up (warmUpFilter): a zoom's grouping runs once too, so
+      // the reader's first zoom is not the first run of its code.
+      frame = frameFor(figure, null);
+      var quarter = (frame.range[1] - frame.range[0]) / 4;
+      density.draw(placedMarks(figure), ids, core.withChanges(frame, {
+        range: [frame.range[0] + quarter, frame.range[1] - quarter], columns: true }),
+        { one: hoverText, many: densityText });
+    }
     var key = [frame.range[0], frame.range[1], frame.width, frame.columns, !!frame.labelFor,
                frame.labelChars].join(" ");
     var kept = figure.drawn.find(function (d) { return d.ids === ids && d.key === key; });
@@ -261,7 +269,7 @@
     var graph = byId("timeline-graph");
     var width = (graph && graph.clientWidth) || 900;  // hidden: the figure's own width
     var zoom = view && view.zoom;
-    var range = (zoom || layout.xaxis.range).map(core.dateMs);
+    var range = (zoom ? zoomRange(graph, zoom) : layout.xaxis.range).map(core.dateMs);
     if (!(range[1] > range[0])) { range = [range[0], range[0] + DAY_MS]; }
     var labelChars = width < 600 ? 22 : 34;  // figure.LABEL_MAX_CHARS(_NARROW)
     return { range: range, width: Math.max(width - (margin.l || 0) - (margin.r || 0), 120),
@@ -269,6 +277,20 @@
              labelFor: zoom ? function (id) {
                return core.escapeForPlotly(shortLabel(state.byId[id].title, labelChars));
              } : null };
+  }
+
+  /* The time range a chart shows for `zoom` (two days): the one Plotly holds
+   * when it is that zoom, as a reader's zoom or pan left it (to the
+   * millisecond: redrawn to whole days, the chart would jump under the
+   * reader's hand), else from the first day to the last. */
+  function zoomRange(graph, zoom) {
+    var shown = graph && graph.layout && graph.layout.xaxis && graph.layout.xaxis.range;
+    if (shown && String(shown[0]).slice(0, 10) === zoom[0] &&
+        String(shown[1]).slice(0, 10) === zoom[1] && String(shown[1]) > String(shown[0])) {
+      return [shown[0], shown[1]];
+    }
+    // A zoom of one day (zoom=d..d) is that day, not an empty range.
+    return [zoom[0], zoom[1] > zoom[0] ? zoom[1] : isoDay(core.dateMs(zoom[0]) + DAY_MS)];
   }
 
   /* figure.short_label: a title cut to `most` characters (code points). */
@@ -319,17 +341,15 @@
     var layout = core.withChanges(drawn.layout, {});
     var graph = byId("timeline-graph");
     layout.xaxis = core.withChanges(figure.layout.xaxis, {});
-    if (view.zoom) {
-      // A zoom of one day (zoom=d..d) is that day, not an empty range.
-      layout.xaxis.range = [view.zoom[0], view.zoom[1] > view.zoom[0] ? view.zoom[1]
-                            : isoDay(core.dateMs(view.zoom[0]) + DAY_MS)];
-    }
+    if (view.zoom) { layout.xaxis.range = zoomRange(graph, view.zoom); }
     layout.dragmode = graph.clientWidth < 600 ? false : "zoom";
     // The page's SVG picture of the chart (chart_preview.py) stays on top, out of
     // the flow, until Plotly's chart is drawn under it.
     var preview = graph.querySelector(".chart-preview");
     if (preview) { preview.classList.add("is-replaced"); }
-    window.Plotly.react(graph, data, layout, GRAPH_CONFIG).then(function () {
+    // The configuration once: given again, Plotly works it out again, measuring the page.
+    var config = graph._context ? undefined : GRAPH_CONFIG;
+    window.Plotly.react(graph, data, layout, config).then(function () {
       if (preview) { preview.remove(); }
       if (performance.mark) { performance.mark("timeline:drawn"); }  // for the benchmarks
       // Drawn, and answering hover and clicks (wired below, before this runs):
@@ -390,7 +410,10 @@
   /* The hover lines of a mark for `count` events, from `firstId`'s date to `lastId`'s. */
   function densityText(firstId, lastId, count) {
     var from = dayText(state.byId[firstId].start), to = dayText(state.byId[lastId].start);
-    return [count.toLocaleString("en") + " events", from === to ? from : from + " \u2013 " + to];
+    // Thousands with commas, as the count line writes them (toLocaleString is
+    // slow enough to show, called for each of a thousand marks).
+    var digits = String(count).replace(/\B(?=(\d{3})+$)/g, ",");
+    return [digits + " events", from === to ? from : from + " \u2013 " + to];
   }
 
   var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
