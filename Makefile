@@ -40,6 +40,7 @@ bench: $(VENV)/.dev
 	$(BIN)/python bench/editing.py
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/validate.py
+	$(BIN)/python bench/million.py
 	$(BIN)/python bench/server_scale.py
 	$(BIN)/python bench/zoom.py
 

@@ -60,6 +60,27 @@ def serving_files(folder, handler=QuietFileHandler):
 
 
 @contextmanager
+def serving_embed(kind: str, config, folder, **export_options):
+    """The embed of `config`'s data; yields its address: the app's /embed ("app"), or
+    index.html of a static export written to `folder` and served as plain files
+    ("static")."""
+    # Imported here: the other helpers serve anything, not only this app.
+    from datetime import date
+
+    from timeline.app_factory import create_app
+    from timeline.data_store import snapshot_of
+    from timeline.static_export import export_static
+    if kind == "app":
+        with serving(create_app(config).server) as url:
+            yield url + "/embed"
+    else:
+        export_static(snapshot_of(config.data_path.read_bytes(), "events.csv"), folder, config,
+                      date.today(), **export_options)
+        with serving_files(folder) as url:
+            yield url + "/index.html"
+
+
+@contextmanager
 def chromium():
     """A headless Chromium; Playwright gives each launch a fresh, temporary profile."""
     with sync_playwright() as playwright:
@@ -131,3 +152,18 @@ def accessibility_violations(page, within: list[str] | None = None) -> list[str]
       .then(results => results.violations.map(v =>
         v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target.join(' ')).join(', ')))""",
                          within)
+
+
+def plotly_chart(page) -> None:
+    """Plotly's chart in place of the page's picture of it, brought as a reader
+    brings it: the embed and the export load plotly.js when a reader needs it
+    (timeline/web/picture.js), and opening the Filters says a filter is coming.
+    They are closed again once it is drawn, so the chart is where it was."""
+    page.wait_for_selector("html[data-timeline=interactive]", state="attached")
+    summary = page.locator("#filters summary")
+    if not page.locator("#filters").evaluate("(filters) => filters.open"):
+        summary.click()
+        page.wait_for_selector(".chart-preview", state="detached")
+        summary.click()
+    page.wait_for_selector(DRAWN_MARKS, state="attached")
+    page.wait_for_selector(".chart-preview", state="detached")

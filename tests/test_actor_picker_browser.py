@@ -7,18 +7,15 @@ tests/test_embed_browser.py does; a small timeline keeps its checkboxes.
 """
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from playwright.sync_api import expect
 
-from browser import accessibility_violations, record_problems, serving, serving_files
+from browser import accessibility_violations, record_problems, serving, serving_embed
 from support import BUNDLED_CSV, csv_bytes, prepared_events
 from timeline.app_factory import create_app
 from timeline.config import Config
 from timeline.data_store import snapshot_of
 from timeline.schema import CATEGORIES
-from timeline.static_export import export_static
 from timeline.transforms import actor_names, filter_events, normalise_text
 from timeline.view_state import ViewState
 
@@ -80,16 +77,9 @@ def data_file(tmp_path_factory):
 @pytest.fixture(scope="module", params=["app", "static"])
 def embed_url(request, data_file, tmp_path_factory):
     """The embed's address: the app's /embed, or index.html of a static export."""
-    config = Config(data_path=data_file, title="Many actors")
-    if request.param == "app":
-        with serving(create_app(config).server) as url:
-            yield url + "/embed"
-    else:
-        folder = tmp_path_factory.mktemp("export")
-        export_static(snapshot_of(data_file.read_bytes(), "events.csv"), folder, config,
-                      date.today())
-        with serving_files(folder) as url:
-            yield url + "/index.html"
+    with serving_embed(request.param, Config(data_path=data_file, title="Many actors"),
+                       tmp_path_factory.mktemp("export")) as url:
+        yield url
 
 
 @pytest.fixture

@@ -94,10 +94,11 @@ def test_gunicorn_serves_app_server(data):
         stderr=subprocess.PIPE, text=True,
         env={**os.environ, "TIMELINE_DATA": str(data)})
     try:
-        assert b"react-entry-point" in wait_for(f"http://127.0.0.1:{port}/", process)
+        explorer = wait_for(f"http://127.0.0.1:{port}/", process)
+        assert b"react-entry-point" in explorer and b'id="timeline-graph"' in explorer
         assert b'id="timeline-graph"' in wait_for(f"http://127.0.0.1:{port}/embed", process)
         layout = wait_for(f"http://127.0.0.1:{port}/_dash-layout", process)
-        assert b"timeline-graph" in layout
+        assert b"category-filter" in layout
     finally:
         process.terminate()
         process.wait(timeout=10)

@@ -93,6 +93,20 @@ def test_a_mark_for_several_events_is_as_big_as_the_chart_draws_it():
     assert re.findall(r'<circle class="preview-mark" [^>]* r="([^"]+)"', svg) == ["6", "7", "8.5"]
 
 
+def test_each_mark_and_label_names_its_first_event_escaped():
+    """picture.js finds a mark's event(s) by the id of its first one; an id is data."""
+    hostile_id = 'x" onmouseover="alert(1)'
+    svg = chart_preview(figure(traces=[marks(
+        ("2005-01-01", 0.0), ("2010-01-01", 0.0), mode="markers+text", text=["A", ""],
+        textposition=["top right", "top right"],
+        customdata=[[hostile_id, "A", "2005"], ["b", "B", "2010", ["b", "c"]]])]))
+    escaped = html.escape(hostile_id, quote=True)
+    assert re.findall(r'<circle class="preview-mark" [^>]*data-event="([^"]*)"', svg) == [
+        escaped, "b"]
+    assert re.findall(r'<text [^>]*data-event="([^"]*)">A</text>', svg) == [escaped]
+    assert "onmouseover=" not in svg.replace(escaped, "")
+
+
 def test_the_real_figure_is_drawn_in_full():
     """The real figure: every mark Plotly would draw is in the picture, every lane named."""
     data = snapshot()
@@ -100,6 +114,8 @@ def test_the_real_figure_is_drawn_in_full():
     svg = chart_preview(built)
     points = sum(len(t["x"]) for t in built["data"] if t["mode"] != "lines")
     assert len(circles(svg)) == points > 0
+    firsts = [point[0] for t in built["data"] if t["mode"] != "lines" for point in t["customdata"]]
+    assert re.findall(r'<circle class="preview-mark" [^>]*data-event="([^"]*)"', svg) == firsts
     for lane in built["layout"]["yaxis"]["ticktext"]:
         assert f">{lane}</text>" in svg
     assert "PRIVATE NOTE" not in svg
@@ -120,7 +136,11 @@ def test_year_ticks_follow_plotlys_steps(years, count, expected):
 def test_the_guard_is_allowed_by_its_hash():
     digest = base64.b64encode(hashlib.sha256(PREVIEW_GUARD.encode()).digest()).decode()
     assert PREVIEW_GUARD_HASH == f"'sha256-{digest}'"
-    assert guard_script() == f"<script>{PREVIEW_GUARD}</script>"
+    # The address of plotly.js it loads is an attribute of its element, outside
+    # the hashed text, so one hash serves every address (the export's are relative).
+    assert guard_script('/static/plotly.1a2b.js?a=1&b="2"') == (
+        f'<script data-plotly="/static/plotly.1a2b.js?a=1&amp;b=&quot;2&quot;">'
+        f"{PREVIEW_GUARD}</script>")
 
 
 QUERIES = [case["query"] for case in filter_cases()["cases"]] + [

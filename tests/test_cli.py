@@ -261,3 +261,135 @@ def test_a_converted_file_with_errors_is_written_and_exits_1(tmp_path, capsys):
 def test_help_lists_every_command():
     result = run("--help")
     assert all(command in result.stdout for command in ("validate", "import", "export"))
+
+
+# ------------------------------------------------------------------ how large a file may be
+
+# The app refuses what is over loading.MAX_FILE_BYTES; the command line has its own,
+# larger limit (cli.COMMAND_LINE_MAX_BYTES). Both are lowered here, so that the
+# 17 KB fixture is over the app's limit and under the command line's.
+APP_LIMIT, COMMAND_LINE_LIMIT = 1_000, 100_000
+
+
+@pytest.fixture
+def small_limits(monkeypatch):
+    monkeypatch.setattr(loading, "MAX_FILE_BYTES", APP_LIMIT)
+    monkeypatch.setattr(cli, "COMMAND_LINE_MAX_BYTES", COMMAND_LINE_LIMIT)
+    assert APP_LIMIT < EVENTS_FIXTURE.stat().st_size < COMMAND_LINE_LIMIT
+
+
+def test_the_command_line_reads_files_over_the_apps_limit(small_limits, tmp_path, capsys):
+    # The app (and the editor's upload) still refuse it.
+    [refused] = loading.load_events_from_bytes(EVENTS_FIXTURE.read_bytes()).report.problems
+    assert "too large" in refused.message
+    assert cli.main(["validate", str(EVENTS_FIXTURE)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "no problems in 28 rows"
+    assert cli.main(["export", str(EVENTS_FIXTURE), "--out", str(tmp_path / "site")]) == 0
+    assert "exported 27 events as a static page" in capsys.readouterr().err
+    assert cli.main(["export", "--format", "timelinejs", str(EVENTS_FIXTURE)]) == 0
+    assert len(json.loads(capsys.readouterr().out)["events"]) == 27
+
+
+@pytest.mark.parametrize("command", ["validate", "import", "export"])
+def test_a_file_over_the_command_lines_limit_is_refused_by_its_real_size(
+        command, small_limits, tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(cli, "COMMAND_LINE_MAX_BYTES", 10_000)
+    size = EVENTS_FIXTURE.stat().st_size
+    assert cli.main([command, str(EVENTS_FIXTURE)]) == 1
+    said = capsys.readouterr()
+    message = (said.out or said.err).splitlines()[0]
+    assert message.startswith(f"{EVENTS_FIXTURE}: error: the file is too large ({size:,} bytes;"
+                              f" the limit here is 10,000 bytes)")
+    assert "--max-mb" in message
+
+
+def test_max_mb_raises_the_command_lines_limit(small_limits, monkeypatch, capsys):
+    monkeypatch.setattr(cli, "COMMAND_LINE_MAX_BYTES", 10_000)
+    assert cli.main(["validate", "--max-mb", "0.02", str(EVENTS_FIXTURE)]) == 0
+    assert cli.main(["validate", "--max-mb", "0.01", str(EVENTS_FIXTURE)]) == 1
+    assert "the limit here is 10,000 bytes" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-5", "inf", "nan"])
+def test_a_max_mb_that_is_not_a_size_is_one_clear_message(value):
+    result = run("validate", "--max-mb", value, str(EVENTS_FIXTURE))
+    assert result.returncode == 2
+    assert f"argument --max-mb: '{value}' is not a size in MB" in result.stderr
+
+
+def test_a_large_file_is_refused_without_being_read(small_limits, monkeypatch, tmp_path,
+                                                    capsys):
+    # Its size on disk says enough: a 400 MB file must not be read to be refused.
+    path = tmp_path / "big.csv"
+    with open(path, "wb") as handle:
+        handle.truncate(50_000_000)  # sparse: nothing written to the disk
+    reads = []
+    real_open = open
+
+    class Watched:
+        def __init__(self, *args, **kwargs):
+            self.handle = real_open(*args, **kwargs)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.handle.close()
+
+        def fileno(self):
+            return self.handle.fileno()
+
+        def read(self, *args):
+            reads.append(args)
+            return self.handle.read(*args)
+    monkeypatch.setattr(loading, "open", Watched, raising=False)
+    assert cli.main(["validate", str(path)]) == 1
+    assert "too large (50 MB; the limit here is 100,000 bytes)" in capsys.readouterr().out
+    assert reads == []
+
+
+def test_export_loads_the_file_once_without_its_rows_as_written(tmp_path, monkeypatch, capsys):
+    # The rows as written are the editor's; at a million events they cost gigabytes.
+    loads = []
+    real_load = loading._load
+
+    def counted(*args, **kwargs):
+        loads.append(args[1])
+        return real_load(*args, **kwargs)
+    monkeypatch.setattr(loading, "_load", counted)
+    assert cli.main(["export", str(EVENTS_FIXTURE), "--out", str(tmp_path / "site")]) == 0
+    assert loads == ["events"]
+    assert cli.main(["export", "--format", "timelinejs", str(EVENTS_FIXTURE)]) == 0
+    assert loads == ["events", "events"]
+
+
+def test_the_events_as_loaded_are_not_kept_while_the_static_export_runs(tmp_path, monkeypatch):
+    # They are copied in preparing; at a million events each copy is 1.4 GB.
+    import gc
+    import weakref
+
+    from timeline import data_store, static_export
+    loaded = []
+    real_snapshot, real_export = data_store.snapshot_from, static_export.export_static
+
+    def watched_snapshot(result, data):
+        loaded.append(weakref.ref(result.events))
+        return real_snapshot(result, data)
+
+    def export_checking(*args, **kwargs):
+        gc.collect()
+        assert loaded and loaded[0]() is None, "the loaded events are still held"
+        return real_export(*args, **kwargs)
+    monkeypatch.setattr(data_store, "snapshot_from", watched_snapshot)
+    monkeypatch.setattr(static_export, "export_static", export_checking)
+    assert cli.main(["export", str(EVENTS_FIXTURE), "--out", str(tmp_path / "site")]) == 0
+
+
+def test_an_export_into_a_file_is_refused_before_the_data_is_loaded(tmp_path, monkeypatch,
+                                                                   capsys):
+    loads = []
+    monkeypatch.setattr(loading, "_load", lambda *args: loads.append(args))
+    target = _write(tmp_path / "site", b"")
+    assert cli.main(["export", str(EVENTS_FIXTURE), "--out", str(target)]) == 1
+    assert "this is a file; give a folder" in capsys.readouterr().err
+    assert loads == []

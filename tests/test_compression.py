@@ -54,8 +54,10 @@ def client(cache_dir, data):
 
 def page_urls(client, path: str) -> list[str]:
     page = client.get(path).text
-    return [url for url in re.findall(r'(?:src|href|data-events|data-actor-figure)="(/[^"]+)"',
-                                      page) if not url.startswith("/oembed")]
+    # plotly.js is named, not loaded: the page loads it when a reader needs it (picture.js).
+    return [url for url in re.findall(
+        r'(?:src|href|data-events|data-actor-figure|data-plotly)="(/[^"]+)"', page)
+        if not url.startswith("/oembed")]
 
 
 def without_end_id(body: bytes) -> bytes:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from support import EVENTS_FIXTURE
-from timeline.config import ENVIRONMENT, Config
+from timeline.config import ENVIRONMENT
 from timeline.layout import build_layout
 from timeline.loading import empty_events
 from timeline.schema import CATEGORIES, CERTAINTIES, COLUMN_NAMES, COLUMNS, ROW_TYPES
@@ -68,15 +68,17 @@ def test_every_setting_is_in_the_readme(variable: str) -> None:
 
 
 def page_ids() -> set[str]:
-    """The ids on the explorer's page (its Dash layout) and in the embed's HTML (its
-    scripts add the controls)."""
+    """The ids on the explorer's page (its Dash layout, and the HTML around it) and in
+    the embed's HTML (its scripts add the controls)."""
     ids = set()
-    for component in _components(build_layout(empty_events(), Config())):
+    for component in _components(build_layout(empty_events())):
         for name in ("id", "start_date_id", "end_date_id"):  # a date range names its inputs
             if isinstance(getattr(component, name, None), str):
                 ids.add(getattr(component, name))
-    embed = (ROOT / "timeline" / "web" / "embed.html").read_text(encoding="utf-8")
-    return ids | set(re.findall(r'\bid="([^"]+)"', embed))
+    for page in ("embed.html", "explorer.html", "timeline-boxes.html"):
+        html = (ROOT / "timeline" / "web" / page).read_text(encoding="utf-8")
+        ids |= set(re.findall(r'\bid="([^"]+)"', html))
+    return ids
 
 
 def test_every_page_id_is_in_the_readme() -> None:

@@ -17,7 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from playwright.sync_api import expect
 
-from browser import DRAWN_MARKS, marks_seen, record_problems, serving, serving_files
+from browser import (DRAWN_MARKS, accessibility_violations, marks_seen, plotly_chart,
+                     record_problems, serving, serving_embed, serving_files)
 from support import (BUNDLED_CSV, DEFAULT_VIEW_FIELDS, csv_bytes, filter_cases, link_queries,
                      prepared_events, table_of_cases, tricky_text, view_fields)
 from timeline.app_factory import create_app
@@ -46,16 +47,10 @@ def data_file(tmp_path_factory):
 @pytest.fixture(scope="module", params=["app", "static"])
 def embed_url(request, data_file, tmp_path_factory):
     """The embed's address: the app's /embed, or index.html of a static export."""
-    config = Config(data_path=data_file, title="Test timeline")
-    if request.param == "app":
-        with serving(create_app(config).server) as url:
-            yield url + "/embed"
-    else:
-        folder = tmp_path_factory.mktemp("export")
-        export_static(snapshot_of(data_file.read_bytes(), "events.csv"), folder, config,
-                      date.today(), explorer_url="https://news.example/timeline/")
-        with serving_files(folder) as url:
-            yield url + "/index.html"
+    with serving_embed(request.param, Config(data_path=data_file, title="Test timeline"),
+                       tmp_path_factory.mktemp("export"),
+                       explorer_url="https://news.example/timeline/") as url:
+        yield url
 
 
 @pytest.fixture
@@ -68,8 +63,10 @@ def page(browser):
 
 
 def open_embed(page, url: str) -> None:
+    """The page open and answering: its picture of the chart, or Plotly's chart
+    for a link to another view (picture.js)."""
     page.goto(url)
-    page.wait_for_selector(DRAWN_MARKS, state="attached")
+    page.wait_for_selector("html[data-timeline=interactive]", state="attached")
     expect(page.locator("#event-list li").first).to_be_visible()
 
 
@@ -78,13 +75,22 @@ def expected_ids(query: str) -> list[str]:
 
 
 def expect_shown(page, ids: list[str]) -> None:
+    """The list and the chart show the events `ids`: Plotly's chart, or the page's
+    picture of it while it shows the whole timeline (its marks, each of one
+    event in these small timelines)."""
     expect(page.locator("#event-list .list-title")).to_have_text([TITLES[i] for i in ids])
-    points = page.evaluate("""() => {
+    page.wait_for_function("""(ids) => {
         const graph = document.getElementById('timeline-graph');
-        return graph.data.filter(t => t.mode !== 'lines' && t.customdata)
-            .flatMap(t => t.customdata.flatMap(c => c[3] || [c[0]]));
-    }""")
-    assert sorted(points) == sorted(ids)
+        const picture = graph.querySelector('.chart-preview.is-interactive:not(.is-stale)');
+        const points = picture
+            ? Array.from(picture.querySelectorAll('.preview-mark'))
+                .filter(mark => mark.style.display !== 'none').map(mark => mark.dataset.event)
+            : !graph.querySelector('.chart-preview') && graph.data
+            ? graph.data.filter(t => t.mode !== 'lines' && t.customdata)
+                .flatMap(t => t.customdata.flatMap(c => c[3] || [c[0]]))
+            : null;  // Plotly's chart not drawn yet
+        return points && JSON.stringify(points.sort()) === JSON.stringify(ids);
+    }""", arg=sorted(ids))
 
 
 def test_the_preset_view_in_the_url_is_shown(page, embed_url):
@@ -273,8 +279,9 @@ def test_notes_never_reach_the_reader(page, embed_url):
     expect(page.locator("#event-detail h2")).to_have_text(TITLES["car"])
     page.click("#filters summary")
     page.locator("#lane-switch input[value=actor]").check()  # fetches the other figure
-    page.wait_for_function("() => document.getElementById('timeline-graph')"
-                           ".layout.yaxis.ticktext.includes('Kim Jong-un')")
+    page.wait_for_function("() => { const graph = document.getElementById('timeline-graph');"
+                           " return graph.layout &&"  # Plotly's chart, once plotly.js is here
+                           " graph.layout.yaxis.ticktext.includes('Kim Jong-un'); }")
     bodies = [r.body() for r in responses if r.ok and r.request.method == "GET"]
     assert len(bodies) >= 8
     assert not any(b"PRIVATE NOTE" in body for body in bodies)
@@ -306,14 +313,14 @@ def bundled_embed_url(request, tmp_path_factory):
 
 def test_the_chart_is_on_screen_before_plotly_and_where_plotly_then_draws_it(
         page, bundled_embed_url):
-    held = holding_plotly(page)
     page.goto(bundled_embed_url, wait_until="commit")
     expect(page.locator(".chart-preview")).to_be_visible()
     pictured = marks_seen(page, ".chart-preview .preview-mark")
-    for route in held:  # plotly.js runs first of the page's scripts, so none has run yet
-        route.continue_()
-    page.wait_for_selector("#timeline-graph .scatterlayer .point")
-    expect(page.locator(".chart-preview")).to_have_count(0)  # replaced, not left under
+    height = page.locator("#timeline-graph").evaluate("(graph) => graph.offsetHeight")
+    plotly_chart(page)  # replaced, not left under
+    # As tall: nothing below it moves (and a frame's page is not resized).
+    assert page.evaluate("() => document.getElementById('timeline-graph')"
+                         ".getBoundingClientRect().height") == height
     # Every mark, labelled (Plotly's points) or bare (dots), where the picture
     # put it, in its colours: filled, or hollow (a white fill in a ring).
     drawn = marks_seen(page, DRAWN_MARKS)
@@ -328,19 +335,28 @@ def test_the_chart_is_on_screen_before_plotly_and_where_plotly_then_draws_it(
 
 def test_a_bare_mark_answers_hover_and_click(page, bundled_embed_url):
     open_embed(page, bundled_embed_url)
-    # The first bare mark (drawn as a dot) and where it is on the page.
-    title, x, y = page.evaluate("""() => {
+    plotly_chart(page)
+    # The first bare mark (drawn as a dot) of one event, where it is on the page,
+    # and a point on it 3 px away from its nearest neighbour (bare marks are the
+    # crowded ones; hover takes the nearest, and a neighbour half a pixel nearer
+    # is not what this is about).
+    title, x, y, px, py = page.evaluate("""() => {
         const graph = document.getElementById('timeline-graph'), layout = graph._fullLayout;
-        const trace = graph._fullData.find(t => t.mode === 'none' && t.customdata);
         const box = graph.querySelector('.nsewdrag').getBoundingClientRect();
-        return [trace.customdata[0][1], box.x + layout.xaxis.d2p(trace.x[0]),
-                box.y + layout.yaxis.d2p(trace.y[0])];
+        const marks = graph._fullData.filter(t => t.customdata && t.mode !== 'lines')
+            .flatMap(t => t.customdata.map((c, i) => [t.mode, c[1],
+                box.x + layout.xaxis.d2p(t.x[i]), box.y + layout.yaxis.d2p(t.y[i]), !c[3]]));
+        const [, title, x, y] = marks.find(([mode, , , , own]) => mode === 'none' && own);
+        const [, , nx, ny] = marks.filter(([, , ox, oy]) => ox !== x || oy !== y)
+            .sort((a, b) => Math.hypot(a[2] - x, a[3] - y) - Math.hypot(b[2] - x, b[3] - y))[0];
+        const away = Math.hypot(x - nx, y - ny);
+        return [title, x, y, x + 3 * (x - nx) / away, y + 3 * (y - ny) / away];
     }""")
     dots = marks_seen(page, "#timeline-graph .layer-between path")
     assert min(abs(x - dx) + abs(y - dy) for dx, dy, _, _ in dots) < 1
-    page.mouse.move(x, y)
+    page.mouse.move(px, py)
     expect(page.locator("#timeline-graph .hoverlayer")).to_contain_text(title)
-    page.mouse.click(x, y)
+    page.mouse.click(px, py)
     expect(page.locator("#event-detail h2")).to_have_text(title)
     assert page.problems == []
 
@@ -354,6 +370,180 @@ def test_a_link_to_another_view_hides_the_picture_of_the_default_one(page, embed
     expect(page.locator(".chart-preview")).to_be_visible()
     for route in held:
         route.continue_()
+
+
+# ---------------------------- the picture answers for the chart until plotly.js is needed
+
+PLOTLY_JS = re.compile(r"plotly-scatter[^/]*\.js$")
+
+
+def plotly_requests(page) -> list[str]:
+    """Every request the page makes for plotly.js, as it makes them."""
+    asked: list[str] = []
+    page.on("request", lambda request: PLOTLY_JS.search(request.url) and asked.append(request.url))
+    return asked
+
+
+@pytest.fixture(scope="module")
+def bundled_events():
+    """The bundled timeline's events in the list's order (the whole timeline)."""
+    from timeline.loading import load_events_from_bytes
+    from timeline.transforms import prepare_events
+    events = prepare_events(load_events_from_bytes(BUNDLED_CSV, "events.csv").events)
+    return filter_events(events, ViewState()).set_index("id", drop=False)
+
+
+# The time range Plotly's chart shows, as numbers (ms).
+SHOWN_RANGE = ("(({xaxis}) => xaxis.range.map((end) => xaxis.r2l(end)))"
+               "(document.getElementById('timeline-graph')._fullLayout)")
+
+
+def centre(box: dict) -> tuple[float, float]:
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
+def test_the_picture_answers_hover_clicks_stepping_and_the_list_without_plotly(
+        page, bundled_embed_url, bundled_events):
+    asked = plotly_requests(page)
+    page.goto(bundled_embed_url)
+    page.wait_for_selector("html[data-timeline=interactive]", state="attached")
+    expect(page.locator("#event-list li").first).to_be_visible()
+    # A labelled mark is an event's own (crowded ones are bare).
+    event_id = page.locator(".chart-preview text[data-event]").first.get_attribute("data-event")
+    event = bundled_events.loc[event_id]
+    x, y = centre(page.locator(f'.preview-mark[data-event="{event_id}"]').bounding_box())
+    page.mouse.move(x, y)
+    expect(page.locator(".chart-preview .preview-hover")).to_have_text(
+        event["title"] + event["date_label"])
+    page.mouse.click(x, y)
+    expect(page.locator("#event-detail h2")).to_have_text(event["title"])
+    assert f"event={event_id}" in page.url
+    ring = page.locator(".chart-preview .preview-selected")
+    expect(ring).to_be_visible()
+    ring_x, ring_y = centre(ring.bounding_box())
+    assert abs(ring_x - x) < 1 and abs(ring_y - y) < 1  # where Plotly puts its ring
+    # Stepping and the list, in date order, still on the picture.
+    order = list(bundled_events["id"])
+    after = order[order.index(event_id) + 1]
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("#event-detail h2")).to_have_text(bundled_events.loc[after, "title"])
+    assert f"event={after}" in page.url
+    page.click("#prev-event")
+    expect(page.locator("#event-detail h2")).to_have_text(event["title"])
+    page.locator("#event-list a", has_text=bundled_events.loc[order[0], "title"]).click()
+    expect(page.locator("#event-detail h2")).to_have_text(bundled_events.loc[order[0], "title"])
+    assert f"event={order[0]}" in page.url
+    expect(ring).to_be_visible()
+    page.go_back()
+    expect(page.locator("#event-detail h2")).to_have_text(event["title"])
+    assert asked == [] and page.locator(".chart-preview").count() == 1
+    assert page.problems == []
+
+
+def test_a_filter_loads_plotly_and_draws_the_filtered_view(page, embed_url):
+    asked = plotly_requests(page)
+    open_embed(page, embed_url)
+    expect_shown(page, expected_ids(""))
+    assert asked == []
+    # The box itself, without the Filters opened first (which would load it too).
+    page.locator("#category-filter input[value=military]").evaluate("(box) => box.click()")
+    expect_shown(page, expected_ids("category=military"))
+    expect(page.locator(".chart-preview")).to_have_count(0)  # Plotly's chart replaced it
+    assert "category=military" in page.url and len(asked) == 1
+    assert page.problems == []
+
+
+def test_plotly_that_fails_to_load_says_so_and_is_tried_again(page, embed_url):
+    page.route(PLOTLY_JS, lambda route: route.abort())
+    open_embed(page, embed_url)
+    page.locator("#category-filter input[value=military]").evaluate("(box) => box.click()")
+    expect(page.locator("#event-count")).to_contain_text("The chart could not be loaded")
+    expect(page.locator(".chart-preview.is-stale")).to_be_visible()  # faded: not this view
+    page.unroute(PLOTLY_JS)
+    page.locator("#category-filter input[value=gifts]").evaluate("(box) => box.click()")
+    expect_shown(page, expected_ids("category=military&category=gifts"))
+    expect(page.locator("#event-count")).not_to_contain_text("could not be loaded")
+    # The console's note of the request that failed, and nothing else.
+    assert page.problems == ["Failed to load resource: net::ERR_FAILED"]
+
+
+def test_a_drag_across_the_picture_zooms_as_plotlys_zoom_box_does(page, bundled_embed_url):
+    open_embed(page, bundled_embed_url)
+    plot = page.locator(".chart-preview .preview-plot").bounding_box()
+    y = plot["y"] + plot["height"] * 0.5
+    page.mouse.move(plot["x"] + plot["width"] * 0.5, y)
+    page.mouse.down()
+    page.mouse.move(plot["x"] + plot["width"] * 0.7, y, steps=5)
+    page.mouse.move(plot["x"] + plot["width"] * 0.9, y, steps=5)
+    page.mouse.up()
+    page.wait_for_selector(".chart-preview", state="detached")
+    # The dates under the drag's ends, as the figure's axis maps them, within a pixel.
+    whole = page.evaluate("() => TimelinePage.data().figures.category.layout.xaxis.range"
+                          ".map((day) => TimelineCore.dateMs(day))")
+    shown = page.evaluate(f"() => {SHOWN_RANGE}")
+    pixel = (whole[1] - whole[0]) / plot["width"]
+    day = 86_400_000
+    for share, moment in zip((0.5, 0.9), shown):
+        assert abs(whole[0] + share * (whole[1] - whole[0]) - moment) < pixel + day
+    assert re.search(r"zoom=\d{4}-\d\d-\d\d\.\.\d{4}-\d\d-\d\d", page.url)
+    assert page.problems == []
+
+
+def test_the_pictures_mode_bar_is_plotlys_and_keeps_the_focus(page, bundled_embed_url):
+    asked = plotly_requests(page)
+    open_embed(page, bundled_embed_url)
+    whole = page.evaluate("() => TimelinePage.data().figures.category.layout.xaxis.range"
+                          ".map((day) => TimelineCore.dateMs(day))")
+    zoom_in = page.locator(".chart-preview").get_by_role("button", name="Zoom in")
+    zoom_in.focus()
+    page.keyboard.press("Enter")
+    # Plotly's own button pressed once its chart is there: the middle half of the axis.
+    expect(page.locator('#timeline-graph .modebar-btn[data-title="Zoom in"]')).to_be_focused()
+    page.wait_for_function("() => location.search.includes('zoom=')")
+    shown = page.evaluate(f"() => {SHOWN_RANGE}")
+    quarter = (whole[1] - whole[0]) / 4
+    assert abs(shown[0] - (whole[0] + quarter)) < 86_400_000
+    assert abs(shown[1] - (whole[1] - quarter)) < 86_400_000
+    # Autoscale goes back to the whole timeline (the zoom once moved the
+    # figure's own range with it, and this came back to a part of it).
+    page.locator('#timeline-graph .modebar-btn[data-title="Autoscale"]').click()
+    page.wait_for_function("() => !location.search.includes('zoom=')")
+    page.wait_for_function(f"(whole) => JSON.stringify({SHOWN_RANGE}) === JSON.stringify(whole)",
+                           arg=whole)
+    assert len(asked) == 1 and page.problems == []
+
+
+def test_the_picture_has_no_accessibility_violations(page, bundled_embed_url, bundled_events):
+    open_embed(page, bundled_embed_url + "?event=" + bundled_events["id"].iloc[0])
+    expect(page.locator(".chart-preview .preview-selected")).to_be_visible()
+    mark = page.locator(".chart-preview .preview-mark").first.bounding_box()
+    page.mouse.move(*centre(mark))
+    expect(page.locator(".chart-preview .preview-hover")).to_be_visible()
+    assert accessibility_violations(page) == []
+
+
+def test_the_pictures_labels_are_the_charts_at_a_phones_width(browser, bundled_embed_url):
+    """At a width the figure was not built for, the chart keeps the labels that
+    have room (density.js); so does the picture, until Plotly's chart replaces it."""
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = record_problems(context.new_page())
+    open_embed(page, bundled_embed_url)
+    pictured = page.evaluate("""() => Array.from(
+        document.querySelectorAll('.chart-preview text[data-event]'))
+        .filter((text) => text.style.display !== 'none')
+        .map((text) => [text.textContent, text.getAttribute('text-anchor') === 'end'])""")
+    assert 0 < len(pictured) < page.locator(".chart-preview text[data-event]").count()
+    plotly_chart(page)
+    drawn = page.evaluate("""() => {
+        const trace = document.getElementById('timeline-graph').data
+            .find((t) => t.mode === 'markers+text');
+        return trace.text.map((text, i) => [text, trace.textposition[i]]).filter(([text]) => text)
+            .map(([text, side]) => [text.replace(/&lt;/g, '<').replace(/&gt;/g, '>')
+                                        .replace(/&amp;/g, '&'), side === 'top left']);
+    }""")
+    assert sorted(pictured) == sorted(drawn)
+    assert page.problems == []
+    context.close()
 
 
 def milliseconds(day) -> int:
@@ -370,6 +560,7 @@ def test_bars_are_drawn_where_the_figure_puts_them(page, embed_url):
             for i in range(0, len(trace.x), 3)}
     assert set(bars) == {"shipments", "shoigu", "zis"}
     open_embed(page, embed_url)
+    plotly_chart(page)
     drawn, expected = page.evaluate("""(bars) => {
         const graph = document.getElementById('timeline-graph'), layout = graph._fullLayout;
         const drawn = Array.from(graph.querySelectorAll('.shapelayer path'))
@@ -476,9 +667,9 @@ def test_packing_keeps_every_mark_and_bar_as_drawn(page):
 
 
 def test_the_embed_says_when_its_chart_answers_clicks(page, embed_url):
-    """`data-timeline="interactive"` on <html> (README, "Page ids"): the SVG
-    picture of the chart comes first and answers nothing; once the attribute is
-    set, Plotly's chart is there and a click on a mark opens its event."""
+    """`data-timeline="interactive"` on <html> (README, "Page ids"): for a link
+    to another view than the page's picture shows, once the attribute is set,
+    Plotly's chart is there and a click on a mark opens its event."""
     page.goto(embed_url + "?category=tourism")
     page.wait_for_selector("html[data-timeline=interactive]")
     assert page.locator(".chart-preview").count() == 0

@@ -13,36 +13,16 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from browser import accessibility_violations, record_problems, serving
-from timeline.app_factory import create_app
-from timeline.config import Config
-from timeline.loading import load_events
-from timeline.synth import synthetic_csv
-from timeline.transforms import filter_events, prepare_events
+from big_timeline import base_url, data_file, events  # noqa: F401 (fixtures)
+from browser import accessibility_violations, record_problems
+from timeline.transforms import filter_events
 from timeline.view_state import ViewState
 
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=20_000)
 SIZE = 10_000
+SEED = 7
 MAX_NODES = 5_000  # issue 13: the page's DOM, whatever the timeline's size
-
-
-@pytest.fixture(scope="module")
-def data_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("data") / "events.csv"
-    path.write_bytes(synthetic_csv(SIZE, seed=7))
-    return path
-
-
-@pytest.fixture(scope="module")
-def events(data_file):
-    return prepare_events(load_events(data_file).events)
-
-
-@pytest.fixture(scope="module")
-def base_url(data_file):
-    with serving(create_app(Config(data_path=data_file, title="Big timeline")).server) as url:
-        yield url
 
 
 @pytest.fixture

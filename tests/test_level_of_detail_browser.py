@@ -15,17 +15,15 @@ import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
-from browser import record_problems, serving
-from timeline.app_factory import create_app
-from timeline.config import REPOSITORY, Config
-from timeline.loading import load_events
-from timeline.synth import synthetic_csv
-from timeline.transforms import prepare_events
+from big_timeline import base_url, data_file, events  # noqa: F401 (fixtures)
+from browser import plotly_chart, record_problems
+from timeline.config import REPOSITORY
 
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=20_000)
 WEB = REPOSITORY / "timeline" / "web"
 SIZE = 10_000
+SEED = 3
 CHAR_WIDTH_PX, LABEL_ROOM_PX = 6.6, 16  # figure.py's label widths, as density.js uses them
 
 
@@ -241,30 +239,17 @@ def test_lanes_stay_while_an_event_of_theirs_is_shown_outside_the_window(lod):
 
 # --------------------------------------------------------- the pages at 10,000 events
 
-@pytest.fixture(scope="module")
-def data_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("data") / "events.csv"
-    path.write_bytes(synthetic_csv(SIZE, seed=3))
-    return path
 
-
-@pytest.fixture(scope="module")
-def events(data_file):
-    return prepare_events(load_events(data_file).events)
-
-
-@pytest.fixture(scope="module")
-def base_url(data_file):
-    with serving(create_app(Config(data_path=data_file, title="Big timeline")).server) as url:
-        yield url
-
-
-def open_page(browser, url: str, width: int = 1280):
+def open_page(browser, url: str, width: int = 1280, plotly: bool = True):
+    """The page at `url`, answering; with Plotly's chart drawn (`plotly`), brought as
+    a reader brings it where the embed shows its picture of the chart (picture.js)."""
     context = browser.new_context(viewport={"width": width, "height": 900})
     context.set_default_timeout(30_000)
     page = record_problems(context.new_page())
     page.goto(url)
     page.wait_for_selector("html[data-timeline=interactive]")
+    if plotly and page.locator(".chart-preview").count():
+        plotly_chart(page)
     return context, page
 
 
@@ -294,12 +279,16 @@ def zoom_to(page, first: str, last: str) -> None:
     }""", arg=first)
 
 
-def label_boxes_apart(page) -> None:
-    boxes = page.evaluate("""() => Array.from(document.querySelectorAll(
-        '#timeline-graph .scatterlayer .textpoint text')).map((text) => {
+PLOTLY_LABELS = "#timeline-graph .scatterlayer .textpoint text"
+PICTURE_LABELS = "#timeline-graph .chart-preview text[data-event]"
+
+
+def label_boxes_apart(page, labels: str = PLOTLY_LABELS) -> None:
+    boxes = page.evaluate("""(labels) => Array.from(document.querySelectorAll(labels))
+        .map((text) => {
             const box = text.getBoundingClientRect();
             return [box.left, box.top, box.right, box.bottom, text.textContent];
-        }).filter((box) => box[2] > box[0])""")
+        }).filter((box) => box[2] > box[0])""", labels)
     overlapping = [(one[4], other[4]) for i, one in enumerate(boxes) for other in boxes[i + 1:]
                    if one[0] < other[2] - 0.5 and other[0] < one[2] - 0.5
                    and one[1] < other[3] - 0.5 and other[1] < one[3] - 0.5]
@@ -308,7 +297,25 @@ def label_boxes_apart(page) -> None:
 
 
 def test_zoomed_out_a_mark_stands_for_many_and_says_how_many(browser, base_url):
-    context, page = open_page(browser, base_url + "/embed")
+    context, page = open_page(browser, base_url + "/embed", plotly=False)
+    # The page's picture answers first (picture.js): its biggest mark with room
+    # around it says how many events it stands for, as Plotly's chart then does.
+    x, y = page.evaluate("""() => {
+        const marks = Array.from(document.querySelectorAll('.chart-preview .preview-mark'))
+            .map((mark) => [mark.getBoundingClientRect(), +mark.getAttribute('r')])
+            .map(([box, r]) => [box.x + box.width / 2, box.y + box.height / 2, r]);
+        return marks.filter(([x, y], i) => marks.every(([ox, oy], j) =>
+                i === j || Math.abs(x - ox) + Math.abs(y - oy) > 12))
+            .sort((a, b) => b[2] - a[2])[0].slice(0, 2);
+    }""")
+    page.mouse.move(x, y)
+    pictured = page.locator(".chart-preview .preview-hover")
+    expect(pictured).to_contain_text(" events")
+    count_line = pictured.inner_text().splitlines()[0]
+    plotly_chart(page)
+    page.mouse.move(5, 5)
+    page.mouse.move(x, y)
+    expect(page.locator("#timeline-graph .hoverlayer")).to_contain_text(count_line)
     drawn = chart_marks(page)
     assert len(drawn) < SIZE / 4
     assert sum(len(mark["ids"]) for mark in drawn) == SIZE
@@ -401,7 +408,9 @@ def test_labels_never_overlap_on_a_phone(browser, base_url):
     """The figure places labels for a chart 900 px wide; on a phone they would
     run into each other: each keeps its label only where it still has room
     (over the whole timeline, none has), and zoomed in they come back."""
-    context, page = open_page(browser, base_url + "/embed", width=400)
+    context, page = open_page(browser, base_url + "/embed", width=400, plotly=False)
+    label_boxes_apart(page, PICTURE_LABELS)  # the page's picture keeps the chart's labels
+    plotly_chart(page)
     label_boxes_apart(page)
     zoom_to(page, "2008-03-01", "2008-03-20")
     assert label_boxes_apart(page)

@@ -1,5 +1,7 @@
 """Reading files as editors save them, and never raising whatever they hold."""
+import os
 import random
+import threading
 from pathlib import Path
 
 import pandas as pd
@@ -244,7 +246,42 @@ def test_a_huge_value_is_an_error_on_its_line_and_later_rows_still_load():
 def test_a_file_too_large_is_refused(monkeypatch):
     monkeypatch.setattr(loading, "MAX_FILE_BYTES", 100)
     [problem] = load_events_from_bytes(b"id,start\n" * 20, "big.csv").report.problems
-    assert "too large" in problem.message
+    assert "too large (180 bytes; the limit here is 100 bytes)" in problem.message
+
+
+def test_a_file_too_large_is_refused_by_its_real_size_not_what_was_read(monkeypatch, tmp_path):
+    # It used to read one byte past the limit and name that size: "52 MB" for 415 MB.
+    monkeypatch.setattr(loading, "MAX_FILE_BYTES", 1_000)
+    path = tmp_path / "big.csv"
+    path.write_bytes(b"id,start\n" * 250_000)
+    [problem] = load_events(path).report.problems
+    assert "too large (2.2 MB; the limit here is 1,000 bytes)" in problem.message
+    assert loading.SizeLimit(10_000_000).refusal(415_000_000).startswith(
+        "the file is too large (415 MB; the limit here is 10 MB) to be a timeline")
+
+
+def test_a_pipe_is_read_to_one_byte_past_the_limit(tmp_path, monkeypatch):
+    # A pipe has no size on disk to refuse it by.
+    monkeypatch.setattr(loading, "MAX_FILE_BYTES", 1_000)
+    pipe = tmp_path / "pipe.csv"
+    os.mkfifo(pipe)
+
+    def write(data: bytes) -> None:
+        try:
+            with open(pipe, "wb") as handle:
+                handle.write(data)
+        except BrokenPipeError:  # the reader stopped at the limit
+            pass
+    for data, said in ((b"id,start\n" * 200, "too large (over the limit here, 1,000 bytes)"),
+                       (b"id,start\n" * 100, None)):
+        writer = threading.Thread(target=write, args=(data,))
+        writer.start()
+        read = loading.read_file(pipe)
+        writer.join(timeout=10)
+        if said:
+            assert said in read
+        else:
+            assert read == data
 
 
 def test_an_internal_bug_becomes_an_error_not_a_crash(monkeypatch):

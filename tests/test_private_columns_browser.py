@@ -44,7 +44,7 @@ def visit(browser, url: str, steps) -> list[bytes]:
     bodies: list[bytes] = []
     page.on("response", lambda r: bodies.append(r.body()) if r.status == 200 else None)
     page.goto(url)
-    page.wait_for_selector("#timeline-graph .scatterlayer .point")
+    page.wait_for_selector("html[data-timeline=interactive]", state="attached")
     steps(page)
     page.wait_for_load_state("networkidle")
     context.close()

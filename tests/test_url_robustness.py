@@ -77,26 +77,14 @@ DATA_ATTRIBUTES = ("data-events", "data-search", "data-actor-figure", "data-deta
 
 
 def data_urls(client) -> list[str]:
-    """The data files both pages name on their #timeline: the embed in its HTML, the
-    explorer in its Dash layout."""
-    embed = client.get("/embed").get_data(as_text=True)
-    [root] = [props for props in layout_props(client.get("/_dash-layout").json)
-              if props.get("id") == "timeline"]
+    """The data files both pages name on their #timeline, in their HTML."""
     urls = []
-    for attribute in DATA_ATTRIBUTES:
-        [url] = re.findall(re.escape(attribute) + '="([^"]+)"', embed)
-        urls += [url, root[attribute]]
+    for page in ("/embed", "/"):
+        html = client.get(page).get_data(as_text=True)
+        for attribute in DATA_ATTRIBUTES:
+            [url] = re.findall(re.escape(attribute) + '="([^"]+)"', html)
+            urls.append(url)
     return [url.replace("{chunk}", "0") for url in urls]
-
-
-def layout_props(node):
-    """The props of every component in a Dash layout (JSON)."""
-    if isinstance(node, list):
-        for child in node:
-            yield from layout_props(child)
-    elif isinstance(node, dict) and isinstance(node.get("props"), dict):
-        yield node["props"]
-        yield from layout_props(node["props"].get("children"))
 
 
 @pytest.mark.parametrize("name", HOSTILE)
@@ -145,14 +133,18 @@ def rendered(page, ids: list[str]) -> None:
     if not ids:  # a link that selects nothing says so
         expect(page.locator("#event-list .list-empty")).to_be_visible()
     expect(page.locator("#event-count")).not_to_be_empty()
+    # Plotly's chart, or (the embed, for the whole timeline) the page's picture of
+    # it answering for it until a reader needs plotly.js (picture.js).
     page.wait_for_function("""() => {
         const graph = document.getElementById('timeline-graph');
         const plot = graph && (graph.classList.contains('js-plotly-plot') ? graph
                                : graph.querySelector('.js-plotly-plot'));
-        return plot && Array.isArray(plot.data);
+        return plot && Array.isArray(plot.data) ||
+               !!graph.querySelector('.chart-preview.is-interactive:not(.is-stale)');
     }""")
     if ids:
-        page.wait_for_selector("#timeline-graph .scatterlayer .point")
+        page.wait_for_selector("#timeline-graph .scatterlayer .point, "
+                               "#timeline-graph .chart-preview.is-interactive .preview-mark")
         expect(page.locator("#event-list li").first).to_be_visible()
 
 

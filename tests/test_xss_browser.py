@@ -24,7 +24,7 @@ from urllib.parse import quote_plus
 import pytest
 from playwright.sync_api import expect
 
-from browser import marks_seen, serving, serving_files
+from browser import marks_seen, plotly_chart, serving, serving_files
 from support import DATA, csv_bytes
 from timeline import static_export
 from timeline.app_factory import create_app
@@ -263,9 +263,11 @@ def check_detail(page, event) -> None:
     expect(image).to_have_attribute("alt", event.media_caption)
 
 
-def hover_marks(page, graph: str, step: int = 1) -> set[str]:
-    """Hover each (`step`th) mark; every hover label is an event's title and date, as typed."""
-    marks = marks_seen(page, f"{graph} .scatterlayer .point, {graph} .layer-between path")
+def hover_marks(page, graph: str, step: int = 1, picture: bool = False) -> set[str]:
+    """Hover each (`step`th) mark; every hover label is an event's title and date, as
+    typed. Plotly's chart's, or (`picture`) the embed's picture's (picture.js)."""
+    marks = marks_seen(page, f"{graph} .chart-preview .preview-mark" if picture else
+                       f"{graph} .scatterlayer .point, {graph} .layer-between path")
     left, top = page.evaluate("() => [scrollX, scrollY]")
     seen = set()
     for x, y, _, _ in marks[::step]:  # each scrolled into view, then hovered
@@ -273,7 +275,8 @@ def hover_marks(page, graph: str, step: int = 1) -> set[str]:
         scrolled = page.evaluate("(y) => { scrollTo(0, Math.max(0, y - innerHeight / 2));"
                                  " return [scrollX, scrollY]; }", y)
         page.mouse.move(x - scrolled[0], y - scrolled[1])
-        label = page.locator(f"{graph} .hoverlayer .hovertext")
+        label = page.locator(f"{graph} .preview-hover:not([hidden])" if picture else
+                             f"{graph} .hoverlayer .hovertext")
         expect(label).to_have_count(1)
         text = squash(label.text_content())
         matches = [t for t in BY_TITLE if text.startswith(t) and
@@ -471,27 +474,27 @@ def test_the_explorer_shows_every_payload_as_text(new_page, app_url):
 # ------------------------------------------------------------ embed, export
 
 def test_the_picture_of_the_chart_shows_every_payload_as_text(new_page, embed_url):
-    """The SVG picture in the page's HTML, before plotly.js (held back) replaces it."""
+    """The SVG picture in the page's HTML, and its hover labels (picture.js), until
+    Plotly's chart replaces it."""
     page = new_page()
-    held = []
-    page.route(re.compile(r"plotly-scatter[^/]*\.js$"), lambda route: held.append(route))
-    page.goto(embed_url, wait_until="commit")  # the page's scripts wait for plotly.js
+    page.goto(embed_url, wait_until="commit")
     preview = page.locator(".chart-preview")
     expect(preview).to_be_visible()
     texts = {squash(t) for t in preview.locator("text").all_text_contents()}
     assert {squash(short_label(c)) for c in set(EVENTS["category"])} <= texts
     assert texts & {squash(short_label(t)) for t in EVENTS["title"]}  # the labels
     assert_nothing_ran(page)
-    for route in held:
-        route.continue_()
-    page.wait_for_selector("#timeline-graph .scatterlayer .point")
+    page.wait_for_selector("html[data-timeline=interactive]", state="attached")
+    assert hover_marks(page, "#timeline-graph", picture=True) == set(EVENTS["id"])
+    assert_nothing_ran(page)
+    plotly_chart(page)
     assert_nothing_ran(page)
 
 
 def test_the_embed_and_the_export_show_every_payload_as_text(new_page, embed_url):
     page = new_page()
     page.goto(embed_url)
-    page.wait_for_selector("#timeline-graph .scatterlayer .point")
+    plotly_chart(page)  # Plotly's chart, as a reader brings it
     expect(page.locator("#event-list li").first).to_be_visible()
     assert_nothing_ran(page)
     expect(page.locator("#event-list").get_by_text(SEARCH, exact=True).first).to_be_visible()

@@ -14,7 +14,7 @@ from timeline.editor_routes import register_editor
 from timeline.embed_page import data_urls, explorer_scripts, register_embed_page
 from timeline.hosts import install_host_check
 from timeline.http_policy import install_http_policy
-from timeline.layout import build_layout
+from timeline.layout import build_layout, explorer_page
 from timeline.memory import map_large_blocks_apart
 from timeline.oembed import register_embed_tools
 from timeline.proxies import install_trusted_proxies
@@ -40,9 +40,8 @@ def create_app(config: Config | None = None) -> Dash:
         store.refresh()
         app.title = html_title(config.title_for(store.snapshot.result))
 
-    app.layout = lambda: build_layout(store.snapshot.events, config, store.snapshot.result,
-                                      data_urls(store.snapshot.version))
-    preload_the_data(app, store)
+    app.layout = lambda: build_layout(store.snapshot.events)
+    place_the_page(app, store, config)
     register_callbacks(app)
     register_embed_page(server, store, config, lambda: public_base(config))
     register_health(server, store)
@@ -57,16 +56,21 @@ def create_app(config: Config | None = None) -> Dash:
     return app
 
 
-def preload_the_data(app: Dash, store: DataStore) -> None:
-    """The explorer's page asks for its events' file at once, while Dash's own
-    scripts load: the engine needs it to draw anything."""
+def place_the_page(app: Dash, store: DataStore, config: Config) -> None:
+    """The explorer's page around Dash's entry point (layout.explorer_page), and a
+    request for its events' file at once, while Dash's own scripts load: the
+    engine needs it to draw anything."""
     interpolate = app.interpolate_index
 
-    def with_preload(**parts):
-        url = html.escape(data_urls(store.snapshot.version)["events"])
-        parts["metas"] += f'<link rel="preload" href="{url}" as="fetch" crossorigin="anonymous">'
+    def with_the_page(**parts):
+        urls = data_urls(store.snapshot.version)
+        result = store.snapshot.result
+        parts["metas"] += (f'<link rel="preload" href="{html.escape(urls["events"])}" '
+                           'as="fetch" crossorigin="anonymous">')
+        parts["app_entry"] = explorer_page(parts["app_entry"], title=config.title_for(result),
+                                           subtitle=config.subtitle_for(result), data_urls=urls)
         return interpolate(**parts)
-    app.interpolate_index = with_preload
+    app.interpolate_index = with_the_page
 
 
 def html_title(title: str) -> str:

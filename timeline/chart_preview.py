@@ -4,10 +4,13 @@ plotly.js takes a few hundred milliseconds to start and draw, on a phone
 more. The embed's page therefore carries a picture of the same figure, drawn
 from the figure `figure.build_figure` made (lanes, bars, marks, labels, the
 date grid), placed where Plotly will draw it: positions are percentages of the
-plot area, so the picture fits any width as the chart does. Plotly's chart
-replaces it as soon as it is drawn (`web/timeline-engine.js`); until then, and
-for readers without JavaScript, the picture is the chart. It is not
-interactive, and a link that asks for another view hides it (PREVIEW_GUARD).
+plot area, so the picture fits any width as the chart does. Each mark names its
+event (`data-event`: the first of its events, whose others the page's data
+lists), so the page makes the picture answer hover and clicks itself
+(`web/picture.js`) and loads plotly.js only when a reader asks for a view the
+picture cannot show (a filter, a zoom); Plotly's chart then replaces it. For
+readers without JavaScript the picture is the chart. A link that asks for
+another view hides it and starts loading plotly.js at once (PREVIEW_GUARD).
 
 Every string from the data is escaped here: the figure's texts are already
 escaped for Plotly (the same HTML entities), so they are unescaped once and
@@ -37,17 +40,23 @@ WIDE_TICKS, NARROW_TICKS = 10, 5
 
 # Hides the picture when the link asks for a view other than the default one
 # (filters, dates, zoom, lanes): the picture is of the default view, and a
-# wrong picture is worse than none. Inline, so it runs before the first paint;
-# its hash is in the page's Content-Security-Policy.
+# wrong picture is worse than none. That view needs plotly.js, so the guard
+# starts loading it too, from the address on its own element (`data-plotly`),
+# as early as a script in the page's head would (picture.js finds it by its
+# id). Inline, so it runs before the first paint; its hash is in the page's
+# Content-Security-Policy.
 VIEW_PARAMETERS = tuple(name for name in PARAMETERS if name != "event")  # a ring, no more
-PREVIEW_GUARD = ("/[?&](" + "|".join(VIEW_PARAMETERS) + ")=/.test(location.search)&&"
-                 "document.documentElement.classList.add(\"no-preview\")")
+PLOTLY_SCRIPT_ID = "timeline-plotly"
+PREVIEW_GUARD = ("/[?&](" + "|".join(VIEW_PARAMETERS) + ")=/.test(location.search)&&("
+                 "document.documentElement.classList.add(\"no-preview\"),"
+                 "document.head.appendChild(Object.assign(document.createElement(\"script\"),"
+                 f"{{id:\"{PLOTLY_SCRIPT_ID}\",src:document.currentScript.dataset.plotly}})))")
 PREVIEW_GUARD_HASH = "'sha256-" + base64.b64encode(
     hashlib.sha256(PREVIEW_GUARD.encode()).digest()).decode() + "'"
 
 
-def guard_script() -> str:
-    return f"<script>{PREVIEW_GUARD}</script>"
+def guard_script(plotly_url: str) -> str:
+    return f'<script data-plotly="{_attr(plotly_url)}">{PREVIEW_GUARD}</script>'
 
 
 def _ms(value: str) -> float:
@@ -139,14 +148,19 @@ def _marks(trace: dict, scale: _Scale) -> str:
         if fx is None or not 0 <= fx <= 1:
             continue
         cx, cy = _pct(fx), _pct(scale.y(y))
-        radius = _radius(points[index] if index < len(points) else None)
-        marks.append(f'<circle class="preview-mark" cx="{cx}" cy="{cy}" r="{radius:g}"/>')
+        point = points[index] if index < len(points) else None
+        radius = _radius(point)
+        # Its (first) event, for picture.js; an id is the editor's text: escaped.
+        event = (f' data-event="{_attr(point[0])}"'
+                 if isinstance(point, list) and point and point[0] else "")
+        marks.append(f'<circle class="preview-mark" cx="{cx}" cy="{cy}" r="{radius:g}"'
+                     f'{event}/>')
         if index < len(texts) and texts[index]:
             left = index < len(positions) and "left" in positions[index]
             anchor = ' text-anchor="end"' if left else ""
             labels.append(
                 f'<text x="{cx}" y="{cy}" dx="{-LABEL_GAP_PX if left else LABEL_GAP_PX}" '
-                f'dy="-{MARK_RADIUS_PX + 2}"{anchor}>{_text(texts[index])}</text>')
+                f'dy="-{MARK_RADIUS_PX + 2}"{anchor}{event}>{_text(texts[index])}</text>')
     if not marks:
         return ""
     font = trace.get("textfont", {})
@@ -217,8 +231,11 @@ def _draw(figure: dict) -> str:
     horizontal = margin["l"] + margin["r"]
     vertical = margin["t"] + margin["b"]
     return (
-        f'<div class="chart-preview" aria-hidden="true" style="height:{int(layout["height"])}px">'
-        f'<svg class="preview-plot" style="left:{margin["l"]}px;top:{margin["t"]}px;'
+        # Hidden from screen readers, who have the list (the page's mode bar,
+        # which picture.js adds beside the picture, is for them too).
+        f'<div class="chart-preview" style="height:{int(layout["height"])}px">'
+        f'<svg class="preview-plot" aria-hidden="true" '
+        f'style="left:{margin["l"]}px;top:{margin["t"]}px;'
         f'width:calc(100% - {horizontal}px);height:calc(100% - {vertical}px)" '
         f'overflow="visible" font-size="12">'
         f'<g stroke="{_attr(layout["xaxis"].get("gridcolor", "#eee"))}">{"".join(grid)}</g>'

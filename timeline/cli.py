@@ -1,9 +1,9 @@
 """Command line: `python -m timeline validate|import|export …`.
 
-    python -m timeline validate [PATH]
-    python -m timeline import PATH [--out FILE]
-    python -m timeline export --format timelinejs [PATH] [--out FILE]
-    python -m timeline export [PATH] --out DIR        # the embed as static files
+    python -m timeline validate [PATH] [--max-mb MB]
+    python -m timeline import PATH [--out FILE] [--max-mb MB]
+    python -m timeline export --format timelinejs [PATH] [--out FILE] [--max-mb MB]
+    python -m timeline export [PATH] --out DIR [--max-mb MB]   # the embed as static files
     python -m timeline synth --n N --seed S [--out FILE]
 
 Thin on purpose: the work is in `loading` and `interchange`; this only reads,
@@ -15,18 +15,50 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
+
+if TYPE_CHECKING:
+    from timeline.data_store import Snapshot
+    from timeline.loading import LoadResult, SizeLimit
 
 # Each command imports what it needs when it runs: `validate` should not wait for
 # the import and export code.
 DEFAULT_PATH = os.path.join("data", "events.csv")
+# The app refuses files over 50 MiB (loading.MAX_FILE_BYTES: its memory serves every
+# reader). The command line is an editor's own tool on their own file, so it reads far
+# larger ones: 1,000 MB is about 2.4 million events, and checking it takes about 5 GB
+# of memory. --max-mb raises it on a machine that has more.
+COMMAND_LINE_MAX_BYTES = 1_000_000_000
+MAX_MB_HELP = (f"refuse files larger than this many MB (default: "
+               f"{COMMAND_LINE_MAX_BYTES // 1_000_000:,}; the app itself reads at most 50)")
+
+
+def _limit(args: argparse.Namespace) -> SizeLimit:
+    from timeline.loading import SizeLimit
+    max_bytes = (COMMAND_LINE_MAX_BYTES if args.max_mb is None
+                 else int(args.max_mb * 1_000_000))
+    return SizeLimit(max_bytes, advice=(
+        "is it the right file? If it is, raise the limit with --max-mb (reading a file "
+        "takes about 5 to 10 times its size in memory)"))
+
+
+def _size_in_mb(text: str) -> float:
+    """--max-mb's value: a positive number."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a size in MB, e.g. 2000")
+    return value
 
 
 def _validate(args: argparse.Namespace) -> int:
     from timeline.loading import check_file
-    report = check_file(args.path)
+    report = check_file(args.path, _limit(args))
     print("\n".join([*report.format_lines(args.path), report.summary()]))
     return 0 if report.ok else 1
 
@@ -56,8 +88,9 @@ def _write(text: str, out: str | None, path: str) -> str | None:
 def _import(args: argparse.Namespace) -> int:
     from timeline.interchange import import_timelinejs
     from timeline.loading import read_file
-    data = read_file(args.path)
-    imported = data if isinstance(data, str) else import_timelinejs(data)
+    limit = _limit(args)
+    data = read_file(args.path, limit)
+    imported = data if isinstance(data, str) else import_timelinejs(data, limit)
     if isinstance(imported, str):
         _say(f"{args.path}: error: {imported}")
         return 1
@@ -81,14 +114,12 @@ def _export_format(args: argparse.Namespace) -> str:
 
 def _export(args: argparse.Namespace) -> int:
     from timeline.interchange import export_timelinejs
-    from timeline.loading import load_events
-    result = load_events(args.path)
-    if not result.report.ok:
-        _say(*result.report.format_lines(args.path),
-             f"{args.path}: {result.report.summary()}: fix the errors before exporting")
-        return 1
     if _export_format(args) == "static":
-        return _export_static(args, result)
+        return _export_static(args)
+    loaded = _loaded_for_export(args)
+    if loaded is None:
+        return 1
+    result, _ = loaded
     if failure := _write(export_timelinejs(result, date.today()), args.out, args.path):
         _say(failure)
         return 1
@@ -99,19 +130,46 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _export_static(args: argparse.Namespace, result) -> int:
+def _loaded_for_export(args: argparse.Namespace) -> tuple[LoadResult, bytes] | None:
+    """(LoadResult, the file's bytes), or None when it cannot be exported (said why).
+    Read once and loaded once, without the file's rows as written: only the editor
+    needs those, and at a million events they cost gigabytes."""
+    from timeline.loading import load_events_from_bytes, read_file
+    limit = _limit(args)
+    data = read_file(args.path, limit)
+    if isinstance(data, str):
+        _say(f"{args.path}: error: {data}")
+        return None
+    result = load_events_from_bytes(data, args.path, as_written=False, limit=limit)
+    if not result.report.ok:
+        _say(*result.report.format_lines(args.path),
+             f"{args.path}: {result.report.summary()}: fix the errors before exporting")
+        return None
+    return result, data
+
+
+def _snapshot_for_export(args: argparse.Namespace) -> Snapshot | None:
+    """The events prepared as the embed serves them, or None (said why). Nothing else
+    of the load outlives this call: the file's bytes only name the data's version, and
+    the events as loaded are copied in preparing (at a million events, 1.4 GB)."""
+    from timeline.data_store import snapshot_from
+    loaded = _loaded_for_export(args)
+    return None if loaded is None else replace(snapshot_from(*loaded), data=b"")
+
+
+def _export_static(args: argparse.Namespace) -> int:
     from timeline.config import Config
-    from timeline.data_store import snapshot_of
     from timeline.static_export import export_static
     if not args.out:
         _say("error: a static export needs a folder: --out DIR")
         return 1
     out = Path(args.out)
-    if out.exists() and not out.is_dir():
+    if out.exists() and not out.is_dir():  # said before minutes of loading, not after
         _say(f"{out}: error: this is a file; give a folder for the static export")
         return 1
-    with open(args.path, "rb") as handle:
-        snapshot = snapshot_of(handle.read(), args.path)
+    snapshot = _snapshot_for_export(args)
+    if snapshot is None:
+        return 1
     try:
         summary = export_static(snapshot, out, Config.from_environment(), date.today(),
                                 explorer_url=args.explorer_url or "")
@@ -145,6 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "when it can be published (warnings allowed), 1 when it has errors.")
     validate.add_argument("path", nargs="?", default=DEFAULT_PATH,
                           help=f"the CSV file (default: {DEFAULT_PATH})")
+    validate.add_argument("--max-mb", type=_size_in_mb, metavar="MB", help=MAX_MB_HELP)
     validate.set_defaults(run=_validate)
 
     importer = commands.add_parser(
@@ -155,6 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "still written) or the file could not be converted.")
     importer.add_argument("path", help="the TimelineJS .csv or .json file")
     importer.add_argument("--out", metavar="FILE", help="write the CSV here (default: stdout)")
+    importer.add_argument("--max-mb", type=_size_in_mb, metavar="MB", help=MAX_MB_HELP)
     importer.set_defaults(run=_import)
 
     exporter = commands.add_parser(
@@ -172,6 +232,7 @@ def build_parser() -> argparse.ArgumentParser:
                                                        "JSON file (default: stdout)")
     exporter.add_argument("--explorer-url", help="static export: the full explorer's address, "
                                                  "for the page's 'Open the full timeline' link")
+    exporter.add_argument("--max-mb", type=_size_in_mb, metavar="MB", help=MAX_MB_HELP)
     exporter.set_defaults(run=_export)
 
     synth = commands.add_parser(

@@ -160,19 +160,12 @@ class CompressedCache:
     def _open_folder(self) -> int | None:
         """The folder, opened (close it after use), if it is still the one checked at
         start; if not (removed, or replaced), memory only from then on."""
-        folder = self.folder
-        if folder is None:
-            return None
-        descriptor = open_private_folder(folder, create=False)
-        if descriptor is not None:
-            info = os.fstat(descriptor)
-            if (info.st_dev, info.st_ino) == self._identity:
-                return descriptor
-            os.close(descriptor)
-        log.warning("Not using the compression cache %s any more: it is not the folder "
-                    "checked at start", folder)
-        self.folder = None
-        return None
+        descriptor = reopen_checked_folder(self.folder, self._identity)
+        if descriptor is None and self.folder is not None:
+            log.warning("Not using the compression cache %s any more: it is not the folder "
+                        "checked at start", self.folder)
+            self.folder = None
+        return descriptor
 
     def peek(self, name: str) -> bytes | None:
         """The body kept in this process's memory, if any."""
@@ -319,6 +312,21 @@ def open_private_folder(folder: Path, create: bool) -> int | None:
         log.warning("Not using the compression cache %s: it is not private to this user", folder)
         return None
     return descriptor
+
+
+def reopen_checked_folder(folder: Path | None,
+                          identity: tuple[int, int] | None) -> int | None:
+    """`folder` opened again (a descriptor to close) if it is still the folder whose
+    (device, inode) was checked at start; None if it is gone or was replaced."""
+    if folder is None:
+        return None
+    descriptor = open_private_folder(folder, create=False)
+    if descriptor is not None:
+        info = os.fstat(descriptor)
+        if (info.st_dev, info.st_ino) == identity:
+            return descriptor
+        os.close(descriptor)
+    return None
 
 
 def prune(folder: int, budget: int = DISK_BUDGET) -> int:

@@ -80,6 +80,11 @@ def snapshot_of(data: bytes, source_name: str) -> Snapshot | Report:
     result = load_events_from_bytes(data, source_name, as_written=False)
     if not result.report.ok:
         return result.report
+    return snapshot_from(result, data)
+
+
+def snapshot_from(result: LoadResult, data: bytes) -> Snapshot:
+    """The data as served, from `data` loaded without errors (`result`, its `raw` left out)."""
     events = prepare_events(result.events)
     return Snapshot(events, replace(result, events=empty_events()), data,
                     content_version(data), datetime.now(timezone.utc))

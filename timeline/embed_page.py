@@ -1,7 +1,9 @@
 """The light embed, `/embed`: one HTML page, a few cached scripts, the data as JSON.
 
-No Dash renderer: an article's readers get plotly.js, two small scripts of
-ours and the timeline's data, and nothing waits on a server round trip. The
+No Dash renderer: an article's readers get a few small scripts of ours and the
+timeline's data, and nothing waits on a server round trip; plotly.js comes
+only when a reader asks for a view the page's picture of the chart cannot
+show (`web/picture.js`). The
 same page, written to files, is the static export (`timeline/export.py`).
 Every script and data file has its content's hash or the data's version in
 its address, so browsers and CDNs keep them until they change.
@@ -30,20 +32,25 @@ from timeline.embed_payload import (actor_figure, detail_chunks, figure_json, pa
 
 WEB = Path(__file__).resolve().parent / "web"
 TEMPLATE = Template((WEB / "embed.html").read_text("utf-8"))
+# The engine's boxes (chart, legend, stepper, details, list): the explorer's page too.
+BOXES = Template((WEB / "timeline-boxes.html").read_text("utf-8"))
 IMMUTABLE = "public, max-age=31536000, immutable"
 INLINE_EVENTS_LIMIT = 200  # events; about 10 KB compressed with their figure
 # From this many events the files are built in a child process, which takes the
 # memory building leaves behind with it (shared_builds.py).
 BUILT_APART_EVENTS = 5_000
 
-# The page's files: name in the template → file. Order is the order they run in.
+# The page's files: name in the template → file. Order is the order they run in,
+# but for plotly.js, which the page loads when a reader needs it (picture.js).
+PLOTLY_KEY = "plotly_url"
 PAGE_FILES = {
     "style_url": REPOSITORY / "assets" / "style.css",
-    "plotly_url": REPOSITORY / "assets" / "vendor" / "plotly-scatter.min.js",
+    PLOTLY_KEY: REPOSITORY / "assets" / "vendor" / "plotly-scatter.min.js",
     "core_url": WEB / "timeline-core.js",
     "list_url": WEB / "virtual-list.js",
     "density_url": WEB / "density.js",
     "actor_picker_url": WEB / "actor-picker.js",
+    "picture_url": WEB / "picture.js",
     "engine_url": WEB / "timeline-engine.js",
     "stepping_url": REPOSITORY / "assets" / "stepping.js",
     "resize_url": WEB / "resize.js",
@@ -84,10 +91,11 @@ def render_page(title: str, urls: dict[str, str], head_extra: str = "",
                 inline_events: bytes | None = None, preview: str = "") -> str:
     """The page. A small timeline's data goes inside it (one request fewer before the
     chart, and a repeat visit still costs a 304); a big one's is fetched, preloaded.
-    `preview`: the chart as SVG (chart_preview), shown until plotly.js has drawn it."""
+    `preview`: the chart as SVG (chart_preview), which answers for the chart until a
+    reader needs plotly.js (picture.js)."""
     values = {key: html.escape(url) for key, url in urls.items()}
-    values["preview"] = preview
-    values["preview_guard"] = guard_script() if preview else ""
+    values["boxes"] = BOXES.substitute(preview=preview)
+    values["preview_guard"] = guard_script(urls.get(PLOTLY_KEY, "")) if preview else ""
     values.setdefault("resize_url", "")
     if inline_events is not None:
         # Not run as script (its type says so), and `<` is escaped in it (to_json_bytes).

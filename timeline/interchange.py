@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from timeline import schema, timelinejs
-from timeline.loading import LoadResult, load_events_from_bytes, read_table
+from timeline.loading import LoadResult, SizeLimit, load_events_from_bytes, read_table
 from timeline.report import Problem, Report
 from timeline.validation import error
 
@@ -41,16 +41,17 @@ class Imported:
         return ", ".join(parts)
 
 
-def import_timelinejs(data: bytes) -> Imported | str:
-    """Our CSV for a TimelineJS file's bytes, or why it cannot be converted."""
+def import_timelinejs(data: bytes, limit: SizeLimit | None = None) -> Imported | str:
+    """Our CSV for a TimelineJS file's bytes, or why it cannot be converted.
+    `limit`: how large a sheet, and the CSV made of it, may be (default: the app's)."""
     slides = _json_slides(data) if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"[") \
-        else _sheet_slides(data)
+        else _sheet_slides(data, limit)
     if isinstance(slides, str):
         return slides
     found, problems = slides
     conversion = timelinejs.convert(found)
     text = _our_csv(conversion.rows)
-    report = load_events_from_bytes(text.encode("utf-8"), "imported.csv").report
+    report = load_events_from_bytes(text.encode("utf-8"), "imported.csv", limit=limit).report
     said = problems + conversion.problems
     if found and found[0].line is None:  # JSON: name its fields, not a sheet's columns
         said = [replace(p, column=timelinejs.JSON_FIELDS.get(p.column, p.column))
@@ -71,8 +72,9 @@ def _json_slides(data: bytes) -> tuple[list[timelinejs.Slide], list[Problem]] | 
     return timelinejs.json_slides(document)
 
 
-def _sheet_slides(data: bytes) -> tuple[list[timelinejs.Slide], list[Problem]] | str:
-    table = read_table(data)
+def _sheet_slides(data: bytes, limit: SizeLimit | None,
+                  ) -> tuple[list[timelinejs.Slide], list[Problem]] | str:
+    table = read_table(data, limit)
     if isinstance(table, str):
         return table
     if not timelinejs.is_timelinejs_header(table.header.fields):

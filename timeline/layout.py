@@ -1,7 +1,7 @@
 """The explorer's page (`/`): Dash's filters around the timeline's engine.
 
-The chart, the count, the legend, the stepper, the details and the list are
-empty boxes here: the engine (`web/timeline-engine.js`, the embed's) fills
+The chart, the count, the legend, the stepper, the details, the list and the
+embed snippets are empty boxes in plain HTML around Dash's entry point: the engine (`web/timeline-engine.js`, the embed's) fills
 them in the browser from the same data files as the embed, and the explorer's
 shell (`web/timeline-explorer.js`) ties the Dash controls to it. The ids are
 the embed's (README, "Page ids"), so tests, styles and newsroom scripts
@@ -9,10 +9,14 @@ address both alike.
 """
 from __future__ import annotations
 
+from html import escape
+from pathlib import Path
+from string import Template
+
 import pandas as pd
 from dash import dcc, html
 
-from timeline.config import Config
+from timeline.embed_page import BOXES
 from timeline.schema import CATEGORIES, CERTAINTIES
 from timeline.transforms import actor_names
 
@@ -20,6 +24,9 @@ from timeline.transforms import actor_names
 # the ones a reader's typing matches (timeline-explorer.js): a timeline may
 # name thousands.
 ACTOR_OPTIONS = 50
+PAGE = Template((Path(__file__).resolve().parent / "web" / "explorer.html")
+                .read_text("utf-8"))
+
 
 def labelled(label: str, control, *, for_id: str | None = None) -> html.Div:
     return html.Div([html.Label(label, htmlFor=for_id) if for_id else html.Span(
@@ -57,61 +64,17 @@ def filters(events: pd.DataFrame) -> html.Details:
     ], id="filters", className="filters", open=True)
 
 
-def snippet_row(label: str, snippet_id: str, rows: int) -> html.Div:
-    return html.Div([
-        html.Label(label, htmlFor=snippet_id, className="snippet-label"),
-        html.Div([dcc.Textarea(id=snippet_id, readOnly=True, rows=rows, className="snippet"),
-                  dcc.Clipboard(target_id=snippet_id, title="Copy the snippet",
-                                className="copy")], className="snippet-row"),
-    ])
+def build_layout(events: pd.DataFrame) -> html.Div:
+    """What Dash draws: the filters, and the store their callback writes (which
+    only starts the engine and hands it what a reader chose: nothing reads it)."""
+    return html.Div([dcc.Store(id="control-change"), filters(events)])
 
 
-def embed_snippet_box() -> html.Details:
-    return html.Details([
-        html.Summary("Embed this view"),
-        html.P("Paste one of these into your article's HTML to show readers this view."),
-        snippet_row("Fixed height (works anywhere):", "embed-snippet", 4),
-        snippet_row("Fits its content (adds a small script from this site):",
-                    "embed-loader-snippet", 5),
-    ], className="embed-box explorer-only")
-
-
-def build_layout(events: pd.DataFrame, config: Config, data=None,
-                 data_urls: dict[str, str] | None = None) -> html.Div:
-    """`data` (a LoadResult) may name the timeline in its title row; `data_urls`
+def explorer_page(controls: str, *, title: str, subtitle: str, data_urls: dict[str, str]) -> str:
+    """The page around Dash's `controls` (its entry point): the engine's boxes are
+    plain HTML, so the engine draws as soon as its data is in, not after Dash has
+    started and drawn its layout (at 100,000 events, most of a second). `data_urls`
     name the data files of the current version (embed_page.data_urls)."""
-    urls = data_urls or {}
-    return html.Div([
-        # Written by the shell's callback, which only starts the engine and hands
-        # it what a reader chose: nothing reads it.
-        dcc.Store(id="control-change"),
-        html.Header([html.H1(config.title_for(data)),
-                     html.P(config.subtitle_for(data), className="subtitle")],
-                    className="site-header explorer-only"),
-        html.Div([
-            html.Aside(filters(events), className="controls"),
-            html.Main([
-                html.Div([
-                    html.P("Loading the timeline…", id="event-count", role="status",
-                           **{"aria-live": "polite"}),
-                ], className="count-row"),
-                html.Div(id="timeline-graph", className="timeline-graph"),
-                html.Div(id="timeline-legend", className="legend",
-                         **{"aria-label": "Key to the chart"}),
-                html.Nav([html.Button("← Previous", id="prev-event", className="step",
-                                      type="button", disabled=True),
-                          html.Button("Next →", id="next-event", className="step",
-                                      type="button", disabled=True)],
-                         id="event-stepper", className="stepper",
-                         **{"aria-label": "Step through events"}),
-                html.Section(id="event-detail", className="detail",
-                             **{"aria-live": "polite", "aria-label": "Event details"}),
-                html.Section([html.H2("Events in date order", className="list-heading"),
-                              html.Div(html.Ol(id="event-list", className="event-list"),
-                                       className="list-scroll")],
-                             className="list-section", **{"aria-label": "Event list"}),
-                embed_snippet_box(),
-            ], className="main"),
-        ], className="body"),
-    ], id="timeline", className="page",
-        **{"data-shell": "explorer", **{f"data-{name}": url for name, url in urls.items()}})
+    values = {f"{name.replace('-', '_')}_url": escape(url) for name, url in data_urls.items()}
+    return PAGE.substitute(controls=controls, title=escape(title), subtitle=escape(subtitle),
+                           boxes=BOXES.substitute(preview=""), **values)

@@ -14,6 +14,7 @@ import gc
 import io
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import repeat
@@ -92,6 +93,40 @@ class LoadResult:
 
 def _failed(message: str) -> LoadResult:
     return LoadResult(empty_events(), Report((error(None, None, message),)))
+
+
+# ---------------------------------------------------------------- how large
+
+def megabytes(size: int) -> str:
+    """A file's size for a message: '415 MB', '1.5 MB', '180 bytes'."""
+    if size >= 10_000_000:
+        return f"{size / 1_000_000:,.0f} MB"
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:.1f} MB"
+    return f"{size:,} bytes"
+
+
+@dataclass(frozen=True)
+class SizeLimit:
+    """The largest file a load reads, and what to tell someone whose file is larger.
+    The app and the editor's upload keep `MAX_FILE_BYTES` (`app_limit`); the command
+    line, an editor's own tool on their own file, has its own (cli.py)."""
+    max_bytes: int
+    advice: str = "is it the right file?"
+
+    def refusal(self, size: int, *, at_least: bool = False) -> str | None:
+        """Why a file of `size` bytes is not read, or None when it may be.
+        `at_least`: only that much was read, the rest never looked at."""
+        if size <= self.max_bytes:
+            return None
+        said = ("over the limit here, " if at_least
+                else f"{megabytes(size)}; the limit here is ") + megabytes(self.max_bytes)
+        return f"the file is too large ({said}) to be a timeline; {self.advice}"
+
+
+def app_limit() -> SizeLimit:
+    """The limit for the app's data and uploads (read when asked: tests lower it)."""
+    return SizeLimit(MAX_FILE_BYTES)
 
 
 # ---------------------------------------------------------------- bytes → text
@@ -358,11 +393,11 @@ class Table:
     plain: bool = False
 
 
-def read_table(data: bytes) -> Table | str:
-    """The file's header and records, or why it is not a CSV at all."""
-    if len(data) > MAX_FILE_BYTES:
-        return (f"the file is too large ({len(data) // 1_000_000} MB) to be a timeline; "
-                f"is it the right file?")
+def read_table(data: bytes, limit: SizeLimit | None = None) -> Table | str:
+    """The file's header and records, or why it is not a CSV at all.
+    `limit`: how large it may be (default: the app's, `app_limit`)."""
+    if refusal := (limit or app_limit()).refusal(len(data)):
+        return refusal
     if not data or data.isspace():  # what bytes.strip strips, without copying the file
         return _EMPTY
     decoded = _decode(data)
@@ -439,8 +474,8 @@ def _result(checked: Validation, problems: Sequence[Problem], raw: Callable[[], 
                       eras=_eras(checked.rows), title=title, subtitle=subtitle, **details)
 
 
-def _load(data: bytes, frames: Frames) -> LoadResult:
-    table = read_table(data)
+def _load(data: bytes, frames: Frames, limit: SizeLimit | None) -> LoadResult:
+    table = read_table(data, limit)
     if isinstance(table, str):
         return _failed(table)
     if timelinejs.is_timelinejs_header(table.header.fields):
@@ -510,27 +545,40 @@ def _cycle_collector_paused() -> Iterator[None]:
 
 
 def load_events_from_bytes(data: bytes, source_name: str = "upload", *,
-                           as_written: bool = True) -> LoadResult:
+                           as_written: bool = True,
+                           limit: SizeLimit | None = None) -> LoadResult:
     """Load events from a CSV's bytes (e.g. an upload). Never raises.
     `as_written=False` leaves out `raw` (the file's rows as written: the editor's),
-    which costs as much memory as the events themselves."""
-    return _loaded(data, source_name, frames="raw" if as_written else "events")
+    which costs as much memory as the events themselves. `limit`: how large the
+    file may be (default: the app's, `app_limit`)."""
+    return _loaded(data, source_name, "raw" if as_written else "events", limit)
 
 
-def _loaded(data: bytes, source_name: str, frames: Frames) -> LoadResult:
+def _loaded(data: bytes, source_name: str, frames: Frames,
+            limit: SizeLimit | None = None) -> LoadResult:
     try:
         with _cycle_collector_paused():
-            return _load(bytes(data), frames)
+            return _load(bytes(data), frames, limit)
     except Exception as exc:  # a bug here must not take the newsroom's app down
         return _failed(f"could not read {source_name}: unexpected {type(exc).__name__} "
                        f"({exc}). This is a bug in the timeline tool; please report it")
 
 
-def read_file(path: str | os.PathLike) -> bytes | str:
-    """The file's bytes (at most a little over the size limit), or why it cannot be read."""
+def read_file(path: str | os.PathLike, limit: SizeLimit | None = None) -> bytes | str:
+    """The file's bytes, or why it cannot be read: a file over `limit` (default: the
+    app's, `app_limit`) is refused by its size on disk, without reading it."""
+    limit = limit or app_limit()
     try:
         with open(path, "rb") as handle:
-            return handle.read(MAX_FILE_BYTES + 1)
+            status = os.fstat(handle.fileno())
+            if not stat.S_ISREG(status.st_mode):
+                # A pipe or a device has no size on disk: one byte past the limit says it.
+                data = handle.read(limit.max_bytes + 1)
+                return limit.refusal(len(data), at_least=True) or data
+            if refusal := limit.refusal(status.st_size):
+                return refusal
+            data = handle.read()  # the whole file, in a buffer of its size on disk
+            return limit.refusal(len(data)) or data  # it may have grown since
     except FileNotFoundError:
         return "there is no file here; check the name and the folder"
     except IsADirectoryError:
@@ -541,20 +589,20 @@ def read_file(path: str | os.PathLike) -> bytes | str:
         return f"the file cannot be opened: {exc}"
 
 
-def load_events(path: str | os.PathLike) -> LoadResult:
+def load_events(path: str | os.PathLike, limit: SizeLimit | None = None) -> LoadResult:
     """Load events from a CSV file. Never raises: a missing file is an error in the report."""
-    return _loaded_file(path, frames="raw")
+    return _loaded_file(path, "raw", limit)
 
 
-def check_file(path: str | os.PathLike) -> Report:
+def check_file(path: str | os.PathLike, limit: SizeLimit | None = None) -> Report:
     """The report load_events(path) gives, without making the frames the app draws
     from: all `python -m timeline validate` needs, in three quarters of the time."""
-    return _loaded_file(path, frames="report").report
+    return _loaded_file(path, "report", limit).report
 
 
-def _loaded_file(path: str | os.PathLike, frames: Frames) -> LoadResult:
-    data = read_file(path)
+def _loaded_file(path: str | os.PathLike, frames: Frames, limit: SizeLimit | None) -> LoadResult:
+    data = read_file(path, limit)
     if isinstance(data, str):
         return _failed(data)
     return _loaded(data, os.fspath(path) if isinstance(path, (str, os.PathLike)) else str(path),
-                   frames)
+                   frames, limit)

@@ -33,7 +33,8 @@ from pathlib import Path
 from typing import Callable
 
 from timeline import compression
-from timeline.compression import DISK_BUDGET, open_private_folder, prune
+from timeline.compression import (DISK_BUDGET, open_private_folder, prune,
+                                  reopen_checked_folder)
 from timeline.data_store import close_inherited_sockets
 from timeline.memory import release_free_memory
 
@@ -186,18 +187,12 @@ class SharedBuilds:
 
     def _open_folder(self) -> int | None:
         """The folder, opened, if it is still the one checked at start."""
-        if self.folder is None:
-            return None
-        descriptor = open_private_folder(self.folder, create=False)
-        if descriptor is not None:
-            info = os.fstat(descriptor)
-            if (info.st_dev, info.st_ino) == self._identity:
-                return descriptor
-            os.close(descriptor)
-        log.warning("Not sharing builds in %s any more: it is not the folder checked at "
-                    "start", self.folder)
-        self.folder = None
-        return None
+        descriptor = reopen_checked_folder(self.folder, self._identity)
+        if descriptor is None and self.folder is not None:
+            log.warning("Not sharing builds in %s any more: it is not the folder checked at "
+                        "start", self.folder)
+            self.folder = None
+        return descriptor
 
     @staticmethod
     def _read(folder: int, name: str) -> Built | None:

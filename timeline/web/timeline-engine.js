@@ -21,8 +21,8 @@
     displaylogo: false, displayModeBar: true, responsive: true, scrollZoom: false,
     modeBarButtons: [["zoomIn2d", "zoomOut2d", "pan2d", "zoom2d", "autoScale2d"]]
   };
-  var state = { data: null, events: [], byId: {}, figures: {}, details: {}, list: null,
-                view: null, pendingFigure: {} };
+  var state = { data: null, events: [], eventsById: new Map(), figures: {}, details: {},
+                list: null, view: null, pendingFigure: {} };
 
   function element(tag, attributes, children) {
     var node = document.createElement(tag);
@@ -214,11 +214,8 @@
 
   function placedMarks(figure) {
     if (!figure.placed) {
-      var days = new Map();  // a day's text → its date as a number: far fewer days than events
       figure.placed = density.marks(figure.data, function (id) {
-        var day = state.byId[id].start, ms = days.get(day);
-        if (ms === undefined) { days.set(day, ms = core.dateMs(day)); }
-        return ms;
+        return state.eventsById.get(id).startDay * DAY_MS;
       });
     }
     return figure.placed;
@@ -275,7 +272,8 @@
     return { range: range, width: Math.max(width - (margin.l || 0) - (margin.r || 0), 120),
              columns: !!zoom, labelChars: labelChars,
              labelFor: zoom ? function (id) {
-               return core.escapeForPlotly(shortLabel(state.byId[id].title, labelChars));
+               return core.escapeForPlotly(shortLabel(state.eventsById.get(id).title,
+                                                      labelChars));
              } : null };
   }
 
@@ -324,13 +322,67 @@
     return kept.ids;
   }
 
+  /* The embed and the export load plotly.js when a reader first needs it: until
+   * then the page's picture of the chart (picture.js) answers for the chart,
+   * for the view it shows (the whole timeline by category, an event open or
+   * not), with what Plotly would draw of it. Any other view (a filter, a zoom,
+   * the lanes by actor) loads plotly.js, and the picture stays, faded, until
+   * Plotly's chart replaces it. (The explorer has plotly.js from the start.) */
+  function drawPicture(view) {
+    if (state.picture === undefined) {
+      state.picture = window.TimelinePicture.attach(
+        byId("timeline-graph"), { open: openItem, zoom: zoomTo, wantPlotly: usePlotly });
+    }
+    var picture = state.picture;
+    var pictured = picture && view.lanes === "category" && !view.zoom && !core.isFiltered(view) &&
+      !document.documentElement.classList.contains("no-preview");  // the guard hid it
+    if (!pictured) {
+      if (picture) { picture.stale(); }
+      figureFor(view.lanes);  // the actor lanes' figure on its way meanwhile
+      usePlotly();
+      return;
+    }
+    var figure = state.figures.category;
+    picture.show(drawnFigure(figure, null, frameFor(figure, view)).data, view.event);
+    // Answering hover and clicks: tests and newsroom scripts wait on it (README, "Page ids").
+    document.documentElement.setAttribute("data-timeline", "interactive");
+  }
+
+  /* plotly.js loaded (once) and the view drawn with it: Plotly's chart replaces the picture. */
+  function usePlotly() {
+    if (window.Plotly || state.plotlyComing) { return; }
+    state.plotlyComing = window.TimelinePicture.loadPlotly().then(function () {
+      drawChart(state.view, state.shown);
+    }, function () {
+      state.plotlyComing = null;  // the next view that needs it tries again
+      byId("event-count").textContent += " The chart could not be loaded: reload the page " +
+        "to try again.";
+    });
+  }
+
+  /* A zoom to the share `from`–`to` (fractions) of the whole timeline's time axis. */
+  function zoomTo(from, to) {
+    var range = state.figures.category.layout.xaxis.range.map(core.dateMs);
+    var span = range[1] - range[0];
+    go(core.withChanges(state.view, { zoom: [isoDay(range[0] + from * span),
+                                             isoDay(range[0] + to * span)] }), true);
+  }
+
+  /* A click on a mark (its customdata): its event opens, or a mark for several
+   * zooms into them (openMany). */
+  function openItem(item) {
+    if (item && Array.isArray(item[3]) && item[3].length > 1) { openMany(item[3]); }
+    else if (item && item[0]) { go(core.withChanges(state.view, { event: item[0] })); }
+  }
+
   function drawChart(view, shown) {
+    if (!window.Plotly && window.TimelinePicture) { drawPicture(view); return; }
     var figure = figureFor(view.lanes);
     var everything = shown.length === state.events.length;
     var ids = shownIds(shown);
     var drawn = drawnFigure(figure, ids, frameFor(figure, view));
     var data = drawn.data.slice();  // the selection ring may be added, not to a kept one
-    var mark = view.event && (everything ? state.byId[view.event] : ids.has(view.event))
+    var mark = view.event && (everything ? state.eventsById.get(view.event) : ids.has(view.event))
       ? core.markPosition(data, view.event) : null;
     if (mark) {
       data.push({ type: "scatter", name: "selected", x: [mark[0]], y: [mark[1]], mode: "markers",
@@ -340,7 +392,9 @@
     }
     var layout = core.withChanges(drawn.layout, {});
     var graph = byId("timeline-graph");
-    layout.xaxis = core.withChanges(figure.layout.xaxis, {});
+    // Its own range array: Plotly's zoom buttons change the one they are given
+    // in place, which would move the figure's whole-timeline range with them.
+    layout.xaxis = core.withChanges(figure.layout.xaxis, { range: figure.layout.xaxis.range.slice() });
     if (view.zoom) { layout.xaxis.range = zoomRange(graph, view.zoom); }
     layout.dragmode = graph.clientWidth < 600 ? false : "zoom";
     // The page's SVG picture of the chart (chart_preview.py) stays on top, out of
@@ -351,6 +405,7 @@
     var config = graph._context ? undefined : GRAPH_CONFIG;
     window.Plotly.react(graph, data, layout, config).then(function () {
       if (preview) { preview.remove(); }
+      if (state.picture) { state.picture.replaced(); state.picture = null; }
       if (performance.mark) { performance.mark("timeline:drawn"); }  // for the benchmarks
       // Drawn, and answering hover and clicks (wired below, before this runs):
       // tests and newsroom scripts wait on it (README, "Page ids").
@@ -360,9 +415,7 @@
       graph.timelineWired = true;
       graph.on("plotly_click", function (event) {
         var point = event.points && event.points[0];
-        var item = point && Array.isArray(point.customdata) ? point.customdata : null;
-        if (item && Array.isArray(item[3]) && item[3].length > 1) { openMany(item[3]); }
-        else if (item && item[0]) { go(core.withChanges(state.view, { event: item[0] })); }
+        openItem(point && Array.isArray(point.customdata) ? point.customdata : null);
       });
       graph.on("plotly_relayout", function (change) {
         if (change["xaxis.autorange"]) {
@@ -383,7 +436,7 @@
    * one day never stand apart (dates are days), so there it opens the first,
    * and stepping (← →) goes through the others, next in date order. */
   function openMany(ids) {
-    var starts = ids.map(function (id) { return core.dateMs(state.byId[id].start); });
+    var starts = ids.map(function (id) { return core.dateMs(state.eventsById.get(id).start); });
     var first = Math.min.apply(null, starts), last = Math.max.apply(null, starts);
     if (last - first < DAY_MS) {
       go(core.withChanges(state.view, { event: ids[starts.indexOf(first)] }));
@@ -403,13 +456,14 @@
 
   /* The hover lines of an event's own mark: its title and date. */
   function hoverText(id) {
-    var event = state.byId[id];
+    var event = state.eventsById.get(id);
     return [core.escapeForPlotly(event.title), core.escapeForPlotly(event.date)];
   }
 
   /* The hover lines of a mark for `count` events, from `firstId`'s date to `lastId`'s. */
   function densityText(firstId, lastId, count) {
-    var from = dayText(state.byId[firstId].start), to = dayText(state.byId[lastId].start);
+    var from = dayText(state.eventsById.get(firstId).start);
+    var to = dayText(state.eventsById.get(lastId).start);
     // Thousands with commas, as the count line writes them (toLocaleString is
     // slow enough to show, called for each of a thousand marks).
     var digits = String(count).replace(/\B(?=(\d{3})+$)/g, ",");
@@ -601,9 +655,9 @@
   function prepare(data) {
     if (performance.mark) { performance.mark("timeline:data"); }
     state.data = data;
-    state.events = core.prepareEvents(core.eventsFrom(data.events));
+    state.events = core.eventsFrom(data.events);
     state.events.forEach(function (event, index) {
-      state.byId[event.id] = event;
+      state.eventsById.set(event.id, event);
       event.index = index;  // which details file holds it
     });
     state.figures.category = packed(data.figures.category);
@@ -670,23 +724,15 @@
 
   /* Starts the engine on `page` (the #timeline element, whose data-* attributes
    * name the data files) with `controls` (plainControls when not given). */
-  var loading = null;  // the data on its way, made ready (prepare)
-
-  /* Starts fetching and preparing the data at `url` before the page is there
-   * (the explorer's, while Dash builds it). */
-  function preload(url) {
-    loading = loading || fetchJson(url).then(prepare);
-  }
-
   function start(page, controls) {
     if (root) { return; }
     root = page;
     shell = controls || plainControls;
     // A small timeline's data is in the page; a big one's is fetched (and preloaded).
     var inline = document.getElementById("timeline-data");
-    loading = loading || (inline ? Promise.resolve(JSON.parse(inline.textContent))
-                                 : fetchJson(root.getAttribute("data-events"))).then(prepare);
-    loading.then(begin, function (problem) {
+    var loading = inline ? Promise.resolve(JSON.parse(inline.textContent))
+                         : fetchJson(root.getAttribute("data-events"));
+    loading.then(prepare).then(begin, function (problem) {
       byId("event-count").textContent = "The timeline could not be loaded. " +
         "Reload the page to try again.";
       throw problem;
@@ -694,7 +740,6 @@
   }
 
   window.TimelinePage = {
-    preload: preload,
     start: start,
     /* Shows `view` and puts it in the address bar (replacing the current entry
      * when `replace`); a view the page already shows changes nothing. */

@@ -1,8 +1,11 @@
 /* The explorer's shell: Dash's controls around the engine (timeline-engine.js).
  *
- * Two clientside callbacks (timeline/callbacks.py) call in here: one with every
- * control's value whenever a reader changes one (the first call starts the
- * engine), one with what a reader types into the actor filter. The engine
+ * The engine's boxes are plain HTML around Dash's entry point
+ * (layout.explorer_page): the engine starts when this script runs and draws
+ * as soon as its data is in, while Dash starts. Two clientside callbacks
+ * (timeline/callbacks.py) call in here: one with every control's value
+ * whenever a reader changes one (Dash's first call says its controls are
+ * drawn), one with what a reader types into the actor filter. The engine
  * calls back (`sync`) with each view it draws, and the controls are set to
  * show it through Dash's set_props: a set control calls the first callback
  * again, with the view the engine already shows, which changes nothing.
@@ -12,40 +15,30 @@
   var core = window.TimelineCore;
   var ACTOR_OPTIONS = 50;  // layout.ACTOR_OPTIONS: names listed at once
   var EMBED_HEIGHT_PX = 640;  // snippets.EMBED_HEIGHT_PX
-  var started = false;
+  var dashReady = false;  // Dash has drawn its controls and called in once
+  var filtersOpen = null;  // what the engine asked of the filters before then
   var shownValues = {};  // "id.prop" → the JSON of the value the control holds
 
   function page() { return window.TimelinePage; }
 
   function noUpdate() { return window.dash_clientside.no_update; }
 
-  /* Sets a control's property, unless it holds that value already. */
+  /* Sets a control's property, unless it holds that value already. Before
+   * Dash has drawn its controls, nothing: its first call shows the view. */
   function show(id, prop, value) {
     var key = id + "." + prop, json = JSON.stringify(value);
-    if (shownValues[key] === json) { return; }
+    if (!dashReady || shownValues[key] === json) { return; }
     var props = {};
     props[prop] = value;
-    try {
-      window.dash_clientside.set_props(id, props);
-      shownValues[key] = json;
-    } catch (notYet) {
-      // Dash is still starting: its first callback shows the view (controlsChanged).
-    }
+    window.dash_clientside.set_props(id, props);
+    shownValues[key] = json;
   }
 
-  /* The engine starts as soon as Dash has drawn the page's boxes, not at
-   * Dash's first callback, which comes later. */
-  function startWhenDrawn() {
-    function ready() { return document.getElementById("timeline-graph"); }
-    function begin() {
-      if (started || !ready()) { return false; }
-      started = true;
-      page().start(document.getElementById("timeline"), explorerControls);
-      return true;
+  function openFilters() {
+    if (dashReady && filtersOpen !== null) {
+      window.dash_clientside.set_props("filters", { open: filtersOpen });
+      filtersOpen = null;
     }
-    if (begin()) { return; }
-    var watcher = new MutationObserver(function () { if (begin()) { watcher.disconnect(); } });
-    watcher.observe(document, { childList: true, subtree: true });
   }
 
   function unique(values) {
@@ -101,7 +94,7 @@
 
   var explorerControls = {
     build: function () {},
-    openFilters: function (wide) { window.dash_clientside.set_props("filters", { open: wide }); },
+    openFilters: function (wide) { filtersOpen = wide; openFilters(); },
     sync: function (view) {
       var data = page().data();
       var search = document.getElementById("search");
@@ -117,8 +110,8 @@
     },
     afterDraw: function (view) {
       var both = snippets(view);
-      show("embed-snippet", "value", both[0]);
-      show("embed-loader-snippet", "value", both[1]);
+      document.getElementById("embed-snippet").value = both[0];
+      document.getElementById("embed-loader-snippet").value = both[1];
     }
   };
 
@@ -151,11 +144,33 @@
                       "certainty-filter.value", "date-filter.start_date",
                       "date-filter.end_date", "lane-switch.value", "reset.n_clicks"];
 
-  // The data is fetched and made ready while Dash builds the page (the page
-  // asks for it at once: app_factory.preload_the_data).
-  var preloaded = document.querySelector('link[rel="preload"][as="fetch"]');
-  if (preloaded && page()) { page().preload(preloaded.href); }
-  if (page()) { startWhenDrawn(); }
+  /* A snippet's Copy button: the clipboard, or (where the page may not write
+   * to it) the snippet selected, for the reader to copy. */
+  function copySnippet(button) {
+    var box = document.getElementById(button.getAttribute("data-copies"));
+    function copied(text) { button.textContent = text; }
+    box.select();
+    var written = navigator.clipboard && window.isSecureContext
+      ? navigator.clipboard.writeText(box.value) : Promise.reject();
+    written.then(function () { copied("Copied"); }, function () {
+      copied(document.execCommand && document.execCommand("copy") ? "Copied" : "Selected");
+    });
+  }
+  document.addEventListener("click", function (click) {
+    var button = click.target.closest && click.target.closest("button[data-copies]");
+    if (button) { copySnippet(button); }
+  });
+
+  // The engine's boxes are in the page (layout.explorer_page), which asked for
+  // the data at once (app_factory.place_the_page): the engine starts once the
+  // page's scripts have run (plotly.js is among Dash's, after this one), not
+  // after Dash has started.
+  function start() { page().start(document.getElementById("timeline"), explorerControls); }
+  if (page()) {
+    if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", start);
+    } else { start(); }
+  }
 
   window.dash_clientside = window.dash_clientside || {};
   window.dash_clientside.explorer = {
@@ -164,23 +179,23 @@
       // A control holding what `sync` set it to says nothing new: a view the
       // controls cannot show (`?category=nothing` ticks no box) must not be
       // replaced by what they do show.
+      if (!dashReady) {  // Dash's first call: its controls show the view from now on
+        dashReady = true;
+        shownValues = {};
+      }
       var set = CONTROL_KEYS.filter(function (key, index) {
         return shownValues[key] === JSON.stringify(values[index]);
       });
       CONTROL_KEYS.forEach(function (key, index) {
         shownValues[key] = JSON.stringify(values[index]);
       });
-      if (!started) {
-        started = true;
-        page().start(document.getElementById("timeline"), explorerControls);
-        return noUpdate();
-      }
+      openFilters();
       var view = page().view();
-      if (!view) { return noUpdate(); }
+      if (!view) { return noUpdate(); }  // the engine has no data yet: it syncs when it draws
       var triggered = (window.dash_clientside.callback_context.triggered || [])
         .map(function (trigger) { return trigger.prop_id; })
         .filter(function (id) { return CONTROL_KEYS.indexOf(id) >= 0 && set.indexOf(id) < 0; });
-      if (!triggered.length) {  // Dash's first call: the controls show the view
+      if (!triggered.length) {  // Dash's first call, or controls set to the view shown
         explorerControls.sync(view);
         return noUpdate();
       }
