@@ -107,9 +107,10 @@ def option_texts(page) -> list[str]:
     return page.locator("#actor-filter [role=option]").all_text_contents()
 
 
+# Plotly's chart comes once the Filters are open (picture.js): until it is drawn, no ids.
 CHART_IDS = """() => {
     const graph = document.getElementById('timeline-graph');
-    return graph.data.filter(t => t.mode !== 'lines' && t.customdata)
+    return (graph.data || []).filter(t => t.mode !== 'lines' && t.customdata)
         .flatMap(t => t.customdata.flatMap(c => c[3] || [c[0]])).sort();
 }"""
 
