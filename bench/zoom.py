@@ -98,6 +98,11 @@ def visit(browser, url: str, rounds: int) -> list[dict[str, list]]:
     page = context.new_page()
     page.goto(url)
     page.wait_for_selector("html[data-timeline=interactive]", timeout=PAGE_TIMEOUT_MS)
+    # The embed answers on its picture of the chart and loads plotly.js when a
+    # reader needs it (picture.js): opening the Filters says one is coming.
+    if page.evaluate("!document.getElementById('timeline-graph')._fullLayout"):
+        page.click("#filters summary")
+        page.wait_for_selector("#timeline-graph .main-svg", timeout=PAGE_TIMEOUT_MS)
     page.wait_for_timeout(1000)  # the list and the idle warm-up done
     results = []
     for _ in range(1 + rounds):

@@ -186,10 +186,12 @@ def test_labels_go_where_they_have_room_and_never_overlap(lod):
 
 def test_a_narrow_window_looks_only_at_the_events_near_it(lod):
     """10,000 events in a row; a window of 30 of them: the work is theirs and the
-    margin's (a quarter of the window either side), not the whole row's."""
+    margin's (a fraction of the window either side), not the whole row's."""
     row = marks("markers", [(f"e{i}", i * 20, 0) for i in range(10_000)])
     narrow = draw(lod, [row], frame={"range": [100_000, 100_600], "width": 600, "columns": True})
-    near = {f"e{i}" for i in range(10_000) if 100_000 - 150 <= i * 20 <= 100_600 + 150}
+    margin = 600 * lod.evaluate("() => TimelineDensity.MARGIN")
+    assert 0 < margin < 600
+    near = {f"e{i}" for i in range(10_000) if 100_000 - margin <= i * 20 <= 100_600 + margin}
     assert sorted(m["ids"][0] for m in narrow["marks"]) == sorted(near)
     assert all(len(m["ids"]) == 1 for m in narrow["marks"])
     assert narrow["visited"] <= 2 * len(near)
@@ -214,7 +216,8 @@ def test_bars_are_cut_to_the_window_and_density_marks_drawn_bigger(lod):
                 dots: TimelineCore.asShapes({data: drawn.data, layout: {}}).layout.shapes
                     .map((s) => [s.line.width, s.path])};
     }""")
-    assert shapes["clipped"] == [[750, 2250, None, 900, 1000, None], [0, 0, None, 1, 1, None]]
+    # The window, 1000-2000, and the margin either side (MARGIN: a tenth of it).
+    assert shapes["clipped"] == [[900, 2100, None, 900, 1000, None], [0, 0, None, 1, 1, None]]
     big, small = sorted(shapes["dots"], reverse=True)
     assert big == [14 + 2.5, "M10.5,0Z"] and small == [12 + 2.5, "M500,0Z"]
 
