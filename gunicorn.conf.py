@@ -22,7 +22,7 @@ timeout = 30
 graceful_timeout = 20
 keepalive = 5
 # The reverse proxy terminates HTTPS. gunicorn believes its X-Forwarded-Proto only
-# from the proxies the app trusts for X-Forwarded-For (timeline/proxies.py):
+# from the proxies the app trusts for X-Forwarded-For (timeline/serving/proxies.py):
 # TIMELINE_TRUSTED_PROXIES, loopback by default; FORWARDED_ALLOW_IPS still overrides.
 _TRUSTED_PROXIES = [token for token in os.environ.get("TIMELINE_TRUSTED_PROXIES", "127.0.0.1 ::1")
                     .replace(",", " ").split() if token.lower() != "none"]

@@ -31,10 +31,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from report import write_section  # noqa: E402
+from timeline.data.synth import synthetic_csv  # noqa: E402
 from timeline.data_store import content_version  # noqa: E402
-from timeline.editor_rows import check_rows, rows_to_bytes, table_from_bytes  # noqa: E402
-from timeline.saving import Saved, save_version  # noqa: E402
-from timeline.synth import synthetic_csv  # noqa: E402
+from timeline.editor.rows import check_rows, rows_to_bytes, table_from_bytes  # noqa: E402
+from timeline.editor.saving import Saved, save_version  # noqa: E402
 
 WORKERS = 4
 

@@ -54,15 +54,15 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "bench")]
 from playwright.sync_api import Error as PlaywrightError  # noqa: E402
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError  # noqa: E402
 
+import peers  # noqa: E402
 from browser import QuietFileHandler, chromium, serving_files  # noqa: E402
 from loadgen import run_clients  # noqa: E402
-import peers  # noqa: E402
 from report import write_section  # noqa: E402
 from timeline.config import Config  # noqa: E402
+from timeline.data.loading import load_events_from_bytes  # noqa: E402
+from timeline.data.synth import synthetic_csv  # noqa: E402
 from timeline.data_store import snapshot_of  # noqa: E402
-from timeline.loading import load_events_from_bytes  # noqa: E402
-from timeline.static_export import export_static  # noqa: E402
-from timeline.synth import synthetic_csv  # noqa: E402
+from timeline.embed.static_export import export_static  # noqa: E402
 
 # Issue 4's budgets: page → measure → at most.
 BUDGETS = {"embed curated": {"cold_bytes": 650_000, "ready_ms": 800, "warm_bytes": 30_000},
@@ -101,7 +101,7 @@ PAGE_TIMEOUT_S = 120
 # take over a minute on this machine while the other workers do the same.
 SERVER_TIMEOUT_S = 300
 # The first event mark on screen: the page's SVG picture of the chart
-# (chart_preview.py), a Plotly SVG point, the embed's dots (bare marks drawn as
+# (view/chart_preview.py), a Plotly SVG point, the embed's dots (bare marks drawn as
 # path shapes, timeline-core.js), or (the baseline's px.scatter switches to WebGL
 # above 1,000 points) a WebGL canvas. Plotly's chart drawn: a mark Plotly drew.
 PLOTLY_MARK = ("#timeline-graph .scatterlayer .point, #timeline-graph .layer-between path, "

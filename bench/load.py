@@ -36,9 +36,9 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 from embed import free_port, wait_until_up  # noqa: E402
 from loadgen import run_clients  # noqa: E402
 from report import write_section  # noqa: E402
+from timeline.data.history import list_versions  # noqa: E402
 from timeline.data_store import content_version  # noqa: E402
-from timeline.editor_rows import rows_to_bytes, table_from_bytes  # noqa: E402
-from timeline.history import list_versions  # noqa: E402
+from timeline.editor.rows import rows_to_bytes, table_from_bytes  # noqa: E402
 
 SECRET = "load test editors' secret"
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))

@@ -32,8 +32,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "bench")]
 
 from browser import chromium, serving_files  # noqa: E402
-from embed import (BACKSTOP_MS, PAGE_TIMEOUT_S, DidNotFinish, PrecompressedHandler,  # noqa: E402
-                   counted_page, heap_mb, page_deadline)
+from embed import (  # noqa: E402
+    BACKSTOP_MS,
+    PAGE_TIMEOUT_S,
+    DidNotFinish,
+    PrecompressedHandler,
+    counted_page,
+    heap_mb,
+    page_deadline,
+)
 from report import write_section  # noqa: E402
 
 DATA = ROOT / ".bench-data"  # ignored by git: generated files are never committed

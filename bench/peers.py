@@ -21,8 +21,8 @@ from pathlib import Path
 import brotli
 import pandas as pd
 
-from timeline import timelinejs
-from timeline.loading import LoadResult
+from timeline.data import timelinejs
+from timeline.data.loading import LoadResult
 
 ROOT = Path(__file__).resolve().parent.parent
 FOLDER = ROOT / ".bench-peers"

@@ -43,7 +43,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 import brotli  # noqa: E402
 
 from report import write_section  # noqa: E402
-from timeline.synth import synthetic_csv  # noqa: E402
+from timeline.data.synth import synthetic_csv  # noqa: E402
 
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 # Issue 13: at 100,000 events.

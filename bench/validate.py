@@ -4,7 +4,7 @@
 
 The files: the bundled fixture (tests/data/events.csv), synthetic timelines of
 each size (`python -m timeline synth --seed 1`), and the ordinary-looking files
-of about 1 MB that took longest per MB (`timeline.synth.AWKWARD`). Each measure
+of about 1 MB that took longest per MB (`timeline.data.synth.AWKWARD`). Each measure
 runs in a fresh process, one after the other:
 
 - pandas: `pandas.read_csv(path, dtype=str, keep_default_na=False)`;
@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from report import write_section  # noqa: E402
-from timeline.synth import AWKWARD, awkward_csv  # noqa: E402
+from timeline.data.synth import AWKWARD, awkward_csv  # noqa: E402
 
 FIXTURE = ROOT / "tests" / "data" / "events.csv"
 

@@ -37,7 +37,7 @@ from browser import chromium, serving  # noqa: E402
 from report import write_section  # noqa: E402
 from timeline.app_factory import create_app  # noqa: E402
 from timeline.config import Config  # noqa: E402
-from timeline.synth import synthetic_csv  # noqa: E402
+from timeline.data.synth import synthetic_csv  # noqa: E402
 
 BUDGET_MS = {10_000: 100, 100_000: 250}
 DEFAULT_SIZES, DEFAULT_PAGES = "10000,100000", "embed,explorer"

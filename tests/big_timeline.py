@@ -7,9 +7,9 @@ import pytest
 from browser import serving
 from timeline.app_factory import create_app
 from timeline.config import Config
-from timeline.loading import load_events
-from timeline.synth import synthetic_csv
-from timeline.transforms import prepare_events
+from timeline.data.loading import load_events
+from timeline.data.synth import synthetic_csv
+from timeline.view.transforms import prepare_events
 
 
 @pytest.fixture(scope="module")

@@ -69,7 +69,7 @@ def serving_embed(kind: str, config, folder, **export_options):
 
     from timeline.app_factory import create_app
     from timeline.data_store import snapshot_of
-    from timeline.static_export import export_static
+    from timeline.embed.static_export import export_static
     if kind == "app":
         with serving(create_app(config).server) as url:
             yield url + "/embed"
@@ -157,7 +157,7 @@ def accessibility_violations(page, within: list[str] | None = None) -> list[str]
 def plotly_chart(page) -> None:
     """Plotly's chart in place of the page's picture of it, brought as a reader
     brings it: the embed and the export load plotly.js when a reader needs it
-    (timeline/web/picture.js), and opening the Filters says a filter is coming.
+    (timeline/engine/web/picture.js), and opening the Filters says a filter is coming.
     They are closed again once it is drawn, so the chart is where it was."""
     page.wait_for_selector("html[data-timeline=interactive]", state="attached")
     summary = page.locator("#filters summary")

@@ -11,10 +11,10 @@ from urllib.parse import quote, quote_plus
 import pandas as pd
 from hypothesis import strategies as st
 
-from timeline.loading import load_events_from_bytes
-from timeline.schema import COLUMN_NAMES
-from timeline.transforms import prepare_events
-from timeline.view_state import PARAMETERS
+from timeline.data.loading import load_events_from_bytes
+from timeline.data.schema import COLUMN_NAMES
+from timeline.view.transforms import prepare_events
+from timeline.view.view_state import PARAMETERS
 
 DATA = Path(__file__).parent / "data"
 # A frozen copy of the newsroom's data/events.csv: editors change that file through

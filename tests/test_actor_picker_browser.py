@@ -1,4 +1,4 @@
-"""The embed's actor filter at 2,000 actors (timeline/web/actor-picker.js), in Chromium.
+"""The embed's actor filter at 2,000 actors (timeline/engine/web/actor-picker.js), in Chromium.
 
 Above a few dozen actors the embed's "Who" is a search box (WAI-ARIA's combobox
 with a listbox popup) that lists at most 20 matching names, not a checkbox per
@@ -14,10 +14,10 @@ from browser import accessibility_violations, record_problems, serving, serving_
 from support import BUNDLED_CSV, csv_bytes, prepared_events
 from timeline.app_factory import create_app
 from timeline.config import Config
+from timeline.data.schema import CATEGORIES
 from timeline.data_store import snapshot_of
-from timeline.schema import CATEGORIES
-from timeline.transforms import actor_names, filter_events, normalise_text
-from timeline.view_state import ViewState
+from timeline.view.transforms import actor_names, filter_events, normalise_text
+from timeline.view.view_state import ViewState
 
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=10_000)

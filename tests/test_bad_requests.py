@@ -1,4 +1,4 @@
-"""Bad requests get a short plain-text 4xx, never a 5xx or a traceback (timeline/request_guard.py).
+"""Bad requests get a short plain-text 4xx, never a 5xx or a traceback (timeline/serving/request_guard.py).
 
 Flask's test client, against the explorer (`/`) and the editor (`/edit/`, a
 second Dash app on the same server), with and without an editor's session.
@@ -28,8 +28,8 @@ from browser import serving
 from support import EVENTS_FIXTURE
 from timeline.app_factory import create_app
 from timeline.config import Config
-from timeline.editor_access import CSRF_COOKIE, CSRF_HEADER
-from timeline.request_guard import EDITOR_MAX_BODY, READER_MAX_BODY, install_request_guard
+from timeline.editor.access import CSRF_COOKIE, CSRF_HEADER
+from timeline.serving.request_guard import EDITOR_MAX_BODY, READER_MAX_BODY, install_request_guard
 
 SECRET = "a newsroom passphrase"
 UPDATE = "/_dash-update-component"
@@ -432,7 +432,7 @@ def test_odd_values_into_the_explorers_callbacks_are_all_refused(reader):
 # these reach the callbacks. Annotating those callbacks' parameters (which the
 # guard honours, see test_the_guard_honours_a_callbacks_own_annotations) closes them.
 # The editor's stores accept any JSON as components; the callbacks' annotations
-# (timeline/editor_callbacks.py) say what they hold, and the guard checks them.
+# (timeline/editor/callbacks.py) say what they hold, and the guard checks them.
 EDITOR_STORES = ("edit-format.data", "edit-upload-data.data", "edit-grid.rowData")
 
 
@@ -501,7 +501,7 @@ def test_a_chunked_body_without_a_length_is_held_to_the_limit(app):
 
 
 def test_the_editor_limit_fits_the_largest_upload():
-    from timeline.editor_page import MAX_UPLOAD_BYTES
+    from timeline.editor.page import MAX_UPLOAD_BYTES
     encoded = 4 * -(-MAX_UPLOAD_BYTES // 3)  # base64 of the largest file dcc.Upload takes
     envelope = len(json.dumps({"output": "x" * 200, "outputs": [{"id": "x", "property": "y"}] * 3,
                                "inputs": [{"id": "edit-upload", "property": "contents",
@@ -570,7 +570,7 @@ def test_an_error_inside_a_callback_is_a_plain_500_and_logged(editor, history_bo
     def broken(*args, **kwargs):
         raise RuntimeError("a bug with a secret detail")
 
-    monkeypatch.setattr("timeline.editor_callbacks.read_version", broken)
+    monkeypatch.setattr("timeline.editor.callbacks.read_version", broken)
     with caplog.at_level(logging.ERROR):
         response = editor_post(editor, with_input(history_body, 0, value="a-version"))
     assert_plain_error(response, 500)

@@ -11,9 +11,9 @@ from browser import DRAWN_MARKS, record_problems, serving
 from support import csv_bytes, filter_cases, prepared_events
 from timeline.app_factory import create_app
 from timeline.config import Config
-from timeline.loading import load_events
-from timeline.transforms import filter_events
-from timeline.view_state import ViewState
+from timeline.data.loading import load_events
+from timeline.view.transforms import filter_events
+from timeline.view.view_state import ViewState
 
 pytestmark = pytest.mark.browser
 # Two cores run the server, Chromium and plotly.js at once: allow for a slow moment.

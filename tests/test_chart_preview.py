@@ -11,10 +11,15 @@ import pytest
 
 from support import filter_cases
 from test_embed_payload import HOSTILE, snapshot
-from timeline.chart_preview import (PREVIEW_GUARD, PREVIEW_GUARD_HASH, chart_preview,
-                                    guard_script, year_ticks)
-from timeline.embed_payload import figure_json
-from timeline.view_state import ViewState
+from timeline.view.chart_preview import (
+    PREVIEW_GUARD,
+    PREVIEW_GUARD_HASH,
+    chart_preview,
+    guard_script,
+    year_ticks,
+)
+from timeline.view.payload import figure_json
+from timeline.view.view_state import ViewState
 
 TODAY = date(2026, 11, 26)
 
@@ -82,7 +87,7 @@ def test_text_from_the_data_is_escaped_once_and_never_markup():
 
 
 def test_a_mark_for_several_events_is_as_big_as_the_chart_draws_it():
-    """Sized by its count as web/density.js sizes it (14, 17, 20 px from 2, 10, 100
+    """Sized by its count as engine/web/density.js sizes it (14, 17, 20 px from 2, 10, 100
     events; with its ring, the width of the chart's dot), so nothing grows when
     Plotly's chart replaces the picture."""
     many = [f"e{i}" for i in range(12)]

@@ -23,13 +23,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from support import DATA, EVENTS_FIXTURE, tricky_text
-from timeline import loading, schema, validation
-from timeline.dates import parse_partial_date, parse_plain_dates
-from timeline.loading import check_file, load_events, load_events_from_bytes
-from timeline.synth import AWKWARD, awkward_csv, synthetic_csv
-from timeline.text_folding import normalise_text
-from timeline.validation import (_close_to_a_category, clean_value, spelling_key, split_actors,
-                                 usual_spellings)
+from timeline.data import loading, schema, validation
+from timeline.data.dates import parse_partial_date, parse_plain_dates
+from timeline.data.loading import check_file, load_events, load_events_from_bytes
+from timeline.data.synth import AWKWARD, awkward_csv, synthetic_csv
+from timeline.data.text_folding import normalise_text
+from timeline.data.validation import (
+    _close_to_a_category,
+    clean_value,
+    spelling_key,
+    split_actors,
+    usual_spellings,
+)
 
 ROOT = DATA.parent.parent
 
@@ -239,5 +244,5 @@ def test_validate_imports_no_conversion_code():
     done = subprocess.run([sys.executable, "-c", script, str(EVENTS_FIXTURE)],
                           capture_output=True, text=True, check=True, cwd=ROOT)
     imported = done.stdout.splitlines()[-1].split()
-    assert "timeline.loading" in imported
-    assert "timeline.interchange" not in imported
+    assert "timeline.data.loading" in imported
+    assert "timeline.data.interchange" not in imported

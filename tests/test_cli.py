@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from support import EVENTS_FIXTURE
-from timeline import cli, loading, schema
+from timeline import cli
+from timeline.data import loading, schema
 
 ROOT = Path(__file__).resolve().parent.parent
 MESSY = Path(__file__).parent / "data" / "messy"
@@ -368,7 +369,8 @@ def test_the_events_as_loaded_are_not_kept_while_the_static_export_runs(tmp_path
     import gc
     import weakref
 
-    from timeline import data_store, static_export
+    from timeline import data_store
+    from timeline.embed import static_export
     loaded = []
     real_snapshot, real_export = data_store.snapshot_from, static_export.export_static
 

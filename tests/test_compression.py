@@ -10,11 +10,11 @@ import brotli
 import flask
 import pytest
 
-import timeline.compression as compression
-from timeline.app_factory import create_app
-from timeline.compression import IMMUTABLE, CompressedCache, decompress, install_compression
+import timeline.serving.compression as compression
 from support import BUNDLED_CSV
+from timeline.app_factory import create_app
 from timeline.config import REPOSITORY, Config, ConfigError
+from timeline.serving.compression import IMMUTABLE, CompressedCache, decompress, install_compression
 
 SECRET = "a newsroom passphrase"
 BROTLI = {"Accept-Encoding": "gzip, deflate, br, zstd"}  # as Chromium sends it
@@ -188,7 +188,7 @@ def test_pages_are_revalidated_with_an_etag(cache_dir, data):
         assert response.headers["Cache-Control"] == "no-cache", path
         assert response.headers["ETag"], path
     login = client.get("/edit/login")
-    # Nothing under /edit/ is kept at all (timeline/http_policy.py): no ETag either.
+    # Nothing under /edit/ is kept at all (timeline/serving/http_policy.py): no ETag either.
     assert login.headers["Cache-Control"] == "no-store" and "ETag" not in login.headers
     # A route's own Cache-Control is kept.
     health = client.get("/healthz")
@@ -419,7 +419,7 @@ def test_the_cache_is_a_hidden_folder_of_the_apps_own_beside_the_data(tmp_path, 
     url = next(u for u in page_urls(client, "/embed") if "plotly" in u)
     client.get(url, headers=BROTLI)
     kept = {p.name for p in (tmp_path / "site" / ".timeline-cache").iterdir()}
-    # The compressed file, and the embed's files that every worker shares (shared_builds.py).
+    # The compressed file, and the embed's files that every worker shares (serving/shared_builds.py).
     assert {name.rpartition(".")[2] for name in kept if "build-" not in name} == {"br"}
     assert any(name.startswith("build-") for name in kept)
     # The repository's own data folder: the cache is kept out of git.

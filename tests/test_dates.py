@@ -3,8 +3,8 @@ from datetime import date
 
 import pytest
 
-from timeline import dates
-from timeline.dates import PartialDate, parse_partial_date, span_label
+from timeline.data import dates
+from timeline.data.dates import PartialDate, parse_partial_date, span_label
 
 
 @pytest.mark.parametrize("text, expected, first, last", [

@@ -1,6 +1,6 @@
 """The editors' guide documents the whole CSV contract, and the data follows it.
 
-A column, category or certainty added to `timeline/schema.py` fails these
+A column, category or certainty added to `timeline/data/schema.py` fails these
 tests until `docs/data-guide.md` explains it (written in backquotes, as the
 guide writes every name an editor types).
 """
@@ -14,10 +14,10 @@ import pytest
 
 from support import EVENTS_FIXTURE
 from timeline.config import ENVIRONMENT
-from timeline.layout import build_layout
-from timeline.loading import empty_events
-from timeline.schema import CATEGORIES, CERTAINTIES, COLUMN_NAMES, COLUMNS, ROW_TYPES
-from timeline.view_state import PARAMETERS
+from timeline.data.loading import empty_events
+from timeline.data.schema import CATEGORIES, CERTAINTIES, COLUMN_NAMES, COLUMNS, ROW_TYPES
+from timeline.explorer.layout import build_layout
+from timeline.view.view_state import PARAMETERS
 
 ROOT = Path(__file__).resolve().parents[1]
 GUIDE = ROOT / "docs" / "data-guide.md"
@@ -75,8 +75,9 @@ def page_ids() -> set[str]:
         for name in ("id", "start_date_id", "end_date_id"):  # a date range names its inputs
             if isinstance(getattr(component, name, None), str):
                 ids.add(getattr(component, name))
-    for page in ("embed.html", "explorer.html", "timeline-boxes.html"):
-        html = (ROOT / "timeline" / "web" / page).read_text(encoding="utf-8")
+    for page in ("embed/web/embed.html", "explorer/web/explorer.html",
+                 "engine/web/timeline-boxes.html"):
+        html = (ROOT / "timeline" / page).read_text(encoding="utf-8")
         ids |= set(re.findall(r'\bid="([^"]+)"', html))
     return ids
 

@@ -11,8 +11,8 @@ from support import BUNDLED_CSV as GOOD
 from timeline.app_factory import create_app
 from timeline.config import Config, ConfigError
 from timeline.data_store import content_version
-from timeline.editor_access import CSRF_COOKIE, CSRF_HEADER, FailedAttempts
-from timeline.editor_rows import table_from_bytes
+from timeline.editor.access import CSRF_COOKIE, CSRF_HEADER, FailedAttempts
+from timeline.editor.rows import table_from_bytes
 
 SECRET = "a newsroom passphrase"
 

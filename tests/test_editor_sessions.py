@@ -8,8 +8,8 @@ import pytest
 from test_editor_access import SECRET, log_in
 from timeline.app_factory import create_app
 from timeline.config import Config, ConfigError
-from timeline.editor_access import CSRF_COOKIE, SESSION_COOKIE
-from timeline.editor_sessions import FOLDER_NAME
+from timeline.editor.access import CSRF_COOKIE, SESSION_COOKIE
+from timeline.editor.sessions import FOLDER_NAME
 
 MINUTE = 60
 

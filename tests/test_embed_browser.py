@@ -17,16 +17,33 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from playwright.sync_api import expect
 
-from browser import (DRAWN_MARKS, accessibility_violations, marks_seen, plotly_chart,
-                     record_problems, serving, serving_embed, serving_files)
-from support import (BUNDLED_CSV, DEFAULT_VIEW_FIELDS, csv_bytes, filter_cases, link_queries,
-                     prepared_events, table_of_cases, tricky_text, view_fields)
+from browser import (
+    DRAWN_MARKS,
+    accessibility_violations,
+    marks_seen,
+    plotly_chart,
+    record_problems,
+    serving,
+    serving_embed,
+    serving_files,
+)
+from support import (
+    BUNDLED_CSV,
+    DEFAULT_VIEW_FIELDS,
+    csv_bytes,
+    filter_cases,
+    link_queries,
+    prepared_events,
+    table_of_cases,
+    tricky_text,
+    view_fields,
+)
 from timeline.app_factory import create_app
 from timeline.config import REPOSITORY, Config
 from timeline.data_store import snapshot_of
-from timeline.static_export import export_static
-from timeline.transforms import filter_events, normalise_text
-from timeline.view_state import ViewState
+from timeline.embed.static_export import export_static
+from timeline.view.transforms import filter_events, normalise_text
+from timeline.view.view_state import ViewState
 
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=10_000)
@@ -155,7 +172,7 @@ def test_lanes_by_actor_and_zoom_live_in_the_url(page, embed_url):
 
 
 def test_a_double_click_resets_the_zoom_to_the_whole_timeline(page, embed_url):
-    from timeline.figure import build_figure
+    from timeline.view.figure import build_figure
     whole = build_figure(EVENTS, ViewState(), today=date.today()).layout.xaxis.range
     open_embed(page, embed_url + "?zoom=2023-01-01..2024-12-31")
     page.locator("#timeline-graph .nsewdrag").dblclick()
@@ -215,7 +232,7 @@ def core(browser):
     """A page holding timeline-core.js alone, the script the embed and the export run."""
     context = browser.new_context()
     page = record_problems(context.new_page())
-    page.add_script_tag(path=str(REPOSITORY / "timeline" / "web" / "timeline-core.js"))
+    page.add_script_tag(path=str(REPOSITORY / "timeline" / "engine" / "web" / "timeline-core.js"))
     yield page
     assert page.problems == []
     context.close()
@@ -387,8 +404,8 @@ def plotly_requests(page) -> list[str]:
 @pytest.fixture(scope="module")
 def bundled_events():
     """The bundled timeline's events in the list's order (the whole timeline)."""
-    from timeline.loading import load_events_from_bytes
-    from timeline.transforms import prepare_events
+    from timeline.data.loading import load_events_from_bytes
+    from timeline.view.transforms import prepare_events
     events = prepare_events(load_events_from_bytes(BUNDLED_CSV, "events.csv").events)
     return filter_events(events, ViewState()).set_index("id", drop=False)
 
@@ -553,7 +570,7 @@ def milliseconds(day) -> int:
 
 def test_bars_are_drawn_where_the_figure_puts_them(page, embed_url):
     """Each lasting event's bar, drawn as a path shape, spans its start to its end."""
-    from timeline.figure import build_figure
+    from timeline.view.figure import build_figure
     figure = build_figure(EVENTS, ViewState(), today=date.today())
     bars = {trace.customdata[i]: (trace.x[i], trace.x[i + 1], trace.y[i])
             for trace in figure.data if trace.mode == "lines"
@@ -588,7 +605,7 @@ def test_bars_are_drawn_where_the_figure_puts_them(page, embed_url):
 
 def test_packing_keeps_every_mark_and_bar_as_drawn(page):
     """packMarks and asShapes: the same picture in fewer SVG elements (timeline-core.js)."""
-    from timeline.embed_page import WEB
+    from timeline.embed.page import WEB
     page.set_content("<!doctype html><title>core</title>")
     page.add_script_tag(path=str(WEB / "timeline-core.js"))
     separator = {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": 0.5, "y1": 0.5}

@@ -1,21 +1,21 @@
 """What the light embed and the static export send: public, escaped, cacheable."""
 from __future__ import annotations
 
-import brotli
 import gzip
 import json
 import re
 from datetime import date, timedelta
 
+import brotli
 import pandas as pd
 
 from support import BUNDLED_CSV, csv_bytes, filter_cases
 from timeline.app_factory import create_app
 from timeline.config import Config
+from timeline.data.synth import synthetic_csv
 from timeline.data_store import snapshot_of
-from timeline.embed_payload import DETAIL_CHUNK, detail_chunks, payload, rich_pieces, to_json_bytes
-from timeline.static_export import export_static
-from timeline.synth import synthetic_csv
+from timeline.embed.static_export import export_static
+from timeline.view.payload import DETAIL_CHUNK, detail_chunks, payload, rich_pieces, to_json_bytes
 
 TODAY = date(2026, 11, 26)
 HOSTILE = '</script><script>window.__xss=1</script>'

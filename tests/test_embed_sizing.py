@@ -2,7 +2,7 @@
 
 The articles (tests/pages/) are served from another origin than the app, as a
 newsroom's pages are: the app on http://127.0.0.1:A, the articles on
-http://localhost:S. The embed reports its height (timeline/web/resize.js) and
+http://localhost:S. The embed reports its height (timeline/embed/web/resize.js) and
 three kinds of parent act on it: the real pym.js 1.3.2 parent
 (tests/vendor/pym.v1.min.js), Datawrapper's listener, and our /embed.js.
 """
@@ -17,13 +17,13 @@ from browser import serving
 from support import csv_bytes, filter_cases
 from timeline.app_factory import create_app
 from timeline.config import REPOSITORY, Config
-from timeline.snippets import EMBED_HEIGHT_PX, embed_loader_snippet
+from timeline.embed.snippets import EMBED_HEIGHT_PX, embed_loader_snippet
 
 pytestmark = pytest.mark.browser
 HERE = Path(__file__).parent
 PAGES = HERE / "pages"
 SCRIPTS = {"/pym.v1.min.js": HERE / "vendor" / "pym.v1.min.js",
-           "/resize.js": REPOSITORY / "timeline" / "web" / "resize.js"}
+           "/resize.js": REPOSITORY / "timeline" / "embed" / "web" / "resize.js"}
 VIEW = "category=military"
 TITLE = 'A "test" <timeline>'
 

@@ -15,8 +15,8 @@ from playwright.sync_api import expect
 
 from big_timeline import base_url, data_file, events  # noqa: F401 (fixtures)
 from browser import accessibility_violations, record_problems
-from timeline.transforms import filter_events
-from timeline.view_state import ViewState
+from timeline.view.transforms import filter_events
+from timeline.view.view_state import ViewState
 
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=20_000)

@@ -20,7 +20,6 @@ from timeline.app_factory import create_app
 from timeline.config import REPOSITORY, Config
 
 
-
 def aged(path: Path) -> None:
     then = time.time() - 5  # past the settle time a half-written file is given
     os.utime(path, (then, then))

@@ -4,10 +4,10 @@ import pandas as pd
 import pytest
 
 from support import csv_bytes, prepared_events
-from timeline.colours import PALETTE
-from timeline.figure import build_figure, category_colours, visible_window
-from timeline.loading import load_events_from_bytes
-from timeline.view_state import ViewState
+from timeline.data.loading import load_events_from_bytes
+from timeline.view.colours import PALETTE
+from timeline.view.figure import build_figure, category_colours, visible_window
+from timeline.view.view_state import ViewState
 
 TODAY = date(2026, 11, 26)
 ROWS = [

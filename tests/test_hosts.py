@@ -1,4 +1,4 @@
-"""Only this app's own host names are answered (timeline/hosts.py): any other `Host`
+"""Only this app's own host names are answered (timeline/serving/hosts.py): any other `Host`
 is a plain 400, before it can make the server build and keep a page for it."""
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from werkzeug.serving import make_server
 
 from timeline.app_factory import create_app
 from timeline.config import Config, ConfigError
-from timeline.hosts import ALLOWED_HOSTS_VARIABLE, host_name
+from timeline.serving.hosts import ALLOWED_HOSTS_VARIABLE, host_name
 
 BROTLI = {"Accept-Encoding": "br"}
 

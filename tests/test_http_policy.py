@@ -10,7 +10,7 @@ from dash import Input, Output
 
 from timeline.app_factory import create_app
 from timeline.config import Config
-from timeline.http_policy import content_security_policy, frame_ancestor_sources
+from timeline.serving.http_policy import content_security_policy, frame_ancestor_sources
 
 SECRET = "a newsroom passphrase"
 INLINE_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S)

@@ -1,4 +1,4 @@
-"""Level of detail (timeline/web/density.js): what a mark stands for at the scale a
+"""Level of detail (timeline/engine/web/density.js): what a mark stands for at the scale a
 reader looks at, in headless Chromium.
 
 First the pure functions, on small hand-made figures in a page holding
@@ -21,10 +21,10 @@ from timeline.config import REPOSITORY
 
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=20_000)
-WEB = REPOSITORY / "timeline" / "web"
+WEB = REPOSITORY / "timeline" / "engine" / "web"
 SIZE = 10_000
 SEED = 3
-CHAR_WIDTH_PX, LABEL_ROOM_PX = 6.6, 16  # figure.py's label widths, as density.js uses them
+CHAR_WIDTH_PX, LABEL_ROOM_PX = 6.6, 16  # view/figure.py's label widths, as density.js uses them
 
 
 # ----------------------------------------------------------------- pure functions
@@ -41,7 +41,7 @@ def lod(browser):
     context.close()
 
 
-# Marks as figure.py makes them: one trace per category and exactness, each
+# Marks as view/figure.py makes them: one trace per category and exactness, each
 # point's customdata [id, title, date] and, for a mark standing for several
 # crowded events, their ids. Dates here are plain numbers: a frame 1,200 wide
 # over 1,200 px makes one unit a pixel.
@@ -130,7 +130,7 @@ def test_a_filter_counts_only_the_events_shown(lod):
 
 
 def test_the_view_the_figure_was_built_for_keeps_its_own_marks(lod):
-    """The whole timeline, as the page's picture shows it (chart_preview.py)."""
+    """The whole timeline, as the page's picture shows it (view/chart_preview.py)."""
     drawn = by_ids(draw(lod, CROWDED, frame=FRAME | {"columns": False}, starts=STARTS))
     assert set(drawn) == {("a",), ("b",), ("c",), ("h",), ("i",), ("d",), ("f", "g"), ("e",)}
     assert drawn["f", "g"]["x"] == 500 and drawn["f", "g"]["hover"] == ["2 events", "f to g"]
@@ -223,7 +223,7 @@ def test_bars_are_cut_to_the_window_and_density_marks_drawn_bigger(lod):
 
 
 def test_the_picture_of_the_chart_sizes_marks_for_many_as_the_chart_does(lod):
-    from timeline.chart_preview import DENSITY_SIZES
+    from timeline.view.chart_preview import DENSITY_SIZES
     assert lod.evaluate("() => TimelineDensity.DENSITY_SIZES") == [list(s) for s in DENSITY_SIZES]
 
 

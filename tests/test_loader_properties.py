@@ -31,8 +31,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import timeline
-from timeline import schema, timelinejs
-from timeline.loading import EVENT_COLUMNS, LoadResult, load_events_from_bytes
+from timeline.data import schema, timelinejs
+from timeline.data.loading import EVENT_COLUMNS, LoadResult, load_events_from_bytes
 
 for _module in pkgutil.walk_packages(timeline.__path__, "timeline."):
     importlib.import_module(_module.name)

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from support import BUNDLED_CSV
-from timeline import dates, loading, schema
-from timeline.dates import PartialDate
-from timeline.loading import EVENT_COLUMNS, LoadResult, load_events, load_events_from_bytes
+from timeline.data import dates, loading, schema
+from timeline.data.dates import PartialDate
+from timeline.data.loading import EVENT_COLUMNS, LoadResult, load_events, load_events_from_bytes
 
 MESSY = Path(__file__).parent / "data" / "messy"
 GOOD_IDS = ["vostochny-summit", "pyongyang-visit", "troops-kursk"]

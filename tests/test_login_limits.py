@@ -16,7 +16,7 @@ from test_editor_access import SECRET
 from test_faults import _answers, free_port
 from timeline.app_factory import create_app
 from timeline.config import REPOSITORY, Config, ConfigError
-from timeline.editor_access import GLOBAL_FAILURES, GLOBAL_SPACING_SECONDS, MAX_FAILURES
+from timeline.editor.access import GLOBAL_FAILURES, GLOBAL_SPACING_SECONDS, MAX_FAILURES
 
 WRONG = "wrong guess, sorry"
 PROXY = "127.0.0.1"  # nginx on the same machine, as docs/security.md sets it up

@@ -1,6 +1,6 @@
 import pytest
 
-from timeline.markup import Link, escape_for_plotly, is_web_address, plain_text, split_links
+from timeline.data.markup import Link, escape_for_plotly, is_web_address, plain_text, split_links
 
 
 def test_links_become_links():

@@ -11,8 +11,12 @@ import pytest
 from support import csv_bytes
 from timeline.app_factory import create_app
 from timeline.config import Config
-from timeline.snippets import (EMBED_HEIGHT_PX, EMBED_WIDTH_PX, embed_loader_snippet,
-                               embed_snippet)
+from timeline.embed.snippets import (
+    EMBED_HEIGHT_PX,
+    EMBED_WIDTH_PX,
+    embed_loader_snippet,
+    embed_snippet,
+)
 
 HOSTILE = 'Kim & Putin "</iframe><script>alert(1)</script>\' <b>'
 ROWS = [{"id": "a", "start": "2024-02-20", "title": "A", "actors": "Kim Jong-un",

@@ -12,16 +12,20 @@ import time
 import pytest
 
 from support import BUNDLED_CSV as GOOD
-from timeline import saving
 from timeline.config import REPOSITORY
-from timeline.csv_writing import (line_ending_of, neutralise_formula,
-                                  neutralise_row, row_lines, serialise_rows)
+from timeline.data.csv_writing import (
+    line_ending_of,
+    neutralise_formula,
+    neutralise_row,
+    row_lines,
+    serialise_rows,
+)
+from timeline.data.history import list_versions, read_version
 from timeline.data_store import content_version
-from timeline.diffing import diff_versions
-from timeline.editor_rows import check_rows, rows_to_bytes, table_from_bytes
-from timeline.history import list_versions, read_version
-from timeline.saving import Conflict, Failed, Invalid, Saved, Unchanged, save_version
-
+from timeline.editor import saving
+from timeline.editor.diffing import diff_versions
+from timeline.editor.rows import check_rows, rows_to_bytes, table_from_bytes
+from timeline.editor.saving import Conflict, Failed, Invalid, Saved, Unchanged, save_version
 
 
 def edited(data: bytes, old: bytes, new: bytes) -> bytes:
@@ -146,7 +150,7 @@ def test_the_diff_names_added_removed_and_changed_fields():
 
 SAVER = textwrap.dedent("""
     import sys
-    from timeline.csv_writing import atomic_write
+    from timeline.data.csv_writing import atomic_write
     path, first, second = sys.argv[1:4]
     versions = [open(first, 'rb').read(), open(second, 'rb').read()]
     print('ready', flush=True)

@@ -18,17 +18,18 @@ from hypothesis import strategies as st
 
 from support import BUNDLED_CSV, tricky_text
 from test_checking_speed import steps_of
-from timeline import data_store, embed_payload
+from timeline import data_store
 from timeline.app_factory import create_app
 from timeline.config import REPOSITORY, Config
+from timeline.data.loading import load_events_from_bytes
+from timeline.data.synth import synthetic_csv
+from timeline.data.text_folding import _BATCH, normalise_text, normalise_texts
 from timeline.data_store import DataStore, snapshot_of
-from timeline.figure import build_figure
-from timeline.loading import load_events_from_bytes
-from timeline.shared_builds import SharedBuilds, build_key, code_version
-from timeline.synth import synthetic_csv
-from timeline.text_folding import _BATCH, normalise_text, normalise_texts
-from timeline.transforms import REPEATED_COLUMNS, prepare_events
-from timeline.view_state import ViewState
+from timeline.serving.shared_builds import SharedBuilds, build_key, code_version
+from timeline.view import payload as embed_payload
+from timeline.view.figure import build_figure
+from timeline.view.transforms import REPEATED_COLUMNS, prepare_events
+from timeline.view.view_state import ViewState
 
 TODAY = date(2026, 12, 4)
 DETERMINISTIC = settings(max_examples=200, deadline=None, derandomize=True, database=None)
@@ -301,7 +302,7 @@ def test_builds_of_other_code_or_another_day_are_not_read(monkeypatch):
     assert key != build_key("events", "v1", "2026-12-05")
     assert key != build_key("events", "v2", "2026-12-04")
     code_version.cache_clear()
-    monkeypatch.setattr("timeline.shared_builds.PACKAGE", REPOSITORY / "tests")
+    monkeypatch.setattr("timeline.serving.shared_builds.PACKAGE", REPOSITORY / "tests")
     try:
         assert build_key("events", "v1", "2026-12-04") != key
     finally:

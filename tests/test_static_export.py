@@ -10,9 +10,9 @@ import brotli
 import pytest
 
 from support import BUNDLED_CSV
-from timeline import static_export
 from timeline.config import Config
 from timeline.data_store import snapshot_of
+from timeline.embed import static_export
 
 TODAY = date(2026, 11, 26)
 

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from support import EVENTS_FIXTURE
-from timeline import schema
-from timeline.html_text import html_to_line, html_to_text, text_to_html
-from timeline.interchange import Imported, export_timelinejs, import_timelinejs
-from timeline.loading import load_events, load_events_from_bytes
-from timeline.markup import Link, split_links
-from timeline.timelinejs import CSV_COLUMNS, is_timelinejs_header
+from timeline.data import schema
+from timeline.data.html_text import html_to_line, html_to_text, text_to_html
+from timeline.data.interchange import Imported, export_timelinejs, import_timelinejs
+from timeline.data.loading import load_events, load_events_from_bytes
+from timeline.data.markup import Link, split_links
+from timeline.data.timelinejs import CSV_COLUMNS, is_timelinejs_header
 
 CORPUS = Path(__file__).parent / "data" / "timelinejs"
 CORPUS_FILES = sorted(p for p in CORPUS.iterdir() if p.suffix in (".json", ".csv"))

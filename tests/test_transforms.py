@@ -4,10 +4,15 @@ import pytest
 from hypothesis import given, settings
 
 from support import filter_cases, prepared_events, table_of_cases, tricky_text
-from timeline.transforms import (actor_names, filter_events, find_event, neighbours,
-                                 normalise_text)
-from timeline.validation import slugify, spelling_key
-from timeline.view_state import ViewState
+from timeline.data.validation import slugify, spelling_key
+from timeline.view.transforms import (
+    actor_names,
+    filter_events,
+    find_event,
+    neighbours,
+    normalise_text,
+)
+from timeline.view.view_state import ViewState
 
 CASES = filter_cases()
 TEXT_CASES = table_of_cases("text_cases.json")

@@ -20,8 +20,8 @@ from browser import record_problems, serving
 from support import csv_bytes, filter_cases, prepared_events
 from timeline.app_factory import create_app
 from timeline.config import Config
-from timeline.transforms import filter_events
-from timeline.view_state import ViewState
+from timeline.view.transforms import filter_events
+from timeline.view.view_state import ViewState
 
 expect.set_options(timeout=10_000)
 CASES = filter_cases()

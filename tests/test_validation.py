@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from timeline import schema
-from timeline.loading import load_events, load_events_from_bytes
-from timeline.validation import mixed_script_messages, slugify, split_actors
+from timeline.data import schema
+from timeline.data.loading import load_events, load_events_from_bytes
+from timeline.data.validation import mixed_script_messages, slugify, split_actors
 
 MESSY = Path(__file__).parent / "data" / "messy"
 

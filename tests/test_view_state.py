@@ -4,10 +4,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from support import (DEFAULT_VIEW_FIELDS, link_queries, table_of_cases, tricky_text,
-                     view_fields)
-from timeline.text_folding import strip_white_space
-from timeline.view_state import LANE_MODES, MAX_QUERY_LENGTH, ViewState
+from support import DEFAULT_VIEW_FIELDS, link_queries, table_of_cases, tricky_text, view_fields
+from timeline.data.text_folding import strip_white_space
+from timeline.view.view_state import LANE_MODES, MAX_QUERY_LENGTH, ViewState
 
 VIEW_CASES = table_of_cases("view_cases.json")
 # Derandomized, no example database: every run checks the same cases.

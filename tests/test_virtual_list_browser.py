@@ -1,4 +1,4 @@
-"""The event list that holds only what is on screen (timeline/web/virtual-list.js), in Chromium.
+"""The event list that holds only what is on screen (timeline/engine/web/virtual-list.js), in Chromium.
 
 A page of its own: the repository's virtual-list.js and assets/style.css inlined, a
 heading and a paragraph tall enough to put the list below the fold (so scrolling the
@@ -16,7 +16,7 @@ from timeline.config import REPOSITORY
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=10_000)
 
-SCRIPT = (REPOSITORY / "timeline" / "web" / "virtual-list.js").read_text(encoding="utf-8")
+SCRIPT = (REPOSITORY / "timeline" / "engine" / "web" / "virtual-list.js").read_text(encoding="utf-8")
 STYLE = (REPOSITORY / "assets" / "style.css").read_text(encoding="utf-8")
 LONG_WORDS = " ".join(["a title long enough to need more than two lines even in the widest list,",
                        "so the row must clamp it rather than grow taller than the others"] * 3)

@@ -26,19 +26,19 @@ from playwright.sync_api import expect
 
 from browser import marks_seen, plotly_chart, serving, serving_files
 from support import DATA, csv_bytes
-from timeline import static_export
 from timeline.app_factory import create_app
 from timeline.config import Config
+from timeline.data.loading import load_events_from_bytes
+from timeline.data.markup import Link, is_web_address, plain_text, split_links
 from timeline.data_store import snapshot_of
-from timeline.diffing import diff_versions
-from timeline.editor_page import MAX_DIFF_ROWS
-from timeline.editor_rows import PROBLEMS_KEY, table_from_bytes
-from timeline.figure import ERA_LABEL_MAX_CHARS, short_label
-from timeline.layout import ACTOR_OPTIONS
-from timeline.loading import load_events_from_bytes
-from timeline.markup import Link, is_web_address, plain_text, split_links
-from timeline.static_export import export_static
-from timeline.transforms import actor_names, normalise_text, prepare_events
+from timeline.editor.diffing import diff_versions
+from timeline.editor.page import MAX_DIFF_ROWS
+from timeline.editor.rows import PROBLEMS_KEY, table_from_bytes
+from timeline.embed import static_export
+from timeline.embed.static_export import export_static
+from timeline.explorer.layout import ACTOR_OPTIONS
+from timeline.view.figure import ERA_LABEL_MAX_CHARS, short_label
+from timeline.view.transforms import actor_names, normalise_text, prepare_events
 
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=10_000)

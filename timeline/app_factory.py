@@ -6,19 +6,20 @@ import html
 import flask
 from dash import Dash
 
-from timeline.callbacks import public_base, register_callbacks
-from timeline.compression import install_compression
+from timeline.addresses import public_base
 from timeline.config import REPOSITORY, Config
 from timeline.data_store import DataFileError, DataStore
-from timeline.editor_routes import register_editor
-from timeline.embed_page import data_urls, explorer_scripts, register_embed_page
-from timeline.hosts import install_host_check
-from timeline.http_policy import install_http_policy
-from timeline.layout import build_layout, explorer_page
+from timeline.editor.routes import register_editor
+from timeline.embed.oembed import register_embed_tools
+from timeline.embed.page import data_urls, explorer_scripts, register_embed_page
+from timeline.explorer.callbacks import register_callbacks
+from timeline.explorer.layout import build_layout, explorer_page
 from timeline.memory import map_large_blocks_apart
-from timeline.oembed import register_embed_tools
-from timeline.proxies import install_trusted_proxies
-from timeline.request_guard import install_request_guard
+from timeline.serving.compression import install_compression
+from timeline.serving.hosts import install_host_check
+from timeline.serving.http_policy import install_http_policy
+from timeline.serving.proxies import install_trusted_proxies
+from timeline.serving.request_guard import install_request_guard
 
 __all__ = ["DataFileError", "create_app"]
 
@@ -46,9 +47,9 @@ def create_app(config: Config | None = None) -> Dash:
     register_embed_page(server, store, config, lambda: public_base(config))
     register_health(server, store)
     register_embed_tools(server, config, lambda: config.title_for(store.snapshot.result))
-    register_editor(server, store, config)
+    editor_session = register_editor(server, store, config)
     install_http_policy(server, config)
-    install_request_guard(server)
+    install_request_guard(server, editor_session)
     install_host_check(server, config)  # after the guard: its check runs first of all
     install_compression(server, config.cache_dir or None, data_path=config.data_path,
                         disk_budget=config.cache_max_mb * 1024 * 1024)

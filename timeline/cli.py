@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 if TYPE_CHECKING:
+    from timeline.data.loading import LoadResult, SizeLimit
     from timeline.data_store import Snapshot
-    from timeline.loading import LoadResult, SizeLimit
 
 # Each command imports what it needs when it runs: `validate` should not wait for
 # the import and export code.
@@ -37,7 +37,7 @@ MAX_MB_HELP = (f"refuse files larger than this many MB (default: "
 
 
 def _limit(args: argparse.Namespace) -> SizeLimit:
-    from timeline.loading import SizeLimit
+    from timeline.data.loading import SizeLimit
     max_bytes = (COMMAND_LINE_MAX_BYTES if args.max_mb is None
                  else int(args.max_mb * 1_000_000))
     return SizeLimit(max_bytes, advice=(
@@ -57,7 +57,7 @@ def _size_in_mb(text: str) -> float:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from timeline.loading import check_file
+    from timeline.data.loading import check_file
     report = check_file(args.path, _limit(args))
     print("\n".join([*report.format_lines(args.path), report.summary()]))
     return 0 if report.ok else 1
@@ -86,8 +86,8 @@ def _write(text: str, out: str | None, path: str) -> str | None:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from timeline.interchange import import_timelinejs
-    from timeline.loading import read_file
+    from timeline.data.interchange import import_timelinejs
+    from timeline.data.loading import read_file
     limit = _limit(args)
     data = read_file(args.path, limit)
     imported = data if isinstance(data, str) else import_timelinejs(data, limit)
@@ -113,7 +113,7 @@ def _export_format(args: argparse.Namespace) -> str:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from timeline.interchange import export_timelinejs
+    from timeline.data.interchange import export_timelinejs
     if _export_format(args) == "static":
         return _export_static(args)
     loaded = _loaded_for_export(args)
@@ -134,7 +134,7 @@ def _loaded_for_export(args: argparse.Namespace) -> tuple[LoadResult, bytes] | N
     """(LoadResult, the file's bytes), or None when it cannot be exported (said why).
     Read once and loaded once, without the file's rows as written: only the editor
     needs those, and at a million events they cost gigabytes."""
-    from timeline.loading import load_events_from_bytes, read_file
+    from timeline.data.loading import load_events_from_bytes, read_file
     limit = _limit(args)
     data = read_file(args.path, limit)
     if isinstance(data, str):
@@ -159,7 +159,7 @@ def _snapshot_for_export(args: argparse.Namespace) -> Snapshot | None:
 
 def _export_static(args: argparse.Namespace) -> int:
     from timeline.config import Config
-    from timeline.static_export import export_static
+    from timeline.embed.static_export import export_static
     if not args.out:
         _say("error: a static export needs a folder: --out DIR")
         return 1
@@ -183,7 +183,7 @@ def _export_static(args: argparse.Namespace) -> int:
 
 
 def _synth(args: argparse.Namespace) -> int:
-    from timeline.synth import synthetic_csv
+    from timeline.data.synth import synthetic_csv
     if args.n < 0:
         _say("error: --n must be 0 or more")
         return 1

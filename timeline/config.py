@@ -42,14 +42,14 @@ class Config:
     edit_secret: str = field(default="", repr=False)
     # Sites that may show /embed in a frame, space-separated origins; "*" is any site.
     frame_ancestors: str = "*"
-    # The host names requests may be sent to (timeline/hosts.py); empty: this machine's
+    # The host names requests may be sent to (timeline/serving/hosts.py); empty: this machine's
     # own (localhost, loopback, the bound address). The public URL's host is always allowed.
     allowed_hosts: str = ""
-    # The compressed-file cache (timeline/compression.py); empty: `.timeline-cache`
+    # The compressed-file cache (timeline/serving/compression.py); empty: `.timeline-cache`
     # beside the data's folder. At most this many megabytes on disk.
     cache_dir: str = ""
     cache_max_mb: int = 256
-    # The reverse proxies whose X-Forwarded-For names the client (timeline/proxies.py).
+    # The reverse proxies whose X-Forwarded-For names the client (timeline/serving/proxies.py).
     trusted_proxies: str = "127.0.0.1 ::1"
     # An editor's session ends after this long without a request (and at 12 hours anyway).
     edit_idle_minutes: int = 120

@@ -31,13 +31,13 @@ from stat import S_ISSOCK
 
 import pandas as pd
 
-from timeline.csv_writing import atomic_write
-from timeline.history import history_folder
-from timeline.loading import LoadResult, empty_events, load_events_from_bytes
+from timeline.data.csv_writing import atomic_write
+from timeline.data.history import history_folder
+from timeline.data.loading import LoadResult, empty_events, load_events_from_bytes
+from timeline.data.report import Report
+from timeline.data.validation import error
 from timeline.memory import release_free_memory
-from timeline.report import Report
-from timeline.transforms import prepare_events
-from timeline.validation import error
+from timeline.view.transforms import prepare_events
 
 CHECK_INTERVAL = 0.2
 # A program that writes in place (not by rename) can leave a half file for a

@@ -11,7 +11,6 @@ import ctypes.util
 import gc
 from functools import lru_cache
 
-
 # glibc's mallopt: blocks this large or larger are mapped on their own, and unmapped
 # when freed. By default the threshold grows to the largest block freed (up to 32 MB),
 # so after the first large JSON every later one stayed in the heap, and with it

@@ -2,7 +2,7 @@
 // The plotly.js the timeline needs and no more: plotly.js's core (plot API,
 // cartesian axes including dates, shapes, annotations, hover labels, the mode
 // bar, the en/en-US locales) and the scatter trace (markers, lines, text).
-// timeline/figure.py draws only go.Scatter traces; a figure that starts using
+// timeline/view/figure.py draws only go.Scatter traces; a figure that starts using
 // another trace type must register it here and be rebuilt (see build.sh).
 //
 // Strict (no eval, no `new Function`): plotly.js's lib/index-strict.js differs

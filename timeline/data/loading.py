@@ -1,0 +1,617 @@
+"""Reading a timeline CSV the way editors really save it, without ever raising.
+
+Excel, Numbers, LibreOffice and Google Sheets write UTF-8 with or without a BOM,
+Windows-1252, commas or semicolons, any line ending. This module turns those
+bytes into records with line numbers (Python's `csv`), lets `validation` judge
+them, and builds the frames the app draws from. Every failure becomes a Problem.
+"""
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import gc
+import io
+import os
+import re
+import stat
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import repeat
+from operator import attrgetter
+from typing import Callable, Iterator, Literal, Sequence
+
+import numpy as np
+import pandas as pd
+
+from timeline.data import schema, timelinejs
+from timeline.data.report import Problem, Report
+from timeline.data.validation import (
+    OUR_FORMAT,
+    CheckedRows,
+    Record,
+    Validation,
+    clean_value,
+    column_letter,
+    error,
+    slugify,
+    validate,
+    warning,
+)
+
+MAX_FILE_BYTES = 50 * 1024 * 1024  # far beyond any timeline; guards the app's memory
+# A timeline has 16 columns and perhaps a few of its editors' own; checking each column
+# costs time per row (200,000 of them in a 1.5 MB file took 30 s), so wider
+# files are refused at once.
+MAX_COLUMNS = 200
+_FIELDS = attrgetter("fields")
+
+DERIVED_COLUMNS = ("line", "start_date", "end_date", "ongoing", "start_at", "end_at",
+                   "approximate", "uncertain", "date_label")
+EVENT_COLUMNS: tuple[str, ...] = schema.COLUMN_NAMES + DERIVED_COLUMNS
+ERA_COLUMNS = ("id", "title", "description", "start_date", "end_date", "ongoing", "start_at",
+               "end_at", "date_label", "line")
+_OBJECT_COLUMNS = {"actors", "start_date", "end_date"}
+_BOOL_COLUMNS = {"ongoing", "approximate", "uncertain"}
+_TIME_COLUMNS = {"start_at", "end_at"}
+_TIME_DTYPE = "datetime64[s]"  # seconds reach back past 1677, unlike nanoseconds
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
+
+def _dtype(column: str) -> str:
+    if column in _OBJECT_COLUMNS:
+        return "object"
+    if column in _BOOL_COLUMNS:
+        return "bool"
+    if column in _TIME_COLUMNS:
+        return _TIME_DTYPE
+    return "int64" if column == "line" else "str"
+
+
+def _frame(columns: tuple[str, ...], data: dict[str, list]) -> pd.DataFrame:
+    """A frame with exactly these columns and dtypes, even with no rows."""
+    return pd.DataFrame({c: pd.Series(data.get(c, []), dtype=_dtype(c)) for c in columns},
+                        columns=list(columns))
+
+
+def empty_events() -> pd.DataFrame:
+    return _frame(EVENT_COLUMNS, {})
+
+
+def empty_eras() -> pd.DataFrame:
+    return _frame(ERA_COLUMNS, {})
+
+
+@dataclass(frozen=True, eq=False)  # frames have no single truth value to compare
+class LoadResult:
+    events: pd.DataFrame     # rows without errors, sorted by (start, line)
+    report: Report
+    columns: tuple[str, ...] = ()        # the file's header order, extras included
+    extra_columns: tuple[str, ...] = ()  # header columns the contract does not know
+    raw: pd.DataFrame = field(default_factory=lambda: _frame(("line",), {}))
+    encoding: str | None = None          # how the bytes were read, for writing back
+    delimiter: str | None = None
+    # Periods shaded behind the events (rows of type `era` without errors), by start.
+    eras: pd.DataFrame = field(default_factory=empty_eras)
+    title: str | None = None             # from the row of type `title`, if any
+    subtitle: str | None = None
+    # "timelinejs" when the header is a TimelineJS sheet's: `columns` and `raw` are
+    # then the sheet's own, and `events` its rows in our columns.
+    file_format: Literal["timeline", "timelinejs"] = "timeline"
+
+
+def _failed(message: str) -> LoadResult:
+    return LoadResult(empty_events(), Report((error(None, None, message),)))
+
+
+# ---------------------------------------------------------------- how large
+
+def megabytes(size: int) -> str:
+    """A file's size for a message: '415 MB', '1.5 MB', '180 bytes'."""
+    if size >= 10_000_000:
+        return f"{size / 1_000_000:,.0f} MB"
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:.1f} MB"
+    return f"{size:,} bytes"
+
+
+@dataclass(frozen=True)
+class SizeLimit:
+    """The largest file a load reads, and what to tell someone whose file is larger.
+    The app and the editor's upload keep `MAX_FILE_BYTES` (`app_limit`); the command
+    line, an editor's own tool on their own file, has its own (cli.py)."""
+    max_bytes: int
+    advice: str = "is it the right file?"
+
+    def refusal(self, size: int, *, at_least: bool = False) -> str | None:
+        """Why a file of `size` bytes is not read, or None when it may be.
+        `at_least`: only that much was read, the rest never looked at."""
+        if size <= self.max_bytes:
+            return None
+        said = ("over the limit here, " if at_least
+                else f"{megabytes(size)}; the limit here is ") + megabytes(self.max_bytes)
+        return f"the file is too large ({said}) to be a timeline; {self.advice}"
+
+
+def app_limit() -> SizeLimit:
+    """The limit for the app's data and uploads (read when asked: tests lower it)."""
+    return SizeLimit(MAX_FILE_BYTES)
+
+
+# ---------------------------------------------------------------- bytes → text
+
+_SIGNATURES = (
+    (b"PK\x03\x04", "an Excel workbook (.xlsx) or another zipped file"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel workbook (.xls)"),
+    (b"%PDF", "a PDF document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+)
+_SAVE_AS_CSV = ("Save the spreadsheet as CSV instead (Excel: File › Save As › 'CSV UTF-8'; "
+                "Google Sheets: File › Download › 'Comma-separated values')")
+
+
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\f\v")
+
+
+def _binary_kind(data: bytes) -> str | None:
+    for signature, kind in _SIGNATURES:
+        if data.startswith(signature):
+            return kind
+    head = data[:8192]
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
+    # Text may hold a stray control character; binary data is full of them.
+    return "a binary file" if b"\x00" in head or controls > max(2, len(head) // 20) else None
+
+
+def _decode(data: bytes) -> tuple[str, str, list[Problem]] | str:
+    """(text, encoding, warnings), or why the bytes are not readable text."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Excel's 'Unicode Text' export; cheap to accept rather than reject.
+        try:
+            return data.decode("utf-16"), "utf-16", []
+        except UnicodeDecodeError:
+            return "the file says it is UTF-16 text but is damaged"
+    if kind := _binary_kind(data):
+        return f"this is not a CSV file: it looks like {kind}. {_SAVE_AS_CSV}"
+    try:
+        return data.decode("utf-8-sig"), "utf-8", []
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return ("the file's letters could not be read: it is neither UTF-8 nor Windows-1252 "
+                f"text. {_SAVE_AS_CSV}")
+    note = warning(None, None, (
+        "the file is not UTF-8, so it was read as Windows-1252 (older Excel CSV). If any "
+        "letters look wrong, save it again as 'CSV UTF-8'"))
+    return text, "cp1252", [note]
+
+
+_VISIBLE = re.compile(r"\S")  # \s is what str.strip strips; searching copies nothing
+_FIRST_LINE = re.compile(r"[^\r\n]*")
+_BLANK = re.compile("[ \t\r\n\ufeff]*")
+
+
+def _not_tabular(text: str) -> str | None:
+    start = visible.group() if (visible := _VISIBLE.search(text)) else ""
+    if start == "<":
+        return ("this is not a CSV file: it looks like a web page (HTML). If you downloaded "
+                "a shared spreadsheet, download it as CSV rather than saving the page")
+    if start in ("{", "["):
+        return ("this is not a CSV file: it looks like JSON data. Export the events as CSV, "
+                "or, if it is a TimelineJS timeline, convert it with "
+                "'python -m timeline import FILE --out events.csv'")
+    return None
+
+
+# ---------------------------------------------------------------- text → records
+
+def _sniff_delimiter(text: str) -> str:
+    """The separator the header line uses most, outside quotes: ',', ';' or tab."""
+    first = _FIRST_LINE.match(text).group()
+    counts = {",": 0, ";": 0, "\t": 0}
+    quoted = False
+    for char in first:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in counts:
+            counts[char] += 1
+    best = max(counts, key=lambda d: counts[d])  # ties keep ',' (dicts keep order)
+    return best if counts[best] else ","
+
+
+# What str.splitlines also takes for a line break, and a CSV file does not.
+_OTHER_LINE_BREAKS = "\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+def _lines(text: str) -> list[str]:
+    if not any(char in text for char in _OTHER_LINE_BREAKS):
+        return text.splitlines(keepends=True)  # the same lines, three times faster
+    # newline="" splits on \n, \r\n and \r alike, and keeps breaks inside quoted values.
+    return io.StringIO(text, newline="").readlines()
+
+
+def _records(lines: list[str], delimiter: str) -> list[Record]:
+    try:
+        rows = list(csv.reader(lines, delimiter=delimiter, skipinitialspace=True))
+    except csv.Error:
+        rows = None
+    if rows is not None and len(rows) == len(lines):
+        # Each record on a line of its own (the reader gives a blank line one too), so
+        # record n starts on line n: the common case. tuple.__new__ makes each Record
+        # of zip's tuple, so not one step of Python is taken per record.
+        numbered = zip(range(1, len(rows) + 1), rows, repeat(None))
+        return list(map(tuple.__new__, repeat(Record), numbered))
+    return _records_counted(lines, delimiter)
+
+
+def _records_counted(lines: list[str], delimiter: str) -> list[Record]:
+    """Records read one by one, counting the lines each takes and naming why one failed."""
+    reader = csv.reader(lines, delimiter=delimiter, skipinitialspace=True)
+    records: list[Record] = []
+    while True:
+        start = reader.line_num + 1
+        try:
+            fields = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            what = (f"a value is longer than {csv.field_size_limit()} characters"
+                    if "field limit" in str(exc) else f"the CSV reader failed ({exc})")
+            records.append(Record(start, (), (
+                f"this row could not be read: {what}. A double quote that is never closed "
+                f"usually causes this; check the quotes from this line on")))
+            if reader.line_num < start:  # the reader could not move on; stop rather than loop
+                break
+            continue
+        records.append(Record(start, fields))
+    if records and reader.line_num > records[-1].line:
+        # A record running over several lines to the end of the file with an odd
+        # number of quotes opened a quoted value that was never closed.
+        last = records[-1]
+        if "".join(lines[last.line - 1:reader.line_num]).count('"') % 2:
+            records[-1] = Record(last.line, last.fields, (
+                f"a double quote (\") on this line is never closed, so lines {last.line}–"
+                f"{reader.line_num} were read as one value. Add the closing quote; a quote "
+                f"inside a value is written twice (\"\")"))
+    return records
+
+
+# ---------------------------------------------------------------- rows → frames
+
+def _in_date_order(rows: CheckedRows, kind: str) -> np.ndarray:
+    """The indexes of the rows of this kind that can be shown, by (start, line)."""
+    shown = np.flatnonzero(rows.ok & (rows.kind == kind))
+    return shown[np.lexsort((rows.line[shown], rows.first_day[shown]))]
+
+
+def _as_times(days: np.ndarray) -> np.ndarray:
+    """Day ordinals (date.toordinal) as the frames' times."""
+    return (days - _EPOCH_ORDINAL).astype("datetime64[D]").astype(_TIME_DTYPE)
+
+
+def _worded(texts: np.ndarray, dates: np.ndarray) -> np.ndarray:
+    """Each date's label (PartialDate.label), worked out once per distinct date."""
+    codes, _ = pd.factorize(texts)
+    _, first = np.unique(codes, return_index=True)
+    return np.array([date.label() for date in dates[first].tolist()], dtype=object)[codes]
+
+
+def _date_labels(rows: CheckedRows, shown: np.ndarray) -> np.ndarray:
+    """display_date, else span_label's words for the dates."""
+    labels = _worded(rows.clean["start"][shown], rows.start[shown])
+    end = rows.end[shown]
+    ends = np.flatnonzero(end != None)  # noqa: E711 (each item compared, not the array)
+    end_labels = _worded(rows.clean["end"][shown][ends], end[ends])
+    # Two dates are the same when their labels are (a label says all that a date does).
+    differ = labels[ends] != end_labels
+    spans = ends[differ]
+    labels[spans] = labels[spans] + " – " + end_labels[differ]
+    since = np.flatnonzero(rows.ongoing[shown])
+    labels[since] = "since " + labels[since]
+    display = rows.clean["display_date"][shown]
+    return np.where(display != "", display, labels)
+
+
+def _spans(rows: CheckedRows, shown: np.ndarray) -> dict[str, object]:
+    """When each row happened, as events and eras both carry it."""
+    ongoing = rows.ongoing[shown]
+    end_at = _as_times(rows.last_day[shown])
+    end_at[ongoing] = np.datetime64("NaT")
+    return {
+        "line": rows.line[shown],
+        "start_date": rows.start[shown].tolist(),
+        "end_date": rows.end[shown].tolist(),
+        "ongoing": ongoing,
+        "start_at": _as_times(rows.first_day[shown]),
+        "end_at": end_at,
+        "date_label": _date_labels(rows, shown),
+    }
+
+
+def _events(rows: CheckedRows) -> pd.DataFrame:
+    shown = _in_date_order(rows, "event")
+    data: dict[str, object] = {c: rows.clean[c][shown] for c in schema.COLUMN_NAMES}
+    data["actors"] = list(map(rows.actor_names.__getitem__, rows.clean["actors"][shown]))
+    data |= _spans(rows, shown)
+    data["approximate"] = rows.approximate[shown]
+    data["uncertain"] = rows.uncertain[shown]
+    return _frame(EVENT_COLUMNS, data)
+
+
+def _eras(rows: CheckedRows) -> pd.DataFrame:
+    shown = _in_date_order(rows, "era")
+    data: dict[str, object] = {c: rows.clean[c][shown] for c in ("title", "description")}
+    # Nothing links to an era, so it needs no id of its own; the chart still names it.
+    data["id"] = [given or slugify(title) or f"era-{line}" for given, title, line in zip(
+        rows.clean["id"][shown].tolist(), data["title"].tolist(), rows.line[shown].tolist())]
+    data |= _spans(rows, shown)
+    return _frame(ERA_COLUMNS, data)
+
+
+def _title(rows: CheckedRows) -> tuple[str | None, str | None]:
+    titles = np.flatnonzero(rows.ok & (rows.kind == "title"))
+    if not len(titles):
+        return None, None
+    first = titles[0]
+    return rows.clean["title"][first] or None, rows.clean["description"][first] or None
+
+
+def _raw(columns: tuple[str, ...], rows: CheckedRows) -> pd.DataFrame:
+    """The file as written: every column text (even one named like a derived
+    column, e.g. `start_at`), and the line each row starts on."""
+    frame = pd.DataFrame({c: pd.Series(rows.raw[c], dtype="str") for c in columns},
+                         columns=list(columns))
+    frame["line"] = pd.Series(rows.line, dtype="int64")
+    return frame
+
+
+# ---------------------------------------------------------------- entry points
+
+_EMPTY = "the file is empty: it needs a header line naming the columns, then one line per event"
+
+
+def _header_problem(header: Record, delimiter: str) -> str | None:
+    """Why line 1 is not a timeline header at all (then nothing else is worth saying)."""
+    names = {clean_value(value).lower() for value in header.fields}
+    if header.broken:
+        return f"line 1 (the header): {header.broken}"
+    if not any(names):
+        return ("line 1 is empty, but it must be the header naming the columns; "
+                "delete the empty lines at the top")
+    if not names & set(schema.COLUMN_NAMES):
+        shown = " ".join(delimiter.join(header.fields).split())[:60]
+        return (f"this does not look like a timeline CSV: the first line should name the "
+                f"columns ({', '.join(schema.REQUIRED_COLUMNS)}, …) but reads '{shown}'. If the "
+                f"first line is already an event, add the header line above it")
+    return None
+
+
+@dataclass(frozen=True)
+class Table:
+    """A CSV file's records, before anyone judges them."""
+    header: Record
+    body: list[Record]
+    encoding: str
+    delimiter: str
+    notes: tuple[Problem, ...]  # how it was read (e.g. not UTF-8)
+    # ASCII text, each record on one line: no value holds an invisible space or a '\r'.
+    plain: bool = False
+
+
+def read_table(data: bytes, limit: SizeLimit | None = None) -> Table | str:
+    """The file's header and records, or why it is not a CSV at all.
+    `limit`: how large it may be (default: the app's, `app_limit`)."""
+    if refusal := (limit or app_limit()).refusal(len(data)):
+        return refusal
+    if not data or data.isspace():  # what bytes.strip strips, without copying the file
+        return _EMPTY
+    decoded = _decode(data)
+    if isinstance(decoded, str):
+        return decoded
+    text, encoding, notes = decoded
+    if _BLANK.fullmatch(text):
+        return _EMPTY
+    if message := _not_tabular(text):
+        return message
+    delimiter = _sniff_delimiter(text)
+    lines = _lines(text)
+    ascii = text.isascii()
+    del text, decoded  # the lines hold it all: a large file is not held twice
+    header, *body = _records(lines, delimiter) or [Record(1, ())]
+    if message := _too_wide(header, body):
+        return message
+    if cut := _cut_off(lines, header, body):
+        notes = [*notes, cut]
+    one_line_each = len(body) + 1 == len(lines)  # every record takes at least one
+    return Table(header, body, encoding, delimiter, tuple(notes),
+                 plain=ascii and one_line_each)
+
+
+def _too_wide(header: Record, body: list[Record]) -> str | None:
+    """Why the file has too many columns to be a timeline, naming the widest line."""
+    count = max(map(len, map(_FIELDS, [header, *body])))
+    if count <= MAX_COLUMNS:
+        return None
+    widest = header if len(header.fields) > MAX_COLUMNS else next(
+        record for record in [header, *body] if len(record.fields) == count)
+    count = len(widest.fields)
+    if widest is header:
+        return (f"line 1 (the header) has {count:,} columns, more than the {MAX_COLUMNS} a "
+                f"timeline file may have; delete the empty columns at the right (a "
+                f"spreadsheet may have saved them) and any you do not need")
+    return (f"line {widest.line} has {count:,} values, more than the {MAX_COLUMNS} columns a "
+            f"timeline file may have; check the quotes and separators on that line, or "
+            f"whether this is the right file")
+
+
+def _cut_off(lines: list[str], header: Record, body: list[Record]) -> Problem | None:
+    """A last line short of values with no line break after it: the file was cut
+    (a save that never finished, a copy interrupted), so it must not be published.
+    Spreadsheets that leave out the final line break still write every value."""
+    if not body or lines[-1].endswith(("\n", "\r")):
+        return None
+    last = body[-1]
+    last_text = "".join(lines[last.line - 1:])
+    # A cut inside a quoted value leaves its quote open; one between values, too few values.
+    if len(last.fields) >= len(header.fields) and last_text.count('"') % 2 == 0:
+        return None
+    return error(last.line, None, (
+        "the file seems cut off: its last line stops short (a value or a quote unfinished) "
+        "with no line break after it. Was it saved completely? Save it again, or restore it "
+        "from the history"))
+
+
+# How much a load builds: the report alone (`python -m timeline validate`), also the
+# frames the app draws (`events`), or those and the file as written (`raw`, the editor's).
+Frames = Literal["report", "events", "raw"]
+
+
+def _result(checked: Validation, problems: Sequence[Problem], raw: Callable[[], pd.DataFrame],
+            table: Table, frames: Frames, **details) -> LoadResult:
+    report = Report(tuple(problems), rows=len(checked.rows))
+    if frames == "report":  # what `python -m timeline validate` prints
+        return LoadResult(empty_events(), report, encoding=table.encoding,
+                          delimiter=table.delimiter, **details)
+    title, subtitle = _title(checked.rows)
+    return LoadResult(_events(checked.rows), report,
+                      raw=raw() if frames == "raw" else _frame(("line",), {}),
+                      encoding=table.encoding, delimiter=table.delimiter,
+                      eras=_eras(checked.rows), title=title, subtitle=subtitle, **details)
+
+
+def _load(data: bytes, frames: Frames, limit: SizeLimit | None) -> LoadResult:
+    table = read_table(data, limit)
+    if isinstance(table, str):
+        return _failed(table)
+    if timelinejs.is_timelinejs_header(table.header.fields):
+        return _load_timelinejs(table, frames)
+    if message := _header_problem(table.header, table.delimiter):
+        return _failed(message)
+    checked = validate(table.header.fields, table.body, table.delimiter, OUR_FORMAT, table.plain)
+    return _result(checked, table.notes + checked.problems,
+                   lambda: _raw(checked.raw_columns, checked.rows), table, frames,
+                   columns=checked.columns, extra_columns=checked.extra_columns)
+
+
+def _load_timelinejs(table: Table, frames: Frames) -> LoadResult:
+    """A TimelineJS sheet read as it is: each row converted to our columns, then
+    judged by our rules, with problems naming the sheet's own columns."""
+    readable = [r for r in table.body if r.broken is None]
+    slides, sheet_problems = timelinejs.sheet_slides(
+        table.header.fields, [(r.line, r.fields) for r in readable])
+    conversion = timelinejs.convert(slides)
+    records = [Record(c.line, tuple(c.row[name] for name in schema.COLUMN_NAMES))
+               for c in conversion.rows]
+    checked = validate(schema.COLUMN_NAMES, records, table.delimiter, timelinejs.DIALECT)
+    broken = [error(r.line, None, r.broken) for r in table.body if r.broken]
+    columns = _sheet_columns(table.header.fields)
+
+    def raw() -> pd.DataFrame:
+        rows = [r for r in table.body if r.broken or any(clean_value(v) for v in r.fields)]
+        return _frame(columns + ("line",), {
+            **{name: [clean_value(r.fields[i]) if i < len(r.fields) else "" for r in rows]
+               for i, name in enumerate(columns)},
+            "line": [r.line for r in rows]})
+
+    problems = (*table.notes, *sheet_problems, *broken,
+                *timelinejs.problems_as_written(conversion.problems, checked.problems))
+    return _result(checked, problems, raw, table, frames, columns=columns,
+                   extra_columns=tuple(c for c in columns if not timelinejs.column_name(c)),
+                   file_format="timelinejs")
+
+
+def _sheet_columns(header: Sequence[str]) -> tuple[str, ...]:
+    """The sheet's column names as written, unique, an empty one named by its letter."""
+    names: list[str] = []
+    taken = {"line"}  # the raw frame's own column
+    for index, value in enumerate(header):
+        name = clean_value(value) or f"column {column_letter(index)}"
+        candidate, n = name, 0
+        while candidate.lower() in taken:
+            n += 1
+            candidate = f"{name}.{n}"
+        taken.add(candidate.lower())
+        names.append(candidate)
+    return tuple(names)
+
+
+@contextlib.contextmanager
+def _cycle_collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a file loads: loading makes millions of
+    small objects and no cycles, and the collector's passes over them took a third of
+    the time of a large file. It runs again as it did (even if the load failed)."""
+    was_running = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_running:
+            gc.enable()
+
+
+def load_events_from_bytes(data: bytes, source_name: str = "upload", *,
+                           as_written: bool = True,
+                           limit: SizeLimit | None = None) -> LoadResult:
+    """Load events from a CSV's bytes (e.g. an upload). Never raises.
+    `as_written=False` leaves out `raw` (the file's rows as written: the editor's),
+    which costs as much memory as the events themselves. `limit`: how large the
+    file may be (default: the app's, `app_limit`)."""
+    return _loaded(data, source_name, "raw" if as_written else "events", limit)
+
+
+def _loaded(data: bytes, source_name: str, frames: Frames,
+            limit: SizeLimit | None = None) -> LoadResult:
+    try:
+        with _cycle_collector_paused():
+            return _load(bytes(data), frames, limit)
+    except Exception as exc:  # a bug here must not take the newsroom's app down
+        return _failed(f"could not read {source_name}: unexpected {type(exc).__name__} "
+                       f"({exc}). This is a bug in the timeline tool; please report it")
+
+
+def read_file(path: str | os.PathLike, limit: SizeLimit | None = None) -> bytes | str:
+    """The file's bytes, or why it cannot be read: a file over `limit` (default: the
+    app's, `app_limit`) is refused by its size on disk, without reading it."""
+    limit = limit or app_limit()
+    try:
+        with open(path, "rb") as handle:
+            status = os.fstat(handle.fileno())
+            if not stat.S_ISREG(status.st_mode):
+                # A pipe or a device has no size on disk: one byte past the limit says it.
+                data = handle.read(limit.max_bytes + 1)
+                return limit.refusal(len(data), at_least=True) or data
+            if refusal := limit.refusal(status.st_size):
+                return refusal
+            data = handle.read()  # the whole file, in a buffer of its size on disk
+            return limit.refusal(len(data)) or data  # it may have grown since
+    except FileNotFoundError:
+        return "there is no file here; check the name and the folder"
+    except IsADirectoryError:
+        return "this is a folder, not a file; give the path of the CSV file inside it"
+    except PermissionError:
+        return "the file cannot be opened: permission denied. Check who may read it"
+    except (OSError, ValueError, TypeError) as exc:
+        return f"the file cannot be opened: {exc}"
+
+
+def load_events(path: str | os.PathLike, limit: SizeLimit | None = None) -> LoadResult:
+    """Load events from a CSV file. Never raises: a missing file is an error in the report."""
+    return _loaded_file(path, "raw", limit)
+
+
+def check_file(path: str | os.PathLike, limit: SizeLimit | None = None) -> Report:
+    """The report load_events(path) gives, without making the frames the app draws
+    from: all `python -m timeline validate` needs, in three quarters of the time."""
+    return _loaded_file(path, "report", limit).report
+
+
+def _loaded_file(path: str | os.PathLike, frames: Frames, limit: SizeLimit | None) -> LoadResult:
+    data = read_file(path, limit)
+    if isinstance(data, str):
+        return _failed(data)
+    return _loaded(data, os.fspath(path) if isinstance(path, (str, os.PathLike)) else str(path),
+                   frames, limit)

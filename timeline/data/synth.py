@@ -1,0 +1,105 @@
+"""Synthetic timelines for benchmarks and load tests: any size, same every time.
+
+`python -m timeline synth --n 10000 --seed 1` writes a valid events CSV whose
+shape resembles a real one: a few dozen actors, every category and certainty,
+points and spans, approximate dates, descriptions of realistic length.
+"""
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from timeline.data import schema
+from timeline.data.csv_writing import serialise_rows
+
+ACTORS = ("Kim Jong-un", "Vladimir Putin", "Sergei Shoigu", "Kim Yo-jong", "Sergei Lavrov",
+          "Choe Son-hui", "UN Security Council", "United States", "South Korea", "China",
+          "Japan", "Ukraine", "KCNA", "Kremlin", "Russian Railways", "Rosatom", "Wagner",
+          "Kim Tok-hun", "Dmitry Peskov", "Alexander Kozlov")
+WORDS = ("talks", "delegation", "visit", "shipment", "treaty", "sanctions", "summit", "rail",
+         "artillery", "tourism", "exports", "statement", "missile", "embassy", "port", "grain",
+         "labour", "satellite", "exercise", "aid")
+FIRST_DAY = date(1990, 1, 1)
+SPAN_DAYS = (date(2025, 12, 31) - FIRST_DAY).days
+
+
+def synthetic_rows(count: int, seed: int) -> list[dict[str, str]]:
+    chance = random.Random(seed)
+    rows = []
+    for number in range(1, count + 1):
+        day = FIRST_DAY + timedelta(days=chance.randrange(SPAN_DAYS))
+        start = day.isoformat() if chance.random() < 0.8 else day.strftime("%Y-%m")
+        if chance.random() < 0.1:
+            start += schema.APPROXIMATE_MARK
+        end = ""
+        if chance.random() < 0.15:
+            end = (day + timedelta(days=chance.randrange(1, 900))).isoformat()
+        words = chance.sample(WORDS, 3)
+        actors = chance.sample(ACTORS, chance.choice((1, 1, 2, 3)))
+        rows.append({
+            "id": f"event-{number:06d}",
+            "start": start,
+            "end": end,
+            "title": f"{' '.join(words).capitalize()} #{number}",
+            "description": " ".join(chance.choice(WORDS) for _ in range(chance.randrange(20, 60)))
+                           .capitalize() + ".",
+            "actors": f"{schema.ACTOR_SEPARATOR} ".join(actors),
+            "category": chance.choice(tuple(schema.CATEGORIES)),
+            "certainty": chance.choice(tuple(schema.CERTAINTIES)),
+            "source": chance.choice(("KCNA", "TASS", "Reuters", "Yonhap", "NK News")),
+        })
+    return rows
+
+
+def synthetic_csv(count: int, seed: int = 1) -> bytes:
+    return serialise_rows(schema.COLUMN_NAMES, synthetic_rows(count, seed))
+
+
+# Ordinary-looking files that once took far longer to check than their size
+# suggests (issue 12): each is about 1 MB at the count given.
+def _own_categories(number: int, chance: random.Random) -> dict[str, str]:
+    """Tiny rows, each of a category of its own (a file with no guide categories)."""
+    return {"id": f"e{number}", "start": "2020", "title": f"t{number}", "actors": "A",
+            "category": f"c{number}", "source": "s"}
+
+
+def _near_duplicate_actors(number: int, chance: random.Random) -> dict[str, str]:
+    """Each actor written three ways (as is, lower case, doubled space): a spelling
+    warning on two rows in three."""
+    name = f"Actor Number {number // 3}"
+    written = (name, name.lower(), name.replace(" ", "  "))[number % 3]
+    return {"id": f"event-{number}", "start": "2020-01-02", "title": f"Title {number}",
+            "actors": f"{written}; Person {chance.randrange(50)}", "category": "diplomacy",
+            "source": "KCNA"}
+
+
+_CROWD = tuple(f"Actor {number}" for number in range(200))
+
+
+def _many_actors(number: int, chance: random.Random) -> dict[str, str]:
+    """Fifty actors on every row, a different fifty each time."""
+    return {"id": f"event-{number}", "start": "2020-01-02", "title": f"Title {number}",
+            "actors": f"{schema.ACTOR_SEPARATOR} ".join(chance.sample(_CROWD, 50)),
+            "category": "military", "source": "KCNA"}
+
+
+def _no_sources(number: int, chance: random.Random) -> dict[str, str]:
+    """Tiny rows, none with a source: a warning on every row."""
+    return {"id": f"e{number}", "start": "2020", "title": f"t{number}", "actors": "A",
+            "category": "military"}
+
+
+AWKWARD = {  # kind → (one row, rows in about 1 MB)
+    "own-categories": (_own_categories, 25_000),
+    "no-sources": (_no_sources, 25_000),
+    "near-duplicate-actors": (_near_duplicate_actors, 14_000),
+    "many-actors": (_many_actors, 1_700),
+}
+
+
+def awkward_csv(kind: str, count: int | None = None, seed: int = 1) -> bytes:
+    """One of the AWKWARD files, of `count` rows (about 1 MB by default)."""
+    row, about_a_megabyte = AWKWARD[kind]
+    chance = random.Random(seed)
+    rows = [row(number, chance) for number in range(1, (count or about_a_megabyte) + 1)]
+    return serialise_rows(schema.COLUMN_NAMES, rows)

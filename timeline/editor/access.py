@@ -1,0 +1,244 @@
+"""Who may edit: one shared secret, a signed session cookie, a cross-site token.
+
+Editing is off unless `TIMELINE_EDIT_SECRET` is set. With it, everything under
+`/edit/` except the login form needs a session, and every POST there also
+needs the cross-site token. The token is kept in a cookie that Dash's renderer
+already reads (`_csrf_token`) and sends back as the `X-CSRFToken` header, so
+the editor's callbacks carry it without any code of ours in the browser; a
+page on another site can neither read that cookie nor set the header.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import html
+import math
+import secrets
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import flask
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from timeline.addresses import EDIT_PREFIX
+from timeline.editor.sessions import SessionStore
+
+SESSION_COOKIE = "timeline_editor"
+CSRF_COOKIE = "_csrf_token"          # the name dash-renderer reads
+CSRF_HEADER = "X-CSRFToken"          # the header dash-renderer sends
+LOGIN_COOKIE = "timeline_login"
+SESSION_SECONDS = 12 * 3600
+MIN_SECRET_LENGTH = 12
+MIN_DISTINCT_CHARACTERS = 8   # `aaaaaaaaaaaa` is 12 characters and one guess
+MAX_FAILURES = 5
+LOCKOUT_SECONDS = 15 * 60
+# Wrong secrets from every client together, per process: past this many in the
+# window, any client's attempt waits a few seconds after the last wrong one.
+GLOBAL_FAILURES = 30
+GLOBAL_SPACING_SECONDS = 5
+# Where request_guard finds whether a request shows a session (server.extensions).
+
+
+def secret_problem(secret: str) -> str | None:
+    """Why this secret, once set, cannot turn editing on; None when it can."""
+    if not secret.strip():
+        return "the secret is only whitespace" if secret else "no secret is set"
+    if len(secret) < MIN_SECRET_LENGTH:
+        return f"the secret is shorter than {MIN_SECRET_LENGTH} characters"
+    if len(set(secret)) < MIN_DISTINCT_CHARACTERS:
+        return f"the secret has fewer than {MIN_DISTINCT_CHARACTERS} different characters"
+    return None
+
+
+@dataclass
+class FailedAttempts:
+    """Failed logins per client address, in this process.
+
+    Each gunicorn worker counts its own, so N workers allow N times the limit:
+    still a handful of guesses against a secret of 12 characters or more.
+    """
+    limit: int = MAX_FAILURES
+    window: float = LOCKOUT_SECONDS
+    clock: Callable[[], float] = time.monotonic
+    _failures: dict[str, list[float]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def _recent(self, client: str, now: float) -> list[float]:
+        times = [t for t in self._failures.get(client, []) if now - t < self.window]
+        self._failures[client] = times
+        return times
+
+    def locked_for(self, client: str) -> float:
+        """Seconds until this client may try again (0: it may try now)."""
+        now = self.clock()
+        with self._lock:
+            times = self._recent(client, now)
+            return max(0.0, times[0] + self.window - now) if len(times) >= self.limit else 0.0
+
+    def record_failure(self, client: str) -> None:
+        now = self.clock()
+        with self._lock:
+            self._recent(client, now).append(now)
+
+    def clear(self, client: str) -> None:
+        with self._lock:
+            self._failures.pop(client, None)
+
+
+@dataclass
+class GlobalPace:
+    """Wrong secrets from every client together, in this process: a delay, never a lock.
+
+    Clients guessing from many addresses each stay under the per-address limit;
+    past `threshold` wrong secrets in the window, every attempt (from anyone)
+    must come `spacing` seconds after the last wrong one, so guessing slows to
+    one every few seconds, while an editor with the right secret is asked to
+    wait those few seconds at most, never locked out.
+    """
+    threshold: int = GLOBAL_FAILURES
+    window: float = LOCKOUT_SECONDS
+    spacing: float = GLOBAL_SPACING_SECONDS
+    clock: Callable[[], float] = time.monotonic
+    _failures: deque = field(default_factory=deque)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def wait(self) -> float:
+        """Seconds until the next attempt may be judged (0: now)."""
+        now = self.clock()
+        with self._lock:
+            self._forget_old(now)
+            if len(self._failures) < self.threshold:
+                return 0.0
+            return max(0.0, self._failures[-1] + self.spacing - now)
+
+    def record_failure(self) -> None:
+        now = self.clock()
+        with self._lock:
+            self._forget_old(now)
+            self._failures.append(now)
+
+    def _forget_old(self, now: float) -> None:
+        while self._failures and now - self._failures[0] >= self.window:
+            self._failures.popleft()
+
+
+def retry_after(seconds: float) -> str:
+    """A `Retry-After` value: whole seconds, rounded up, at least 1."""
+    return str(max(1, math.ceil(seconds)))
+
+
+class EditorAccess:
+    def __init__(self, secret: str, data_path: Path, idle_seconds: float):
+        self._secret = secret.encode("utf-8")
+        # Derived from the secret, so every worker signs alike and a new secret
+        # ends every session.
+        signing_key = hmac.new(self._secret, b"timeline session", hashlib.sha256).hexdigest()
+        self._sessions = URLSafeTimedSerializer(signing_key, salt="editor-session")
+        self._csrf_key = hmac.new(self._secret, b"timeline csrf", hashlib.sha256).digest()
+        # The server's record of each session: logout and idle time end one at once.
+        self.sessions = SessionStore(
+            data_path, hmac.new(self._secret, b"timeline session record", hashlib.sha256).digest(),
+            max_age=SESSION_SECONDS, idle=idle_seconds)
+        self.failures = FailedAttempts()
+        self.pace = GlobalPace()
+
+    # -------------------------------------------------------------- the secret
+
+    def secret_matches(self, attempt: str) -> bool:
+        return hmac.compare_digest(attempt.encode("utf-8"), self._secret)
+
+    # --------------------------------------------------------------- sessions
+
+    def new_session(self) -> str:
+        return self._sessions.dumps({"nonce": secrets.token_urlsafe(16)})
+
+    def session_nonce(self, request: flask.Request) -> str | None:
+        """The nonce of the live session this request shows, else None (asked once
+        per request: the body limit and the guard both ask)."""
+        if _NONCE not in request.environ:
+            request.environ[_NONCE] = self._live_nonce(request)
+        return request.environ[_NONCE]
+
+    def _live_nonce(self, request: flask.Request) -> str | None:
+        cookie = request.cookies.get(SESSION_COOKIE)
+        if not cookie:
+            return None
+        try:
+            nonce = self._sessions.loads(cookie, max_age=SESSION_SECONDS)["nonce"]
+        except (BadSignature, KeyError, TypeError):
+            return None
+        if not isinstance(nonce, str) or not self.sessions.is_live(nonce):
+            return None
+        return nonce
+
+    def csrf_token(self, nonce: str) -> str:
+        return hmac.new(self._csrf_key, nonce.encode("utf-8"), hashlib.sha256).hexdigest()
+
+    def csrf_ok(self, request: flask.Request, nonce: str) -> bool:
+        sent = request.headers.get(CSRF_HEADER) or request.form.get("csrf_token") or ""
+        return hmac.compare_digest(sent.encode("utf-8"), self.csrf_token(nonce).encode("utf-8"))
+
+    def start_session(self, response: flask.Response, secure: bool) -> None:
+        """Record a new session and set its cookies. Raises OSError when the record
+        cannot be written."""
+        session = self.new_session()
+        nonce = self._sessions.loads(session)["nonce"]
+        self.sessions.start(nonce)
+        common = dict(max_age=SESSION_SECONDS, path=EDIT_PREFIX, secure=secure,
+                      samesite="Strict")
+        response.set_cookie(SESSION_COOKIE, session, httponly=True, **common)
+        # Readable by the editor page's scripts on purpose: that is how the
+        # token gets into the header. Only pages under /edit/ can read it.
+        response.set_cookie(CSRF_COOKIE, self.csrf_token(nonce), httponly=False, **common)
+
+    def end_session(self, response: flask.Response, nonce: str) -> None:
+        """Forget the session on the server (raises OSError when it cannot) and
+        drop its cookies."""
+        self.sessions.end(nonce)
+        for name in (SESSION_COOKIE, CSRF_COOKIE):
+            response.delete_cookie(name, path=EDIT_PREFIX)
+
+    # ------------------------------------------------------- the login form
+
+    def login_form_token(self, request: flask.Request) -> tuple[str, str]:
+        """(cookie nonce, form token): a login form posted from another site has neither."""
+        nonce = request.cookies.get(LOGIN_COOKIE) or secrets.token_urlsafe(16)
+        return nonce, self.csrf_token("login:" + nonce)
+
+    def login_form_ok(self, request: flask.Request) -> bool:
+        nonce = request.cookies.get(LOGIN_COOKIE, "")
+        sent = request.form.get("csrf_token", "")
+        return bool(nonce) and hmac.compare_digest(
+            sent.encode("utf-8"), self.csrf_token("login:" + nonce).encode("utf-8"))
+
+
+_NONCE = "timeline.editor_session_nonce"  # the request's answer, kept in its environ
+
+
+
+def client_address(request: flask.Request) -> str:
+    # Behind a trusted proxy, timeline/serving/proxies.py makes this the client's own address.
+    return request.remote_addr or "unknown"
+
+
+def is_secure(request: flask.Request, public_url: str) -> bool:
+    return request.is_secure or public_url.startswith("https://")
+
+
+PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>{title}</title>
+<style>body{{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;
+color:#1a1a1a}}input,button{{font:inherit;padding:.4rem .6rem}}
+.error{{color:#a40000;font-weight:600}}code{{background:#f1f1f1;padding:0 .2rem}}</style>
+</head><body>{body}</body></html>"""
+
+
+def page(title: str, body: str) -> str:
+    return PAGE.format(title=html.escape(title), body=body)

@@ -1,0 +1,276 @@
+"""The editor's callbacks: thin wiring from its buttons and table to the pure
+modules (`editor_rows`, `saving`, `history`, `diffing`) and back to the page."""
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from typing import Literal
+from urllib.parse import parse_qs
+
+from dash import ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
+from typing_extensions import TypedDict  # pydantic reads these on Python < 3.12
+
+from timeline.data.history import read_version
+from timeline.data.loading import load_events_from_bytes
+from timeline.data_store import DataStore
+from timeline.editor.diffing import diff_versions
+from timeline.editor.page import (
+    conflict_view,
+    diff_view,
+    history_options,
+    preview_figure,
+    problem_list,
+)
+from timeline.editor.rows import (
+    LINE_KEY,
+    PROBLEMS_KEY,
+    ROW_KEY,
+    FileFormat,
+    blank_row,
+    check_rows,
+    download_bytes,
+    duplicate_row,
+    rows_to_bytes,
+)
+from timeline.editor.saving import Conflict, Failed, Invalid, Saved, Unchanged, save_version
+
+# What the page's stores and table hold, as the request guard checks them before
+# a callback runs (timeline/serving/request_guard.py reads these annotations).
+# Only the separators and line ends the loader reads: the CSV writer fails on
+# any other delimiter (',,' or ''), which was a 500.
+Delimiter = Literal[",", ";", "\t"]
+LineEnding = Literal["\n", "\r\n", "\r"]
+FormatData = TypedDict("FormatData", {"columns": list[str], "delimiter": Delimiter,
+                                      "line_ending": LineEnding, "byte_order_mark": bool})
+GridRow = TypedDict("GridRow", {ROW_KEY: str})
+GridRows = list[GridRow]
+
+
+def register_editor_callbacks(editor: Dash, store: DataStore) -> None:
+
+    @editor.callback(
+        Output("edit-row-change", "data"), Output("edit-problems", "children"),
+        Output("edit-preview", "figure"), Output("edit-save", "disabled"),
+        Output("edit-status", "children"),
+        Output("edit-grid", "scrollTo"),
+        Input("edit-add", "n_clicks"), Input("edit-duplicate", "n_clicks"),
+        Input("edit-delete", "n_clicks"), Input("edit-grid", "cellValueChanged"),
+        State("edit-grid", "rowData"), State("edit-grid", "selectedRows"),
+        State("edit-format", "data"),
+        prevent_initial_call=True,
+    )
+    def change_rows(_add, _duplicate, _delete, _changed, rows: GridRows | None,
+                    selected: GridRows | None, format_data: FormatData):
+        file_format = FileFormat.from_dict(format_data)
+        rows, selected = list(rows or []), list(selected or [])
+        # A cell edit says nothing in the status line: its check may finish after a
+        # Save that was clicked meanwhile, and must not blank "Saved version …".
+        added, removed, status = [], [], no_update
+        if ctx.triggered_id == "edit-add":
+            added = [blank_row(file_format)]
+            status = "Added an empty row at the end of the table."
+        elif ctx.triggered_id == "edit-duplicate":
+            ids = {str(r.get("id", "")) for r in rows}
+            for row in selected:
+                added.append(duplicate_row(row, ids))
+                ids.add(str(added[-1].get("id", "")))
+            status = (f"Duplicated {len(added)} row(s) at the end of the table."
+                      if added else "Select rows first (tick the box at the start of a row).")
+        elif ctx.triggered_id == "edit-delete":
+            removed = [r[ROW_KEY] for r in selected]
+            status = (f"Deleted {len(removed)} row(s); Save to keep that, or Discard."
+                      if removed else "Select rows first (tick the box at the start of a row).")
+        gone = set(removed)
+        new_rows = [r for r in rows if r[ROW_KEY] not in gone] + added
+        marked, result = check_rows(new_rows, file_format)
+        fresh = {r[ROW_KEY] for r in added}
+        before = {r[ROW_KEY]: (r.get(PROBLEMS_KEY), r.get(LINE_KEY)) for r in rows}
+        # Rows themselves are never sent back, only the marks that changed: the
+        # editor may have typed more since this request left, and a row from it
+        # would overwrite that (the browser merges the marks: editor.js applyChange).
+        change = {"add": [r for r in marked if r[ROW_KEY] in fresh],
+                  "remove": [{ROW_KEY: key} for key in removed],
+                  "marks": [[r[ROW_KEY], r[PROBLEMS_KEY], r[LINE_KEY]] for r in marked
+                            if r[ROW_KEY] in before
+                            and before[r[ROW_KEY]] != (r[PROBLEMS_KEY], r[LINE_KEY])]}
+        # New rows go at the end; show the editor where they are.
+        scroll = {"rowId": added[-1][ROW_KEY], "rowPosition": "bottom"} if added else no_update
+        return (change, problem_list(result.report, store.path.name), preview_figure(result),
+                not result.report.ok, status, scroll)
+
+    @editor.callback(
+        Output("edit-status", "children", allow_duplicate=True),
+        Output("edit-base-version", "data"), Output("edit-saved-edits", "data"),
+        Output("edit-conflict", "children"), Output("edit-history", "options"),
+        Output("edit-version", "children"),
+        Input("edit-save", "n_clicks"),
+        State("edit-grid", "rowData"), State("edit-format", "data"),
+        State("edit-base-version", "data"), State("edit-edits", "data"),
+        prevent_initial_call=True,
+    )
+    def save(_clicks, rows: GridRows | None, format_data: FormatData, base_version: str,
+             edits: int):
+        # `edits` counts the changes in `rows` (editor.js): the table is saved up to
+        # there, whatever answers land after this one.
+        file_format = FileFormat.from_dict(format_data)
+        outcome = save_version(store.path, rows_to_bytes(rows or [], file_format), base_version)
+        if isinstance(outcome, Saved):
+            store.refresh(force=True)
+            return (f"Saved version {outcome.version}: {outcome.diff.summary()}. Readers see "
+                    f"it within two seconds.", outcome.version, edits, None,
+                    history_options(store), outcome.version)
+        if isinstance(outcome, Unchanged):
+            return "Nothing to save: the file already holds this.", no_update, edits, None, \
+                no_update, no_update
+        if isinstance(outcome, Conflict):
+            return ("Not saved: someone else saved the file since you opened it.", no_update,
+                    no_update, conflict_view(outcome), no_update, no_update)
+        if isinstance(outcome, Invalid):
+            return (f"Not saved: the table has errors ({outcome.report.summary()}). Fix the "
+                    "marked cells first.", no_update, no_update, None, no_update, no_update)
+        assert isinstance(outcome, Failed)
+        return (f"Not saved: the disk refused the write ({outcome.reason}).", no_update,
+                no_update, None, no_update, no_update)
+
+    @editor.callback(
+        Output("edit-download-mine", "data"), Input("edit-download-mine-button", "n_clicks"),
+        State("edit-grid", "rowData"), State("edit-format", "data"),
+        prevent_initial_call=True)
+    def download_mine(_clicks, rows: GridRows | None, format_data: FormatData):
+        # Made inert like /edit/download: it is opened in a spreadsheet as well.
+        data = download_bytes(rows or [], FileFormat.from_dict(format_data))
+        return dcc.send_bytes(data, "events-my-version.csv")
+
+    @editor.callback(
+        Output("edit-history-diff", "children"), Output("edit-restore", "disabled"),
+        Input("edit-history", "value"), prevent_initial_call=True)
+    def show_version(name):
+        old = read_version(store.path, name) if name else None
+        if old is None:
+            return None, True
+        return diff_view(diff_versions(old, _disk_bytes(store)), "that version", "now"), False
+
+    @editor.callback(
+        Output("edit-status", "children", allow_duplicate=True),
+        Output("edit-location", "href", allow_duplicate=True),
+        Input("edit-restore", "n_clicks"), State("edit-history", "value"),
+        State("edit-base-version", "data"), State("edit-edits", "data"),
+        State("edit-saved-edits", "data"), prevent_initial_call=True)
+    def restore(_clicks, name, base_version, edits: int, saved_edits: int):
+        if edits != saved_edits:
+            return ("You have unsaved changes: save them or discard them before restoring "
+                    "a version.", no_update)
+        old = read_version(store.path, name) if name else None
+        if old is None:
+            return "Choose a version first.", no_update
+        return _replace(store, old, base_version, "restored")
+
+    @editor.callback(
+        Output("edit-upload-preview", "children"), Output("edit-upload-confirm", "disabled"),
+        Output("edit-upload-data", "data"),
+        Input("edit-upload", "contents"), State("edit-upload", "filename"),
+        prevent_initial_call=True)
+    def check_upload(contents, filename):
+        data = _decode_upload(contents)
+        name = filename or "upload"
+        if data is None:
+            return html.P("That upload could not be read; nothing was changed.",
+                          className="error"), True, None
+        result = load_events_from_bytes(data, name)
+        if not result.report.ok:
+            return html.Div([html.P(f"{name} has errors, so nothing was changed "
+                                    f"({result.report.summary()}):", className="error"),
+                             html.Ul([html.Li(l) for l in result.report.format_lines(name)])]), \
+                True, None
+        preview = diff_view(diff_versions(_disk_bytes(store), data), "now", name)
+        return html.Div([html.P(f"{name}: {result.report.summary()}. What it would change:"),
+                         preview]), False, base64.b64encode(data).decode("ascii")
+
+    @editor.callback(
+        Output("edit-status", "children", allow_duplicate=True),
+        Output("edit-location", "href", allow_duplicate=True),
+        Input("edit-upload-confirm", "n_clicks"), State("edit-upload-data", "data"),
+        State("edit-base-version", "data"), State("edit-edits", "data"),
+        State("edit-saved-edits", "data"), prevent_initial_call=True)
+    def confirm_upload(_clicks, encoded: str | None, base_version: str, edits: int,
+                       saved_edits: int):
+        if not encoded:
+            return "Choose a file first.", no_update
+        if edits != saved_edits:
+            return ("You have unsaved changes in the table: save or discard them before "
+                    "replacing the file.", no_update)
+        try:
+            data = base64.b64decode(encoded, validate=True)
+        except (binascii.Error, ValueError):
+            return "That upload could not be read; choose the file again.", no_update
+        return _replace(store, data, base_version, "uploaded")
+
+    @editor.callback(
+        Output("edit-location", "href", allow_duplicate=True),
+        Input("edit-discard", "n_clicks"), prevent_initial_call=True)
+    def discard(_clicks):
+        return "/edit/"
+
+    @editor.callback(
+        Output("edit-status", "children", allow_duplicate=True),
+        Input("edit-location", "search"), prevent_initial_call="initial_duplicate")
+    def show_done(search):
+        # What a restore or an upload did, said again after the reload that follows it.
+        params = parse_qs((search or "").lstrip("?"))
+        done, version = params.get("done", [""])[0], params.get("version", [""])[0]
+        if done not in DONE_MESSAGES or not re.fullmatch(r"[0-9a-f]{16}", version):
+            return no_update
+        return f"{DONE_MESSAGES[done]}: the file is now version {version}."
+
+    editor.clientside_callback(
+        ClientsideFunction("editor", "applyChange"),
+        Output("edit-grid", "rowTransaction"), Output("edit-edits", "data"),
+        Input("edit-row-change", "data"), State("edit-edits", "data"),
+        State("edit-saved-edits", "data"), prevent_initial_call=True)
+    # Not an input of applyChange: Dash would hold it until the check answered.
+    editor.clientside_callback(
+        ClientsideFunction("editor", "countEdit"),
+        Output("edit-edits", "data", allow_duplicate=True),
+        Input("edit-grid", "cellValueChanged"), State("edit-edits", "data"),
+        State("edit-saved-edits", "data"), prevent_initial_call=True)
+    editor.clientside_callback(
+        ClientsideFunction("editor", "markSaved"),
+        Input("edit-saved-edits", "data"), State("edit-edits", "data"),
+        prevent_initial_call=True)
+
+
+DONE_MESSAGES = {"restored": "Restored the version you chose",
+                 "uploaded": "Replaced the data with the uploaded file"}
+
+
+def _replace(store: DataStore, data: bytes, base_version: str, done: str):
+    """Save `data` in place of the file, then reload the page to show it."""
+    outcome = save_version(store.path, data, base_version)
+    if isinstance(outcome, Saved):
+        store.refresh(force=True)
+        return no_update, f"/edit/?done={done}&version={outcome.version}"
+    if isinstance(outcome, Unchanged):
+        return "Nothing changed: the file already holds this.", no_update
+    if isinstance(outcome, Conflict):
+        return ("Not replaced: someone else saved the file since you opened this page. "
+                "Discard to see their version first."), no_update
+    if isinstance(outcome, Invalid):
+        return f"Not replaced: {outcome.report.summary()}.", no_update
+    return f"Not replaced: the disk refused the write ({outcome.reason}).", no_update
+
+
+def _disk_bytes(store: DataStore) -> bytes:
+    try:
+        return store.path.read_bytes()
+    except OSError:
+        return b""
+
+
+def _decode_upload(contents: str | None) -> bytes | None:
+    if not contents or "," not in contents:
+        return None
+    try:
+        return base64.b64decode(contents.split(",", 1)[1], validate=True)
+    except (binascii.Error, ValueError):
+        return None

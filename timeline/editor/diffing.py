@@ -1,0 +1,135 @@
+"""What changed between two versions of the data, event by event and field by field.
+
+Rows are matched by their `id` (the column links use, so it stays put); a file
+without ids is matched by position. Used for the history's summaries, the
+upload preview and the conflict message.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from timeline.data import schema
+from timeline.data.loading import read_table
+from timeline.data.validation import clean_value
+
+MAX_NAMED = 3  # events named in a one-line summary before "…"
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    column: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class RowChange:
+    key: str
+    title: str
+    fields: tuple[FieldChange, ...]
+
+
+@dataclass(frozen=True)
+class Diff:
+    added: tuple[tuple[str, str], ...] = ()     # (key, title)
+    removed: tuple[tuple[str, str], ...] = ()
+    changed: tuple[RowChange, ...] = ()
+    columns_added: tuple[str, ...] = ()
+    columns_removed: tuple[str, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.removed or self.changed or self.columns_added
+                    or self.columns_removed)
+
+    def summary(self) -> str:
+        """'1 added (new-id), 2 changed (a: start; b: title, actors)'."""
+        if self.empty:
+            return "no changes"
+        parts = []
+        if self.added:
+            parts.append(f"{len(self.added)} added ({_named(k for k, _ in self.added)})")
+        if self.removed:
+            parts.append(f"{len(self.removed)} removed ({_named(k for k, _ in self.removed)})")
+        if self.changed:
+            described = [f"{c.key}: {', '.join(f.column for f in c.fields)}"
+                         for c in self.changed]
+            parts.append(f"{len(self.changed)} changed ({_named(described, '; ')})")
+        if self.columns_added:
+            parts.append("columns added: " + ", ".join(self.columns_added))
+        if self.columns_removed:
+            parts.append("columns removed: " + ", ".join(self.columns_removed))
+        return ", ".join(parts)
+
+
+def _named(items, separator: str = ", ") -> str:
+    items = list(items)
+    shown = separator.join(items[:MAX_NAMED])
+    return shown + (f"{separator}…" if len(items) > MAX_NAMED else "")
+
+
+def rows_by_key(raw: pd.DataFrame) -> dict[str, dict[str, str]]:
+    columns = [c for c in raw.columns if c != "line"]
+    records = raw[columns].to_dict("records")
+    if "id" in columns:
+        keyed: dict[str, dict[str, str]] = {}
+        for number, record in enumerate(records, start=1):
+            key = str(record["id"]).strip() or _unnamed_key(record, number)
+            while key in keyed:  # duplicate ids still show, each once
+                key += "′"
+            keyed[key] = record
+        return keyed
+    return {f"row {number}": record for number, record in enumerate(records, start=1)}
+
+
+def _unnamed_key(record: dict[str, str], number: int) -> str:
+    # Title and era rows need no id; their kind and title name them well enough.
+    kind, title = str(record.get("type") or "").strip(), str(record.get("title") or "").strip()
+    return f"{kind} row '{title}'" if kind and title else f"row {number}"
+
+
+def diff_rows(old: dict[str, dict[str, str]], new: dict[str, dict[str, str]],
+              old_columns: tuple[str, ...] = (), new_columns: tuple[str, ...] = ()) -> Diff:
+    def title(record: dict[str, str]) -> str:
+        return str(record.get("title") or record.get("Headline") or "")
+
+    added = tuple((key, title(new[key])) for key in new if key not in old)
+    removed = tuple((key, title(old[key])) for key in old if key not in new)
+    changed = []
+    for key in new:
+        if key not in old:
+            continue
+        columns = list(dict.fromkeys(list(old[key]) + list(new[key])))
+        fields = tuple(FieldChange(c, str(old[key].get(c, "") or ""), str(new[key].get(c, "") or ""))
+                       for c in columns
+                       if str(old[key].get(c, "") or "") != str(new[key].get(c, "") or ""))
+        if fields:
+            changed.append(RowChange(key, title(new[key]), fields))
+    return Diff(added, removed, tuple(changed),
+                tuple(c for c in new_columns if c not in old_columns),
+                tuple(c for c in old_columns if c not in new_columns))
+
+
+def file_rows(data: bytes) -> tuple[tuple[str, ...], pd.DataFrame]:
+    """The file's columns and rows as written, read without judging them: a diff
+    needs no validation, and skipping it makes a 10,000-row diff quick."""
+    table = read_table(data)
+    if isinstance(table, str):
+        return (), pd.DataFrame()
+    positions: dict[str, int] = {}  # a repeated name keeps its first column
+    for index, written in enumerate(table.header.fields):
+        name = clean_value(written)
+        positions.setdefault(name.lower() if name.lower() in schema.COLUMNS_BY_NAME else name,
+                             index)
+    rows = [{name: clean_value(r.fields[i]) if i < len(r.fields) else ""
+             for name, i in positions.items()}
+            for r in table.body if any(clean_value(v) for v in r.fields)]
+    return tuple(positions), pd.DataFrame(rows, columns=list(positions), dtype="str")
+
+
+def diff_versions(old: bytes, new: bytes) -> Diff:
+    (old_columns, before), (new_columns, after) = file_rows(old), file_rows(new)
+    return diff_rows(rows_by_key(before), rows_by_key(after), old_columns, new_columns)

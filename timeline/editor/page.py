@@ -1,0 +1,247 @@
+"""The editor, `/edit/`: a table of the file, checked as you type, with a preview.
+
+This module draws the page; `editor_callbacks` wires it.
+
+A Dash app of its own on the same server, so readers' pages never load its
+code or learn its callbacks, and `editor_routes` can guard everything under
+`/edit/` in one place. The page reads the file on disk (not the last good
+version readers see), so an editor can fix a file someone broke elsewhere.
+"""
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import dash_ag_grid as dag
+import flask
+from dash import Dash, dcc, html
+
+from timeline.addresses import EDIT_PREFIX
+from timeline.config import Config
+from timeline.data.history import list_versions
+from timeline.data.loading import LoadResult
+from timeline.data.report import Report
+from timeline.data_store import DataStore, content_version
+from timeline.editor.access import CSRF_COOKIE
+from timeline.editor.diffing import Diff
+from timeline.editor.rows import LINE_KEY, PROBLEMS_KEY, ROW_KEY, FileFormat, table_from_bytes
+from timeline.editor.saving import Conflict
+from timeline.view.figure import build_figure
+from timeline.view.transforms import prepare_events
+from timeline.view.view_state import ViewState
+
+EDITOR_ASSETS = Path(__file__).resolve().parent / "web"
+PREVIEW_WIDTH_PX = 1000
+MAX_DIFF_ROWS = 200  # changed fields shown in a diff
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+def create_editor_app(server: flask.Flask, store: DataStore, config: Config) -> Dash:
+    """The editor's Dash app and its page; its callbacks are editor/callbacks.py's."""
+    editor = Dash(__name__, server=server, url_base_pathname=EDIT_PREFIX,
+                  assets_folder=str(EDITOR_ASSETS), title="Edit the timeline",
+                  update_title=None, serve_locally=True,
+                  # The conflict panel's button exists only once there is a conflict.
+                  suppress_callback_exceptions=True)
+    editor.index_string = editor.index_string.replace("<html>", '<html lang="en">', 1)
+    editor.layout = lambda: editor_layout(store, config)
+    return editor
+
+
+# ------------------------------------------------------------------ layout
+
+def column_defs(file_format: FileFormat) -> list[dict]:
+    line = {"field": LINE_KEY, "headerName": "Line", "editable": False, "pinned": "left",
+            "width": 80, "sort": None,
+            "cellClassRules": {"row-error": _has_problem(ROW_KEY, "error")},
+            "tooltipValueGetter": {"function": _problem_text(ROW_KEY)}}
+    columns = [{
+        "field": column, "headerName": column, "editable": True,
+        "cellClassRules": {"cell-error": _has_problem(column, "error"),
+                           "cell-warning": _has_problem(column, "warning")},
+        "tooltipValueGetter": {"function": _problem_text(column)},
+    } for column in file_format.columns]
+    return [line, *columns]
+
+
+def _problem_text(column: str) -> str:
+    key = json.dumps(column)
+    return f"params.data && params.data.{PROBLEMS_KEY} ? params.data.{PROBLEMS_KEY}[{key}] : null"
+
+
+def _has_problem(column: str, severity: str) -> str:
+    key = json.dumps(column)
+    return (f"!!(params.data && params.data.{PROBLEMS_KEY} && params.data.{PROBLEMS_KEY}[{key}] "
+            f"&& params.data.{PROBLEMS_KEY}[{key}].indexOf('{severity}') === 0)")
+
+
+def grid(rows: list[dict], file_format: FileFormat) -> dag.AgGrid:
+    return dag.AgGrid(
+        id="edit-grid", rowData=rows, columnDefs=column_defs(file_format),
+        # Every cell is text as written: left to infer types, AG Grid makes `start` a date
+        # column when the first row holds a full date, and then shows partial dates
+        # ('2023-09') and refused ones as empty cells.
+        defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 110,
+                       "cellDataType": False},
+        getRowId=f"params.data.{ROW_KEY}",
+        dashGridOptions={
+            "rowSelection": {"mode": "multiRow"},
+            "undoRedoCellEditing": True, "undoRedoCellEditingLimit": 50,
+            "suppressFieldDotNotation": True,  # column names may contain dots
+            "tooltipShowDelay": 0, "stopEditingWhenCellsLoseFocus": True,
+            "enableCellTextSelection": True, "animateRows": False,
+        },
+        style={"height": "60vh"}, className="ag-theme-quartz edit-grid")
+
+
+def problem_list(report: Report, source_name: str) -> html.Div:
+    lines = report.format_lines(source_name)
+    if report.ok:
+        verdict = html.P(f"No errors: this can be saved ({report.summary()}).", className="ok")
+    else:
+        verdict = html.P(f"{report.summary()}: fix the errors before saving. Hover a marked "
+                         "cell, or read them here (line numbers are in the table's first "
+                         "column).", className="error")
+    return html.Div([verdict, html.Ul([html.Li(line) for line in lines]) if lines else None])
+
+
+def preview_figure(result: LoadResult):
+    events = prepare_events(result.events)
+    return build_figure(events, ViewState(), today=date.today(), width_px=PREVIEW_WIDTH_PX,
+                        eras=result.eras)
+
+
+def preview_area(figure) -> html.Div:
+    """The preview chart, in a box as tall as the chart before plotly.js has drawn
+    it (a second or more after the page): the history and upload panels below
+    must not jump under the editor's pointer."""
+    return html.Div(dcc.Graph(id="edit-preview", figure=figure,
+                              config={"displaylogo": False, "responsive": True}),
+                    style={"minHeight": f"{figure.layout.height or 450}px"})
+
+
+def history_options(store: DataStore) -> list[dict]:
+    return [{"label": entry.label, "value": entry.name} for entry in list_versions(store.path)]
+
+
+def editor_layout(store: DataStore, config: Config) -> html.Div:
+    try:
+        data = store.path.read_bytes()
+    except OSError as problem:
+        data = b""
+        read_error = f"The data file cannot be read ({problem.strerror}). Restore a version " \
+                     f"from the history or upload a file."
+    else:
+        read_error = None
+    table = table_from_bytes(data, store.path.name)
+    csrf = flask.request.cookies.get(CSRF_COOKIE, "") if flask.has_request_context() else ""
+    return html.Div([
+        dcc.Store(id="edit-format", data=table.file_format.to_dict()),
+        dcc.Store(id="edit-base-version", data=content_version(data)),
+        # Changes made to the table, and how many of them the last save held
+        # (editor.js): unsaved while they differ.
+        dcc.Store(id="edit-edits", data=0),
+        dcc.Store(id="edit-saved-edits", data=0),
+        dcc.Store(id="edit-row-change"),  # a check's rows to add and remove, marks changed
+        dcc.Store(id="edit-upload-data"),
+        dcc.Location(id="edit-location", refresh=True),
+        dcc.Download(id="edit-download-mine"),
+        html.Header([
+            html.H1(f"Edit: {config.title_for(store.snapshot.result)}"),
+            html.P([f"File {store.path.name}, version ", html.Code(content_version(data),
+                                                                   id="edit-version"),
+                    ". Readers see each saved version within two seconds. ",
+                    html.A("View the timeline", href="/", target="_blank"), " · ",
+                    html.A("Download the CSV", href="/edit/download", id="edit-download")]),
+            html.Form([dcc.Input(type="hidden", name="csrf_token", value=csrf, id="edit-logout-token"),
+                       html.Button("Log out", type="submit")],
+                      action="/edit/logout", method="post", className="logout"),
+        ], className="edit-header"),
+        serving_note(store),
+        html.P(read_error or "", id="edit-status", role="status", className="status",
+               **{"aria-live": "polite"}),
+        html.Div(id="edit-conflict"),
+        html.Div([
+            html.Button("Add a row", id="edit-add", n_clicks=0, type="button"),
+            html.Button("Duplicate selected", id="edit-duplicate", n_clicks=0, type="button"),
+            html.Button("Delete selected", id="edit-delete", n_clicks=0, type="button"),
+            html.Button("Save", id="edit-save", n_clicks=0, type="button",
+                        className="primary", disabled=not table.report.ok),
+            html.Button("Discard my changes", id="edit-discard", n_clicks=0, type="button"),
+        ], className="toolbar"),
+        html.Div(problem_list(table.report, store.path.name), id="edit-problems",
+                 className="problems"),
+        grid(table.rows, table.file_format),
+        html.H2("Preview, with your unsaved changes"),
+        preview_area(preview_figure(table.result)),
+        html.Div([
+            html.H2("Upload a CSV"),
+            html.P("The file is checked first, and you see what it would change before "
+                   "anything is replaced."),
+            dcc.Upload(html.Button("Choose a CSV file", type="button"), id="edit-upload",
+                       accept=".csv,.tsv,.txt,text/csv", max_size=MAX_UPLOAD_BYTES),
+            html.Div(id="edit-upload-preview"),
+            html.Button("Replace the data with this file", id="edit-upload-confirm",
+                        n_clicks=0, type="button", disabled=True),
+        ], className="panel"),
+        html.Div([
+            html.H2("History"),
+            html.P("Every save keeps the version it replaced. Choose one to see what differs "
+                   "from now, then restore it if you need to."),
+            dcc.Dropdown(id="edit-history", options=history_options(store),
+                         placeholder="Choose an earlier version"),
+            html.Div(id="edit-history-diff"),
+            html.Button("Restore this version", id="edit-restore", n_clicks=0, type="button",
+                        disabled=True),
+        ], className="panel"),
+    ], className="edit-page")
+
+
+def serving_note(store: DataStore) -> html.Div | None:
+    """Readers still see the last good version while the file on disk has errors."""
+    if not store.last_error:
+        return None
+    return html.Div([html.Strong("Readers are not seeing the file as it is now. "),
+                     store.last_error, ". Fix the marked problems below and save."],
+                    id="edit-serving-note", className="conflict", role="alert")
+
+
+# --------------------------------------------------------------- diffs shown
+
+def diff_view(diff: Diff, old_label: str, new_label: str) -> html.Div:
+    if diff.empty:
+        return html.Div(html.P("No differences."), className="diff")
+    parts: list = [html.P(diff.summary())]
+    if diff.added:
+        parts += [html.H3(f"Only in {new_label}"),
+                  html.Ul([html.Li(f"{key}: {title}") for key, title in diff.added])]
+    if diff.removed:
+        parts += [html.H3(f"Only in {old_label}"),
+                  html.Ul([html.Li(f"{key}: {title}") for key, title in diff.removed])]
+    if diff.changed:
+        fields = [(change.key, field) for change in diff.changed for field in change.fields]
+        rows = [html.Tr([html.Td(key), html.Td(field.column), html.Td(field.old),
+                         html.Td(field.new)]) for key, field in fields[:MAX_DIFF_ROWS]]
+        parts += [html.H3("Changed"), html.Table([
+            html.Thead(html.Tr([html.Th("Event"), html.Th("Field"), html.Th(old_label),
+                                html.Th(new_label)])),
+            html.Tbody(rows)], className="diff-table")]
+        if len(fields) > MAX_DIFF_ROWS:
+            # A table of thousands of cells takes the browser many seconds to draw.
+            parts.append(html.P(f"… and {len(fields) - MAX_DIFF_ROWS} more changed fields, "
+                                "not shown here."))
+    return html.Div(parts, className="diff")
+
+
+def conflict_view(conflict: Conflict) -> html.Div:
+    return html.Div([
+        html.H2("Not saved: the file changed since you opened it"),
+        html.P(f"The file now holds version {conflict.current_version}, saved by someone else "
+               "or another program. Nothing was overwritten. Below, 'theirs' is the file as it "
+               "is now and 'yours' is your table. Download your version to keep it, then "
+               "discard your changes to start from theirs and make your edits again."),
+        html.Button("Download my version", id="edit-download-mine-button", n_clicks=0,
+                    type="button"),
+        diff_view(conflict.theirs_vs_yours, "theirs", "yours"),
+    ], className="conflict", role="alert")

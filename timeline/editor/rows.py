@@ -1,0 +1,120 @@
+"""The editor's table, as pure functions: file bytes ↔ grid rows, and problems per cell.
+
+The grid holds the file as written (every column, extras included); its rows
+go back through the very loader `python -m timeline validate` uses, so the
+editor marks the same problems in the same words.
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
+from timeline.data.csv_writing import line_ending_of, neutralise_row, row_lines, serialise_rows
+from timeline.data.loading import LoadResult, load_events_from_bytes
+from timeline.data.report import Report
+
+ROW_KEY = "__row"            # the grid's own id for a row; never written to the file
+PROBLEMS_KEY = "__problems"  # column (or ROW_KEY for the whole row) → message
+LINE_KEY = "__line"          # the line the row starts on, as the messages count them
+GRID_KEYS = (ROW_KEY, PROBLEMS_KEY, LINE_KEY)
+BYTE_ORDER_MARK = b"\xef\xbb\xbf"
+
+_row_numbers = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class FileFormat:
+    """How the file was written, so a save writes it the same way (but in UTF-8)."""
+    columns: tuple[str, ...]
+    delimiter: str = ","
+    line_ending: str = "\n"
+    byte_order_mark: bool = False
+
+    def to_dict(self) -> dict:
+        return {"columns": list(self.columns), "delimiter": self.delimiter,
+                "line_ending": self.line_ending, "byte_order_mark": self.byte_order_mark}
+
+    @classmethod
+    def from_dict(cls, values: Mapping) -> FileFormat:
+        return cls(tuple(values["columns"]), values["delimiter"], values["line_ending"],
+                   bool(values["byte_order_mark"]))
+
+
+@dataclass(frozen=True)
+class Table:
+    file_format: FileFormat
+    rows: list[dict]
+    result: LoadResult  # the loader's reading of the same bytes
+
+    @property
+    def report(self) -> Report:
+        return self.result.report
+
+
+def new_row_key() -> str:
+    return f"r{next(_row_numbers)}"
+
+
+def table_from_bytes(data: bytes, source_name: str = "events.csv") -> Table:
+    result = load_events_from_bytes(data, source_name)
+    columns = tuple(c for c in result.raw.columns if c != "line") or tuple(result.columns)
+    file_format = FileFormat(columns, result.delimiter or ",", line_ending_of(data),
+                             data.startswith(BYTE_ORDER_MARK))
+    rows = [{ROW_KEY: new_row_key(), **{c: str(record.get(c, "")) for c in columns}}
+            for record in result.raw[list(columns)].to_dict("records")] if columns else []
+    return Table(file_format, mark_problems(rows, file_format, result), result)
+
+
+def rows_to_bytes(rows: Sequence[Mapping], file_format: FileFormat) -> bytes:
+    return serialise_rows(file_format.columns, rows, delimiter=file_format.delimiter,
+                          line_ending=file_format.line_ending,
+                          byte_order_mark=file_format.byte_order_mark)
+
+
+def download_bytes(rows: Sequence[Mapping], file_format: FileFormat) -> bytes:
+    """The rows as a CSV to open in a spreadsheet, every cell it would run as a formula
+    made inert: what every download from the editor sends."""
+    inert = [neutralise_row({c: row.get(c) for c in file_format.columns}) for row in rows]
+    return serialise_rows(file_format.columns, inert, delimiter=file_format.delimiter,
+                          line_ending=file_format.line_ending)
+
+
+def check_rows(rows: Sequence[Mapping], file_format: FileFormat) -> tuple[list[dict], LoadResult]:
+    """The rows with their problems attached, and the loader's result for them."""
+    result = load_events_from_bytes(rows_to_bytes(rows, file_format))
+    return mark_problems(rows, file_format, result), result
+
+
+def mark_problems(rows: Sequence[Mapping], file_format: FileFormat,
+                  result: LoadResult) -> list[dict]:
+    lines = row_lines(file_format.columns, rows, file_format.delimiter)
+    by_line = {line: index for index, line in enumerate(lines)}
+    problems: dict[int, dict[str, str]] = {}
+    for problem in result.report.problems:
+        index = by_line.get(problem.line) if problem.line else None
+        if index is None:
+            continue
+        column = problem.column if problem.column in file_format.columns else ROW_KEY
+        cell = problems.setdefault(index, {})
+        message = f"{problem.severity}: {problem.message}"
+        cell[column] = f"{cell[column]}; {message}" if column in cell else message
+    return [{**row, PROBLEMS_KEY: problems.get(index, {}), LINE_KEY: lines[index]}
+            for index, row in enumerate(rows)]
+
+
+def blank_row(file_format: FileFormat) -> dict:
+    return {ROW_KEY: new_row_key(), **{c: "" for c in file_format.columns}}
+
+
+def duplicate_row(row: Mapping, existing_ids: set[str]) -> dict:
+    """A copy with a fresh id ('x-copy', 'x-copy-2', …), since ids must stay unique."""
+    copy = {k: v for k, v in row.items() if k not in GRID_KEYS}
+    copy[ROW_KEY] = new_row_key()
+    if "id" in copy and copy["id"]:
+        base, number = f"{copy['id']}-copy", 2
+        candidate = base
+        while candidate in existing_ids:
+            candidate, number = f"{base}-{number}", number + 1
+        copy["id"] = candidate
+    return copy

@@ -1,0 +1,92 @@
+"""The embed as static files, for any static host or CDN: no Python at read time.
+
+`python -m timeline export --out DIR` writes `index.html`, the scripts under
+their content hashes, and the data under its version, each beside `.br` and
+`.gz` copies a host can serve as they are (nginx `gzip_static`, most CDNs).
+The page and its scripts are the app's `/embed`, byte for byte; only the
+addresses differ (relative, so the folder works under any path).
+"""
+from __future__ import annotations
+
+import gzip
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import brotli
+
+from timeline.config import Config
+from timeline.data_store import Snapshot
+from timeline.embed.page import PLOTLY_KEY, EmbedData, render_page, static_files, timeline_title
+
+COMPRESSED_SUFFIXES = {".html", ".js", ".css", ".json"}
+# Brotli's best quality (11) makes the smallest files but runs at about 0.4 MB/s here;
+# quality 9 runs at about 10 MB/s, for a fifth more bytes (gzip: level 9, 3 MB/s,
+# against 6, 20 MB/s, for 3% more). The best goes to the page, its scripts and the
+# events' data, up to BEST_UP_TO bytes a file (the data of 100,000 events is 12 MB):
+# the data fetched later (an event's details, the search text, the lanes by actor)
+# and larger files get the fast levels. The best for all of a 1,000,000-event
+# export would take over an hour (its details alone are 2,000 files).
+BEST_UP_TO = 16 * 1024 * 1024
+BROTLI_BEST, BROTLI_FAST = 11, 9
+GZIP_BEST, GZIP_FAST = 9, 6
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    folder: Path
+    files: int
+    events: int
+    page_bytes: int        # everything a cold visit loads before a reader acts, uncompressed
+    page_bytes_brotli: int
+
+
+def export_static(snapshot: Snapshot, out: Path, config: Config, today: date,
+                  explorer_url: str = "") -> ExportSummary:
+    out.mkdir(parents=True, exist_ok=True)
+    data = EmbedData(snapshot, config, today)
+    version = data.version
+    written: dict[str, bytes] = {}
+    urls = {}
+    files = static_files()
+    for key, file in files.items():
+        written[file.fingerprinted_name] = file.path.read_bytes()
+        urls[key] = file.fingerprinted_name
+    written[f"events-{version}.json"] = data.events_json(explorer_url)
+    # Data fetched after the first paint, when a reader asks for it.
+    later = {f"details-{version}-{number}.json": chunk
+             for number, chunk in enumerate(data.details())}
+    later[f"figure-actor-{version}.json"] = data.actor_figure_json()
+    later[f"search-{version}.json"] = data.search_json()
+    written |= later
+    urls |= {"events_url": f"events-{version}.json",
+             "details_url": f"details-{version}-{{chunk}}.json",
+             "actor_figure_url": f"figure-actor-{version}.json",
+             "search_url": f"search-{version}.json",
+             "explorer_url": explorer_url or "./"}
+    written["index.html"] = render_page(timeline_title(snapshot, config), urls,
+                                        inline_events=data.inline_events(explorer_url),
+                                        preview=data.preview()).encode("utf-8")
+    # plotly.js is not among them: it comes when a reader filters or zooms (picture.js).
+    cold = ["index.html", f"events-{version}.json",
+            *(f.fingerprinted_name for key, f in files.items() if key != PLOTLY_KEY)]
+    brotli_sizes = {name: write_with_compressed_copies(out / name, body,
+                                                       best=name not in later)
+                    for name, body in written.items()}
+    return ExportSummary(out, len(written), len(snapshot.events),
+                         sum(len(written[n]) for n in cold),
+                         sum(brotli_sizes[n] for n in cold))
+
+
+def write_with_compressed_copies(path: Path, body: bytes, best: bool = True) -> int:
+    """Write `body` and its .br and .gz copies; the .br copy's size (the body's, if none).
+    `best`: compressed as small as can be (slow), up to BEST_UP_TO bytes."""
+    path.write_bytes(body)
+    if path.suffix not in COMPRESSED_SUFFIXES:
+        return len(body)
+    best = best and len(body) <= BEST_UP_TO
+    compressed = brotli.compress(body, quality=BROTLI_BEST if best else BROTLI_FAST)
+    path.with_name(path.name + ".br").write_bytes(compressed)
+    path.with_name(path.name + ".gz").write_bytes(
+        gzip.compress(body, GZIP_BEST if best else GZIP_FAST, mtime=0))
+    return len(compressed)

@@ -1,0 +1,11 @@
+"""The engine both reader pages run in the browser (`web/`): the figure built
+once per data version, then filtered, laned, zoomed and drawn in the reader's
+browser. Here: its scripts and the page boxes it fills."""
+from __future__ import annotations
+
+from pathlib import Path
+from string import Template
+
+WEB = Path(__file__).resolve().parent / "web"
+# The engine's boxes (chart, legend, stepper, details, list): both pages have them.
+BOXES = Template((WEB / "timeline-boxes.html").read_text("utf-8"))

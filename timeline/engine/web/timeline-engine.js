@@ -1,0 +1,759 @@
+/* The timeline's engine in the browser, for every page a reader opens: the
+ * explorer (`/`), the embed (`/embed`) and the static export. No server round
+ * trip for anything a reader does.
+ *
+ * Reads the view from the URL (TimelineCore), filters the events, keeps the
+ * Python-built figure's points for them, and draws the chart, the list, the
+ * details and the count. The filters are the shell's: the embed's plain HTML
+ * controls (below), or the explorer's Dash components (timeline-explorer.js),
+ * which tell the engine what a reader chose (`TimelinePage.go`) and are told
+ * what the view is (`shell.sync`). Every editor's string is set as text
+ * (textContent, attributes), never as HTML; the only links are the ones
+ * Python already checked. Page ids: README, "Page ids".
+ */
+(function () {
+  "use strict";
+  var core = window.TimelineCore;
+  if (!core) { return; }
+  var root = null;   // the page's #timeline, which names the data files
+  var shell = null;  // the page's controls: plainControls or the explorer's
+  var GRAPH_CONFIG = {
+    displaylogo: false, displayModeBar: true, responsive: true, scrollZoom: false,
+    modeBarButtons: [["zoomIn2d", "zoomOut2d", "pan2d", "zoom2d", "autoScale2d"]]
+  };
+  var state = { data: null, events: [], eventsById: new Map(), figures: {}, details: {},
+                list: null, view: null, pendingFigure: {} };
+
+  function element(tag, attributes, children) {
+    var node = document.createElement(tag);
+    Object.keys(attributes || {}).forEach(function (name) {
+      if (name === "text") { node.textContent = attributes[name]; }
+      else if (name === "className") { node.className = attributes[name]; }
+      else { node.setAttribute(name, attributes[name]); }
+    });
+    (children || []).forEach(function (child) {
+      if (child !== null && child !== undefined) {
+        node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+      }
+    });
+    return node;
+  }
+
+  function byId(id) { return document.getElementById(id); }
+
+  function fetchJson(url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) { throw new Error(url + ": " + response.status); }
+      return response.json();
+    });
+  }
+
+  function webAddress(url) { return /^https?:\/\/[^\s]+$/i.test(url || ""); }
+
+  // ------------------------------------------------------------ navigation
+
+  function href(view) {
+    var query = core.toQueryString(view);
+    return query ? "?" + query : location.pathname;
+  }
+
+  /* Shows `view`, then puts it in the address bar (in a new history entry,
+   * or in place of the current one): the chart first, the bookkeeping once
+   * its frame is out. */
+  var pendingAddress = null;
+  function go(view, replace) {
+    flushAddress();  // an earlier view's entry first, so back still finds it
+    pendingAddress = { target: href(view), replace: replace };
+    draw(view);
+  }
+
+  function flushAddress() {
+    var address = pendingAddress;
+    pendingAddress = null;
+    if (!address) { return; }
+    if (address.replace) { history.replaceState(null, "", address.target); }
+    else { history.pushState(null, "", address.target); }
+  }
+
+  // --------------------------------------------------------------- controls
+
+  /* Up to this many actors the filter is one checkbox each (quicker to scan);
+   * above it, a search box listing the names typed (actor-picker.js), so a
+   * timeline of thousands of actors does not put thousands in the page. */
+  var ACTOR_CHECKBOXES_MAX = 30;
+  var actorPicker = null;  // the picker, when the actors are too many for checkboxes
+
+  function checkboxes(id, name, options) {
+    return element("div", { id: id, className: "choices", role: "group" },
+      options.map(function (value) {
+        var box = element("input", { type: "checkbox", name: name, value: value });
+        return element("label", {}, [box, value]);
+      }));
+  }
+
+  function field(label, control, forId) {
+    return element("div", { className: "field" }, [
+      forId ? element("label", { for: forId, text: label })
+            : element("span", { className: "label", text: label }), control]);
+  }
+
+  function buildControls() {
+    var data = state.data;
+    var search = element("input", { id: "search", type: "search", maxlength: "200",
+                                    placeholder: "Words in titles, text, names",
+                                    autocomplete: "off" });
+    var dates = element("div", { id: "date-filter", className: "dates" }, [
+      element("input", { id: "date-from", type: "date", "aria-label": "From" }), " to ",
+      element("input", { id: "date-to", type: "date", "aria-label": "To" })]);
+    var lanes = element("div", { id: "lane-switch", className: "choices", role: "radiogroup" },
+      [["category", "by category"], ["actor", "by actor"]].map(function (pair) {
+        return element("label", {}, [element("input", { type: "radio", name: "lanes",
+                                                        value: pair[0] }), pair[1]]);
+      }));
+    var filters = byId("filters");
+    filters.appendChild(field("Search", search, "search"));
+    if (data.actors.length > ACTOR_CHECKBOXES_MAX && window.TimelineActorPicker) {
+      actorPicker = window.TimelineActorPicker.create({
+        names: data.actors,
+        onChange: function (actors) { go(core.withChanges(state.view, { actors: actors })); }
+      });
+      filters.appendChild(field("Who", actorPicker.element, "actor-filter-input"));
+    } else {
+      filters.appendChild(field("Who", checkboxes("actor-filter", "actor", data.actors)));
+    }
+    filters.appendChild(field("Category", checkboxes("category-filter", "category",
+                                                     data.categories)));
+    if (data.certainties.length) {
+      filters.appendChild(field("Certainty", checkboxes("certainty-filter", "certainty",
+                                                        data.certainties)));
+    }
+    filters.appendChild(field("Dates", dates));
+    filters.appendChild(field("Lanes", lanes));
+    filters.appendChild(element("button", { id: "reset", type: "button", className: "reset",
+                                            text: "Reset" }));
+
+    var typing = null;
+    search.addEventListener("input", function () {
+      clearTimeout(typing);
+      typing = setTimeout(function () {
+        go(core.withChanges(state.view, { q: core.cleanValue(search.value), event: null }),
+           true);
+      }, 200);
+    });
+    filters.addEventListener("change", function (event) {
+      var target = event.target;
+      var view = state.view;
+      if (target.name === "actor" || target.name === "category" || target.name === "certainty") {
+        var key = { actor: "actors", category: "categories", certainty: "certainties" }[target.name];
+        var chosen = Array.prototype.map.call(
+          filters.querySelectorAll("input[name=" + target.name + "]:checked"),
+          function (box) { return box.value; });
+        var change = {}; change[key] = chosen;
+        go(core.withChanges(view, change));
+      } else if (target.id === "date-from" || target.id === "date-to") {
+        go(core.withChanges(view, {
+          from: core.partialDay(byId("date-from").value, false),
+          to: core.partialDay(byId("date-to").value, true) }));
+      } else if (target.name === "lanes") {
+        go(core.withChanges(view, { lanes: target.value }));
+      }
+    });
+    byId("reset").addEventListener("click", function () {
+      go(core.withChanges(core.parseView(""), { lanes: state.view.lanes }));
+    });
+  }
+
+  function plainSync(view) {
+    function tick(name, values) {
+      document.querySelectorAll("#filters input[name=" + name + "]").forEach(function (box) {
+        var on = values.some(function (v) {
+          return core.normaliseText(v) === core.normaliseText(box.value);
+        });
+        if (box.checked !== on) { box.checked = on; }
+      });
+    }
+    if (actorPicker) { actorPicker.sync(view.actors); }
+    else { tick("actor", view.actors); }
+    tick("category", view.categories);
+    tick("certainty", view.certainties);
+    var search = byId("search");
+    if (document.activeElement !== search && search.value !== view.q) { search.value = view.q; }
+    if (byId("date-from").value !== (view.from || "")) { byId("date-from").value = view.from || ""; }
+    if (byId("date-to").value !== (view.to || "")) { byId("date-to").value = view.to || ""; }
+    document.querySelectorAll("#lane-switch input").forEach(function (radio) {
+      radio.checked = radio.value === view.lanes;
+    });
+  }
+
+  /* The embed's and the static export's shell: plain HTML controls, and the
+   * link to the full explorer. */
+  var plainControls = {
+    build: buildControls,
+    sync: plainSync,
+    openFilters: function (wide) { byId("filters").open = wide; },
+    afterDraw: function (view) {
+      var explorer = byId("full-explorer-link");
+      if (explorer && state.data.explorer_url) {
+        var query = core.toQueryString(view);
+        explorer.href = state.data.explorer_url + (query ? "?" + query : "");
+      }
+    }
+  };
+
+  // ------------------------------------------------------------------ chart
+
+  var density = window.TimelineDensity;
+  var DAY_MS = 86400000;
+
+  /* A figure with its marks packed (once: every redraw starts from it); where
+   * each event is among them (density.js) is worked out on first use. */
+  function packed(figure) {
+    return { data: core.packMarks(figure.data), layout: figure.layout, placed: null,
+             filtered: null, drawn: [] };
+  }
+
+  function placedMarks(figure) {
+    if (!figure.placed) {
+      figure.placed = density.marks(figure.data, function (id) {
+        return state.eventsById.get(id).startDay * DAY_MS;
+      });
+    }
+    return figure.placed;
+  }
+
+  /* What a chart of `figure` shows at `frame` (see frameFor; by default the
+   * whole timeline at the chart's width) with only the events in `ids` (a Set;
+   * null: every event): the marks at that scale (density.js), the bars, lanes
+   * the filter emptied closed up. The last few drawn are kept (selecting an
+   * event, or going back, redraws one), and the filter's part while the
+   * filter stays (a zoom or a pan redraws the marks only). */
+  function drawnFigure(figure, ids, frame) {
+    if (!frame) {
+      // The idle warm-up (warmUpFilter): a zoom's grouping runs once too, so
+      // the reader's first zoom is not the first run of its code.
+      frame = frameFor(figure, null);
+      var quarter = (frame.range[1] - frame.range[0]) / 4;
+      density.draw(placedMarks(figure), ids, core.withChanges(frame, {
+        range: [frame.range[0] + quarter, frame.range[1] - quarter], columns: true }),
+        { one: hoverText, many: densityText });
+    }
+    var key = [frame.range[0], frame.range[1], frame.width, frame.columns, !!frame.labelFor,
+               frame.labelChars].join(" ");
+    var kept = figure.drawn.find(function (d) { return d.ids === ids && d.key === key; });
+    if (kept) { return kept.figure; }
+    var placed = placedMarks(figure);
+    if (!figure.filtered || figure.filtered.ids !== ids) {
+      figure.filtered = { ids: ids, rows: density.rowsInUse(placed, ids),
+                          others: ids ? core.filterFigureData(placed.others, ids) : placed.others };
+    }
+    var marks = density.draw(placed, ids, frame, { one: hoverText, many: densityText });
+    var others = frame.columns ? density.clipBars(figure.filtered.others, frame.range)
+                               : figure.filtered.others;
+    var drawn = core.asShapes(core.compactLanes(marks.data.concat(others), figure.layout,
+                                                figure.filtered.rows));
+    figure.drawn = [{ ids: ids, key: key, figure: drawn }].concat(figure.drawn.slice(0, 2));
+    return drawn;
+  }
+
+  /* The scale a chart of `figure` is drawn at for `view` (null: the whole
+   * timeline): its time range (dates as numbers), the plot's width in px, and
+   * how marks are grouped: the figure's own groups for the whole timeline
+   * (the view it was built for, which the page's picture shows), pixel
+   * columns of this width for a zoom, where the figure's labels are joined by
+   * those of events with room for one. */
+  function frameFor(figure, view) {
+    var layout = figure.layout, margin = layout.margin || {};
+    var graph = byId("timeline-graph");
+    var width = (graph && graph.clientWidth) || 900;  // hidden: the figure's own width
+    var zoom = view && view.zoom;
+    var range = (zoom ? zoomRange(graph, zoom) : layout.xaxis.range).map(core.dateMs);
+    if (!(range[1] > range[0])) { range = [range[0], range[0] + DAY_MS]; }
+    var labelChars = width < 600 ? 22 : 34;  // figure.LABEL_MAX_CHARS(_NARROW)
+    return { range: range, width: Math.max(width - (margin.l || 0) - (margin.r || 0), 120),
+             columns: !!zoom, labelChars: labelChars,
+             labelFor: zoom ? function (id) {
+               return core.escapeForPlotly(shortLabel(state.eventsById.get(id).title,
+                                                      labelChars));
+             } : null };
+  }
+
+  /* The time range a chart shows for `zoom` (two days): the one Plotly holds
+   * when it is that zoom, as a reader's zoom or pan left it (to the
+   * millisecond: redrawn to whole days, the chart would jump under the
+   * reader's hand), else from the first day to the last. */
+  function zoomRange(graph, zoom) {
+    var shown = graph && graph.layout && graph.layout.xaxis && graph.layout.xaxis.range;
+    if (shown && String(shown[0]).slice(0, 10) === zoom[0] &&
+        String(shown[1]).slice(0, 10) === zoom[1] && String(shown[1]) > String(shown[0])) {
+      return [shown[0], shown[1]];
+    }
+    // A zoom of one day (zoom=d..d) is that day, not an empty range.
+    return [zoom[0], zoom[1] > zoom[0] ? zoom[1] : isoDay(core.dateMs(zoom[0]) + DAY_MS)];
+  }
+
+  /* figure.short_label: a title cut to `most` characters (code points). */
+  function shortLabel(title, most) {
+    var characters = Array.from(title);
+    return characters.length <= most ? title
+      : characters.slice(0, most - 1).join("").replace(/\s+$/, "") + "\u2026";
+  }
+
+  function figureFor(lanes) {
+    if (state.figures[lanes]) { return state.figures[lanes]; }
+    if (!state.pendingFigure[lanes]) {
+      state.pendingFigure[lanes] = fetchJson(root.getAttribute("data-actor-figure"))
+        .then(function (figure) { state.figures[lanes] = packed(figure); draw(); });
+    }
+    return state.figures.category;  // until the other one arrives
+  }
+
+  /* The ids of the events `shown` (a Set; null: every event): the same Set
+   * while the same events are shown, so a zoom or a pan reuses what was
+   * worked out for them (drawnFigure). */
+  function shownIds(shown) {
+    if (shown.length === state.events.length) { return null; }
+    var kept = state.shownIds;
+    var same = kept && kept.shown.length === shown.length && shown.every(function (event, i) {
+      return kept.shown[i] === event;
+    });
+    if (!same) {
+      state.shownIds = kept = { shown: shown, ids: new Set(shown.map(function (e) { return e.id; })) };
+    }
+    return kept.ids;
+  }
+
+  /* The embed and the export load plotly.js when a reader first needs it: until
+   * then the page's picture of the chart (picture.js) answers for the chart,
+   * for the view it shows (the whole timeline by category, an event open or
+   * not), with what Plotly would draw of it. Any other view (a filter, a zoom,
+   * the lanes by actor) loads plotly.js, and the picture stays, faded, until
+   * Plotly's chart replaces it. (The explorer has plotly.js from the start.) */
+  function drawPicture(view) {
+    if (state.picture === undefined) {
+      state.picture = window.TimelinePicture.attach(
+        byId("timeline-graph"), { open: openItem, zoom: zoomTo, wantPlotly: usePlotly });
+    }
+    var picture = state.picture;
+    var pictured = picture && view.lanes === "category" && !view.zoom && !core.isFiltered(view) &&
+      !document.documentElement.classList.contains("no-preview");  // the guard hid it
+    if (!pictured) {
+      if (picture) { picture.stale(); }
+      figureFor(view.lanes);  // the actor lanes' figure on its way meanwhile
+      usePlotly();
+      return;
+    }
+    var figure = state.figures.category;
+    picture.show(drawnFigure(figure, null, frameFor(figure, view)).data, view.event);
+    // Answering hover and clicks: tests and newsroom scripts wait on it (README, "Page ids").
+    document.documentElement.setAttribute("data-timeline", "interactive");
+  }
+
+  /* plotly.js loaded (once) and the view drawn with it: Plotly's chart replaces the picture. */
+  function usePlotly() {
+    if (window.Plotly || state.plotlyComing) { return; }
+    state.plotlyComing = window.TimelinePicture.loadPlotly().then(function () {
+      drawChart(state.view, state.shown);
+    }, function () {
+      state.plotlyComing = null;  // the next view that needs it tries again
+      byId("event-count").textContent += " The chart could not be loaded: reload the page " +
+        "to try again.";
+    });
+  }
+
+  /* A zoom to the share `from`–`to` (fractions) of the whole timeline's time axis. */
+  function zoomTo(from, to) {
+    var range = state.figures.category.layout.xaxis.range.map(core.dateMs);
+    var span = range[1] - range[0];
+    go(core.withChanges(state.view, { zoom: [isoDay(range[0] + from * span),
+                                             isoDay(range[0] + to * span)] }), true);
+  }
+
+  /* A click on a mark (its customdata): its event opens, or a mark for several
+   * zooms into them (openMany). */
+  function openItem(item) {
+    if (item && Array.isArray(item[3]) && item[3].length > 1) { openMany(item[3]); }
+    else if (item && item[0]) { go(core.withChanges(state.view, { event: item[0] })); }
+  }
+
+  function drawChart(view, shown) {
+    if (!window.Plotly && window.TimelinePicture) { drawPicture(view); return; }
+    var figure = figureFor(view.lanes);
+    var everything = shown.length === state.events.length;
+    var ids = shownIds(shown);
+    var drawn = drawnFigure(figure, ids, frameFor(figure, view));
+    var data = drawn.data.slice();  // the selection ring may be added, not to a kept one
+    var mark = view.event && (everything ? state.eventsById.get(view.event) : ids.has(view.event))
+      ? core.markPosition(data, view.event) : null;
+    if (mark) {
+      data.push({ type: "scatter", name: "selected", x: [mark[0]], y: [mark[1]], mode: "markers",
+                  hoverinfo: "skip", showlegend: false,
+                  marker: { size: 22, symbol: "circle-open", color: "#111",
+                            line: { width: 3, color: "#111" } } });
+    }
+    var layout = core.withChanges(drawn.layout, {});
+    var graph = byId("timeline-graph");
+    // Its own range array: Plotly's zoom buttons change the one they are given
+    // in place, which would move the figure's whole-timeline range with them.
+    layout.xaxis = core.withChanges(figure.layout.xaxis, { range: figure.layout.xaxis.range.slice() });
+    if (view.zoom) { layout.xaxis.range = zoomRange(graph, view.zoom); }
+    layout.dragmode = graph.clientWidth < 600 ? false : "zoom";
+    // The page's SVG picture of the chart (view/chart_preview.py) stays on top, out of
+    // the flow, until Plotly's chart is drawn under it.
+    var preview = graph.querySelector(".chart-preview");
+    if (preview) { preview.classList.add("is-replaced"); }
+    // The configuration once: given again, Plotly works it out again, measuring the page.
+    var config = graph._context ? undefined : GRAPH_CONFIG;
+    window.Plotly.react(graph, data, layout, config).then(function () {
+      if (preview) { preview.remove(); }
+      if (state.picture) { state.picture.replaced(); state.picture = null; }
+      if (performance.mark) { performance.mark("timeline:drawn"); }  // for the benchmarks
+      // Drawn, and answering hover and clicks (wired below, before this runs):
+      // tests and newsroom scripts wait on it (README, "Page ids").
+      document.documentElement.setAttribute("data-timeline", "interactive");
+    });
+    if (!graph.timelineWired) {
+      graph.timelineWired = true;
+      graph.on("plotly_click", function (event) {
+        var point = event.points && event.points[0];
+        openItem(point && Array.isArray(point.customdata) ? point.customdata : null);
+      });
+      graph.on("plotly_relayout", function (change) {
+        if (change["xaxis.autorange"]) {
+          go(core.withChanges(state.view, { zoom: null }), true);
+        } else if (change["xaxis.range[0]"] !== undefined || change["xaxis.range"]) {
+          var range = change["xaxis.range"] ||
+                      [change["xaxis.range[0]"], change["xaxis.range[1]"]];
+          var first = String(range[0]).slice(0, 10), last = String(range[1]).slice(0, 10);
+          if (first <= last) { go(core.withChanges(state.view, { zoom: [first, last] }), true); }
+        }
+      });
+    }
+  }
+
+  /* A click on a mark that stands for several events zooms into their dates,
+   * where they have room to stand apart: a reader asks to see what is there,
+   * and any one of them opened instead would be an arbitrary pick. Events of
+   * one day never stand apart (dates are days), so there it opens the first,
+   * and stepping (← →) goes through the others, next in date order. */
+  function openMany(ids) {
+    var starts = ids.map(function (id) { return core.dateMs(state.eventsById.get(id).start); });
+    var first = Math.min.apply(null, starts), last = Math.max.apply(null, starts);
+    if (last - first < DAY_MS) {
+      go(core.withChanges(state.view, { event: ids[starts.indexOf(first)] }));
+      return;
+    }
+    var room = Math.max(DAY_MS, (last - first) / 4);
+    go(core.withChanges(state.view, { zoom: [isoDay(first - room), isoDay(last + room)] }),
+       true);
+  }
+
+  function isoDay(ms) {
+    var day = new Date(ms);
+    var year = day.getUTCFullYear();
+    return (year < 1000 ? ("000" + year).slice(-4) : String(year)) + "-" +
+      ("0" + (day.getUTCMonth() + 1)).slice(-2) + "-" + ("0" + day.getUTCDate()).slice(-2);
+  }
+
+  /* The hover lines of an event's own mark: its title and date. */
+  function hoverText(id) {
+    var event = state.eventsById.get(id);
+    return [core.escapeForPlotly(event.title), core.escapeForPlotly(event.date)];
+  }
+
+  /* The hover lines of a mark for `count` events, from `firstId`'s date to `lastId`'s. */
+  function densityText(firstId, lastId, count) {
+    var from = dayText(state.eventsById.get(firstId).start);
+    var to = dayText(state.eventsById.get(lastId).start);
+    // Thousands with commas, as the count line writes them (toLocaleString is
+    // slow enough to show, called for each of a thousand marks).
+    var digits = String(count).replace(/\B(?=(\d{3})+$)/g, ",");
+    return [digits + " events", from === to ? from : from + " \u2013 " + to];
+  }
+
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+                "Dec"];
+
+  /* "2023-03-09" as "9 Mar 2023", as the count line writes days. */
+  function dayText(iso) {
+    var parts = String(iso).split("-");
+    return (+parts[2]) + " " + MONTHS[+parts[1] - 1] + " " + parts[0];
+  }
+
+  function drawLegend(shown) {
+    var present = {};
+    shown.forEach(function (e) { present[e.category] = true; });
+    var items = state.data.categories.filter(function (c) { return present[c]; })
+      .map(function (category) {
+        var swatch = element("span", { className: "swatch" });
+        swatch.style.background = state.data.colours[category];
+        return element("li", {}, [swatch, category]);
+      });
+    items.push(element("li", { className: "key-exact" }, [element("span", { className: "swatch" }),
+                                                           "exact date"]));
+    items.push(element("li", { className: "key-inexact" }, [
+      element("span", { className: "swatch" }), "approximate or uncertain"]));
+    byId("timeline-legend").replaceChildren(element("ul", { className: "legend-items" }, items));
+  }
+
+  // ------------------------------------------------------- list and details
+
+  function listLink(event, view) {
+    var link = element("a", { href: href(core.withChanges(view, { event: event.id })),
+                              className: "list-link" + (event.id === view.event ? " selected" : "")
+                            }, [
+      element("span", { className: "list-date", text: event.date }),
+      element("span", { className: "list-title", text: event.title }),
+      event.certainty ? element("span", { className: "badge badge-" + event.certainty,
+                                          text: event.certainty }) : null]);
+    link.addEventListener("click", function (click) {
+      if (click.ctrlKey || click.metaKey || click.shiftKey || click.button) { return; }
+      click.preventDefault();
+      go(core.withChanges(state.view, { event: event.id }));
+    });
+    return link;
+  }
+
+  /* The list holds only the rows in its box (virtual-list.js): an ordered list
+   * of links whose rows say where they are in the whole (aria-posinset). */
+  function drawList(view, shown) {
+    var list = byId("event-list");
+    if (!state.list) {
+      state.list = window.TimelineList.create(list, {
+        renderRow: function (event) { return listLink(event, state.view); } });
+    }
+    var selected = view.event ? shown.findIndex(function (e) { return e.id === view.event; }) : -1;
+    state.list.update(shown, selected);
+    if (state.listFromTop && selected < 0) { state.list.scrollToIndex(0); }
+    state.listFromTop = false;
+    if (!shown.length) {
+      list.replaceChildren(element("li", { className: "list-empty",
+                                           text: "No events match these filters." }));
+    }
+  }
+
+  function paragraph(pieces) {
+    return element("p", {}, pieces.map(function (piece) {
+      if (piece[0] === "link" && webAddress(piece[2])) {
+        return element("a", { href: piece[2], target: "_blank", rel: "noopener noreferrer",
+                              text: piece[1] });
+      }
+      return piece[1];  // text, or a link Python could not vouch for, shown as its label
+    }));
+  }
+
+  function detailsOf(event) {
+    var chunk = Math.floor(event.index / state.data.detail_chunk);
+    if (!state.details[chunk]) {
+      var url = root.getAttribute("data-details").replace("{chunk}", chunk);
+      state.details[chunk] = fetchJson(url).then(function (records) {
+        state.details[chunk] = records; draw();
+      }, function () { state.details[chunk] = {}; });
+    }
+    return state.details[chunk] instanceof Promise ? null : state.details[chunk][event.id] || {};
+  }
+
+  function drawDetail(view, shown) {
+    var panel = byId("event-detail");
+    var event = view.event && shown.find(function (e) { return e.id === view.event; });
+    if (!event) {
+      panel.replaceChildren(element("p", { className: "detail-empty",
+        text: "Choose an event on the chart or in the list to read about it." }));
+      return;
+    }
+    var more = detailsOf(event);
+    var facts = [["Date", event.date], ["Who", event.actors.join("; ")],
+                 ["Category", event.category]];
+    if (event.certainty) { facts.push(["Certainty", event.certainty]); }
+    if (more && (more.source || more.source_url)) {
+      facts.push(["Source", more.source_url
+        ? element("a", { href: more.source_url, target: "_blank", rel: "noopener noreferrer",
+                         text: more.source || more.source_url })
+        : more.source]);
+    }
+    var children = [element("h2", { id: "event-detail-title", tabindex: "-1", text: event.title }),
+                    element("p", { className: "detail-date", text: event.date })];
+    if (!more) { children.push(element("p", { className: "detail-loading", text: "Loading…" })); }
+    (more && more.description || []).forEach(function (pieces) { children.push(paragraph(pieces)); });
+    children.push(element("dl", { className: "detail-facts" }, facts.reduce(function (all, fact) {
+      return all.concat([element("dt", { text: fact[0] }), element("dd", {}, [fact[1]])]);
+    }, [])));
+    if (more && webAddress(more.media_url)) {
+      var image = element("img", { src: more.media_url, alt: more.media_caption || event.title,
+                                   referrerpolicy: "no-referrer", loading: "lazy" });
+      children.push(element("figure", {}, [image, element("figcaption", {}, [
+        more.media_caption || "",
+        more.media_credit ? element("span", { className: "credit", text: " " + more.media_credit })
+                          : null])]));
+    }
+    var close = element("a", { href: href(core.withChanges(view, { event: null })),
+                               className: "detail-close", text: "Close" });
+    close.addEventListener("click", function (click) {
+      click.preventDefault();
+      go(core.withChanges(state.view, { event: null }));
+    });
+    children.push(close);
+    panel.replaceChildren.apply(panel, children);
+  }
+
+  function drawStepper(view, shown) {
+    var around = core.neighbours(shown.map(function (e) { return e.id; }), view.event);
+    byId("prev-event").disabled = around[0] === null;
+    byId("next-event").disabled = around[1] === null;
+  }
+
+  // ------------------------------------------------------------------- draw
+
+  /* A big timeline's search text (descriptions included) comes after the first paint. */
+  function loadSearchText() {
+    if (state.searchLoading || state.data.events.search) {
+      return;
+    }
+    state.searchLoading = fetchJson(root.getAttribute("data-search")).then(function (texts) {
+      state.events.forEach(function (event, index) { event.search = texts[index]; });
+      if (state.view.q) { draw(); }
+    });
+  }
+
+  /* Draws `view` (by default the one shown: a redraw as more data arrives). */
+  function draw(view) {
+    view = view || state.view;
+    if (state.view && core.toQueryString(core.withChanges(view, { event: null })) !==
+        core.toQueryString(core.withChanges(state.view, { event: null }))) {
+      state.listFromTop = true;  // other events: the list starts again at its first
+    }
+    state.view = view;
+    if (view.q) { loadSearchText(); }  // fetched when a reader first searches
+    var shown = state.shown = core.filterEvents(state.events, view);
+    byId("event-count").textContent = core.describe(view, shown.length, state.events.length);
+    shell.sync(view);
+    drawChart(view, shown);
+    // The chart is painted first; the rest follows once that frame is out.
+    afterPaint(function () {
+      flushAddress();
+      drawLegend(shown);
+      drawList(view, shown);
+      drawDetail(view, shown);
+      drawStepper(view, shown);
+      if (shell.afterDraw) { shell.afterDraw(view, shown); }
+    });
+  }
+
+  /* Runs `task` after the next frame is painted (or within 100 ms, should frames
+   * be paused, as in a hidden page), once; a newer task replaces a pending one.
+   * `window.timelineFlush()` runs a pending one now (stepping reads the list). */
+  var pendingTask = null;
+  function afterPaint(task) {
+    var run = function () {
+      if (pendingTask === run) { pendingTask = null; task(); }
+    };
+    pendingTask = run;
+    requestAnimationFrame(function () { setTimeout(run, 0); });
+    setTimeout(run, 100);
+  }
+
+  /* The data made ready to filter and draw: no page needed yet. */
+  function prepare(data) {
+    if (performance.mark) { performance.mark("timeline:data"); }
+    state.data = data;
+    state.events = core.eventsFrom(data.events);
+    state.events.forEach(function (event, index) {
+      state.eventsById.set(event.id, event);
+      event.index = index;  // which details file holds it
+    });
+    state.figures.category = packed(data.figures.category);
+  }
+
+  function begin() {
+    var data = state.data;
+    var explorer = byId("full-explorer-link");
+    if (explorer && !data.explorer_url) { explorer.hidden = true; }
+    shell.build();
+    // Filters start open on a desktop, folded on a phone and in an article.
+    shell.openFilters(window.innerWidth >= 760 &&
+                      !document.documentElement.classList.contains("is-embed"));
+    draw(core.parseView(location.search));
+    watchWidth();
+    window.addEventListener("popstate", function () {
+      pendingAddress = null;  // the reader went back or forward: the address is theirs
+      draw(core.parseView(location.search));
+    });
+    (window.requestIdleCallback || setTimeout)(warmUpFilter);
+  }
+
+  /* Runs the filter's pure code once, on a filter a reader might pick, and
+   * throws the result away: JavaScript's first run of a function is its
+   * slowest, and the first filter a reader picks should not pay for it (at
+   * 10,000 events, about 10 ms of it). Not needed when the page opened on a
+   * filtered view, which ran it. No drawing: warming Plotly's redraw would
+   * cost every reader a whole redraw, for the few who filter. */
+  function warmUpFilter() {
+    if (core.isFiltered(state.view)) { return; }
+    var view = core.withChanges(state.view, { categories: state.data.categories.slice(0, 1) });
+    var shown = core.filterEvents(state.events, view);
+    drawnFigure(state.figures[view.lanes] || state.figures.category,
+                new Set(shown.map(function (e) { return e.id; })));
+  }
+
+  /* When the page's width changes (a phone turned, a window resized), the chart
+   * picks its touch behaviour anew. Small changes are a phone's toolbars
+   * showing and hiding: ignored. */
+  function watchWidth() {
+    var timer = null, lastWidth = window.innerWidth;
+    window.addEventListener("resize", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        if (Math.abs(window.innerWidth - lastWidth) < 40) { return; }
+        lastWidth = window.innerWidth;
+        draw();
+      }, 250);
+    });
+  }
+
+  /* The event `direction` steps (1 or -1) from the one open, within the
+   * events shown, in date order: the first or the last when none is open. */
+  function step(direction) {
+    if (!state.view) { return; }
+    var ids = state.shown.map(function (e) { return e.id; });
+    if (!ids.length) { return; }
+    var index = ids.indexOf(state.view.event);
+    var target = index < 0 ? (direction > 0 ? 0 : ids.length - 1) : index + direction;
+    if (target >= 0 && target < ids.length) {
+      go(core.withChanges(state.view, { event: ids[target] }));
+    }
+  }
+
+  /* Starts the engine on `page` (the #timeline element, whose data-* attributes
+   * name the data files) with `controls` (plainControls when not given). */
+  function start(page, controls) {
+    if (root) { return; }
+    root = page;
+    shell = controls || plainControls;
+    // A small timeline's data is in the page; a big one's is fetched (and preloaded).
+    var inline = document.getElementById("timeline-data");
+    var loading = inline ? Promise.resolve(JSON.parse(inline.textContent))
+                         : fetchJson(root.getAttribute("data-events"));
+    loading.then(prepare).then(begin, function (problem) {
+      byId("event-count").textContent = "The timeline could not be loaded. " +
+        "Reload the page to try again.";
+      throw problem;
+    });
+  }
+
+  window.TimelinePage = {
+    start: start,
+    /* Shows `view` and puts it in the address bar (replacing the current entry
+     * when `replace`); a view the page already shows changes nothing. */
+    go: function (view, replace) {
+      if (state.view && core.toQueryString(view) === core.toQueryString(state.view)) { return; }
+      go(view, replace);
+    },
+    view: function () { return state.view; },
+    data: function () { return state.data; },
+    step: step
+  };
+
+  // The embed and the static export: the page is in place when this deferred
+  // script runs. The explorer's shell starts the engine once Dash has drawn it.
+  var page = document.getElementById("timeline");
+  if (page && !page.hasAttribute("data-shell")) { start(page); }
+}());

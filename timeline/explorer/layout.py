@@ -1,0 +1,80 @@
+"""The explorer's page (`/`): Dash's filters around the timeline's engine.
+
+The chart, the count, the legend, the stepper, the details, the list and the
+embed snippets are empty boxes in plain HTML around Dash's entry point: the engine (`engine/web/timeline-engine.js`, the embed's) fills
+them in the browser from the same data files as the embed, and the explorer's
+shell (`explorer/web/timeline-explorer.js`) ties the Dash controls to it. The ids are
+the embed's (README, "Page ids"), so tests, styles and newsroom scripts
+address both alike.
+"""
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+from string import Template
+
+import pandas as pd
+from dash import dcc, html
+
+from timeline.data.schema import CATEGORIES, CERTAINTIES
+from timeline.engine import BOXES
+from timeline.view.transforms import actor_names
+
+# The actor filter lists this many names at once: the most frequent first, and
+# the ones a reader's typing matches (timeline-explorer.js): a timeline may
+# name thousands.
+ACTOR_OPTIONS = 50
+PAGE = Template((Path(__file__).resolve().parent / "web" / "explorer.html")
+                .read_text("utf-8"))
+
+
+def labelled(label: str, control, *, for_id: str | None = None) -> html.Div:
+    return html.Div([html.Label(label, htmlFor=for_id) if for_id else html.Span(
+        label, className="label"), control], className="field")
+
+
+def filters(events: pd.DataFrame) -> html.Details:
+    categories = [c for c in CATEGORIES if c in set(events["category"])]
+    categories += sorted(set(events["category"]) - set(categories))
+    certainties = [c for c in CERTAINTIES if c in set(events["certainty"])]
+    first_day = events["start_at"].min().date().isoformat() if not events.empty else None
+    return html.Details([
+        html.Summary("Filters", className="filters-summary"),
+        labelled("Search", dcc.Input(id="search", type="search", debounce=0.4,
+                                     placeholder="Words in titles, text, names",
+                                     autoComplete="off", maxLength=200), for_id="search"),
+        labelled("Who", dcc.Dropdown(id="actor-filter", multi=True,
+                                     options=actor_names(events)[:ACTOR_OPTIONS],
+                                     placeholder="Any actor", searchable=True)),
+        labelled("Category", dcc.Checklist(id="category-filter", options=categories,
+                                           value=[], className="choices")),
+        labelled("Certainty", dcc.Checklist(id="certainty-filter", options=certainties,
+                                            value=[], className="choices")),
+        labelled("Dates", dcc.DatePickerRange(
+            id="date-filter", start_date_id="date-from", end_date_id="date-to",
+            display_format="YYYY-MM-DD", clearable=True,
+            min_date_allowed=first_day, initial_visible_month=first_day,
+            start_date_placeholder_text="From", end_date_placeholder_text="To",
+            number_of_months_shown=1)),
+        labelled("Lanes", dcc.RadioItems(
+            id="lane-switch", value="category", className="choices",
+            options=[{"label": "by category", "value": "category"},
+                     {"label": "by actor", "value": "actor"}])),
+        html.Button("Reset", id="reset", n_clicks=0, className="reset", type="button"),
+    ], id="filters", className="filters", open=True)
+
+
+def build_layout(events: pd.DataFrame) -> html.Div:
+    """What Dash draws: the filters, and the store their callback writes (which
+    only starts the engine and hands it what a reader chose: nothing reads it)."""
+    return html.Div([dcc.Store(id="control-change"), filters(events)])
+
+
+def explorer_page(controls: str, *, title: str, subtitle: str, data_urls: dict[str, str]) -> str:
+    """The page around Dash's `controls` (its entry point): the engine's boxes are
+    plain HTML, so the engine draws as soon as its data is in, not after Dash has
+    started and drawn its layout (at 100,000 events, most of a second). `data_urls`
+    name the data files of the current version (embed_page.data_urls)."""
+    values = {f"{name.replace('-', '_')}_url": escape(url) for name, url in data_urls.items()}
+    return PAGE.substitute(controls=controls, title=escape(title), subtitle=escape(subtitle),
+                           boxes=BOXES.substitute(preview=""), **values)

@@ -1,0 +1,140 @@
+"""What the light embed and the static export send to the browser, built in Python.
+
+The figures are made by `figure.build_figure`, the same code as the explorer's,
+for the whole timeline; the browser only filters them (`engine/web/timeline-core.js`).
+Only public columns go out: never `notes`, never a column outside the
+contract. Descriptions and media travel separately, in chunks fetched when an
+event is opened, so a big timeline's first paint does not wait for its text.
+"""
+from __future__ import annotations
+
+import json
+import math
+from datetime import date
+
+import pandas as pd
+import plotly.io
+
+from timeline.data.markup import Link, is_web_address, split_links
+from timeline.data.schema import CERTAINTIES
+from timeline.view.figure import build_figure, category_colours, lane_categories
+from timeline.view.transforms import actor_names
+from timeline.view.view_state import ViewState
+
+DETAIL_CHUNK = 500  # events per details file
+# Up to this many events, the search text travels with the summaries; beyond,
+# it is a file of its own, fetched after the first paint (descriptions are most
+# of a big timeline's bytes).
+INLINE_SEARCH_LIMIT = 1000
+
+
+
+UNIX_DAY = pd.Timestamp("1970-01-01")
+
+
+def day_numbers(column: pd.Series) -> list[int | None]:
+    """Days since 1970-01-01 (negative before), None for no date."""
+    days = (column - UNIX_DAY).dt.days
+    return [None if pd.isna(day) else int(day) for day in days]
+
+
+def coded(values: list) -> dict:
+    """A column of repeated strings as its distinct values and each row's index
+    into them: {"values": [...], "codes": [...]}."""
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), sort=False)
+    return {"values": [str(value) for value in uniques], "codes": codes.tolist()}
+
+
+def summary_columns(events: pd.DataFrame, with_search: bool = True) -> dict:
+    """What filtering, the list and the count need, column by column (the
+    browser reads each column once; repeated strings travel once): no long text.
+    Read back by the engine's `eventsFrom` (engine/web/timeline-engine.js)."""
+    actors = coded([name for names in events["actors"] for name in names])
+    lengths = [len(names) for names in events["actors"]]
+    actor_codes, start = [], 0
+    for length in lengths:
+        actor_codes.append(actors["codes"][start:start + length])
+        start += length
+    columns = {
+        "count": len(events),
+        "id": list(events["id"]), "title": list(events["title"]),
+        "date": coded(list(events["date_label"])),
+        "start": day_numbers(events["start_at"]), "end": day_numbers(events["end_at"]),
+        "ongoing": [int(bool(value)) for value in events["ongoing"]],
+        "category": coded(list(events["category"])),
+        "actors": {"values": actors["values"], "codes": actor_codes},
+        "certainty": coded(list(events["certainty"])),
+    }
+    if with_search:
+        columns["search"] = list(events["search_text"])
+    return columns
+
+
+def search_texts(events: pd.DataFrame) -> list[str]:
+    """Each event's search text, in the summaries' order (for big timelines)."""
+    return list(events["search_text"])
+
+
+def rich_pieces(text: str) -> list[list[list[str]]]:
+    """Paragraphs of ["text", …] and ["link", label, url] pieces; links already checked."""
+    paragraphs = [p for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
+    return [[["link", piece.text, piece.url] if isinstance(piece, Link) else ["text", piece]
+             for piece in split_links(paragraph)] for paragraph in paragraphs]
+
+
+def detail_record(event) -> dict:
+    record = {"description": rich_pieces(event.description), "source": event.source}
+    if is_web_address(event.source_url):
+        record["source_url"] = event.source_url
+    if is_web_address(event.media_url):
+        record |= {"media_url": event.media_url, "media_caption": event.media_caption,
+                   "media_credit": event.media_credit}
+    return record
+
+
+def detail_chunks(events: pd.DataFrame) -> list[dict[str, dict]]:
+    """Details keyed by id, in chunks of DETAIL_CHUNK events in date order."""
+    records = {e.id: detail_record(e) for e in events.itertuples()}
+    ids = list(records)
+    return [{i: records[i] for i in ids[start:start + DETAIL_CHUNK]}
+            for start in range(0, len(ids), DETAIL_CHUNK)] or [{}]
+
+
+def figure_json(events: pd.DataFrame, lanes: str, today: date,
+                eras: pd.DataFrame | None) -> dict:
+    figure = build_figure(events, ViewState(lanes=lanes), today=today, eras=eras)
+    return json.loads(plotly.io.to_json(figure, validate=False, engine="json"))
+
+
+def payload(events: pd.DataFrame, *, version: str, title: str, subtitle: str,
+            today: date, eras: pd.DataFrame | None = None, explorer_url: str = "",
+            category_figure: dict | None = None) -> dict:
+    """Everything the first paint needs; details are named by chunk, not included.
+    `category_figure`: the figure by category, when the caller has built it already."""
+    present = set(events["category"])
+    return {
+        "version": version,
+        "title": title,
+        "subtitle": subtitle,
+        "explorer_url": explorer_url,
+        "events": summary_columns(events, with_search=len(events) <= INLINE_SEARCH_LIMIT),
+        "detail_chunk": DETAIL_CHUNK,
+        "detail_chunks": max(1, math.ceil(len(events) / DETAIL_CHUNK)),
+        "categories": lane_categories(events),
+        "colours": category_colours(sorted(present)),
+        "certainties": [c for c in CERTAINTIES if c in set(events["certainty"])],
+        "actors": actor_names(events),
+        "figures": {"category": category_figure if category_figure is not None
+                    else figure_json(events, "category", today, eras)},
+    }
+
+
+def actor_figure(events: pd.DataFrame, today: date, eras: pd.DataFrame | None) -> dict:
+    """Lanes by actor: fetched only when a reader switches to them."""
+    return figure_json(events, "actor", today, eras)
+
+
+def to_json_bytes(value) -> bytes:
+    # `<` escaped: the JSON can never close a <script> element it is placed in.
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace(
+        "<", "\\u003c").encode("utf-8")

@@ -1,0 +1,159 @@
+"""What a reader sees, as one frozen value that reads and writes the URL's query string.
+
+A copied link must reproduce the view, so every piece of view state lives here
+and nowhere else. Parsing is forgiving: a parameter it cannot use is dropped,
+never an error, because links get mangled by mail clients and chat apps.
+`parseView` in `timeline/engine/web/timeline-core.js` reads links the same way;
+`tests/data/view_cases.json` pins both.
+"""
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Literal
+from urllib.parse import parse_qs, urlencode
+
+from timeline.data.dates import PartialDate
+from timeline.data.text_folding import strip_white_space
+
+LaneMode = Literal["category", "actor"]
+LANE_MODES: tuple[LaneMode, ...] = ("category", "actor")
+# Long enough for any honest search, short enough that a hostile link costs nothing.
+MAX_QUERY_LENGTH = 200
+MAX_VALUES_PER_PARAMETER = 50
+
+# A date in a link: ASCII digits (a link is typed or copied, never localised), the
+# month and day with one digit or two (`from=2023-9` is September 2023), and the
+# data's `~` or `?` mark allowed and ignored.
+_LINK_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{1,2})(?:-([0-9]{1,2}))?)?[~?]?")
+
+# Parameter names, documented in the README's "URL parameters" section.
+PARAMETERS = ("actor", "category", "certainty", "from", "to", "q", "lanes", "event", "zoom")
+
+
+def clean_value(text: str) -> str:
+    """A value a reader typed or a link holds, as the view keeps it: trimmed of
+    white space and cut to MAX_QUERY_LENGTH code points (cleanValue in
+    timeline-core.js)."""
+    return strip_white_space(text)[:MAX_QUERY_LENGTH]
+
+
+@dataclass(frozen=True)
+class ViewState:
+    actors: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    certainties: tuple[str, ...] = ()
+    date_from: date | None = None
+    date_to: date | None = None
+    query: str = ""
+    lanes: LaneMode = "category"
+    event: str | None = None
+    # The visible time window (the chart's zoom), as first and last day shown.
+    window: tuple[date, date] | None = None
+
+    @classmethod
+    def from_query_string(cls, query_string: str | None) -> ViewState:
+        params = parse_qs((query_string or "").lstrip("?"), keep_blank_values=False)
+
+        def values(name: str) -> tuple[str, ...]:
+            cleaned = (clean_value(v) for v in params.get(name, ()))
+            return tuple(dict.fromkeys(v for v in cleaned if v))[:MAX_VALUES_PER_PARAMETER]
+
+        def first(name: str) -> str:
+            found = values(name)
+            return found[0] if found else ""
+
+        lanes = first("lanes")
+        return cls(
+            actors=values("actor"),
+            categories=values("category"),
+            certainties=values("certainty"),
+            date_from=_day(first("from"), last=False),
+            date_to=_day(first("to"), last=True),
+            query=first("q"),
+            lanes=lanes if lanes in LANE_MODES else "category",
+            event=first("event") or None,
+            window=_window(first("zoom")),
+        )
+
+    def to_query_string(self) -> str:
+        """The canonical query string (without '?'); defaults are left out."""
+        pairs: list[tuple[str, str]] = []
+        pairs += [("actor", a) for a in self.actors]
+        pairs += [("category", c) for c in self.categories]
+        pairs += [("certainty", c) for c in self.certainties]
+        if self.date_from:
+            pairs.append(("from", self.date_from.isoformat()))
+        if self.date_to:
+            pairs.append(("to", self.date_to.isoformat()))
+        if self.query:
+            pairs.append(("q", self.query))
+        if self.lanes != "category":
+            pairs.append(("lanes", self.lanes))
+        if self.event:
+            pairs.append(("event", self.event))
+        if self.window:
+            pairs.append(("zoom", f"{self.window[0].isoformat()}..{self.window[1].isoformat()}"))
+        return urlencode(pairs)
+
+    def with_changes(self, **changes) -> ViewState:
+        return replace(self, **changes)
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.actors or self.categories or self.certainties or self.date_from
+                    or self.date_to or self.query)
+
+    def cleared(self) -> ViewState:
+        """The view with no filters, no selection and no zoom; the lane mode stays."""
+        return ViewState(lanes=self.lanes)
+
+    def describe(self, shown: int, total: int) -> str:
+        """The count line, in words: '3 of 27 events · Kim Jong-un · gifts'."""
+        noun = "event" if total == 1 else "events"
+        parts = [f"{shown} of {total} {noun}" if self.filtered else f"{total} {noun}"]
+        if self.actors:
+            parts.append(" or ".join(self.actors))
+        if self.categories:
+            parts.append(" or ".join(self.categories))
+        if self.certainties:
+            parts.append(" or ".join(self.certainties))
+        if self.date_from and self.date_to:
+            parts.append(f"{_short(self.date_from)} to {_short(self.date_to)}")
+        elif self.date_from:
+            parts.append(f"from {_short(self.date_from)}")
+        elif self.date_to:
+            parts.append(f"until {_short(self.date_to)}")
+        if self.query:
+            parts.append(f"matching “{self.query}”")
+        return " · ".join(parts)
+
+
+def _short(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def _day(text: str, *, last: bool) -> date | None:
+    """A from/to date (or a side of a zoom): '2023' means its first or last day."""
+    match = _LINK_DATE.fullmatch(strip_white_space(text))
+    if not match:
+        return None
+    year, month, day = (int(part) if part else None for part in match.groups())
+    if year < 1 or (month is not None and not 1 <= month <= 12):
+        return None
+    if day is not None and not 1 <= day <= calendar.monthrange(year, month)[1]:
+        return None
+    period = PartialDate(year, month, day)
+    return period.last_day if last else period.first_day
+
+
+def _window(text: str) -> tuple[date, date] | None:
+    start, separator, end = text.partition("..")
+    if not separator:
+        return None
+    first, last = _day(start, last=False), _day(end, last=True)
+    if first is None or last is None or last < first:
+        return None
+    return first, last
