@@ -19,6 +19,7 @@ from dash import dcc, html
 from timeline.data.schema import CATEGORIES, CERTAINTIES
 from timeline.engine import BOXES
 from timeline.view.transforms import actor_names
+from timeline.view.view_state import MAX_QUERY_LENGTH
 
 # The actor filter lists this many names at once: the most frequent first, and
 # the ones a reader's typing matches (timeline-explorer.js): a timeline may
@@ -42,7 +43,8 @@ def filters(events: pd.DataFrame) -> html.Details:
         html.Summary("Filters", className="filters-summary"),
         labelled("Search", dcc.Input(id="search", type="search", debounce=0.4,
                                      placeholder="Words in titles, text, names",
-                                     autoComplete="off", maxLength=200), for_id="search"),
+                                     autoComplete="off", maxLength=MAX_QUERY_LENGTH),
+                 for_id="search"),
         labelled("Who", dcc.Dropdown(id="actor-filter", multi=True,
                                      options=actor_names(events)[:ACTOR_OPTIONS],
                                      placeholder="Any actor", searchable=True)),
