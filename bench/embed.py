@@ -102,7 +102,7 @@ PAGE_TIMEOUT_S = 120
 SERVER_TIMEOUT_S = 300
 # The first event mark on screen: the page's SVG picture of the chart
 # (view/chart_preview.py), a Plotly SVG point, the embed's dots (bare marks drawn as
-# path shapes, timeline-core.js), or (the baseline's px.scatter switches to WebGL
+# path shapes, figure-packing.js), or (the baseline's px.scatter switches to WebGL
 # above 1,000 points) a WebGL canvas. Plotly's chart drawn: a mark Plotly drew.
 PLOTLY_MARK = ("#timeline-graph .scatterlayer .point, #timeline-graph .layer-between path, "
                "#timeline-graph canvas.gl-canvas-context")

@@ -106,7 +106,7 @@ def record_problems(page, *, console_errors: bool = True, failed_responses: bool
 
 
 # Every event mark Plotly draws: its points (labelled marks) and the embed's dots
-# (bare marks, drawn as path shapes in the "between" layer: timeline-core.js).
+# (bare marks, drawn as path shapes in the "between" layer: figure-packing.js).
 DRAWN_MARKS = "#timeline-graph .scatterlayer .point, #timeline-graph .layer-between path"
 
 
@@ -114,7 +114,7 @@ def marks_seen(page, selector: str) -> list[tuple[float, float, str, str]]:
     """Each mark in elements matching `selector` as (x, y, fill, ring): its
     centre in the viewport, its colours as the browser computes them, read in
     the next frame a reader sees (a frame waits for the style sheet, which a
-    read before it would not). A path of dots (timeline-core.js dotShapes)
+    read before it would not). A path of dots (figure-packing.js dotShapes)
     holds several marks, one per "M x,y Z"; a dot drawn over another at the
     same place is its fill, the one under it its ring."""
     return [tuple(mark) for mark in page.evaluate("""(selector) => new Promise(resolve =>

@@ -9,6 +9,7 @@ files take seconds per MB.
 """
 from __future__ import annotations
 
+import csv
 import difflib
 import gc
 import re
@@ -23,18 +24,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from support import DATA, EVENTS_FIXTURE, tricky_text
-from timeline.data import loading, schema, validation
+from timeline.data import loading, schema
+from timeline.data.checks import quick_pass
+from timeline.data.checks.text import clean_value, spelling_key, split_actors, usual_spellings
+from timeline.data.checks.whole_file import close_to_a_category
 from timeline.data.dates import parse_partial_date, parse_plain_dates
 from timeline.data.loading import check_file, load_events, load_events_from_bytes
 from timeline.data.synth import AWKWARD, awkward_csv, synthetic_csv
 from timeline.data.text_folding import normalise_text
-from timeline.data.validation import (
-    _close_to_a_category,
-    clean_value,
-    spelling_key,
-    split_actors,
-    usual_spellings,
-)
 
 ROOT = DATA.parent.parent
 
@@ -141,8 +138,8 @@ def everything(data: bytes) -> tuple:
 @given(messy_files())
 def test_the_quick_pass_says_what_checking_every_row_says(data):
     quick = everything(data)
-    with pytest.MonkeyPatch.context() as patch:  # every row through _check_row
-        patch.setattr(validation, "_may_have_problems",
+    with pytest.MonkeyPatch.context() as patch:  # every row through check_row
+        patch.setattr(quick_pass, "may_have_problems",
                       lambda columns, *args: np.ones(len(columns.kind), dtype=bool))
         assert everything(data) == quick
 
@@ -151,7 +148,7 @@ def test_the_quick_pass_on_the_messy_fixtures():
     for path in sorted((DATA / "messy").glob("*.csv")):
         quick = everything(path.read_bytes())
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(validation, "_may_have_problems",
+            patch.setattr(quick_pass, "may_have_problems",
                           lambda columns, *args: np.ones(len(columns.kind), dtype=bool))
             assert everything(path.read_bytes()) == quick, path.name
 
@@ -175,7 +172,7 @@ def test_split_actors_cleans_each_name_as_clean_value_does(value):
                                   name.replace("i", "y"), f"{name} x", name[::-1]]))))
 def test_close_to_a_category_answers_as_difflib_does(value):
     close = difflib.get_close_matches(value.lower(), list(schema.CATEGORIES), n=1, cutoff=0.75)
-    assert _close_to_a_category(value) == bool(close)
+    assert close_to_a_category(value) == bool(close)
 
 
 PLAIN_DATE = re.compile(r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?[~?]?")
@@ -208,6 +205,26 @@ def test_usual_spellings_keeps_the_most_used_then_the_first(values):
         expected[spelling_key(value)][value] += 1
     assert usual_spellings(values) == {key: max(counts, key=counts.__getitem__)
                                        for key, counts in expected.items()}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.sampled_from(list(",;\t x\n\r\x00é\v\x85\u2028")), max_size=40),
+       st.sampled_from([",", ";", "\t"]))
+def test_lines_without_quotes_split_as_the_csv_reader_splits_them(text, delimiter):
+    if loading._unquoted(text, delimiter):
+        assert (loading._records(text.splitlines(), delimiter, unquoted=True)
+                == loading._records(loading._lines(text), delimiter, unquoted=False))
+
+
+def test_a_value_longer_than_the_csv_reader_takes_is_left_to_it():
+    text = "a,b\n" + "x" * 11 + ",c\n"
+    limit = csv.field_size_limit(10)
+    try:
+        records = loading._records(text.splitlines(), ",", unquoted=True)
+        assert records == loading._records(loading._lines(text), ",", unquoted=False)
+        assert "longer than 10 characters" in records[1].broken
+    finally:
+        csv.field_size_limit(limit)
 
 
 # ------------------------------------------------ what `validate` needs, and no more

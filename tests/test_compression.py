@@ -10,11 +10,14 @@ import brotli
 import flask
 import pytest
 
+import timeline.serving.cache_folder as cache_folder
 import timeline.serving.compression as compression
 from support import BUNDLED_CSV
 from timeline.app_factory import create_app
 from timeline.config import REPOSITORY, Config, ConfigError
-from timeline.serving.compression import IMMUTABLE, CompressedCache, decompress, install_compression
+from timeline.serving.caching import DASH_END_ID, IMMUTABLE
+from timeline.serving.compressed_cache import CompressedCache
+from timeline.serving.compression import decompress, install_compression
 
 SECRET = "a newsroom passphrase"
 BROTLI = {"Accept-Encoding": "gzip, deflate, br, zstd"}  # as Chromium sends it
@@ -29,14 +32,14 @@ def shared_cache(tmp_path_factory):
 
 @pytest.fixture
 def cache_dir(shared_cache, monkeypatch):
-    monkeypatch.setattr(compression, "default_cache_dir", lambda data_path=None: shared_cache)
+    monkeypatch.setattr(cache_folder, "default_cache_dir", lambda data_path=None: shared_cache)
     return shared_cache
 
 
 @pytest.fixture
 def fresh_cache_dir(tmp_path, monkeypatch):
     folder = tmp_path / "compressed"
-    monkeypatch.setattr(compression, "default_cache_dir", lambda data_path=None: folder)
+    monkeypatch.setattr(cache_folder, "default_cache_dir", lambda data_path=None: folder)
     return folder
 
 
@@ -61,7 +64,7 @@ def page_urls(client, path: str) -> list[str]:
 
 
 def without_end_id(body: bytes) -> bytes:
-    return compression.DASH_END_ID.sub(b'"end_id":""', body)
+    return DASH_END_ID.sub(b'"end_id":""', body)
 
 
 def test_every_file_of_the_explorer_and_the_embed_decodes_to_the_original(client):
@@ -414,7 +417,7 @@ def test_the_cache_is_a_hidden_folder_of_the_apps_own_beside_the_data(tmp_path, 
     data = tmp_path / "site" / "data" / "events.csv"
     data.parent.mkdir(parents=True)
     data.write_bytes(BUNDLED_CSV)
-    assert compression.default_cache_dir(data) == tmp_path / "site" / ".timeline-cache"
+    assert cache_folder.default_cache_dir(data) == tmp_path / "site" / ".timeline-cache"
     client, _ = make_app(data)
     url = next(u for u in page_urls(client, "/embed") if "plotly" in u)
     client.get(url, headers=BROTLI)
@@ -423,7 +426,7 @@ def test_the_cache_is_a_hidden_folder_of_the_apps_own_beside_the_data(tmp_path, 
     assert {name.rpartition(".")[2] for name in kept if "build-" not in name} == {"br"}
     assert any(name.startswith("build-") for name in kept)
     # The repository's own data folder: the cache is kept out of git.
-    assert compression.default_cache_dir(REPOSITORY / "data" / "events.csv") == \
+    assert cache_folder.default_cache_dir(REPOSITORY / "data" / "events.csv") == \
         REPOSITORY / ".timeline-cache"
     assert ".timeline-cache/" in (REPOSITORY / ".gitignore").read_text().split()
     # TIMELINE_CACHE_DIR puts it elsewhere.

@@ -496,7 +496,7 @@ def test_a_drag_across_the_picture_zooms_as_plotlys_zoom_box_does(page, bundled_
     page.wait_for_selector(".chart-preview", state="detached")
     # The dates under the drag's ends, as the figure's axis maps them, within a pixel.
     whole = page.evaluate("() => TimelinePage.data().figures.category.layout.xaxis.range"
-                          ".map((day) => TimelineCore.dateMs(day))")
+                          ".map((day) => TimelineFigurePacking.dateMs(day))")
     shown = page.evaluate(f"() => {SHOWN_RANGE}")
     pixel = (whole[1] - whole[0]) / plot["width"]
     day = 86_400_000
@@ -510,7 +510,7 @@ def test_the_pictures_mode_bar_is_plotlys_and_keeps_the_focus(page, bundled_embe
     asked = plotly_requests(page)
     open_embed(page, bundled_embed_url)
     whole = page.evaluate("() => TimelinePage.data().figures.category.layout.xaxis.range"
-                          ".map((day) => TimelineCore.dateMs(day))")
+                          ".map((day) => TimelineFigurePacking.dateMs(day))")
     zoom_in = page.locator(".chart-preview").get_by_role("button", name="Zoom in")
     zoom_in.focus()
     page.keyboard.press("Enter")
@@ -604,13 +604,14 @@ def test_bars_are_drawn_where_the_figure_puts_them(page, embed_url):
 
 
 def test_packing_keeps_every_mark_and_bar_as_drawn(page):
-    """packMarks and asShapes: the same picture in fewer SVG elements (timeline-core.js)."""
-    from timeline.embed.page import WEB
+    """packMarks and asShapes: the same picture in fewer SVG elements (figure-packing.js)."""
+    from timeline.engine import WEB
     page.set_content("<!doctype html><title>core</title>")
     page.add_script_tag(path=str(WEB / "timeline-core.js"))
+    page.add_script_tag(path=str(WEB / "figure-packing.js"))
     separator = {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": 0.5, "y1": 0.5}
     drawn = page.evaluate("""(separator) => {
-        const data = TimelineCore.packMarks([
+        const data = TimelineFigurePacking.packMarks([
             {mode: 'lines', x: ['2001-01-01T00:00:00', '2005-01-01T00:00:00', null,
                                 '2003-01-01T00:00:00', '2009-06-30T12:00:00', null,
                                 '2010-01-01', '2011-01-01', null, '2002-01-01', '2004-01-01', null],
@@ -631,8 +632,8 @@ def test_packing_keeps_every_mark_and_bar_as_drawn(page):
             {mode: 'markers', x: ['2004'], y: [2], hoverinfo: 'skip', marker: {size: 22}},
         ]);
         const hoverText = (id, others) => [id.toUpperCase(), others + ' more'];
-        const view = (shown) => TimelineCore.asShapes(TimelineCore.compactLanes(
-            TimelineCore.filterFigureData(data, new Set(shown), hoverText),
+        const view = (shown) => TimelineFigurePacking.asShapes(TimelineFigurePacking.compactLanes(
+            TimelineFigurePacking.filterFigureData(data, new Set(shown), hoverText),
             {height: 300, shapes: [separator]}));
         return {all: view('abcde'), some: view('ce'), one: view('e')};
     }""", separator)

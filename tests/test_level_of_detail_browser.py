@@ -2,9 +2,10 @@
 reader looks at, in headless Chromium.
 
 First the pure functions, on small hand-made figures in a page holding
-timeline-core.js and density.js alone; then the pages at 10,000 synthetic
-events: zoomed out, marks stand for many and say how many; zoomed into a few
-days, every event has its own mark, which opens it; labels never overlap.
+timeline-core.js, figure-packing.js and density.js alone; then the pages at
+10,000 synthetic events: zoomed out, marks stand for many and say how many;
+zoomed into a few days, every event has its own mark, which opens it; labels
+never overlap.
 Speed is measured in bench/zoom.py; here the work is counted instead.
 """
 from __future__ import annotations
@@ -35,6 +36,7 @@ def lod(browser):
     page = record_problems(context.new_page())
     page.set_content("<!doctype html><title>level of detail</title>")
     page.add_script_tag(path=str(WEB / "timeline-core.js"))
+    page.add_script_tag(path=str(WEB / "figure-packing.js"))
     page.add_script_tag(path=str(WEB / "density.js"))
     yield page
     assert page.problems == []
@@ -63,7 +65,7 @@ def marks(mode, points, colour=BLUE, hollow=False, labels=None, sides=None):
 
 FRAME = {"range": [0, 1200], "width": 1200, "columns": True}
 DRAW = """({traces, starts, shown, frame, labels}) => {
-    const data = TimelineCore.packMarks(traces);
+    const data = TimelineFigurePacking.packMarks(traces);
     const placed = TimelineDensity.marks(data, (id) => starts[id]);
     const describe = {one: (id) => [id.toUpperCase(), 'on ' + starts[id]],
                       many: (first, last, count) => [count + ' events', first + ' to ' + last]};
@@ -72,7 +74,7 @@ DRAW = """({traces, starts, shown, frame, labels}) => {
         Object.assign({}, frame, {labelFor: labels ? (id) => 'About ' + id : null}), describe);
     const marks = [];
     drawn.data.forEach((trace) => trace.x.forEach((x, i) => marks.push({
-        x, y: trace.y[i], ids: TimelineCore.markIds(trace.customdata[i]),
+        x, y: trace.y[i], ids: TimelineFigurePacking.markIds(trace.customdata[i]),
         hover: trace.customdata[i].slice(1, 3), label: trace.text ? trace.text[i] : '',
         side: trace.text ? trace.textposition[i] : '', size: trace.marker.size[i],
         fill: trace.marker.color[i], ring: trace.marker.line.color[i]})));
@@ -206,14 +208,15 @@ def test_bars_are_cut_to_the_window_and_density_marks_drawn_bigger(lod):
                       y: [0, 0, null, 1, 1, null, 2, 2, null], customdata: ['a', 'a', null,
                       'b', 'b', null, 'c', 'c', null], line: {color: '#111', width: 9}};
         const clipped = TimelineDensity.clipBars([bars], [1000, 2000])[0];
-        const data = TimelineCore.packMarks([{mode: 'markers', x: [10, 11, 500], y: [0, 0, 0],
+        const data = TimelineFigurePacking.packMarks([{mode: 'markers', x: [10, 11, 500],
+            y: [0, 0, 0],
             customdata: [['p', 'P', '1'], ['q', 'Q', '2'], ['r', 'R', '3']],
             marker: {color: '#f00', size: 12, line: {color: '#f00', width: 2.5}}}]);
         const drawn = TimelineDensity.draw(TimelineDensity.marks(data, () => 0), null,
             {range: [0, 1200], width: 1200, columns: true},
             {one: (id) => [id, id], many: (a, b, n) => [n + '', '']});
         return {clipped: [clipped.x, clipped.y],
-                dots: TimelineCore.asShapes({data: drawn.data, layout: {}}).layout.shapes
+                dots: TimelineFigurePacking.asShapes({data: drawn.data, layout: {}}).layout.shapes
                     .map((s) => [s.line.width, s.path])};
     }""")
     # The window, 1000-2000, and the margin either side (MARGIN: a tenth of it).
@@ -234,8 +237,8 @@ def test_lanes_stay_while_an_event_of_theirs_is_shown_outside_the_window(lod):
                                row_height: 34, frame_height: 130, min_height: 260, top_room: 0},
                         yaxis: {ticktext: ['a', 'b', 'c']}, shapes: []};
         const data = [{x: [1], y: [4.2]}];
-        return [TimelineCore.compactLanes(data, layout).layout.yaxis.ticktext,
-                TimelineCore.compactLanes(data, layout, [2.6, 4.2]).layout.yaxis.ticktext];
+        return [TimelineFigurePacking.compactLanes(data, layout).layout.yaxis.ticktext,
+                TimelineFigurePacking.compactLanes(data, layout, [2.6, 4.2]).layout.yaxis.ticktext];
     }""")
     assert compacted == [["c"], ["b", "c"]]
 
@@ -262,7 +265,8 @@ CHART_MARKS = """() => {
     const box = graph.querySelector('.nsewdrag').getBoundingClientRect();
     return graph.data.filter((t) => t.mode !== 'lines' && t.customdata && t.name !== 'selected')
         .flatMap((t) => t.customdata.map((c, i) => ({
-            ids: TimelineCore.markIds(c), hover: [c[1], c[2]], labelled: t.mode === 'markers+text',
+            ids: TimelineFigurePacking.markIds(c), hover: [c[1], c[2]],
+            labelled: t.mode === 'markers+text',
             x: box.x + layout.xaxis.d2p(t.x[i]), y: box.y + layout.yaxis.d2p(t.y[i])})));
 }"""
 

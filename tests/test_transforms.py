@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 
 from support import filter_cases, prepared_events, table_of_cases, tricky_text
-from timeline.data.validation import slugify, spelling_key
+from timeline.data.checks.text import slugify, spelling_key
 from timeline.view.transforms import (
     actor_names,
     filter_events,

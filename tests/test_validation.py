@@ -6,8 +6,9 @@ from pathlib import Path
 import pytest
 
 from timeline.data import schema
+from timeline.data.checks.mixed_scripts import mixed_script_messages
+from timeline.data.checks.text import slugify, split_actors
 from timeline.data.loading import load_events, load_events_from_bytes
-from timeline.data.validation import mixed_script_messages, slugify, split_actors
 
 MESSY = Path(__file__).parent / "data" / "messy"
 

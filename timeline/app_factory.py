@@ -11,9 +11,11 @@ from timeline.config import REPOSITORY, Config
 from timeline.data_store import DataFileError, DataStore
 from timeline.editor.routes import register_editor
 from timeline.embed.oembed import register_embed_tools
-from timeline.embed.page import data_urls, explorer_scripts, register_embed_page
+from timeline.embed.page import EMBED_FILES, register_embed_page
+from timeline.engine.data_files import data_urls, register_data_files
+from timeline.engine.static_files import register_static_files
 from timeline.explorer.callbacks import register_callbacks
-from timeline.explorer.layout import build_layout, explorer_page
+from timeline.explorer.layout import EXPLORER_FILES, build_layout, explorer_page, explorer_scripts
 from timeline.memory import map_large_blocks_apart
 from timeline.serving.compression import install_compression
 from timeline.serving.hosts import install_host_check
@@ -44,7 +46,13 @@ def create_app(config: Config | None = None) -> Dash:
     app.layout = lambda: build_layout(store.snapshot.events)
     place_the_page(app, store, config)
     register_callbacks(app)
-    register_embed_page(server, store, config, lambda: public_base(config))
+
+    def explorer_base() -> str:
+        return public_base(config)
+    # What both reader pages fetch: the engine's data files and the pages' scripts.
+    data_files = register_data_files(server, store, config, explorer_base)
+    register_static_files(server, EMBED_FILES, EXPLORER_FILES)
+    register_embed_page(server, store, config, explorer_base, data_files)
     register_health(server, store)
     register_embed_tools(server, config, lambda: config.title_for(store.snapshot.result))
     editor_session = register_editor(server, store, config)

@@ -45,7 +45,7 @@ class Config:
     # The host names requests may be sent to (timeline/serving/hosts.py); empty: this machine's
     # own (localhost, loopback, the bound address). The public URL's host is always allowed.
     allowed_hosts: str = ""
-    # The compressed-file cache (timeline/serving/compression.py); empty: `.timeline-cache`
+    # The cache folder (timeline/serving/cache_folder.py); empty: `.timeline-cache`
     # beside the data's folder. At most this many megabytes on disk.
     cache_dir: str = ""
     cache_max_mb: int = 256

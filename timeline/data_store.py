@@ -34,8 +34,7 @@ import pandas as pd
 from timeline.data.csv_writing import atomic_write
 from timeline.data.history import history_folder
 from timeline.data.loading import LoadResult, empty_events, load_events_from_bytes
-from timeline.data.report import Report
-from timeline.data.validation import error
+from timeline.data.report import Report, error
 from timeline.memory import release_free_memory
 from timeline.view.transforms import prepare_events
 

@@ -14,8 +14,7 @@ from datetime import date
 
 from timeline.data import schema, timelinejs
 from timeline.data.loading import LoadResult, SizeLimit, load_events_from_bytes, read_table
-from timeline.data.report import Problem, Report
-from timeline.data.validation import error
+from timeline.data.report import Problem, Report, error
 
 NOT_TIMELINEJS = ("this is not a TimelineJS file: a TimelineJS sheet's first line names its "
                   "columns (Year, Month, Day, …, Headline, Text, Media, …), and TimelineJS "

@@ -38,6 +38,14 @@ class Problem:
         return _one_line(": ".join(parts))
 
 
+def error(line: int | None, column: str | None, message: str) -> Problem:
+    return Problem(line, column, message, "error")
+
+
+def warning(line: int | None, column: str | None, message: str) -> Problem:
+    return Problem(line, column, message, "warning")
+
+
 def _one_line(text: str) -> str:
     text = _LINE_BREAKS.sub(" ⏎ ", text)
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)

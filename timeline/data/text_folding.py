@@ -2,7 +2,7 @@
 
 One rule, `normalise_text`, used by the filters and the search
 (`timeline/view/transforms.py`), by the spelling checks and slugs
-(`timeline/data/validation.py`), and copied once in JavaScript (`normaliseText` in
+(`timeline/data/checks/text.py`), and copied once in JavaScript (`normaliseText` in
 `timeline/engine/web/timeline-core.js`); `tests/data/text_cases.json` pins both, and a
 browser test compares them on every character and on generated text.
 

@@ -3,8 +3,9 @@
 TimelineJS (Knight Lab) keeps a timeline in a spreadsheet with a fixed header
 (`Year, Month, Day, …, Headline, Text, Media, …, Type, Group, Background`) or
 as JSON (`title`, `events`, `eras`). Both come in as *slides*: one dict of
-values under the sheet's column names, so one conversion serves both. What
-TimelineJS cannot say in our terms is decided here, once:
+values under the sheet's column names, so one conversion serves both; a sheet
+the loader reads is converted whole (`as_our_table`), then checked as our own
+files are. What TimelineJS cannot say in our terms is decided here, once:
 
 - `id`: the JSON's `unique_id`, else a slug of the headline and year, unique.
 - `category`: the Group, as written (TimelineJS groups are free text, so the
@@ -30,20 +31,21 @@ from urllib.parse import urlsplit
 import pandas as pd
 
 from timeline.data import schema
-from timeline.data.dates import PartialDate, parse_partial_date
-from timeline.data.html_text import html_to_line, html_to_text, markdown_link, text_to_html
-from timeline.data.markup import is_web_address
-from timeline.data.report import Problem
-from timeline.data.validation import (
-    Dialect,
+from timeline.data.checks.dialect import Dialect
+from timeline.data.checks.header import RESERVED_COLUMNS, unique_name
+from timeline.data.checks.text import (
     clean_value,
-    error,
+    column_letter,
     quote,
     slugify,
     spelling_key,
     usual_spellings,
-    warning,
 )
+from timeline.data.dates import PartialDate, parse_partial_date
+from timeline.data.html_text import html_to_line, html_to_text, markdown_link, text_to_html
+from timeline.data.markup import is_web_address
+from timeline.data.report import Problem, error, warning
+from timeline.data.table import Record, Table
 
 CSV_COLUMNS = ("Year", "Month", "Day", "Time", "End Year", "End Month", "End Day", "End Time",
                "Display Date", "Headline", "Text", "Media", "Media Credit", "Media Caption",
@@ -54,7 +56,6 @@ LABELS = {"start": "Year", "end": "End Year", "display_date": "Display Date",
           "title": "Headline", "description": "Text", "media_url": "Media",
           "media_caption": "Media Caption", "media_credit": "Media Credit", "type": "Type",
           "category": "Group"}
-DIALECT = Dialect(own_categories=True, expects_source=False, labels=LABELS)
 NO_NAME = "—"
 _IMAGE_ENDINGS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif", ".bmp")
 _NUMBER = re.compile(r"^-?\d+$")
@@ -257,20 +258,50 @@ def _unique_id(given: str, title: str, start: str, taken: set[str]) -> str:
     return candidate
 
 
-def problems_as_written(conversion: Sequence[Problem], judged: Sequence[Problem]
-                        ) -> list[Problem]:
-    """The conversion's problems and the validator's, without saying one thing twice.
+# ---------------------------------------------------------------- a sheet → our table
 
-    A date the converter could not read is already an error, so the validator's
-    "Year is empty" after it is left out; and actors come from the Group (or
-    the title), so what is said of the Group covers them.
-    """
-    said = {(p.line, _DATE_OF.get(p.column, p.column)) for p in conversion if p.is_error}
-    return [*conversion, *(p for p in judged
-                           if p.column != "actors" and (p.line, p.column) not in said)]
+@dataclass(frozen=True)
+class SheetInOurColumns:
+    """A TimelineJS sheet converted whole, to be checked as our files are."""
+    # Our columns; its notes are the reading's, then what the sheet and its conversion said.
+    table: Table
+    dialect: Dialect                # how the checks read it, naming the sheet's columns
+    columns: tuple[str, ...]        # the sheet's own, as written (made unique)
+    extra_columns: tuple[str, ...]  # those TimelineJS does not know
 
 
+# The checks name a whole date by its Year column: a Month's or a Day's problem is the Year's.
 _DATE_OF = {"Month": "Year", "Day": "Year", "End Month": "End Year", "End Day": "End Year"}
+
+
+def as_our_table(sheet: Table) -> SheetInOurColumns:
+    """The sheet's rows in our columns, each converted once; rows that could not be
+    read are left out, with an error."""
+    readable = [(r.line, r.fields) for r in sheet.body if r.broken is None]
+    slides, sheet_problems = sheet_slides(sheet.header.fields, readable)
+    conversion = convert(slides)
+    broken = [error(r.line, None, r.broken) for r in sheet.body if r.broken]
+    body = [Record(c.line, tuple(c.row[name] for name in schema.COLUMN_NAMES))
+            for c in conversion.rows]
+    notes = (*sheet.notes, *sheet_problems, *broken, *conversion.problems)
+    # A date the converter could not read is already an error, so the checks' "Year
+    # is empty" after it is left out; and actors come from the Group (or the title),
+    # so what is said of the Group covers them.
+    said = frozenset((p.line, _DATE_OF.get(p.column, p.column))
+                     for p in conversion.problems if p.is_error)
+    dialect = Dialect(own_categories=True, expects_source=False, labels=LABELS, said=said,
+                      made_up=("actors",))
+    columns = _sheet_columns(sheet.header.fields)
+    return SheetInOurColumns(
+        Table(Record(1, schema.COLUMN_NAMES), body, sheet.encoding, sheet.delimiter, notes),
+        dialect, columns, tuple(c for c in columns if not column_name(c)))
+
+
+def _sheet_columns(header: Sequence[str]) -> tuple[str, ...]:
+    """The sheet's column names as written, unique, an empty one named by its letter."""
+    taken = set(RESERVED_COLUMNS)
+    return tuple(unique_name(clean_value(value) or f"column {column_letter(index)}", taken)
+                 for index, value in enumerate(header))
 
 
 # ---------------------------------------------------------------- a sheet's records

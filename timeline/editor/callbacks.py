@@ -1,5 +1,6 @@
 """The editor's callbacks: thin wiring from its buttons and table to the pure
-modules (`editor_rows`, `saving`, `history`, `diffing`) and back to the page."""
+modules (`rows`, `saving`, `diffing`, `data.history`) and back to the page, in
+groups by what they serve: the grid, saving, the history, uploads."""
 from __future__ import annotations
 
 import base64
@@ -23,20 +24,27 @@ from timeline.editor.page import (
     problem_list,
 )
 from timeline.editor.rows import (
-    LINE_KEY,
-    PROBLEMS_KEY,
     ROW_KEY,
     FileFormat,
     blank_row,
     check_rows,
     download_bytes,
-    duplicate_row,
+    duplicate_rows,
+    row_change,
     rows_to_bytes,
 )
-from timeline.editor.saving import Conflict, Failed, Invalid, Saved, Unchanged, save_version
+from timeline.editor.saving import (
+    Conflict,
+    Failed,
+    Invalid,
+    Saved,
+    SaveOutcome,
+    Unchanged,
+    save_version,
+)
 
 # What the page's stores and table hold, as the request guard checks them before
-# a callback runs (timeline/serving/request_guard.py reads these annotations).
+# a callback runs (timeline/serving/callback_bodies.py reads these annotations).
 # Only the separators and line ends the loader reads: the CSV writer fails on
 # any other delimiter (',,' or ''), which was a 500.
 Delimiter = Literal[",", ";", "\t"]
@@ -48,6 +56,15 @@ GridRows = list[GridRow]
 
 
 def register_editor_callbacks(editor: Dash, store: DataStore) -> None:
+    register_grid_callbacks(editor, store)
+    register_saving_callbacks(editor, store)
+    register_history_callbacks(editor, store)
+    register_upload_callbacks(editor, store)
+
+
+def register_grid_callbacks(editor: Dash, store: DataStore) -> None:
+    """Rows added, duplicated and deleted, every change checked, and the browser's
+    count of edits (editor.js)."""
 
     @editor.callback(
         Output("edit-row-change", "data"), Output("edit-problems", "children"),
@@ -64,40 +81,31 @@ def register_editor_callbacks(editor: Dash, store: DataStore) -> None:
                     selected: GridRows | None, format_data: FormatData):
         file_format = FileFormat.from_dict(format_data)
         rows, selected = list(rows or []), list(selected or [])
-        # A cell edit says nothing in the status line: its check may finish after a
-        # Save that was clicked meanwhile, and must not blank "Saved version …".
-        added, removed, status = [], [], no_update
-        if ctx.triggered_id == "edit-add":
-            added = [blank_row(file_format)]
-            status = "Added an empty row at the end of the table."
-        elif ctx.triggered_id == "edit-duplicate":
-            ids = {str(r.get("id", "")) for r in rows}
-            for row in selected:
-                added.append(duplicate_row(row, ids))
-                ids.add(str(added[-1].get("id", "")))
-            status = (f"Duplicated {len(added)} row(s) at the end of the table."
-                      if added else "Select rows first (tick the box at the start of a row).")
-        elif ctx.triggered_id == "edit-delete":
-            removed = [r[ROW_KEY] for r in selected]
-            status = (f"Deleted {len(removed)} row(s); Save to keep that, or Discard."
-                      if removed else "Select rows first (tick the box at the start of a row).")
+        added, removed, status = _rows_edited(ctx.triggered_id, rows, selected, file_format)
         gone = set(removed)
-        new_rows = [r for r in rows if r[ROW_KEY] not in gone] + added
-        marked, result = check_rows(new_rows, file_format)
-        fresh = {r[ROW_KEY] for r in added}
-        before = {r[ROW_KEY]: (r.get(PROBLEMS_KEY), r.get(LINE_KEY)) for r in rows}
-        # Rows themselves are never sent back, only the marks that changed: the
-        # editor may have typed more since this request left, and a row from it
-        # would overwrite that (the browser merges the marks: editor.js applyChange).
-        change = {"add": [r for r in marked if r[ROW_KEY] in fresh],
-                  "remove": [{ROW_KEY: key} for key in removed],
-                  "marks": [[r[ROW_KEY], r[PROBLEMS_KEY], r[LINE_KEY]] for r in marked
-                            if r[ROW_KEY] in before
-                            and before[r[ROW_KEY]] != (r[PROBLEMS_KEY], r[LINE_KEY])]}
+        marked, result = check_rows([r for r in rows if r[ROW_KEY] not in gone] + added,
+                                    file_format)
         # New rows go at the end; show the editor where they are.
         scroll = {"rowId": added[-1][ROW_KEY], "rowPosition": "bottom"} if added else no_update
-        return (change, problem_list(result.report, store.path.name), preview_figure(result),
+        return (row_change(rows, marked, added, removed),
+                problem_list(result.report, store.path.name), preview_figure(result),
                 not result.report.ok, status, scroll)
+
+    editor.clientside_callback(
+        ClientsideFunction("editor", "applyChange"),
+        Output("edit-grid", "rowTransaction"), Output("edit-edits", "data"),
+        Input("edit-row-change", "data"), State("edit-edits", "data"),
+        State("edit-saved-edits", "data"), prevent_initial_call=True)
+    # Not an input of applyChange: Dash would hold it until the check answered.
+    editor.clientside_callback(
+        ClientsideFunction("editor", "countEdit"),
+        Output("edit-edits", "data", allow_duplicate=True),
+        Input("edit-grid", "cellValueChanged"), State("edit-edits", "data"),
+        State("edit-saved-edits", "data"), prevent_initial_call=True)
+
+
+def register_saving_callbacks(editor: Dash, store: DataStore) -> None:
+    """Saving the table, downloading it as it is, and discarding it."""
 
     @editor.callback(
         Output("edit-status", "children", allow_duplicate=True),
@@ -115,23 +123,7 @@ def register_editor_callbacks(editor: Dash, store: DataStore) -> None:
         # there, whatever answers land after this one.
         file_format = FileFormat.from_dict(format_data)
         outcome = save_version(store.path, rows_to_bytes(rows or [], file_format), base_version)
-        if isinstance(outcome, Saved):
-            store.refresh(force=True)
-            return (f"Saved version {outcome.version}: {outcome.diff.summary()}. Readers see "
-                    f"it within two seconds.", outcome.version, edits, None,
-                    history_options(store), outcome.version)
-        if isinstance(outcome, Unchanged):
-            return "Nothing to save: the file already holds this.", no_update, edits, None, \
-                no_update, no_update
-        if isinstance(outcome, Conflict):
-            return ("Not saved: someone else saved the file since you opened it.", no_update,
-                    no_update, conflict_view(outcome), no_update, no_update)
-        if isinstance(outcome, Invalid):
-            return (f"Not saved: the table has errors ({outcome.report.summary()}). Fix the "
-                    "marked cells first.", no_update, no_update, None, no_update, no_update)
-        assert isinstance(outcome, Failed)
-        return (f"Not saved: the disk refused the write ({outcome.reason}).", no_update,
-                no_update, None, no_update, no_update)
+        return _save_answer(outcome, store, edits)
 
     @editor.callback(
         Output("edit-download-mine", "data"), Input("edit-download-mine-button", "n_clicks"),
@@ -141,6 +133,22 @@ def register_editor_callbacks(editor: Dash, store: DataStore) -> None:
         # Made inert like /edit/download: it is opened in a spreadsheet as well.
         data = download_bytes(rows or [], FileFormat.from_dict(format_data))
         return dcc.send_bytes(data, "events-my-version.csv")
+
+    @editor.callback(
+        Output("edit-location", "href", allow_duplicate=True),
+        Input("edit-discard", "n_clicks"), prevent_initial_call=True)
+    def discard(_clicks):
+        return "/edit/"
+
+    editor.clientside_callback(
+        ClientsideFunction("editor", "markSaved"),
+        Input("edit-saved-edits", "data"), State("edit-edits", "data"),
+        prevent_initial_call=True)
+
+
+def register_history_callbacks(editor: Dash, store: DataStore) -> None:
+    """Earlier versions compared with the file and restored, and what a restore or
+    an upload did, said after the page reloads."""
 
     @editor.callback(
         Output("edit-history-diff", "children"), Output("edit-restore", "disabled"),
@@ -165,6 +173,21 @@ def register_editor_callbacks(editor: Dash, store: DataStore) -> None:
         if old is None:
             return "Choose a version first.", no_update
         return _replace(store, old, base_version, "restored")
+
+    @editor.callback(
+        Output("edit-status", "children", allow_duplicate=True),
+        Input("edit-location", "search"), prevent_initial_call="initial_duplicate")
+    def show_done(search):
+        # What a restore or an upload did, said again after the reload that follows it.
+        params = parse_qs((search or "").lstrip("?"))
+        done, version = params.get("done", [""])[0], params.get("version", [""])[0]
+        if done not in DONE_MESSAGES or not re.fullmatch(r"[0-9a-f]{16}", version):
+            return no_update
+        return f"{DONE_MESSAGES[done]}: the file is now version {version}."
+
+
+def register_upload_callbacks(editor: Dash, store: DataStore) -> None:
+    """A file uploaded: checked and compared with the file, then put in its place."""
 
     @editor.callback(
         Output("edit-upload-preview", "children"), Output("edit-upload-confirm", "disabled"),
@@ -206,38 +229,48 @@ def register_editor_callbacks(editor: Dash, store: DataStore) -> None:
             return "That upload could not be read; choose the file again.", no_update
         return _replace(store, data, base_version, "uploaded")
 
-    @editor.callback(
-        Output("edit-location", "href", allow_duplicate=True),
-        Input("edit-discard", "n_clicks"), prevent_initial_call=True)
-    def discard(_clicks):
-        return "/edit/"
 
-    @editor.callback(
-        Output("edit-status", "children", allow_duplicate=True),
-        Input("edit-location", "search"), prevent_initial_call="initial_duplicate")
-    def show_done(search):
-        # What a restore or an upload did, said again after the reload that follows it.
-        params = parse_qs((search or "").lstrip("?"))
-        done, version = params.get("done", [""])[0], params.get("version", [""])[0]
-        if done not in DONE_MESSAGES or not re.fullmatch(r"[0-9a-f]{16}", version):
-            return no_update
-        return f"{DONE_MESSAGES[done]}: the file is now version {version}."
+SELECT_FIRST = "Select rows first (tick the box at the start of a row)."
 
-    editor.clientside_callback(
-        ClientsideFunction("editor", "applyChange"),
-        Output("edit-grid", "rowTransaction"), Output("edit-edits", "data"),
-        Input("edit-row-change", "data"), State("edit-edits", "data"),
-        State("edit-saved-edits", "data"), prevent_initial_call=True)
-    # Not an input of applyChange: Dash would hold it until the check answered.
-    editor.clientside_callback(
-        ClientsideFunction("editor", "countEdit"),
-        Output("edit-edits", "data", allow_duplicate=True),
-        Input("edit-grid", "cellValueChanged"), State("edit-edits", "data"),
-        State("edit-saved-edits", "data"), prevent_initial_call=True)
-    editor.clientside_callback(
-        ClientsideFunction("editor", "markSaved"),
-        Input("edit-saved-edits", "data"), State("edit-edits", "data"),
-        prevent_initial_call=True)
+
+def _rows_edited(button: str | None, rows: list[dict], selected: list[dict],
+                 file_format: FileFormat):
+    """The rows `button` adds, the row keys it removes, and what the status line says.
+    A cell edit (no button) says nothing there: its check may finish after a Save
+    that was clicked meanwhile, and must not blank "Saved version …"."""
+    if button == "edit-add":
+        return [blank_row(file_format)], [], "Added an empty row at the end of the table."
+    if button == "edit-duplicate":
+        added = duplicate_rows(rows, selected)
+        return added, [], (f"Duplicated {len(added)} row(s) at the end of the table."
+                           if added else SELECT_FIRST)
+    if button == "edit-delete":
+        removed = [r[ROW_KEY] for r in selected]
+        return [], removed, (f"Deleted {len(removed)} row(s); Save to keep that, or Discard."
+                             if removed else SELECT_FIRST)
+    return [], [], no_update
+
+
+def _save_answer(outcome: SaveOutcome, store: DataStore, edits: int) -> tuple:
+    """What a save's outcome shows: the status line, the version the table now
+    starts from, the edits saved, the conflict, the history and the version."""
+    if isinstance(outcome, Saved):
+        store.refresh(force=True)
+        return (f"Saved version {outcome.version}: {outcome.diff.summary()}. Readers see "
+                f"it within two seconds.", outcome.version, edits, None,
+                history_options(store), outcome.version)
+    if isinstance(outcome, Unchanged):
+        return "Nothing to save: the file already holds this.", no_update, edits, None, \
+            no_update, no_update
+    if isinstance(outcome, Conflict):
+        return ("Not saved: someone else saved the file since you opened it.", no_update,
+                no_update, conflict_view(outcome), no_update, no_update)
+    if isinstance(outcome, Invalid):
+        return (f"Not saved: the table has errors ({outcome.report.summary()}). Fix the "
+                "marked cells first.", no_update, no_update, None, no_update, no_update)
+    assert isinstance(outcome, Failed)
+    return (f"Not saved: the disk refused the write ({outcome.reason}).", no_update,
+            no_update, None, no_update, no_update)
 
 
 DONE_MESSAGES = {"restored": "Restored the version you chose",

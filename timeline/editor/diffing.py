@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from timeline.data import schema
+from timeline.data.checks.text import clean_value
 from timeline.data.loading import read_table
-from timeline.data.validation import clean_value
 
 MAX_NAMED = 3  # events named in a one-line summary before "…"
 

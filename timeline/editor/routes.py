@@ -28,6 +28,7 @@ from timeline.editor.access import (
     secret_problem,
 )
 from timeline.editor.rows import download_bytes, table_from_bytes
+from timeline.serving.plain_answers import plain
 
 log = logging.getLogger("timeline.editor")
 SECRET_VARIABLE = ENVIRONMENT["edit_secret"]
@@ -91,12 +92,12 @@ def register_guard(server: flask.Flask, access: EditorAccess, config: Config) ->
         if nonce is None:
             if request.method in ("GET", "HEAD") and request.path == EDIT_PREFIX:
                 return flask.redirect(EDIT_PREFIX + "login")
-            return _refused("Log in first: open /edit/ and type the editors' secret.", 401)
+            return plain(401, "Log in first: open /edit/ and type the editors' secret.")
         if request.method not in ("GET", "HEAD", "OPTIONS") and not access.csrf_ok(request, nonce):
             log.warning("Refused a %s to %s without the cross-site token", request.method,
                         request.path)
-            return _refused("This request did not come from the editor page (its cross-site "
-                            "token is missing or wrong). Reload /edit/ and try again.", 403)
+            return plain(403, "This request did not come from the editor page (its cross-site "
+                              "token is missing or wrong). Reload /edit/ and try again.")
         return None
 
 
@@ -129,9 +130,9 @@ def register_login(server: flask.Flask, access: EditorAccess, config: Config) ->
                 except OSError as error:
                     log.error("Could not record an editor's session in %s: %s",
                               access.sessions.path, error)
-                    return _refused("Could not start a session: the server cannot write its "
-                                    "record of sessions beside the data file. Ask whoever runs "
-                                    "the app to check that folder can be written.", 503)
+                    return plain(503, "Could not start a session: the server cannot write its "
+                                      "record of sessions beside the data file. Ask whoever runs "
+                                      "the app to check that folder can be written.")
                 response.delete_cookie(LOGIN_COOKIE, path=EDIT_PREFIX)
                 log.info("Editor logged in from %s", client)
                 return response
@@ -164,9 +165,9 @@ def register_login(server: flask.Flask, access: EditorAccess, config: Config) ->
             access.end_session(response, nonce)
         except OSError as error:
             log.error("Could not end an editor's session in %s: %s", access.sessions.path, error)
-            return _refused("Could not log out: the server cannot write its record of sessions "
-                            "beside the data file. Ask whoever runs the app to check that "
-                            "folder can be written.", 503)
+            return plain(503, "Could not log out: the server cannot write its record of sessions "
+                              "beside the data file. Ask whoever runs the app to check that "
+                              "folder can be written.")
         return response
 
 
@@ -183,9 +184,3 @@ def register_download(server: flask.Flask, store: DataStore) -> None:
         response.headers["Content-Type"] = "text/csv; charset=utf-8"
         response.headers["Content-Disposition"] = f'attachment; filename="{store.path.name}"'
         return response
-
-
-def _refused(message: str, status: int) -> flask.Response:
-    response = flask.make_response(message + "\n", status)
-    response.headers["Content-Type"] = "text/plain; charset=utf-8"
-    return response

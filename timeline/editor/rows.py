@@ -118,3 +118,29 @@ def duplicate_row(row: Mapping, existing_ids: set[str]) -> dict:
             candidate, number = f"{base}-{number}", number + 1
         copy["id"] = candidate
     return copy
+
+
+def duplicate_rows(rows: Sequence[Mapping], selected: Sequence[Mapping]) -> list[dict]:
+    """Copies of the `selected` rows, each id unique among `rows` and the copies."""
+    ids = {str(r.get("id", "")) for r in rows}
+    copies = []
+    for row in selected:
+        copies.append(duplicate_row(row, ids))
+        ids.add(str(copies[-1].get("id", "")))
+    return copies
+
+
+def row_change(rows: Sequence[Mapping], marked: Sequence[Mapping], added: Sequence[Mapping],
+               removed: Sequence[str]) -> dict:
+    """What the browser's table changes (editor.js applyChange) once `rows` became
+    `marked` (checked, `added` at the end, the keys `removed` gone): the rows added,
+    those removed, and the marks that changed. Rows themselves are never sent back,
+    only their marks: the editor may have typed more since the check was asked for,
+    and a row from it would overwrite that (the browser merges the marks)."""
+    fresh = {r[ROW_KEY] for r in added}
+    before = {r[ROW_KEY]: (r.get(PROBLEMS_KEY), r.get(LINE_KEY)) for r in rows}
+    return {"add": [r for r in marked if r[ROW_KEY] in fresh],
+            "remove": [{ROW_KEY: key} for key in removed],
+            "marks": [[r[ROW_KEY], r[PROBLEMS_KEY], r[LINE_KEY]] for r in marked
+                      if r[ROW_KEY] in before
+                      and before[r[ROW_KEY]] != (r[PROBLEMS_KEY], r[LINE_KEY])]}

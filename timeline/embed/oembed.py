@@ -20,6 +20,7 @@ import flask
 from timeline.addresses import public_base
 from timeline.config import Config
 from timeline.embed.snippets import EMBED_HEIGHT_PX, EMBED_WIDTH_PX, embed_url, iframe_tag
+from timeline.serving.plain_answers import plain
 
 LOADER = Path(__file__).resolve().parent / "web" / "embed-loader.js"
 # The loader is referenced by a stable URL, so browsers keep it an hour, then revalidate.
@@ -58,7 +59,9 @@ def register_embed_tools(server: flask.Flask, config: Config,
         try:
             answer = oembed_answer(flask.request.args, base, title())
         except OEmbedError as problem:
-            return plain(problem.status, str(problem))
+            response = plain(problem.status, str(problem))
+            response.headers["Access-Control-Allow-Origin"] = "*"
+            return response
         response = flask.jsonify(answer)
         response.headers["Cache-Control"] = OEMBED_CACHE
         response.headers["Access-Control-Allow-Origin"] = "*"
@@ -76,12 +79,6 @@ def register_embed_tools(server: flask.Flask, config: Config,
                 link = discovery_link(current_page_url(base, ""), base, title())
                 response.set_data(page.replace("</head>", f"{link}\n</head>", 1))
         return response
-
-
-def plain(status: int, message: str) -> flask.Response:
-    response = flask.Response(message + "\n", status=status, mimetype="text/plain")
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
 
 
 def current_page_url(base: str, page: str) -> str:

@@ -17,7 +17,9 @@ import brotli
 
 from timeline.config import Config
 from timeline.data_store import Snapshot
-from timeline.embed.page import PLOTLY_KEY, EmbedData, render_page, static_files, timeline_title
+from timeline.embed.page import EMBED_FILES, PLOTLY_KEY, page_urls, render_page
+from timeline.engine.data_files import DataFiles, data_urls
+from timeline.engine.static_files import static_files
 
 COMPRESSED_SUFFIXES = {".html", ".js", ".css", ".json"}
 # Brotli's best quality (11) makes the smallest files but runs at about 0.4 MB/s here;
@@ -44,31 +46,25 @@ class ExportSummary:
 def export_static(snapshot: Snapshot, out: Path, config: Config, today: date,
                   explorer_url: str = "") -> ExportSummary:
     out.mkdir(parents=True, exist_ok=True)
-    data = EmbedData(snapshot, config, today)
-    version = data.version
+    data = DataFiles(snapshot, config, today)
     written: dict[str, bytes] = {}
-    urls = {}
-    files = static_files()
-    for key, file in files.items():
+    files = static_files(EMBED_FILES)
+    for file in files.values():
         written[file.fingerprinted_name] = file.path.read_bytes()
-        urls[key] = file.fingerprinted_name
-    written[f"events-{version}.json"] = data.events_json(explorer_url)
+    names = data_urls(data.version, exported=True)
+    written[names["events"]] = data.events_json(explorer_url)
     # Data fetched after the first paint, when a reader asks for it.
-    later = {f"details-{version}-{number}.json": chunk
+    later = {names["details"].format(chunk=number): chunk
              for number, chunk in enumerate(data.details())}
-    later[f"figure-actor-{version}.json"] = data.actor_figure_json()
-    later[f"search-{version}.json"] = data.search_json()
+    later[names["actor-figure"]] = data.actor_figure_json()
+    later[names["search"]] = data.search_json()
     written |= later
-    urls |= {"events_url": f"events-{version}.json",
-             "details_url": f"details-{version}-{{chunk}}.json",
-             "actor_figure_url": f"figure-actor-{version}.json",
-             "search_url": f"search-{version}.json",
-             "explorer_url": explorer_url or "./"}
-    written["index.html"] = render_page(timeline_title(snapshot, config), urls,
+    urls = page_urls(files, data.version, explorer_url or "./", exported=True)
+    written["index.html"] = render_page(config.title_for(snapshot.result), urls,
                                         inline_events=data.inline_events(explorer_url),
                                         preview=data.preview()).encode("utf-8")
     # plotly.js is not among them: it comes when a reader filters or zooms (picture.js).
-    cold = ["index.html", f"events-{version}.json",
+    cold = ["index.html", names["events"],
             *(f.fingerprinted_name for key, f in files.items() if key != PLOTLY_KEY)]
     brotli_sizes = {name: write_with_compressed_copies(out / name, body,
                                                        best=name not in later)

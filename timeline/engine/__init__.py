@@ -1,6 +1,8 @@
 """The engine both reader pages run in the browser (`web/`): the figure built
 once per data version, then filtered, laned, zoomed and drawn in the reader's
-browser. Here: its scripts and the page boxes it fills."""
+browser. Here: its scripts and the page boxes it fills; `data_files`, the data
+it fetches, built once per data version and served; `static_files`, the pages'
+scripts served under their content's hash."""
 from __future__ import annotations
 
 from pathlib import Path

@@ -18,6 +18,8 @@ from dash import dcc, html
 
 from timeline.data.schema import CATEGORIES, CERTAINTIES
 from timeline.engine import BOXES
+from timeline.engine import WEB as ENGINE_WEB
+from timeline.engine.static_files import static_files
 from timeline.view.transforms import actor_names
 from timeline.view.view_state import MAX_QUERY_LENGTH
 
@@ -25,8 +27,18 @@ from timeline.view.view_state import MAX_QUERY_LENGTH
 # the ones a reader's typing matches (timeline-explorer.js): a timeline may
 # name thousands.
 ACTOR_OPTIONS = 50
-PAGE = Template((Path(__file__).resolve().parent / "web" / "explorer.html")
-                .read_text("utf-8"))
+WEB = Path(__file__).resolve().parent / "web"
+PAGE = Template((WEB / "explorer.html").read_text("utf-8"))
+# Dash serves the style sheet, stepping.js and plotly.js from assets/; the page
+# adds the engine and its own shell, in this order (engine.static_files serves them).
+EXPLORER_FILES = {
+    "core_url": ENGINE_WEB / "timeline-core.js",
+    "packing_url": ENGINE_WEB / "figure-packing.js",
+    "list_url": ENGINE_WEB / "virtual-list.js",
+    "density_url": ENGINE_WEB / "density.js",
+    "engine_url": ENGINE_WEB / "timeline-engine.js",
+    "shell_url": WEB / "timeline-explorer.js",
+}
 
 
 def labelled(label: str, control, *, for_id: str | None = None) -> html.Div:
@@ -76,7 +88,12 @@ def explorer_page(controls: str, *, title: str, subtitle: str, data_urls: dict[s
     """The page around Dash's `controls` (its entry point): the engine's boxes are
     plain HTML, so the engine draws as soon as its data is in, not after Dash has
     started and drawn its layout (at 100,000 events, most of a second). `data_urls`
-    name the data files of the current version (embed_page.data_urls)."""
+    name the data files of the current version (engine.data_files.data_urls)."""
     values = {f"{name.replace('-', '_')}_url": escape(url) for name, url in data_urls.items()}
     return PAGE.substitute(controls=controls, title=escape(title), subtitle=escape(subtitle),
                            boxes=BOXES.substitute(preview=""), **values)
+
+
+def explorer_scripts() -> list[str]:
+    """The explorer's scripts of ours, by their fingerprinted addresses."""
+    return [file.url for file in static_files(EXPLORER_FILES).values()]

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 import flask
 
 from timeline.config import Config, ConfigError
+from timeline.serving.plain_answers import plain
 
 ALLOWED_HOSTS_VARIABLE = "TIMELINE_ALLOWED_HOSTS"
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
@@ -133,9 +134,6 @@ def install_host_check(server: flask.Flask, config: Config) -> None:
         if allowed.allows(name, local_address(request.environ) if allowed.bound_address
                           else None):
             return None
-        response = flask.make_response(REFUSED + "\n", 400)
-        response.headers["Content-Type"] = "text/plain; charset=utf-8"
-        response.headers["Cache-Control"] = "no-store"
-        return response
+        return plain(400, REFUSED)
 
     server.before_request_funcs.setdefault(None, []).insert(0, check_host)

@@ -33,6 +33,7 @@ from dash import Dash
 
 from timeline.addresses import is_editor_path, is_embed
 from timeline.config import Config, ConfigError
+from timeline.serving.page_asks import asked_of
 
 FRAME_ANCESTORS_VARIABLE = "TIMELINE_FRAME_ANCESTORS"
 
@@ -171,7 +172,7 @@ def install_http_policy(server: flask.Flask, config: Config, apps: Iterable[Dash
             app = dash_apps.for_endpoint(request.endpoint)
             # A page of ours that is not Dash names its inline scripts' hashes itself.
             hashes = (app.csp_hashes() if app is not None
-                      else getattr(response, "script_hashes", []))
+                      else asked_of(response).script_hashes)
             headers["Content-Security-Policy"] = content_security_policy(hashes, ancestors)
         else:
             # A script or JSON opened on its own is a document too: framed by the same rule.

@@ -4,15 +4,15 @@ Each gunicorn worker is a process of its own, and at 100,000 events the embed's
 figures and payloads take seconds of CPU and hundreds of MB to build: built in
 every worker, they were built five times over and held five times. So the first
 process that needs one builds it, holding a lock (`fcntl.flock`) that the others
-wait on, and writes it into the cache folder (`compression.default_cache_dir`,
+wait on, and writes it into the cache folder (`cache_folder.default_cache_dir`,
 TIMELINE_CACHE_DIR), named by a hash of what it depends on (the data's version,
 the day, the code); every other process reads it from there. A process keeps an
 open file, not the bytes: the parts asked for are read when they are sent. A big
 build is made in a forked child, so that what building leaves in memory goes
 with the child instead of staying with a worker.
 
-The folder is the compression cache's, with its checks (a private folder of
-this user's, no links followed) and its size budget: files least recently used
+The folder is the compression cache's (`cache_folder`), with its checks (a
+private folder of this user's, no links followed) and its size budget: files least recently used
 are removed first, and a file removed while a process still reads it stays
 readable to that process (it holds it open). Without a usable folder, each
 process builds for itself and keeps the bytes in memory, as before.
@@ -25,7 +25,6 @@ import json
 import logging
 import os
 import signal
-import threading
 import time
 from collections.abc import Sequence
 from functools import lru_cache
@@ -34,13 +33,8 @@ from typing import Callable
 
 from timeline.data_store import close_inherited_sockets
 from timeline.memory import release_free_memory
-from timeline.serving import compression
-from timeline.serving.compression import (
-    DISK_BUDGET,
-    open_private_folder,
-    prune,
-    reopen_checked_folder,
-)
+from timeline.serving import cache_folder
+from timeline.serving.cache_folder import DISK_BUDGET, CheckedFolder, prune, write_whole
 
 log = logging.getLogger("timeline.builds")
 
@@ -92,25 +86,23 @@ class SharedBuilds:
     """Builds kept in a folder every process reads, each made by one of them only."""
 
     def __init__(self, folder: Path | None, disk_budget: int = DISK_BUDGET):
-        self.folder: Path | None = None
+        self._folder = CheckedFolder(folder, "shared builds")
         self.disk_budget = disk_budget
         # Builds this process made, and of them in a child process (tests; no lock,
         # which a forked child could find held).
         self.builds = 0
         self.builds_apart = 0
-        self._identity: tuple[int, int] | None = None
-        if folder is not None:
-            descriptor = open_private_folder(folder, create=True)
-            if descriptor is not None:
-                info = os.fstat(descriptor)
-                self.folder, self._identity = folder, (info.st_dev, info.st_ino)
-                os.close(descriptor)
+
+    @property
+    def folder(self) -> Path | None:
+        """The folder builds are shared in, None when each process builds for itself."""
+        return self._folder.path
 
     def get(self, key: str, build: Callable[[], list[bytes]],
             apart: bool = False) -> Sequence[bytes]:
         """The parts `build()` makes, built by this process only if no other has.
         `apart`: build it in a child process (a big build; see `_built_apart`)."""
-        folder = self._open_folder()
+        folder = self._folder.open()
         if folder is None:
             return self._built_here(build)
         try:
@@ -189,15 +181,6 @@ class SharedBuilds:
             release_free_memory()  # a big build's leftovers: not kept by this worker
         return parts
 
-    def _open_folder(self) -> int | None:
-        """The folder, opened, if it is still the one checked at start."""
-        descriptor = reopen_checked_folder(self.folder, self._identity)
-        if descriptor is None and self.folder is not None:
-            log.warning("Not sharing builds in %s any more: it is not the folder checked at "
-                        "start", self.folder)
-            self.folder = None
-        return descriptor
-
     @staticmethod
     def _read(folder: int, name: str) -> Built | None:
         """The build, if it is in the folder and whole: a line of its parts' sizes
@@ -222,27 +205,17 @@ class SharedBuilds:
         return Built(file, offsets)
 
     def _write(self, folder: int, name: str, parts: list[bytes]) -> None:
-        """Written whole or not at all (a new name, then renamed)."""
-        temporary = f".{name}.{os.getpid()}.{threading.get_ident()}.tmp"
+        """Written whole or not at all: a line of the parts' sizes (JSON), then the parts."""
+        sizes = json.dumps([len(part) for part in parts]).encode() + b"\n"
         try:
-            file = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW
-                           | os.O_CLOEXEC, 0o600, dir_fd=folder)
-            with os.fdopen(file, "wb") as handle:
-                handle.write(json.dumps([len(part) for part in parts]).encode() + b"\n")
-                for part in parts:
-                    handle.write(part)
-            os.replace(temporary, name, src_dir_fd=folder, dst_dir_fd=folder)
+            write_whole(folder, name, [sizes, *parts])
             prune(folder, self.disk_budget)
         except OSError as problem:
             log.warning("Could not keep a build in %s: %s", self.folder, problem)
-            try:
-                os.unlink(temporary, dir_fd=folder)
-            except OSError:
-                pass
 
 
 def shared_builds_for(config) -> SharedBuilds:
     """The builds of the app `config` sets up, in its compression cache's folder."""
     folder = (Path(config.cache_dir) if config.cache_dir
-              else compression.default_cache_dir(config.data_path))
+              else cache_folder.default_cache_dir(config.data_path))
     return SharedBuilds(folder, disk_budget=config.cache_max_mb * 1024 * 1024)

@@ -287,7 +287,7 @@ def add_category_traces(figure: go.Figure, events: pd.DataFrame, ends: pd.Series
             bars_ids += [event_id] * 3
     if bars_x:
         # Every bar is drawn. Plotly draws each as an SVG path of its own; the
-        # embed draws a trace's bars as one path shape (timeline-core.js asShapes).
+        # embed draws a trace's bars as one path shape (figure-packing.js asShapes).
         figure.add_trace(go.Scatter(
             x=bars_x, y=bars_y, mode="lines", showlegend=False, customdata=bars_ids,
             hoverinfo="skip", opacity=0.55,
@@ -357,7 +357,7 @@ def layout_figure(figure: go.Figure, lanes: list[tuple[str, float, int]],
                   for _, y, _ in lanes[1:]]
     figure.update_layout(
         height=int(max(MIN_HEIGHT_PX, total_rows * ROW_HEIGHT_PX + FRAME_HEIGHT_PX)),
-        # What a browser needs to drop lanes its filter empties (engine/web/timeline-core.js).
+        # What a browser needs to drop lanes its filter empties (engine/web/figure-packing.js).
         meta={"lanes": [[name, y, rows] for name, y, rows in lanes], "lane_gap": LANE_GAP,
               "row_height": ROW_HEIGHT_PX, "frame_height": FRAME_HEIGHT_PX,
               "min_height": MIN_HEIGHT_PX, "top_room": 0},

@@ -104,7 +104,7 @@ const rgb = (cstr) => {
     // A shape's extent only matters to an axis that is autoranged, yet every
     // redraw parses each shape's whole path (and each date in it) to work it
     // out: half a filter's redraw when the embed draws thousands of marks as
-    // path shapes (timeline-core.js). A fixed axis now skips it. A reset to
+    // path shapes (figure-packing.js). A fixed axis now skips it. A reset to
     // autorange (Plotly.relayout, which does not recalculate) then fits the
     // traces alone; the embed answers a reset by drawing its own range again.
     name: 'shape-extremes-for-autorange-only',

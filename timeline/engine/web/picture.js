@@ -82,7 +82,7 @@
   }
 
   /* Plotly's hover text is escaped for Plotly (markup.escape_for_plotly,
-   * TimelineCore.escapeForPlotly): here it is set as text, so unescaped once. */
+   * TimelineFigurePacking.escapeForPlotly): here it is set as text, so unescaped once. */
   function plainText(text) {
     return String(text == null ? "" : text).replace(/&(lt|gt|amp);/g, function (all, name) {
       return { lt: "<", gt: ">", amp: "&" }[name];
@@ -283,7 +283,8 @@
         marks.forEach(function (mark) {
           mark.item = items.get(mark.id) || null;
           mark.element.style.display = mark.item ? "" : "none";
-          if (mark.item && selected && window.TimelineCore.markIds(mark.item).indexOf(selected) >= 0) {
+          if (mark.item && selected &&
+              window.TimelineFigurePacking.markIds(mark.item).indexOf(selected) >= 0) {
             chosen = mark;
           }
         });

@@ -3,18 +3,18 @@
  * trip for anything a reader does.
  *
  * Reads the view from the URL (TimelineCore), filters the events, keeps the
- * Python-built figure's points for them, and draws the chart, the list, the
- * details and the count. The filters are the shell's: the embed's plain HTML
- * controls (below), or the explorer's Dash components (timeline-explorer.js),
- * which tell the engine what a reader chose (`TimelinePage.go`) and are told
- * what the view is (`shell.sync`). Every editor's string is set as text
- * (textContent, attributes), never as HTML; the only links are the ones
- * Python already checked. Page ids: README, "Page ids".
+ * Python-built figure's points for them (TimelineFigurePacking), and draws the
+ * chart, the list, the details and the count. The filters are the shell's: the
+ * embed's plain HTML controls (below), or the explorer's Dash components
+ * (timeline-explorer.js), which tell the engine what a reader chose
+ * (`TimelinePage.go`) and are told what the view is (`shell.sync`). Every
+ * editor's string is set as text (textContent, attributes), never as HTML; the
+ * only links are the ones Python already checked. Page ids: README, "Page ids".
  */
 (function () {
   "use strict";
-  var core = window.TimelineCore;
-  if (!core) { return; }
+  var core = window.TimelineCore, packing = window.TimelineFigurePacking;
+  if (!core || !packing) { return; }
   var root = null;   // the page's #timeline, which names the data files
   var shell = null;  // the page's controls: plainControls or the explorer's
   var GRAPH_CONFIG = {
@@ -208,7 +208,7 @@
   /* A figure with its marks packed (once: every redraw starts from it); where
    * each event is among them (density.js) is worked out on first use. */
   function packed(figure) {
-    return { data: core.packMarks(figure.data), layout: figure.layout, placed: null,
+    return { data: packing.packMarks(figure.data), layout: figure.layout, placed: null,
              filtered: null, drawn: [] };
   }
 
@@ -244,13 +244,14 @@
     var placed = placedMarks(figure);
     if (!figure.filtered || figure.filtered.ids !== ids) {
       figure.filtered = { ids: ids, rows: density.rowsInUse(placed, ids),
-                          others: ids ? core.filterFigureData(placed.others, ids) : placed.others };
+                          others: ids ? packing.filterFigureData(placed.others, ids)
+                                      : placed.others };
     }
     var marks = density.draw(placed, ids, frame, { one: hoverText, many: densityText });
     var others = frame.columns ? density.clipBars(figure.filtered.others, frame.range)
                                : figure.filtered.others;
-    var drawn = core.asShapes(core.compactLanes(marks.data.concat(others), figure.layout,
-                                                figure.filtered.rows));
+    var drawn = packing.asShapes(packing.compactLanes(marks.data.concat(others), figure.layout,
+                                                      figure.filtered.rows));
     figure.drawn = [{ ids: ids, key: key, figure: drawn }].concat(figure.drawn.slice(0, 2));
     return drawn;
   }
@@ -266,14 +267,14 @@
     var graph = byId("timeline-graph");
     var width = (graph && graph.clientWidth) || 900;  // hidden: the figure's own width
     var zoom = view && view.zoom;
-    var range = (zoom ? zoomRange(graph, zoom) : layout.xaxis.range).map(core.dateMs);
+    var range = (zoom ? zoomRange(graph, zoom) : layout.xaxis.range).map(packing.dateMs);
     if (!(range[1] > range[0])) { range = [range[0], range[0] + DAY_MS]; }
     var labelChars = width < 600 ? 22 : 34;  // figure.LABEL_MAX_CHARS(_NARROW)
     return { range: range, width: Math.max(width - (margin.l || 0) - (margin.r || 0), 120),
              columns: !!zoom, labelChars: labelChars,
              labelFor: zoom ? function (id) {
-               return core.escapeForPlotly(shortLabel(state.eventsById.get(id).title,
-                                                      labelChars));
+               return packing.escapeForPlotly(shortLabel(state.eventsById.get(id).title,
+                                                         labelChars));
              } : null };
   }
 
@@ -288,7 +289,7 @@
       return [shown[0], shown[1]];
     }
     // A zoom of one day (zoom=d..d) is that day, not an empty range.
-    return [zoom[0], zoom[1] > zoom[0] ? zoom[1] : isoDay(core.dateMs(zoom[0]) + DAY_MS)];
+    return [zoom[0], zoom[1] > zoom[0] ? zoom[1] : isoDay(packing.dateMs(zoom[0]) + DAY_MS)];
   }
 
   /* figure.short_label: a title cut to `most` characters (code points). */
@@ -362,7 +363,7 @@
 
   /* A zoom to the share `from`–`to` (fractions) of the whole timeline's time axis. */
   function zoomTo(from, to) {
-    var range = state.figures.category.layout.xaxis.range.map(core.dateMs);
+    var range = state.figures.category.layout.xaxis.range.map(packing.dateMs);
     var span = range[1] - range[0];
     go(core.withChanges(state.view, { zoom: [isoDay(range[0] + from * span),
                                              isoDay(range[0] + to * span)] }), true);
@@ -383,7 +384,7 @@
     var drawn = drawnFigure(figure, ids, frameFor(figure, view));
     var data = drawn.data.slice();  // the selection ring may be added, not to a kept one
     var mark = view.event && (everything ? state.eventsById.get(view.event) : ids.has(view.event))
-      ? core.markPosition(data, view.event) : null;
+      ? packing.markPosition(data, view.event) : null;
     if (mark) {
       data.push({ type: "scatter", name: "selected", x: [mark[0]], y: [mark[1]], mode: "markers",
                   hoverinfo: "skip", showlegend: false,
@@ -436,7 +437,7 @@
    * one day never stand apart (dates are days), so there it opens the first,
    * and stepping (← →) goes through the others, next in date order. */
   function openMany(ids) {
-    var starts = ids.map(function (id) { return core.dateMs(state.eventsById.get(id).start); });
+    var starts = ids.map(function (id) { return packing.dateMs(state.eventsById.get(id).start); });
     var first = Math.min.apply(null, starts), last = Math.max.apply(null, starts);
     if (last - first < DAY_MS) {
       go(core.withChanges(state.view, { event: ids[starts.indexOf(first)] }));
@@ -457,7 +458,7 @@
   /* The hover lines of an event's own mark: its title and date. */
   function hoverText(id) {
     var event = state.eventsById.get(id);
-    return [core.escapeForPlotly(event.title), core.escapeForPlotly(event.date)];
+    return [packing.escapeForPlotly(event.title), packing.escapeForPlotly(event.date)];
   }
 
   /* The hover lines of a mark for `count` events, from `firstId`'s date to `lastId`'s. */

@@ -1,0 +1,233 @@
+"""The row rules: everything a timeline's row must be, said as Problems an editor
+can act on. `check_row` is the one definition of every row's messages (the quick
+pass over whole columns, `quick_pass`, only decides which rows it must read);
+`shape_problems` says when a row was split wrongly. Column rules come from `schema`.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Callable, Mapping
+from urllib.parse import urlsplit
+
+from timeline.data import schema
+from timeline.data.checks.dialect import OUR_FORMAT, Dialect
+from timeline.data.checks.mixed_scripts import mixed_script_messages
+from timeline.data.checks.text import quote, slugify, spelling_key, split_actors
+from timeline.data.dates import PartialDate, parse_partial_date
+from timeline.data.report import Problem, error, warning
+from timeline.data.table import Record
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")  # an id: a-z, digits, single hyphens between
+# A type written exactly → the row's kind (none: an event); any other is `_row_type`'s to judge.
+KINDS = {"": schema.DEFAULT_ROW_TYPE, **{kind: kind for kind in schema.ROW_TYPES}}
+
+
+class Vocabulary:
+    """The values a column may hold, and their spelling keys, worked out on first
+    need and then kept: a file's own categories may number thousands."""
+
+    def __init__(self, known: Mapping[str, str]):
+        self.known = known
+        self._by_key: dict[str, str] | None = None
+
+    def __contains__(self, value: str) -> bool:
+        return value in self.known
+
+    @property
+    def by_key(self) -> dict[str, str]:
+        if self._by_key is None:
+            self._by_key = {spelling_key(k): k for k in self.known}
+        return self._by_key
+
+
+_ROW_TYPES = Vocabulary(schema.ROW_TYPES)
+KNOWN_CERTAINTIES = Vocabulary(schema.CERTAINTIES)
+
+
+def _known_value(line: int, column: str, value: str, vocabulary: Vocabulary,
+                 first_use: dict[str, int], problems: list[Problem]) -> str:
+    """The value, normalised to a known spelling; a problem if it is not known at all."""
+    known = vocabulary.known
+    if value in known:
+        return value
+    if (match := vocabulary.by_key.get(spelling_key(value))) is not None:
+        elsewhere = f" as on line {first_use[match]}" if match in first_use else ""
+        problems.append(warning(line, column, (
+            f"{quote(value)} was read as '{match}'; write it exactly '{match}'{elsewhere}, "
+            f"so every {column} is spelled the same")))
+        return match
+    close = difflib.get_close_matches(value.lower(), list(known), n=1, cutoff=0.6)
+    problems.append(error(line, column, (
+        f"{quote(value)} is not a known {column}"
+        + (f"; did you mean '{close[0]}'?" if close else ".")
+        + f" Use one of: {', '.join(known)}")))
+    return value
+
+
+def _url_problem(value: str) -> str | None:
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+    except ValueError:
+        return f"{quote(value)} is not a working web link"
+    if parts.scheme.lower() not in ("http", "https"):
+        if not parts.scheme and "." in value.split("/")[0] and not any(c.isspace() for c in value):
+            return (f"{quote(value)} is missing the start of the link; "
+                    f"write it as 'https://{value}'")
+        return f"{quote(value)} is not a web link: it must start with https:// or http://"
+    if not host:
+        return f"{quote(value)} has no website after '{parts.scheme}://'"
+    if any(c.isspace() for c in value):
+        return f"{quote(value)} contains a space; copy the link again from the browser"
+    return None
+
+
+def _check_dates(line: int, row: dict[str, str], problems: list[Problem],
+                 read: Callable[[str], PartialDate | str] = parse_partial_date
+                 ) -> tuple[PartialDate | None, PartialDate | None, bool]:
+    """(start, end, ongoing) as far as they can be read; problems for the rest.
+    `read`: parse_partial_date, or the same with what it has said before."""
+    start = end = None
+    ongoing = False
+    text = row["start"]
+    if text == schema.ONGOING:
+        problems.append(error(line, "start", (
+            f"start cannot be '{schema.ONGOING}': that means 'still going on' and belongs in "
+            f"end; write when the event began")))
+    elif text:
+        parsed = read(text)
+        if isinstance(parsed, str):
+            problems.append(error(line, "start", parsed))
+        else:
+            start = parsed
+    text = row["end"]
+    if text == schema.ONGOING:
+        ongoing = True
+    elif text:
+        parsed = read(text)
+        if isinstance(parsed, str):
+            problems.append(error(line, "end", parsed))
+        else:
+            end = parsed
+    if start and end and end.last_day < start.first_day:
+        problems.append(error(line, "end", (
+            f"the event ends ({end}) before it starts ({start}); "
+            f"check both dates, or swap them")))
+    return start, end, ongoing
+
+
+NO_SOURCE = "no source: say who reported or confirmed this event"
+
+
+def _empty_message(column: str, kind: str, dialect: Dialect) -> str:
+    name = dialect.label(column)
+    if kind == "era":
+        hint = f" ('{schema.ONGOING}' if it is still going on)" if name == "end" else ""
+        return f"{name} is empty; an era needs a start, an end and a title{hint}"
+    return f"{name} is empty; every event needs one"
+
+
+def _row_type(line: int, value: str, first_use: dict[str, int],
+              problems: list[Problem]) -> str:
+    """The row's type in its canonical spelling, or '' when it is not one."""
+    if not value:
+        return schema.DEFAULT_ROW_TYPE
+    known = _known_value(line, "type", value, _ROW_TYPES, first_use, problems)
+    return known if known in schema.ROW_TYPES else ""
+
+
+def check_row(line: int, row: dict[str, str], present: dict[str, int],
+              first_use: dict[str, dict[str, int]], categories: Vocabulary,
+              dialect: Dialect = OUR_FORMAT,
+              read_date: Callable[[str], PartialDate | str] = parse_partial_date) -> tuple[
+        list[Problem], dict[str, str], tuple[PartialDate | None, PartialDate | None, bool], str]:
+    """All that is wrong with one row; the row with its type, category and certainty
+    in their known spelling; its (start, end, ongoing); and its type ('' if unknown)."""
+    problems: list[Problem] = []
+    clean = dict(row)
+    kind = _row_type(line, row["type"], first_use["type"], problems)
+    clean["type"] = kind or row["type"]
+    for column in schema.REQUIRED_BY_ROW_TYPE.get(kind, ()):
+        if column in present and not row[column]:
+            problems.append(error(line, column, _empty_message(column, kind, dialect)))
+    if row["id"] and not SLUG.match(row["id"]):
+        suggestion = slugify(row["id"])
+        problems.append(error(line, "id", (
+            f"{quote(row['id'])} is not a usable id: use only lowercase letters a-z, digits and "
+            f"single hyphens between them, e.g. '{suggestion or 'kim-putin-summit-2023'}'")))
+    if kind == "title":
+        dates = _check_title_row(line, row, problems)
+    else:
+        dates = _check_dates(line, row, problems, read_date)
+    if len(row["title"]) > schema.TITLE_MAX_LENGTH:
+        over = len(row["title"]) - schema.TITLE_MAX_LENGTH
+        problems.append(error(line, "title", (
+            f"the title is {len(row['title'])} characters long; the limit is "
+            f"{schema.TITLE_MAX_LENGTH}, so cut {over} character{'s' if over > 1 else ''}")))
+    if kind == "event":
+        _check_event_facts(line, row, clean, present, first_use, categories, dialect, problems)
+    for column in schema.URL_COLUMNS:
+        if row[column] and (message := _url_problem(row[column])):
+            problems.append(error(line, column, message))
+    for column in schema.COLUMN_NAMES:
+        if not row[column].isascii():  # (ASCII is one alphabet)
+            problems.extend(warning(line, column, m) for m in mixed_script_messages(row[column]))
+    return problems, clean, dates, kind
+
+
+def _check_title_row(line: int, row: dict[str, str], problems: list[Problem]
+                     ) -> tuple[None, None, bool]:
+    if not (row["title"] or row["description"]):
+        problems.append(error(line, "title", (
+            "the title row is empty: write the timeline's title in title, and the line under "
+            "it in description")))
+    for column in schema.DATE_COLUMNS:
+        if row[column]:
+            problems.append(warning(line, column, (
+                f"a title row has no date, so {quote(row[column])} is not used; if this row is "
+                f"an event, empty its type")))
+    return None, None, False
+
+
+def _check_event_facts(line: int, row: dict[str, str], clean: dict[str, str],
+                       present: dict[str, int], first_use: dict[str, dict[str, int]],
+                       categories: Vocabulary, dialect: Dialect,
+                       problems: list[Problem]) -> None:
+    """What only an event has: who, which category, how certain, and a source."""
+    if row["actors"] and not split_actors(row["actors"]):
+        problems.append(error(line, "actors", (
+            f"actors lists no one, only '{schema.ACTOR_SEPARATOR}'; name at least one")))
+    if row["category"]:
+        clean["category"] = _known_value(line, "category", row["category"],
+                                         categories, first_use["category"], problems)
+    if row["certainty"]:
+        clean["certainty"] = _known_value(line, "certainty", row["certainty"],
+                                          KNOWN_CERTAINTIES, first_use["certainty"], problems)
+    if dialect.expects_source and "source" in present and not row["source"]:
+        problems.append(warning(line, "source", NO_SOURCE))
+
+
+def shape_problems(record: Record, values: list[str], width: int, delimiter: str,
+                    checks: list[Problem]) -> list[Problem]:
+    """Problems with how the row was split; when it was split wrongly, the column
+    checks would only describe the damage, so they give way to one clear message."""
+    if record.broken:
+        return [error(record.line, None, record.broken)]
+    quoting = (f"A value containing '{delimiter}' must be wrapped in double quotes, "
+               f"e.g. \"Kim{delimiter} Putin\"")
+    if lost := [v for v in values[width:] if v]:
+        return [error(record.line, None, (
+            f"this row has {len(values)} values but the header names only {width} columns, "
+            f"so {quote(lost[0], 40)} has no column and would be lost. {quoting}"))]
+    if len(values) > width and any(p.is_error for p in checks):
+        # Extra empty values are harmless on their own (a trailing separator), but with
+        # errors they usually mean an unquoted separator shifted the columns.
+        return [error(record.line, None, (
+            f"this row has {len(values)} values but the header names only {width} columns, "
+            f"so a value probably holds a stray '{delimiter}' that split it in two and moved "
+            f"the values after it one column along; that explains the problems below. "
+            f"{quoting}")), *checks]
+    return checks
+
+
