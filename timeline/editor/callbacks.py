@@ -12,6 +12,7 @@ from urllib.parse import parse_qs
 from dash import ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
 from typing_extensions import TypedDict  # pydantic reads these on Python < 3.12
 
+from timeline.addresses import EDIT_PREFIX
 from timeline.data.history import read_version
 from timeline.data.loading import load_events_from_bytes
 from timeline.data_store import DataStore
@@ -138,7 +139,7 @@ def register_saving_callbacks(editor: Dash, store: DataStore) -> None:
         Output("edit-location", "href", allow_duplicate=True),
         Input("edit-discard", "n_clicks"), prevent_initial_call=True)
     def discard(_clicks):
-        return "/edit/"
+        return EDIT_PREFIX
 
     editor.clientside_callback(
         ClientsideFunction("editor", "markSaved"),
@@ -282,7 +283,7 @@ def _replace(store: DataStore, data: bytes, base_version: str, done: str):
     outcome = save_version(store.path, data, base_version)
     if isinstance(outcome, Saved):
         store.refresh(force=True)
-        return no_update, f"/edit/?done={done}&version={outcome.version}"
+        return no_update, f"{EDIT_PREFIX}?done={done}&version={outcome.version}"
     if isinstance(outcome, Unchanged):
         return "Nothing changed: the file already holds this.", no_update
     if isinstance(outcome, Conflict):

@@ -73,7 +73,7 @@ def register_editing_off(server: flask.Flask) -> None:
         status = 200 if flask.request.method in ("GET", "HEAD") else 403
         return page("Editing is off", body), status
 
-    for rule in ("/edit", "/edit/", "/edit/<path:rest>"):
+    for rule in (EDIT_PREFIX.rstrip("/"), EDIT_PREFIX, EDIT_PREFIX + "<path:rest>"):
         server.add_url_rule(rule, f"editing_off{rule}", editing_off,
                             methods=["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"])
 
@@ -84,7 +84,7 @@ def register_guard(server: flask.Flask, access: EditorAccess, config: Config) ->
     @server.before_request
     def guard_editor():
         request = flask.request
-        if request.path == "/edit":
+        if request.path == EDIT_PREFIX.rstrip("/"):
             return flask.redirect(EDIT_PREFIX)
         if not request.path.startswith(EDIT_PREFIX) or request.path in open_paths:
             return None

@@ -19,6 +19,8 @@ import re
 import flask
 from dash.fingerprint import check_fingerprint
 
+from timeline.addresses import is_editor_path
+
 IMMUTABLE = "public, max-age=31536000, immutable"
 
 # Dash writes a new signed `end_id` into every copy of its page; it only binds
@@ -55,7 +57,7 @@ def set_caching(response: flask.Response, request: flask.Request) -> None:
     if response.is_streamed:
         return
     if "Cache-Control" not in response.headers:
-        private = request.path.startswith("/edit/") or request.path == "/edit"
+        private = is_editor_path(request.path)
         response.headers["Cache-Control"] = "private, no-cache" if private else "no-cache"
     if not response.cache_control.no_store and not response.get_etag()[0]:
         add_content_etag(response)  # a repeat visit revalidates: 304, no body
