@@ -69,7 +69,8 @@ def table_of_cases(name: str) -> list[dict]:
 # A view as `TimelineCore.parseView` returns it; view_cases.json names only the
 # fields that differ from these.
 DEFAULT_VIEW_FIELDS = {"actors": [], "categories": [], "certainties": [], "from": None,
-                       "to": None, "q": "", "lanes": "category", "event": None, "zoom": None}
+                       "to": None, "q": "", "lanes": "category", "event": None, "zoom": None,
+                       "listOpen": False}
 
 
 def view_fields(view) -> dict:
@@ -79,7 +80,8 @@ def view_fields(view) -> dict:
             "from": view.date_from and view.date_from.isoformat(),
             "to": view.date_to and view.date_to.isoformat(), "q": view.query,
             "lanes": view.lanes, "event": view.event,
-            "zoom": view.window and [day.isoformat() for day in view.window]}
+            "zoom": view.window and [day.isoformat() for day in view.window],
+            "listOpen": view.list_open}
 
 
 # ------------------------------------------- generated text and links (Hypothesis)
@@ -120,5 +122,5 @@ def link_queries():
                      st.sampled_from(PARAMETERS + ("", "x")), value,
                      st.sampled_from([quote_plus, lambda t: quote(t, safe="~.+")]))
     junk = st.sampled_from(["", "=", "==", "%ZZ", "%", "%E0%A4", "%FF", "+", "q", "q=%C2",
-                            "from=2023-9", "zoom=..", "lanes=actor"])
+                            "from=2023-9", "zoom=..", "lanes=actor", "list=open"])
     return st.lists(st.one_of(pair, junk), max_size=8).map("&".join)

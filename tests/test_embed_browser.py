@@ -81,9 +81,16 @@ def page(browser):
 
 def open_embed(page, url: str) -> None:
     """The page open and answering: its picture of the chart, or Plotly's chart
-    for a link to another view (picture.js)."""
+    for a link to another view (picture.js), and its list drawn (folded but for
+    `list=open`)."""
     page.goto(url)
     page.wait_for_selector("html[data-timeline=interactive]", state="attached")
+    expect(page.locator("#event-list li").first).to_be_attached()
+
+
+def open_list(page) -> None:
+    """Unfold the event list, as a reader does."""
+    page.locator("#timeline .list-summary").click()
     expect(page.locator("#event-list li").first).to_be_visible()
 
 
@@ -137,6 +144,7 @@ def test_filters_search_and_reset_change_chart_and_list_together(page, embed_url
 def test_an_event_opens_its_details_and_stepping_follows_the_list(page, embed_url):
     open_embed(page, embed_url + "?category=military")
     ids = expected_ids("category=military")
+    open_list(page)
     page.locator("#event-list a", has_text=TITLES[ids[0]]).click()
     expect(page.locator("#event-detail h2")).to_have_text(TITLES[ids[0]])
     page.keyboard.press("ArrowRight")
@@ -424,7 +432,7 @@ def test_the_picture_answers_hover_clicks_stepping_and_the_list_without_plotly(
     asked = plotly_requests(page)
     page.goto(bundled_embed_url)
     page.wait_for_selector("html[data-timeline=interactive]", state="attached")
-    expect(page.locator("#event-list li").first).to_be_visible()
+    expect(page.locator("#event-list li").first).to_be_attached()
     # A labelled mark is an event's own (crowded ones are bare).
     event_id = page.locator(".chart-preview text[data-event]").first.get_attribute("data-event")
     event = bundled_events.loc[event_id]
@@ -447,6 +455,7 @@ def test_the_picture_answers_hover_clicks_stepping_and_the_list_without_plotly(
     assert f"event={after}" in page.url
     page.click("#prev-event")
     expect(page.locator("#event-detail h2")).to_have_text(event["title"])
+    open_list(page)
     page.locator("#event-list a", has_text=bundled_events.loc[order[0], "title"]).click()
     expect(page.locator("#event-detail h2")).to_have_text(bundled_events.loc[order[0], "title"])
     assert f"event={order[0]}" in page.url

@@ -86,7 +86,7 @@ def page(browser):
 def embed_frame(page, selector: str):
     page.wait_for_selector(selector)
     frame = page.locator(selector).element_handle().content_frame()
-    frame.wait_for_selector("#event-list li")
+    frame.wait_for_selector("#event-list li", state="attached")  # the list is folded
     return frame
 
 
@@ -133,7 +133,11 @@ def test_loader_sizes_the_snippets_iframe_and_ignores_other_origins(page, site):
     assert embed.get_attribute("height") == str(EMBED_HEIGHT_PX)
     frame = embed_frame(page, "iframe[data-timeline-embed][src*='/embed']")
     check_follows_the_filters(frame)
-    # Opening an event's details changes the height too.
+    # Unfolding the list makes it taller, and opening an event's details changes
+    # the height too.
+    folded = height_when_fitting(frame)
+    frame.locator(".list-summary").click()
+    frame.wait_for_function(f"() => ({FITS})() && innerHeight > {folded} + 50")
     before = height_when_fitting(frame)
     frame.locator("#event-list li a").first.click()
     frame.wait_for_selector("#event-detail h2")

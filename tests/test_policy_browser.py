@@ -88,7 +88,7 @@ def test_the_explorer_draws_and_filters_under_the_policy(site, page):
 
 
 def test_the_embed_draws_under_the_policy(site, page):
-    response = page.goto(site + "/embed?actor=Kim+Jong-un")
+    response = page.goto(site + "/embed?actor=Kim+Jong-un&list=open")
     assert_policy_sent(response, "*")
     assert "x-frame-options" not in response.headers
     expect(page.locator("#timeline-graph .scatterlayer .point").first).to_be_attached()
@@ -100,7 +100,7 @@ def test_the_embed_draws_under_the_policy(site, page):
 def test_the_embed_answers_on_its_picture_and_loads_plotly_under_the_policy(site, page):
     """The picture answers for the chart (no plotly.js yet); the Filters opened,
     plotly.js comes by a script element the page adds, allowed as its own."""
-    page.goto(site + "/embed")
+    page.goto(site + "/embed?list=open")
     page.wait_for_selector("html[data-timeline=interactive]", state="attached")
     page.locator("#event-list a").first.click()
     expect(page.locator(".chart-preview .preview-selected")).to_be_visible()

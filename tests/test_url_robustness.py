@@ -130,6 +130,8 @@ def rendered(page, ids: list[str]) -> None:
     """The list and the chart show exactly what the link selects (the list first:
     the engine draws the chart and the list from the same data)."""
     expect(page.locator("#event-list .list-title")).to_have_text([TITLES[i] for i in ids])
+    if not page.locator("#timeline .list-disclosure").evaluate("(list) => list.open"):
+        page.locator("#timeline .list-summary").click()  # the embed's, folded: unfolded
     if not ids:  # a link that selects nothing says so
         expect(page.locator("#event-list .list-empty")).to_be_visible()
     expect(page.locator("#event-count")).not_to_be_empty()

@@ -495,6 +495,7 @@ def test_the_embed_and_the_export_show_every_payload_as_text(new_page, embed_url
     page = new_page()
     page.goto(embed_url)
     plotly_chart(page)  # Plotly's chart, as a reader brings it
+    page.locator(".list-summary").click()  # the list, folded in the embed
     expect(page.locator("#event-list li").first).to_be_visible()
     assert_nothing_ran(page)
     expect(page.locator("#event-list").get_by_text(SEARCH, exact=True).first).to_be_visible()
@@ -521,7 +522,7 @@ def test_the_embed_and_the_export_show_every_payload_as_text(new_page, embed_url
     assert lanes == {squash(short_label(a)) for a in actor_names(EVENTS)}
     assert_nothing_ran(page)
 
-    page.goto(embed_url + "?q=" + quote_plus(SEARCH))
+    page.goto(embed_url + "?list=open&q=" + quote_plus(SEARCH))
     expect(page.locator("#event-count")).to_contain_text(f"matching “{SEARCH}”")
     expect(page.locator("#search")).to_have_value(SEARCH)
     assert SEARCH in list_titles(page)

@@ -57,7 +57,9 @@ def render_page(title: str, urls: dict[str, str], head_extra: str = "",
     `preview`: the chart as SVG (chart_preview), which answers for the chart until a
     reader needs plotly.js (picture.js)."""
     values = {key: html.escape(url) for key, url in urls.items()}
-    values["boxes"] = BOXES.substitute(preview=preview)
+    # The list folded: an article shows the chart and the event's card, not pages
+    # of list (the engine opens it for `list=open`).
+    values["boxes"] = BOXES.substitute(preview=preview, list_open="")
     values["preview_guard"] = guard_script(urls.get(PLOTLY_KEY, "")) if preview else ""
     values.setdefault("resize_url", "")
     if inline_events is not None:

@@ -10,4 +10,5 @@ from string import Template
 
 WEB = Path(__file__).resolve().parent / "web"
 # The engine's boxes (chart, legend, stepper, details, list): both pages have them.
+# `list_open`: " open" for a list open from the start (the explorer's), else "".
 BOXES = Template((WEB / "timeline-boxes.html").read_text("utf-8"))

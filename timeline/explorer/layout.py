@@ -91,7 +91,7 @@ def explorer_page(controls: str, *, title: str, subtitle: str, data_urls: dict[s
     name the data files of the current version (engine.data_files.data_urls)."""
     values = {f"{name.replace('-', '_')}_url": escape(url) for name, url in data_urls.items()}
     return PAGE.substitute(controls=controls, title=escape(title), subtitle=escape(subtitle),
-                           boxes=BOXES.substitute(preview=""), **values)
+                           boxes=BOXES.substitute(preview="", list_open=" open"), **values)
 
 
 def explorer_scripts() -> list[str]:

@@ -30,7 +30,8 @@ MAX_VALUES_PER_PARAMETER = 50
 _LINK_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{1,2})(?:-([0-9]{1,2}))?)?[~?]?")
 
 # Parameter names, documented in the README's "URL parameters" section.
-PARAMETERS = ("actor", "category", "certainty", "from", "to", "q", "lanes", "event", "zoom")
+PARAMETERS = ("actor", "category", "certainty", "from", "to", "q", "lanes", "event", "zoom",
+              "list")
 
 
 def clean_value(text: str) -> str:
@@ -52,6 +53,10 @@ class ViewState:
     event: str | None = None
     # The visible time window (the chart's zoom), as first and last day shown.
     window: tuple[date, date] | None = None
+    # The event list open (`list=open`). The embed folds it by default, so that an
+    # article shows the chart and the event's card, not pages of list; the explorer
+    # shows it open whatever the link says.
+    list_open: bool = False
 
     @classmethod
     def from_query_string(cls, query_string: str | None) -> ViewState:
@@ -76,6 +81,7 @@ class ViewState:
             lanes=lanes if lanes in LANE_MODES else "category",
             event=first("event") or None,
             window=_window(first("zoom")),
+            list_open=first("list") == "open",
         )
 
     def to_query_string(self) -> str:
@@ -96,6 +102,8 @@ class ViewState:
             pairs.append(("event", self.event))
         if self.window:
             pairs.append(("zoom", f"{self.window[0].isoformat()}..{self.window[1].isoformat()}"))
+        if self.list_open:
+            pairs.append(("list", "open"))
         return urlencode(pairs)
 
     def with_changes(self, **changes) -> ViewState:
@@ -107,8 +115,9 @@ class ViewState:
                     or self.date_to or self.query)
 
     def cleared(self) -> ViewState:
-        """The view with no filters, no selection and no zoom; the lane mode stays."""
-        return ViewState(lanes=self.lanes)
+        """The view with no filters, no selection and no zoom; the lane mode and the
+        list's being open stay (how the reader reads, not what)."""
+        return ViewState(lanes=self.lanes, list_open=self.list_open)
 
     def describe(self, shown: int, total: int) -> str:
         """The count line, in words: '3 of 27 events · Kim Jong-un · gifts'."""

@@ -104,7 +104,8 @@
       certainties: values("certainty"),
       from: partialDay(first("from"), false), to: partialDay(first("to"), true),
       q: first("q"), lanes: LANE_MODES.indexOf(lanes) >= 0 ? lanes : "category",
-      event: first("event") || null, zoom: parseWindow(first("zoom"))
+      event: first("event") || null, zoom: parseWindow(first("zoom")),
+      listOpen: first("list") === "open"
     };
   }
 
@@ -120,6 +121,7 @@
     if (view.lanes !== "category") { params.append("lanes", view.lanes); }
     if (view.event) { params.append("event", view.event); }
     if (view.zoom) { params.append("zoom", view.zoom[0] + ".." + view.zoom[1]); }
+    if (view.listOpen) { params.append("list", "open"); }
     return params.toString();
   }
 

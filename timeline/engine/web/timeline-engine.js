@@ -159,7 +159,8 @@
       }
     });
     byId("reset").addEventListener("click", function () {
-      go(core.withChanges(core.parseView(""), { lanes: state.view.lanes }));
+      go(core.withChanges(core.parseView(""), { lanes: state.view.lanes,
+                                                listOpen: state.view.listOpen }));
     });
   }
 
@@ -189,6 +190,7 @@
    * link to the full explorer. */
   var plainControls = {
     build: buildControls,
+    listInView: true,  // the list folded unless the view says list=open (listDisclosure)
     sync: plainSync,
     openFilters: function (wide) { byId("filters").open = wide; },
     afterDraw: function (view) {
@@ -465,11 +467,12 @@
   function densityText(firstId, lastId, count) {
     var from = dayText(state.eventsById.get(firstId).start);
     var to = dayText(state.eventsById.get(lastId).start);
-    // Thousands with commas, as the count line writes them (toLocaleString is
-    // slow enough to show, called for each of a thousand marks).
-    var digits = String(count).replace(/\B(?=(\d{3})+$)/g, ",");
-    return [digits + " events", from === to ? from : from + " \u2013 " + to];
+    return [thousands(count) + " events", from === to ? from : from + " \u2013 " + to];
   }
+
+  /* 12345 as "12,345" (toLocaleString is slow enough to show, called for each
+   * of a thousand marks). */
+  function thousands(count) { return String(count).replace(/\B(?=(\d{3})+$)/g, ","); }
 
   var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
                 "Dec"];
@@ -498,6 +501,24 @@
 
   // ------------------------------------------------------- list and details
 
+  /* The list's <details>. Where the shell says `listInView` (the embed), it is
+   * part of the view: folded unless the link says `list=open`, so an article
+   * shows the chart and the card, not screens of list; a reader's opening or
+   * closing it is a view change like any other. The explorer's opens with the
+   * page, and folding it is the reader's own (no parameter says "closed"). */
+  function listDisclosure() { return byId("event-list").closest("details"); }
+
+  function followListDisclosure() {
+    var disclosure = listDisclosure();
+    if (!disclosure || !shell.listInView) { return; }
+    disclosure.addEventListener("toggle", function () {
+      // Also fired when draw() set it to the view's: then it says nothing new.
+      if (disclosure.open !== state.view.listOpen) {
+        go(core.withChanges(state.view, { listOpen: disclosure.open }));
+      }
+    });
+  }
+
   function listLink(event, view) {
     var link = element("a", { href: href(core.withChanges(view, { event: event.id })),
                               className: "list-link" + (event.id === view.event ? " selected" : "")
@@ -524,6 +545,10 @@
     }
     var selected = view.event ? shown.findIndex(function (e) { return e.id === view.event; }) : -1;
     state.list.update(shown, selected);
+    var count = document.querySelector("#timeline .list-count");  // the list's summary
+    if (count) {
+      count.textContent = thousands(shown.length) + (shown.length === 1 ? " event" : " events");
+    }
     if (state.listFromTop && selected < 0) { state.list.scrollToIndex(0); }
     state.listFromTop = false;
     if (!shown.length) {
@@ -618,8 +643,9 @@
   /* Draws `view` (by default the one shown: a redraw as more data arrives). */
   function draw(view) {
     view = view || state.view;
-    if (state.view && core.toQueryString(core.withChanges(view, { event: null })) !==
-        core.toQueryString(core.withChanges(state.view, { event: null }))) {
+    var sameEvents = { event: null, listOpen: false };
+    if (state.view && core.toQueryString(core.withChanges(view, sameEvents)) !==
+        core.toQueryString(core.withChanges(state.view, sameEvents))) {
       state.listFromTop = true;  // other events: the list starts again at its first
     }
     state.view = view;
@@ -627,6 +653,7 @@
     var shown = state.shown = core.filterEvents(state.events, view);
     byId("event-count").textContent = core.describe(view, shown.length, state.events.length);
     shell.sync(view);
+    if (shell.listInView && listDisclosure()) { listDisclosure().open = view.listOpen; }
     drawChart(view, shown);
     // The chart is painted first; the rest follows once that frame is out.
     afterPaint(function () {
@@ -672,6 +699,7 @@
     // Filters start open on a desktop, folded on a phone and in an article.
     shell.openFilters(window.innerWidth >= 760 &&
                       !document.documentElement.classList.contains("is-embed"));
+    followListDisclosure();
     draw(core.parseView(location.search));
     watchWidth();
     window.addEventListener("popstate", function () {

@@ -212,8 +212,10 @@
       var selectionChanged = wanted !== selected;
       selected = wanted;
       setMode(items.length > SHORT_LIST);
-      layOut(selectionChanged);
-      if (measure()) { layOut(selectionChanged); }
+      // A selection made while the list was hidden is shown once it shows.
+      var revealSelection = selectionChanged || revealLater;
+      layOut(revealSelection);
+      if (measure()) { layOut(revealSelection); }
       restoreFocus(focus);
     }
 

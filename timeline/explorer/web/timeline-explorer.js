@@ -135,7 +135,9 @@
                                                               .slice(0, 10), true) });
       case "lane-switch.value":
         return core.withChanges(view, { lanes: values[6] === "actor" ? "actor" : "category" });
-      case "reset.n_clicks": return core.withChanges(core.parseView(""), { lanes: view.lanes });
+      case "reset.n_clicks":
+        return core.withChanges(core.parseView(""), { lanes: view.lanes,
+                                                      listOpen: view.listOpen });
       default: return view;
     }
   }

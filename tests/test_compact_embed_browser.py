@@ -1,0 +1,236 @@
+"""The compact embed (issue 15): the list folded, the chart and the card on the first screen.
+
+At rest an article's embed shows the chart, the chosen event's card and the
+controls, not four screens of list: the list is a disclosure ("27 events in
+date order") closed in the embed and the static export, opened by a reader's
+click or by `list=open` in the link, and the URL follows it as it follows any
+view change. The explorer's list is open. Each test runs against the app's
+/embed and a static export of the curated timeline.
+"""
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from playwright.sync_api import expect
+
+from browser import accessibility_violations, record_problems, serving, serving_embed
+from support import BUNDLED_CSV, csv_bytes
+from timeline.app_factory import create_app
+from timeline.config import Config
+
+pytestmark = pytest.mark.browser
+expect.set_options(timeout=10_000)
+
+LINKED_EVENT = "aurus-delivered"
+LINKED_TITLE = "North Korea confirms Putin's gift car has arrived for Kim"
+# (width, height) of the window, and the most the embed may be tall at rest there.
+DESKTOP, DESKTOP_MOST = {"width": 1280, "height": 800}, 760
+PHONE, PHONE_MOST = {"width": 375, "height": 740}, 900
+# Not yet: with the list folded the embed is 1,164 px tall at 1,280 px and 1,234 px
+# at 375 px (it was 2,451 and 4,064), because the curated timeline's chart alone is
+# 884 px tall (22 rows of 34 px and the axis). Strict: once the chart is compact
+# too, these pass and the mark must go.
+CHART_TOO_TALL = pytest.mark.xfail(strict=True, reason="the chart alone is 884 px tall")
+
+
+@pytest.fixture(scope="module")
+def data_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("curated") / "events.csv"
+    path.write_bytes(BUNDLED_CSV)
+    return path
+
+
+@pytest.fixture(scope="module", params=["app", "static"])
+def embed_url(request, data_file, tmp_path_factory):
+    with serving_embed(request.param, Config(data_path=data_file),
+                       tmp_path_factory.mktemp("export")) as url:
+        yield url
+
+
+@pytest.fixture
+def new_page(browser):
+    contexts = []
+
+    def open_page(viewport=DESKTOP):
+        context = browser.new_context(viewport=viewport)
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return record_problems(context.new_page())
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def open_at_rest(page, url: str) -> None:
+    """The page drawn: its chart answering, its count, list and card in place."""
+    page.goto(url)
+    page.wait_for_selector("html[data-timeline=interactive]", state="attached")
+    expect(page.locator("#event-list li").first).to_be_attached()
+    expect(page.locator("#event-detail > *").first).to_be_attached()
+    expect(page.locator("#event-detail .detail-loading")).to_have_count(0)
+
+
+def list_in_url(page) -> list[str]:
+    return parse_qs(urlparse(page.url).query).get("list", [])
+
+
+def test_the_list_is_folded_at_rest_and_says_how_many_events_it_holds(new_page, embed_url):
+    page = new_page()
+    open_at_rest(page, embed_url)
+    disclosure = page.locator("#timeline .list-disclosure")
+    expect(disclosure).not_to_have_attribute("open", "")
+    expect(page.locator("#timeline .list-summary")).to_have_text("27 events in date order")
+    # Folded, not gone: every row is in the page, unseen.
+    expect(page.locator("#event-list li")).to_have_count(27)
+    expect(page.locator("#event-list li").first).to_be_hidden()
+    # The count is of the events shown.
+    open_at_rest(page, embed_url + "?category=gifts")
+    expect(page.locator("#timeline .list-summary")).to_have_text("9 events in date order")
+    assert page.problems == []
+
+
+@CHART_TOO_TALL
+@pytest.mark.parametrize("viewport, most", [(DESKTOP, DESKTOP_MOST), (PHONE, PHONE_MOST)],
+                         ids=["1280", "375"])
+def test_at_rest_the_embed_is_one_screen_tall(new_page, embed_url, viewport, most):
+    page = new_page(viewport)
+    open_at_rest(page, embed_url)
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height <= most, f"{height} px tall at {viewport['width']} px wide"
+    assert page.problems == []
+
+
+@CHART_TOO_TALL
+def test_a_link_to_one_event_shows_its_card_on_a_phones_first_screen(new_page, embed_url):
+    page = new_page(PHONE)
+    open_at_rest(page, f"{embed_url}?event={LINKED_EVENT}")
+    title = page.locator("#event-detail h2")
+    expect(title).to_have_text(LINKED_TITLE)
+    assert page.evaluate("scrollY") == 0
+    box = title.bounding_box()
+    assert 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"], box
+    assert page.evaluate("document.documentElement.scrollHeight") <= PHONE_MOST
+    assert page.problems == []
+
+
+def test_a_click_opens_the_list_and_the_url_keeps_it(new_page, embed_url):
+    page = new_page()
+    open_at_rest(page, embed_url + "?category=gifts")
+    summary = page.locator("#timeline .list-summary")
+    summary.click()
+    expect(page.locator("#event-list a").first).to_be_visible()
+    page.wait_for_function("() => location.search.includes('list=open')")
+    assert list_in_url(page) == ["open"]
+    assert "category=gifts" in page.url  # the rest of the view stays
+    # Folded again, the parameter goes; back and forward replay both.
+    summary.click()
+    page.wait_for_function("() => !location.search.includes('list=')")
+    expect(page.locator("#event-list li").first).to_be_hidden()
+    page.go_back()
+    expect(page.locator("#event-list a").first).to_be_visible()
+    page.go_back()
+    expect(page.locator("#event-list li").first).to_be_hidden()
+    assert page.problems == []
+
+
+def test_a_link_with_list_open_opens_it_and_keeps_the_chart_s_picture(new_page, embed_url):
+    page = new_page()
+    open_at_rest(page, embed_url + "?list=open")
+    expect(page.locator("#timeline .list-disclosure")).to_have_attribute("open", "")
+    expect(page.locator("#event-list li")).to_have_count(27)
+    expect(page.locator("#event-list a").nth(26)).to_be_visible()
+    # The chart is the one of the whole timeline: its picture, no plotly.js needed.
+    expect(page.locator(".chart-preview")).to_be_visible()
+    # Reset clears the filters, not the reader's open list.
+    page.locator("#filters summary").click()
+    page.locator("#reset").click()
+    expect(page.locator("#event-list a").first).to_be_visible()
+    assert list_in_url(page) == ["open"]
+    assert page.problems == []
+
+
+def test_the_lists_links_are_reached_by_keyboard_once_open(new_page, embed_url):
+    page = new_page()
+    open_at_rest(page, embed_url)
+    summary = page.locator("#timeline .list-summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#event-list a").first).to_be_visible()
+    page.keyboard.press("Tab")
+    first = page.locator("#event-list a").first
+    expect(first).to_be_focused()
+    title = first.locator(".list-title").inner_text()
+    page.keyboard.press("Enter")
+    expect(page.locator("#event-detail h2")).to_have_text(title)
+    assert list_in_url(page) == ["open"]
+    # Folded by keyboard too.
+    summary.focus()
+    page.keyboard.press("Space")
+    page.wait_for_function("() => !location.search.includes('list=')")
+    expect(page.locator("#event-list li").first).to_be_hidden()
+    assert page.problems == []
+
+
+@pytest.mark.parametrize("query", ["", "?list=open&event=" + LINKED_EVENT], ids=["folded", "open"])
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "375"])
+def test_axe_finds_no_violation_with_the_list_folded_or_open(new_page, embed_url, query,
+                                                             viewport):
+    page = new_page(viewport)
+    open_at_rest(page, embed_url + query)
+    assert accessibility_violations(page) == []
+
+
+# ----------------------------------------------------- a list long enough to scroll
+
+LONG = 120  # events: above virtual-list.js's SHORT_LIST, so the list scrolls in a box
+
+
+@pytest.fixture(scope="module")
+def long_embed_url(tmp_path_factory):
+    rows = [{"id": f"event-{n:03d}", "start": f"{2000 + n // 12}-{n % 12 + 1:02d}-01",
+             "title": f"Event number {n}", "actors": "Someone", "category": "diplomacy"}
+            for n in range(LONG)]
+    path = tmp_path_factory.mktemp("long") / "events.csv"
+    path.write_bytes(csv_bytes(rows))
+    with serving(create_app(Config(data_path=path)).server) as url:
+        yield url + "/embed"
+
+
+def test_a_long_list_opened_shows_its_rows_and_the_chosen_one(new_page, long_embed_url):
+    """The list was drawn while folded (no box to measure): opened, it fills its
+    box with rows and shows the event the link chose."""
+    page = new_page()
+    open_at_rest(page, long_embed_url + "?event=event-100")
+    page.locator("#timeline .list-summary").click()
+    page.wait_for_function("""() => {
+        const box = document.querySelector('#timeline .list-scroll');
+        const row = document.querySelector('#event-list li[aria-current="true"]');
+        if (!box.clientHeight || !row) { return false; }
+        const inside = box.getBoundingClientRect(), at = row.getBoundingClientRect();
+        return at.top >= inside.top - 1 && at.bottom <= inside.bottom + 1;
+    }""")
+    box = page.locator("#timeline .list-scroll")
+    expect(box).to_have_attribute("role", "region")
+    rows = page.evaluate("""() => {
+        const inside = document.querySelector('#timeline .list-scroll').getBoundingClientRect();
+        return Array.from(document.querySelectorAll('#event-list li')).filter(row => {
+            const at = row.getBoundingClientRect();
+            return at.bottom > inside.top && at.top < inside.bottom;
+        }).map(row => row.getAttribute('aria-posinset'));
+    }""")
+    assert "101" in rows and len(rows) >= 4
+    expect(page.locator("#timeline .list-summary")).to_have_text("120 events in date order")
+    assert page.problems == []
+
+
+# ------------------------------------------------------------------------ explorer
+
+def test_the_explorers_list_is_open(new_page, data_file):
+    with serving(create_app(Config(data_path=data_file)).server) as url:
+        page = new_page()
+        page.goto(url + "/")
+        page.wait_for_selector("html[data-timeline=interactive]", state="attached")
+        expect(page.locator("#event-list a").first).to_be_visible()
+        expect(page.locator("#timeline .list-summary")).to_have_text("27 events in date order")
+        assert list_in_url(page) == []
