@@ -85,3 +85,51 @@ def test_graph_draws_with_the_bundle_and_dash_fetches_no_other_plotly(data: Path
         assert page.evaluate("() => window.Plotly.version") == get_plotlyjs_version()
     plotly_requests = [r.split("?")[0].removeprefix(url) for r in requests if "plotly" in r]
     assert plotly_requests == ["/assets/vendor/plotly-scatter.min.js"]
+
+
+# Two of build.mjs's patches change how a date axis reads what the page gives
+# it; a page of the app's own serving runs the bundle on a chart of its own.
+DATE_AXIS_CHART = """async () => {
+    const div = document.createElement('div');
+    div.style.width = '800px';
+    document.body.appendChild(div);
+    const from = Date.UTC(2023, 0, 1), to = Date.UTC(2023, 11, 31);
+    const day = (month, date) => Date.UTC(2023, month, date);
+    const plain = `M${day(2, 9)},1ZM${day(5, 1)},2L${day(8, 13)},2.5ZM-86400000,0`;
+    const spaced = plain.replace(/([MLZ])/g, ' $1 ').replace(/,/g, ' , ');
+    await Plotly.newPlot(div, [{x: [day(2, 9)], y: [1], mode: 'markers'}], {
+        xaxis: {type: 'date', range: ['2023-01-01', '2023-12-31']}, yaxis: {range: [0, 3]},
+        shapes: [{type: 'path', xref: 'x', yref: 'y', path: plain},
+                 {type: 'path', xref: 'x', yref: 'y', path: spaced}]});
+    const axis = div._fullLayout.xaxis;
+    const paths = [...div.querySelectorAll('.shapelayer path')].map(p => p.getAttribute('d'));
+    return {
+        numberAndDateAgree: axis.d2c(day(8, 13)) === axis.d2c('2023-09-13'),
+        digitsAndDateAgree: axis.d2c(String(day(8, 13))) === axis.d2c('2023-09-13'),
+        yearIsAYear: axis.d2c(2007) === axis.d2c('2007-01-01'),
+        markX: div.querySelector('.scatterlayer .point').getAttribute('transform'),
+        dayX: axis._offset + axis.d2p('2023-03-09'),
+        paths: paths,
+    };
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("time_zone", ["America/Los_Angeles", "Asia/Seoul", "UTC"])
+def test_a_date_axis_reads_the_pages_numbers_as_utc_days(data: Path, time_zone: str) -> None:
+    """The page gives dates as UTC ms; plotly.js alone moved them by the
+    browser's time zone (7 hours early in Los Angeles: a mark on the day before
+    its own at a day's zoom). Bare years still read as years; a plain path
+    (numbers only, build.mjs's loop) is converted as the general way converts
+    the same path written with spaces."""
+    with serving(create_app(Config(data_path=data)).server) as url, chromium() as browser:
+        page = browser.new_context(timezone_id=time_zone).new_page()
+        page.goto(url + "/")
+        page.wait_for_function("() => window.Plotly")
+        seen = page.evaluate(DATE_AXIS_CHART)
+    assert seen["numberAndDateAgree"] and seen["digitsAndDateAgree"] and seen["yearIsAYear"]
+    mark_x = float(re.match(r"translate\(([-\d.]+),", seen["markX"]).group(1))
+    assert mark_x + 80 == pytest.approx(seen["dayX"], abs=0.5)  # the plot's left margin: 80
+    plain, spaced = seen["paths"]
+    assert "NaN" not in plain and plain.count("M") == 3 and plain.count("Z") == 2
+    assert plain == spaced.replace(" ", "")

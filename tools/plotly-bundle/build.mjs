@@ -116,6 +116,66 @@ const rgb = (cstr) => {
        "            ax = Axes.getFromId(gd, shape.yref);\n            bounds = ax.autorange ? shapeBounds(ax, shape, constants.paramIsY) : null;"],
     ],
   },
+  {
+    // A date axis reads a number (or a string of digits no date has) as ms
+    // since 1970, but in the browser's time zone: each one goes through a JS
+    // Date and is moved by its offset. The page's dates are UTC ms
+    // (figure-packing.js dateMs) and its ranges UTC dates, so in Los Angeles
+    // every mark sat 7 hours before its day; and the Date per number was a
+    // third of a zoom's redraw at 10,000 events (each dot of a path shape is
+    // one). Such numbers are now UTC ms as they are, as `msUTC` already does
+    // for bars; bare years (2007, "2007") still read as years.
+    name: 'numbers-on-date-axes-are-utc-ms',
+    module: /plotly\.js[\\/]src[\\/]plots[\\/]cartesian[\\/]set_convert\.js$/,
+    replacements: [
+      ['    function dt2ms(v, _, calendar, opts) {\n',
+       `    // No date reads as five or more digits alone (timeline's build, see
+    // tools/plotly-bundle/build.mjs).
+    var MS_DIGITS = /^-?\\d{5,16}(\\.\\d+)?$/;
+    function dt2ms(v, _, calendar, opts) {
+        if(typeof v === 'number' ? Math.abs(v) >= 1e5 : (typeof v === 'string' && MS_DIGITS.test(v))) {
+            v = +v;
+            return (v >= Lib.MIN_MS && v <= Lib.MAX_MS) ? v : BADNUM;
+        }
+`],
+    ],
+  },
+  {
+    // A path shape's every point goes through two nested regular-expression
+    // replaces with a closure per number, on every redraw: the embed draws
+    // its dots as path shapes of thousands of "Mx,yZ" points
+    // (figure-packing.js), and this was a quarter of a zoom's redraw. A path
+    // of only moves, lines and closes in data coordinates is now read in one
+    // loop, to the same string; any other path goes the general way.
+    name: 'plain-paths-read-in-one-loop',
+    module: /plotly\.js[\\/]src[\\/]components[\\/]shapes[\\/]helpers\.js$/,
+    replacements: [
+      ['    var xVertexIndex = 0;\n    var yVertexIndex = 0;\n\n    return pathIn.replace(constants.segmentRE, function(segment) {',
+       `    var xVertexIndex = 0;
+    var yVertexIndex = 0;
+
+    // timeline's build, see tools/plotly-bundle/build.mjs
+    if(!isArrayXref && !isArrayYref && xSizemode !== 'pixel' && ySizemode !== 'pixel' &&
+            PLAIN_PATH.test(pathIn)) {
+        var plain = '';
+        var point;
+        PLAIN_SEGMENT.lastIndex = 0;
+        while((point = PLAIN_SEGMENT.exec(pathIn))) {
+            plain += point[4] ? 'Z' : point[1] + x2p(point[2]) + ',' + y2p(point[3]);
+        }
+        return plain;
+    }
+
+    return pathIn.replace(constants.segmentRE, function(segment) {`],
+      ['function convertPath(options, x2p, y2p) {',
+       `// Moves, lines and closes, each point "x,y" of plain numbers (timeline's build).
+var PLAIN_NUMBER = '-?\\\\d+(?:\\\\.\\\\d+)?(?:e[-+]?\\\\d+)?';
+var PLAIN_PATH = new RegExp('^(?:[ML]' + PLAIN_NUMBER + ',' + PLAIN_NUMBER + '|Z)*$');
+var PLAIN_SEGMENT = new RegExp('([ML])(' + PLAIN_NUMBER + '),(' + PLAIN_NUMBER + ')|(Z)', 'g');
+
+function convertPath(options, x2p, y2p) {`],
+    ],
+  },
 ];
 const patchedModules = new Set();
 const patchSources = {
@@ -129,7 +189,7 @@ const patchSources = {
             throw new Error(`${path} has changed: the ${name} patch no longer applies ` +
               '(drop it if plotly.js now does the same itself, else update it)');
           }
-          source = source.replace(before, after);
+          source = source.replace(before, () => after);  // as written: no $ patterns
         }
         patchedModules.add(module);
         return { contents: source, loader: 'js' };
