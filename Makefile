@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8050
 
-.PHONY: run test validate serve bench clean
+.PHONY: run test validate serve bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ validate: $(VENV)/.runtime
 # Production: several worker processes behind a reverse proxy.
 serve: $(VENV)/.runtime
 	$(BIN)/gunicorn -c gunicorn.conf.py --bind $(HOST):$(PORT) app:server
+
+# The README's screenshots (docs/screenshots/), of the bundled timeline.
+screenshots: $(VENV)/.dev
+	$(BIN)/python tools/screenshots.py
 
 # Benchmarks (over an hour here, most of it bench/embed.py): results in bench/results/,
 # tables in docs/performance.md. bench/embed.py installs its peers (TimelineJS,

@@ -96,3 +96,24 @@ def _components(component):
     for child in children if isinstance(children, (list, tuple)) else [children]:
         if hasattr(child, "to_plotly_json"):
             yield from _components(child)
+
+
+def test_every_picture_the_docs_show_exists() -> None:
+    """A picture renamed or not yet taken shows readers of the README a broken image."""
+    for document in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        text = document.read_text(encoding="utf-8")
+        for target in re.findall(r"!\[[^\]]*\]\(([^)\s]+)\)", text):
+            assert (document.parent / target).is_file(), f"{document.name} shows {target}"
+
+
+def test_the_readme_shows_each_screenshot_the_script_takes() -> None:
+    """tools/screenshots.py takes them (make screenshots); the README shows them all."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("screenshots",
+                                                  ROOT / "tools" / "screenshots.py")
+    screenshots = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(screenshots)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name, _ in screenshots.SHOTS:
+        for size in screenshots.SIZES:
+            assert f"docs/screenshots/{name}-{size}.png" in readme
