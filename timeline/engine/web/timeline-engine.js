@@ -63,6 +63,8 @@
   var pendingAddress = null;
   function go(view, replace) {
     flushAddress();  // an earlier view's entry first, so back still finds it
+    // A reader's choice of event brings its card into sight (revealCard).
+    if (view.event && (!state.view || view.event !== state.view.event)) { state.revealCard = true; }
     pendingAddress = { target: href(view), replace: replace };
     draw(view);
   }
@@ -625,6 +627,19 @@
     panel.replaceChildren.apply(panel, children);
   }
 
+  /* Scrolls the page, if need be, just far enough that the card's first lines
+   * are in sight (under the chart on a phone), the chart staying as much in
+   * view as it can. Only on a reader's choice: the page never moves on its
+   * own as it opens, and an embed sized to its content (resize.js) has no
+   * scrolling of its own, so an article never moves under its reader. */
+  function revealCard() {
+    var card = byId("event-detail").getBoundingClientRect();
+    var wanted = Math.min(card.height, window.innerHeight * 0.5);
+    var below = card.top + wanted - window.innerHeight;
+    if (below > 0) { window.scrollBy({ top: below, behavior: "auto" }); }
+    else if (card.top < 0) { window.scrollBy({ top: card.top - 8, behavior: "auto" }); }
+  }
+
   function drawStepper(view, shown) {
     var around = core.neighbours(shown.map(function (e) { return e.id; }), view.event);
     byId("prev-event").disabled = around[0] === null;
@@ -666,6 +681,7 @@
       drawList(view, shown);
       drawDetail(view, shown);
       drawStepper(view, shown);
+      if (state.revealCard) { state.revealCard = false; revealCard(); }
       if (shell.afterDraw) { shell.afterDraw(view, shown); }
     });
   }
