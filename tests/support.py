@@ -70,7 +70,7 @@ def table_of_cases(name: str) -> list[dict]:
 # fields that differ from these.
 DEFAULT_VIEW_FIELDS = {"actors": [], "categories": [], "certainties": [], "from": None,
                        "to": None, "q": "", "lanes": "category", "event": None, "zoom": None,
-                       "listOpen": False}
+                       "listOpen": False, "story": False}
 
 
 def view_fields(view) -> dict:
@@ -81,7 +81,7 @@ def view_fields(view) -> dict:
             "to": view.date_to and view.date_to.isoformat(), "q": view.query,
             "lanes": view.lanes, "event": view.event,
             "zoom": view.window and [day.isoformat() for day in view.window],
-            "listOpen": view.list_open}
+            "listOpen": view.list_open, "story": view.story}
 
 
 # ------------------------------------------- generated text and links (Hypothesis)

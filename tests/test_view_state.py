@@ -16,7 +16,7 @@ FULL = ViewState(actors=("Kim Jong-un", "Vladimir Putin"), categories=("gifts",)
                  certainties=("confirmed", "reported"), date_from=date(2023, 1, 1),
                  date_to=date(2024, 6, 30), query="aurus senat", lanes="actor",
                  event="aurus-delivered", window=(date(2023, 6, 1), date(2024, 3, 31)),
-                 list_open=True)
+                 list_open=True, story=True)
 
 
 @pytest.mark.parametrize("view", [ViewState(), FULL, ViewState(query="Путин & 김정은 #1?"),
@@ -65,8 +65,8 @@ def test_describe_counts_and_filters():
                                     "from 1 Sep 2023 · matching “car”")
 
 
-def test_cleared_keeps_lane_mode_and_the_open_list():
-    assert FULL.cleared() == ViewState(lanes="actor", list_open=True)
+def test_cleared_keeps_lane_mode_the_open_list_and_story_mode():
+    assert FULL.cleared() == ViewState(lanes="actor", list_open=True, story=True)
 
 
 @pytest.mark.parametrize("case", VIEW_CASES, ids=[c["name"] for c in VIEW_CASES])
@@ -87,7 +87,7 @@ VIEWS = st.builds(
     date_from=st.none() | DAYS, date_to=st.none() | DAYS, query=st.just("") | VALUES,
     lanes=st.sampled_from(LANE_MODES), event=st.none() | VALUES,
     window=st.none() | st.lists(DAYS, min_size=2, max_size=2).map(sorted).map(tuple),
-    list_open=st.booleans())
+    list_open=st.booleans(), story=st.booleans())
 
 
 @DETERMINISTIC

@@ -46,7 +46,7 @@ WIDE_TICKS, NARROW_TICKS = 10, 5
 # id). Inline, so it runs before the first paint; its hash is in the page's
 # Content-Security-Policy.
 # Not `event` (a ring, no more) nor `list` (the list below the chart open).
-VIEW_PARAMETERS = tuple(name for name in PARAMETERS if name not in ("event", "list"))
+VIEW_PARAMETERS = tuple(name for name in PARAMETERS if name not in ("event", "list", "story"))
 PLOTLY_SCRIPT_ID = "timeline-plotly"
 PREVIEW_GUARD = ("/[?&](" + "|".join(VIEW_PARAMETERS) + ")=/.test(location.search)&&("
                  "document.documentElement.classList.add(\"no-preview\"),"

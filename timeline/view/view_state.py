@@ -31,7 +31,7 @@ _LINK_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{1,2})(?:-([0-9]{1,2}))?)?[~?]?")
 
 # Parameter names, documented in the README's "URL parameters" section.
 PARAMETERS = ("actor", "category", "certainty", "from", "to", "q", "lanes", "event", "zoom",
-              "list")
+              "list", "story")
 
 
 def clean_value(text: str) -> str:
@@ -57,6 +57,9 @@ class ViewState:
     # article shows the chart and the event's card, not pages of list; the explorer
     # shows it open whatever the link says.
     list_open: bool = False
+    # Story mode (`story=1`): one event's card at a time, in date order, large,
+    # with the chart above it to find one's way.
+    story: bool = False
 
     @classmethod
     def from_query_string(cls, query_string: str | None) -> ViewState:
@@ -82,6 +85,7 @@ class ViewState:
             event=first("event") or None,
             window=_window(first("zoom")),
             list_open=first("list") == "open",
+            story=first("story") == "1",
         )
 
     def to_query_string(self) -> str:
@@ -104,6 +108,8 @@ class ViewState:
             pairs.append(("zoom", f"{self.window[0].isoformat()}..{self.window[1].isoformat()}"))
         if self.list_open:
             pairs.append(("list", "open"))
+        if self.story:
+            pairs.append(("story", "1"))
         return urlencode(pairs)
 
     def with_changes(self, **changes) -> ViewState:
@@ -115,9 +121,9 @@ class ViewState:
                     or self.date_to or self.query)
 
     def cleared(self) -> ViewState:
-        """The view with no filters, no selection and no zoom; the lane mode and the
-        list's being open stay (how the reader reads, not what)."""
-        return ViewState(lanes=self.lanes, list_open=self.list_open)
+        """The view with no filters, no selection and no zoom; the lane mode, the
+        list's being open and story mode stay (how the reader reads, not what)."""
+        return ViewState(lanes=self.lanes, list_open=self.list_open, story=self.story)
 
     def describe(self, shown: int, total: int) -> str:
         """The count line, in words: '3 of 27 events · Kim Jong-un · gifts'."""

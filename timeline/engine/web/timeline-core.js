@@ -105,7 +105,7 @@
       from: partialDay(first("from"), false), to: partialDay(first("to"), true),
       q: first("q"), lanes: LANE_MODES.indexOf(lanes) >= 0 ? lanes : "category",
       event: first("event") || null, zoom: parseWindow(first("zoom")),
-      listOpen: first("list") === "open"
+      listOpen: first("list") === "open", story: first("story") === "1"
     };
   }
 
@@ -122,6 +122,7 @@
     if (view.event) { params.append("event", view.event); }
     if (view.zoom) { params.append("zoom", view.zoom[0] + ".." + view.zoom[1]); }
     if (view.listOpen) { params.append("list", "open"); }
+    if (view.story) { params.append("story", "1"); }
     return params.toString();
   }
 

@@ -65,7 +65,7 @@
     flushAddress();  // an earlier view's entry first, so back still finds it
     // A reader's choice of event brings its card into sight (revealCard).
     if (view.event && (!state.view || view.event !== state.view.event)) { state.revealCard = true; }
-    pendingAddress = { target: href(view), replace: replace };
+    pendingAddress = { replace: replace };
     draw(view);
   }
 
@@ -73,8 +73,11 @@
     var address = pendingAddress;
     pendingAddress = null;
     if (!address) { return; }
-    if (address.replace) { history.replaceState(null, "", address.target); }
-    else { history.pushState(null, "", address.target); }
+    // The view drawn, which may differ from the one asked for (a story opens
+    // its first event: draw).
+    var target = href(state.view);
+    if (address.replace) { history.replaceState(null, "", target); }
+    else { history.pushState(null, "", target); }
   }
 
   // --------------------------------------------------------------- controls
@@ -162,7 +165,8 @@
     });
     byId("reset").addEventListener("click", function () {
       go(core.withChanges(core.parseView(""), { lanes: state.view.lanes,
-                                                listOpen: state.view.listOpen }));
+                                                listOpen: state.view.listOpen,
+                                                story: state.view.story }));
     });
   }
 
@@ -640,6 +644,28 @@
     else if (card.top < 0) { window.scrollBy({ top: card.top - 8, behavior: "auto" }); }
   }
 
+  /* Story mode's button and progress line. The explorer always offers a story;
+   * an embed when its link asks for one (or, later, its timeline's title row:
+   * issue 18), so that an article's embed shows what its editor chose. */
+  function drawStory(view, shown) {
+    var toggle = byId("story-toggle"), progress = byId("story-progress");
+    toggle.hidden = !(view.story || state.data.story || root.hasAttribute("data-shell"));
+    toggle.setAttribute("aria-pressed", view.story ? "true" : "false");
+    toggle.textContent = view.story ? "Leave the story" : "Read as a story";
+    var at = view.story ? shown.findIndex(function (e) { return e.id === view.event; }) : -1;
+    progress.hidden = at < 0;
+    progress.textContent = at < 0 ? "" : "Event " + (at + 1) + " of " + shown.length;
+  }
+
+  /* The story button: a story starts at the first event shown, in date order;
+   * leaving it keeps the event open. */
+  function wireStory() {
+    byId("story-toggle").addEventListener("click", function () {
+      var story = !state.view.story;
+      go(core.withChanges(state.view, story ? { story: true, event: null } : { story: false }));
+    });
+  }
+
   function drawStepper(view, shown) {
     var around = core.neighbours(shown.map(function (e) { return e.id; }), view.event);
     byId("prev-event").disabled = around[0] === null;
@@ -670,10 +696,22 @@
     state.view = view;
     if (view.q) { loadSearchText(); }  // fetched when a reader first searches
     var shown = state.shown = core.filterEvents(state.events, view);
+    // A story always has an event open: the first shown, when the link names none
+    // of them (story=1 alone starts at the beginning).
+    if (view.story && shown.length && !shown.some(function (e) { return e.id === view.event; })) {
+      view = state.view = core.withChanges(view, { event: shown[0].id });
+    }
+    // Story mode lays the page out anew (the card under the chart, not beside
+    // it): before the chart is drawn, at its new width.
+    var storyChanged = root.classList.contains("is-story") !== !!view.story;
+    root.classList.toggle("is-story", !!view.story);
     byId("event-count").textContent = core.describe(view, shown.length, state.events.length);
     shell.sync(view);
     if (shell.listInView && listDisclosure()) { listDisclosure().open = view.listOpen; }
     drawChart(view, shown);
+    if (storyChanged && window.Plotly && byId("timeline-graph")._fullLayout) {
+      window.Plotly.Plots.resize(byId("timeline-graph"));
+    }
     // The chart is painted first; the rest follows once that frame is out.
     afterPaint(function () {
       flushAddress();
@@ -681,6 +719,7 @@
       drawList(view, shown);
       drawDetail(view, shown);
       drawStepper(view, shown);
+      drawStory(view, shown);
       if (state.revealCard) { state.revealCard = false; revealCard(); }
       if (shell.afterDraw) { shell.afterDraw(view, shown); }
     });
@@ -716,6 +755,7 @@
     var explorer = byId("full-explorer-link");
     if (explorer && !data.explorer_url) { explorer.hidden = true; }
     shell.build();
+    wireStory();
     // Filters start open on a desktop, folded on a phone and in an article.
     shell.openFilters(window.innerWidth >= 760 &&
                       !document.documentElement.classList.contains("is-embed"));

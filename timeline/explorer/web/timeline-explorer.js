@@ -137,7 +137,8 @@
         return core.withChanges(view, { lanes: values[6] === "actor" ? "actor" : "category" });
       case "reset.n_clicks":
         return core.withChanges(core.parseView(""), { lanes: view.lanes,
-                                                      listOpen: view.listOpen });
+                                                      listOpen: view.listOpen,
+                                                      story: view.story });
       default: return view;
     }
   }

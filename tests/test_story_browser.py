@@ -1,0 +1,164 @@
+"""Story mode (issue 15): the events one card at a time, in date order.
+
+"Read as a story" (or `story=1` in a link) opens the first event shown, large,
+under the chart, which stays above to find one's way; ← →, the buttons and a
+swipe step, and the address follows each step, so back goes back a step and a
+copied link opens the same card. The explorer always offers it; an embed when
+its link asks for it. Run against the explorer, the app's /embed and a static
+export of the curated timeline.
+"""
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from playwright.sync_api import expect
+
+from browser import accessibility_violations, record_problems, serving, serving_embed
+from support import BUNDLED_CSV
+from test_event_card_browser import swipe
+from timeline.app_factory import create_app
+from timeline.config import Config
+
+pytestmark = pytest.mark.browser
+expect.set_options(timeout=10_000)
+
+DESKTOP, PHONE = {"width": 1280, "height": 800}, {"width": 375, "height": 740}
+# The curated timeline's first three events in date order, and the first gift.
+FIRST, SECOND, THIRD = "kim-il-sung-zis", "kim-jong-il-mercedes", "putin-pyongyang-2000"
+FIRST_GIFT = FIRST
+TOTAL = 27
+
+
+@pytest.fixture(scope="module")
+def data_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("curated") / "events.csv"
+    path.write_bytes(BUNDLED_CSV)
+    return path
+
+
+@pytest.fixture(scope="module", params=["app", "static"])
+def embed_url(request, data_file, tmp_path_factory):
+    with serving_embed(request.param, Config(data_path=data_file),
+                       tmp_path_factory.mktemp("export")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def explorer_url(data_file):
+    with serving(create_app(Config(data_path=data_file)).server) as url:
+        yield url + "/"
+
+
+@pytest.fixture
+def new_page(browser):
+    contexts = []
+
+    def open_page(viewport=DESKTOP, touch=False):
+        context = browser.new_context(viewport=viewport, has_touch=touch)
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return record_problems(context.new_page())
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def open_page_at(page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector("html[data-timeline=interactive]", state="attached")
+    expect(page.locator("#event-list li").first).to_be_attached()
+
+
+def query(page) -> dict[str, list[str]]:
+    return parse_qs(urlparse(page.url).query)
+
+
+def in_story_at(page, event: str, position: int, total: int = TOTAL,
+                address: bool = True) -> None:
+    """The card and the progress line at `event`, and the address (but for a
+    page just opened by a link, whose address stays as the link was)."""
+    if address:
+        page.wait_for_function(f"() => location.search.includes('event={event}')")
+    assert query(page)["story"] == ["1"]
+    expect(page.locator("#story-progress")).to_have_text(f"Event {position} of {total}")
+    expect(page.locator("#event-detail h2")).to_be_visible()
+    expect(page.locator("#timeline")).to_have_class("page is-story")
+
+
+def test_the_explorer_starts_a_story_and_steps_through_it(new_page, explorer_url):
+    page = new_page()
+    open_page_at(page, explorer_url)
+    toggle = page.locator("#story-toggle")
+    expect(toggle).to_have_text("Read as a story")
+    expect(toggle).to_have_attribute("aria-pressed", "false")
+    expect(page.locator("#story-progress")).to_be_hidden()
+    toggle.click()
+    in_story_at(page, FIRST, 1)
+    expect(toggle).to_have_attribute("aria-pressed", "true")
+    # The list steps aside; the chart stays above the card, the card as wide as it.
+    expect(page.locator("#event-list")).to_be_hidden()
+    chart = page.locator("#timeline-graph").bounding_box()
+    card = page.locator("#event-detail").bounding_box()
+    assert card["y"] >= chart["y"] + chart["height"] and card["width"] >= chart["width"] - 1
+    page.keyboard.press("ArrowRight")
+    in_story_at(page, SECOND, 2)
+    page.locator("#next-event").click()
+    in_story_at(page, THIRD, 3)
+    # Each step is a page of history.
+    page.go_back()
+    in_story_at(page, SECOND, 2)
+    page.keyboard.press("ArrowLeft")
+    in_story_at(page, FIRST, 1)
+    # Leaving keeps the event open and brings the list back.
+    toggle.click()
+    page.wait_for_function("() => !location.search.includes('story=')")
+    assert query(page)["event"] == [FIRST]
+    expect(page.locator("#event-list")).to_be_visible()
+    expect(page.locator("#story-progress")).to_be_hidden()
+    assert page.problems == []
+
+
+def test_a_story_link_opens_the_story_within_the_filters(new_page, explorer_url):
+    page = new_page()
+    open_page_at(page, explorer_url + "?story=1&category=gifts")
+    in_story_at(page, FIRST_GIFT, 1, total=9, address=False)
+    expect(page.locator("#event-detail h2")).to_have_text(
+        "Kim Il-sung is said to have loved his ZIS Soviet limousine")
+    page.keyboard.press("ArrowRight")
+    in_story_at(page, SECOND, 2, total=9)
+    # Reset clears the filters and stays in the story.
+    page.locator("#reset").click()
+    page.wait_for_function("() => !location.search.includes('category=')")
+    assert query(page)["story"] == ["1"]
+    expect(page.locator("#story-progress")).to_contain_text(f"of {TOTAL}")
+    assert page.problems == []
+
+
+def test_an_embed_offers_a_story_only_when_its_link_asks(new_page, embed_url):
+    page = new_page()
+    open_page_at(page, embed_url)
+    expect(page.locator("#story-toggle")).to_be_hidden()
+    open_page_at(page, embed_url + "?story=1")
+    in_story_at(page, FIRST, 1, address=False)
+    expect(page.locator("#story-toggle")).to_have_text("Leave the story")
+    assert page.problems == []
+
+
+def test_on_a_phone_a_swipe_steps_the_story(new_page, embed_url):
+    page = new_page(PHONE, touch=True)
+    open_page_at(page, embed_url + f"?story=1&event={SECOND}")
+    in_story_at(page, SECOND, 2)
+    swipe(page, "#event-detail", dx=-160)
+    in_story_at(page, THIRD, 3)
+    swipe(page, "#event-detail", dx=160)
+    in_story_at(page, SECOND, 2)
+    assert page.problems == []
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "375"])
+def test_axe_finds_no_violation_in_a_story(new_page, embed_url, viewport):
+    page = new_page(viewport)
+    open_page_at(page, embed_url + "?story=1")
+    in_story_at(page, FIRST, 1, address=False)
+    assert accessibility_violations(page) == []
