@@ -167,3 +167,18 @@ def plotly_chart(page) -> None:
         summary.click()
     page.wait_for_selector(DRAWN_MARKS, state="attached")
     page.wait_for_selector(".chart-preview", state="detached")
+
+
+def swipe(page, selector: str, dx: float, dy: float = 0) -> None:
+    """A one-finger swipe across `selector`, as a phone's touch screen sends it."""
+    page.locator(selector).scroll_into_view_if_needed()
+    box = page.locator(selector).bounding_box()
+    x, y = box["x"] + box["width"] / 2 - dx / 2, box["y"] + min(box["height"] / 2, 60)
+    cdp = page.context.new_cdp_session(page)
+    steps = 6
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+    for n in range(1, steps + 1):
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [
+            {"x": x + dx * n / steps, "y": y + dy * n / steps}]})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    cdp.detach()

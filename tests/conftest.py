@@ -35,3 +35,49 @@ def browser():
     """Debian's Chromium, started once per module (each test makes its own context)."""
     with chromium() as browser:
         yield browser
+
+
+# The curated timeline served as readers meet it, for the page tests of issue 15.
+
+@pytest.fixture(scope="module")
+def curated_data_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("curated") / "events.csv"
+    path.write_bytes(BUNDLED_CSV)
+    return path
+
+
+@pytest.fixture(scope="module", params=["app", "static"])
+def curated_embed_url(request, curated_data_file, tmp_path_factory):
+    """The app's /embed, then a static export of the same timeline."""
+    from browser import serving_embed
+    from timeline.config import Config
+    with serving_embed(request.param, Config(data_path=curated_data_file),
+                       tmp_path_factory.mktemp("export")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def curated_explorer_url(curated_data_file):
+    from browser import serving
+    from timeline.app_factory import create_app
+    from timeline.config import Config
+    with serving(create_app(Config(data_path=curated_data_file)).server) as url:
+        yield url + "/"
+
+
+@pytest.fixture
+def new_page(browser):
+    """new_page(viewport, touch=False): a page in a context of its own, which
+    records what goes wrong in it (`page.problems`); closed after the test."""
+    from browser import record_problems
+    contexts = []
+
+    def open_page(viewport=None, touch=False):
+        context = browser.new_context(viewport=viewport or {"width": 1280, "height": 800},
+                                      has_touch=touch)
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return record_problems(context.new_page())
+    yield open_page
+    for context in contexts:
+        context.close()

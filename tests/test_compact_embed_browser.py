@@ -14,8 +14,8 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import expect
 
-from browser import accessibility_violations, record_problems, serving, serving_embed
-from support import BUNDLED_CSV, csv_bytes
+from browser import accessibility_violations, serving
+from support import csv_bytes
 from timeline.app_factory import create_app
 from timeline.config import Config
 
@@ -34,32 +34,7 @@ PHONE, PHONE_MOST = {"width": 375, "height": 740}, 900
 CHART_TOO_TALL = pytest.mark.xfail(strict=True, reason="the chart alone is 884 px tall")
 
 
-@pytest.fixture(scope="module")
-def data_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("curated") / "events.csv"
-    path.write_bytes(BUNDLED_CSV)
-    return path
 
-
-@pytest.fixture(scope="module", params=["app", "static"])
-def embed_url(request, data_file, tmp_path_factory):
-    with serving_embed(request.param, Config(data_path=data_file),
-                       tmp_path_factory.mktemp("export")) as url:
-        yield url
-
-
-@pytest.fixture
-def new_page(browser):
-    contexts = []
-
-    def open_page(viewport=DESKTOP):
-        context = browser.new_context(viewport=viewport)
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        return record_problems(context.new_page())
-    yield open_page
-    for context in contexts:
-        context.close()
 
 
 def open_at_rest(page, url: str) -> None:
@@ -75,9 +50,9 @@ def list_in_url(page) -> list[str]:
     return parse_qs(urlparse(page.url).query).get("list", [])
 
 
-def test_the_list_is_folded_at_rest_and_says_how_many_events_it_holds(new_page, embed_url):
+def test_the_list_is_folded_at_rest_and_says_how_many_events_it_holds(new_page, curated_embed_url):
     page = new_page()
-    open_at_rest(page, embed_url)
+    open_at_rest(page, curated_embed_url)
     disclosure = page.locator("#timeline .list-disclosure")
     expect(disclosure).not_to_have_attribute("open", "")
     expect(page.locator("#timeline .list-summary")).to_have_text("27 events in date order")
@@ -85,7 +60,7 @@ def test_the_list_is_folded_at_rest_and_says_how_many_events_it_holds(new_page, 
     expect(page.locator("#event-list li")).to_have_count(27)
     expect(page.locator("#event-list li").first).to_be_hidden()
     # The count is of the events shown.
-    open_at_rest(page, embed_url + "?category=gifts")
+    open_at_rest(page, curated_embed_url + "?category=gifts")
     expect(page.locator("#timeline .list-summary")).to_have_text("9 events in date order")
     assert page.problems == []
 
@@ -93,18 +68,18 @@ def test_the_list_is_folded_at_rest_and_says_how_many_events_it_holds(new_page, 
 @CHART_TOO_TALL
 @pytest.mark.parametrize("viewport, most", [(DESKTOP, DESKTOP_MOST), (PHONE, PHONE_MOST)],
                          ids=["1280", "375"])
-def test_at_rest_the_embed_is_one_screen_tall(new_page, embed_url, viewport, most):
+def test_at_rest_the_embed_is_one_screen_tall(new_page, curated_embed_url, viewport, most):
     page = new_page(viewport)
-    open_at_rest(page, embed_url)
+    open_at_rest(page, curated_embed_url)
     height = page.evaluate("document.documentElement.scrollHeight")
     assert height <= most, f"{height} px tall at {viewport['width']} px wide"
     assert page.problems == []
 
 
 @CHART_TOO_TALL
-def test_a_link_to_one_event_shows_its_card_on_a_phones_first_screen(new_page, embed_url):
+def test_a_link_to_one_event_shows_its_card_on_a_phones_first_screen(new_page, curated_embed_url):
     page = new_page(PHONE)
-    open_at_rest(page, f"{embed_url}?event={LINKED_EVENT}")
+    open_at_rest(page, f"{curated_embed_url}?event={LINKED_EVENT}")
     title = page.locator("#event-detail h2")
     expect(title).to_have_text(LINKED_TITLE)
     assert page.evaluate("scrollY") == 0
@@ -114,9 +89,9 @@ def test_a_link_to_one_event_shows_its_card_on_a_phones_first_screen(new_page, e
     assert page.problems == []
 
 
-def test_a_click_opens_the_list_and_the_url_keeps_it(new_page, embed_url):
+def test_a_click_opens_the_list_and_the_url_keeps_it(new_page, curated_embed_url):
     page = new_page()
-    open_at_rest(page, embed_url + "?category=gifts")
+    open_at_rest(page, curated_embed_url + "?category=gifts")
     summary = page.locator("#timeline .list-summary")
     summary.click()
     expect(page.locator("#event-list a").first).to_be_visible()
@@ -134,9 +109,9 @@ def test_a_click_opens_the_list_and_the_url_keeps_it(new_page, embed_url):
     assert page.problems == []
 
 
-def test_a_link_with_list_open_opens_it_and_keeps_the_chart_s_picture(new_page, embed_url):
+def test_a_link_with_list_open_opens_it_and_keeps_the_chart_s_picture(new_page, curated_embed_url):
     page = new_page()
-    open_at_rest(page, embed_url + "?list=open")
+    open_at_rest(page, curated_embed_url + "?list=open")
     expect(page.locator("#timeline .list-disclosure")).to_have_attribute("open", "")
     expect(page.locator("#event-list li")).to_have_count(27)
     expect(page.locator("#event-list a").nth(26)).to_be_visible()
@@ -150,9 +125,9 @@ def test_a_link_with_list_open_opens_it_and_keeps_the_chart_s_picture(new_page, 
     assert page.problems == []
 
 
-def test_the_lists_links_are_reached_by_keyboard_once_open(new_page, embed_url):
+def test_the_lists_links_are_reached_by_keyboard_once_open(new_page, curated_embed_url):
     page = new_page()
-    open_at_rest(page, embed_url)
+    open_at_rest(page, curated_embed_url)
     summary = page.locator("#timeline .list-summary")
     summary.focus()
     page.keyboard.press("Enter")
@@ -174,10 +149,10 @@ def test_the_lists_links_are_reached_by_keyboard_once_open(new_page, embed_url):
 
 @pytest.mark.parametrize("query", ["", "?list=open&event=" + LINKED_EVENT], ids=["folded", "open"])
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "375"])
-def test_axe_finds_no_violation_with_the_list_folded_or_open(new_page, embed_url, query,
+def test_axe_finds_no_violation_with_the_list_folded_or_open(new_page, curated_embed_url, query,
                                                              viewport):
     page = new_page(viewport)
-    open_at_rest(page, embed_url + query)
+    open_at_rest(page, curated_embed_url + query)
     assert accessibility_violations(page) == []
 
 
@@ -226,8 +201,8 @@ def test_a_long_list_opened_shows_its_rows_and_the_chosen_one(new_page, long_emb
 
 # ------------------------------------------------------------------------ explorer
 
-def test_the_explorers_list_is_open(new_page, data_file):
-    with serving(create_app(Config(data_path=data_file)).server) as url:
+def test_the_explorers_list_is_open(new_page, curated_data_file):
+    with serving(create_app(Config(data_path=curated_data_file)).server) as url:
         page = new_page()
         page.goto(url + "/")
         page.wait_for_selector("html[data-timeline=interactive]", state="attached")

@@ -14,11 +14,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import expect
 
-from browser import accessibility_violations, record_problems, serving, serving_embed
-from support import BUNDLED_CSV
-from test_event_card_browser import swipe
-from timeline.app_factory import create_app
-from timeline.config import Config
+from browser import accessibility_violations, swipe
 
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=10_000)
@@ -30,38 +26,8 @@ FIRST_GIFT = FIRST
 TOTAL = 27
 
 
-@pytest.fixture(scope="module")
-def data_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("curated") / "events.csv"
-    path.write_bytes(BUNDLED_CSV)
-    return path
 
 
-@pytest.fixture(scope="module", params=["app", "static"])
-def embed_url(request, data_file, tmp_path_factory):
-    with serving_embed(request.param, Config(data_path=data_file),
-                       tmp_path_factory.mktemp("export")) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def explorer_url(data_file):
-    with serving(create_app(Config(data_path=data_file)).server) as url:
-        yield url + "/"
-
-
-@pytest.fixture
-def new_page(browser):
-    contexts = []
-
-    def open_page(viewport=DESKTOP, touch=False):
-        context = browser.new_context(viewport=viewport, has_touch=touch)
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        return record_problems(context.new_page())
-    yield open_page
-    for context in contexts:
-        context.close()
 
 
 def open_page_at(page, url: str) -> None:
@@ -86,9 +52,9 @@ def in_story_at(page, event: str, position: int, total: int = TOTAL,
     expect(page.locator("#timeline")).to_have_class("page is-story")
 
 
-def test_the_explorer_starts_a_story_and_steps_through_it(new_page, explorer_url):
+def test_the_explorer_starts_a_story_and_steps_through_it(new_page, curated_explorer_url):
     page = new_page()
-    open_page_at(page, explorer_url)
+    open_page_at(page, curated_explorer_url)
     toggle = page.locator("#story-toggle")
     expect(toggle).to_have_text("Read as a story")
     expect(toggle).to_have_attribute("aria-pressed", "false")
@@ -119,9 +85,9 @@ def test_the_explorer_starts_a_story_and_steps_through_it(new_page, explorer_url
     assert page.problems == []
 
 
-def test_a_story_link_opens_the_story_within_the_filters(new_page, explorer_url):
+def test_a_story_link_opens_the_story_within_the_filters(new_page, curated_explorer_url):
     page = new_page()
-    open_page_at(page, explorer_url + "?story=1&category=gifts")
+    open_page_at(page, curated_explorer_url + "?story=1&category=gifts")
     in_story_at(page, FIRST_GIFT, 1, total=9, address=False)
     expect(page.locator("#event-detail h2")).to_have_text(
         "Kim Il-sung is said to have loved his ZIS Soviet limousine")
@@ -135,19 +101,19 @@ def test_a_story_link_opens_the_story_within_the_filters(new_page, explorer_url)
     assert page.problems == []
 
 
-def test_an_embed_offers_a_story_only_when_its_link_asks(new_page, embed_url):
+def test_an_embed_offers_a_story_only_when_its_link_asks(new_page, curated_embed_url):
     page = new_page()
-    open_page_at(page, embed_url)
+    open_page_at(page, curated_embed_url)
     expect(page.locator("#story-toggle")).to_be_hidden()
-    open_page_at(page, embed_url + "?story=1")
+    open_page_at(page, curated_embed_url + "?story=1")
     in_story_at(page, FIRST, 1, address=False)
     expect(page.locator("#story-toggle")).to_have_text("Leave the story")
     assert page.problems == []
 
 
-def test_on_a_phone_a_swipe_steps_the_story(new_page, embed_url):
+def test_on_a_phone_a_swipe_steps_the_story(new_page, curated_embed_url):
     page = new_page(PHONE, touch=True)
-    open_page_at(page, embed_url + f"?story=1&event={SECOND}")
+    open_page_at(page, curated_embed_url + f"?story=1&event={SECOND}")
     in_story_at(page, SECOND, 2)
     swipe(page, "#event-detail", dx=-160)
     in_story_at(page, THIRD, 3)
@@ -157,8 +123,8 @@ def test_on_a_phone_a_swipe_steps_the_story(new_page, embed_url):
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "375"])
-def test_axe_finds_no_violation_in_a_story(new_page, embed_url, viewport):
+def test_axe_finds_no_violation_in_a_story(new_page, curated_embed_url, viewport):
     page = new_page(viewport)
-    open_page_at(page, embed_url + "?story=1")
+    open_page_at(page, curated_embed_url + "?story=1")
     in_story_at(page, FIRST, 1, address=False)
     assert accessibility_violations(page) == []
