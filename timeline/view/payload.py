@@ -78,14 +78,20 @@ def start_labels(events: pd.DataFrame) -> dict:
     timeline-engine.js, densityText), at the precision each has, never a day the
     data does not hold. Sent only for the events whose date label says more than
     their start (one that lasts, with no display_date of its own): any other's
-    start reads as its date label. {"index": [event, ...], "values", "codes"}."""
+    start reads as its date label. {"gaps": each such event's index less the
+    previous one's (small numbers, which compress well), "values", "codes"}."""
     lasting = ((events["end_date"].notna() | events["ongoing"].astype(bool))
                & (events["display_date"] == "")).to_numpy()
     rows = np.flatnonzero(lasting)
-    labels = [date.label() for date in events["start_date"].to_numpy()[rows]]
-    differs = [i for i, (row, label) in enumerate(zip(rows.tolist(), labels))
-               if label != events["date_label"].iat[row]]
-    return {"index": rows[differs].tolist(), **coded([labels[i] for i in differs])}
+    # Each distinct start worded once (a big timeline repeats its dates).
+    codes, _ = pd.factorize(events["start"].to_numpy()[rows])
+    _, first = np.unique(codes, return_index=True)
+    worded = np.array([d.label() for d in events["start_date"].to_numpy()[rows[first]]],
+                      dtype=object)
+    labels = worded[codes] if len(rows) else np.array([], dtype=object)
+    differs = labels != events["date_label"].to_numpy()[rows]
+    rows, labels = rows[differs], labels[differs]
+    return {"gaps": np.diff(rows, prepend=0).tolist(), **coded(list(labels))}
 
 
 def search_texts(events: pd.DataFrame) -> list[str]:

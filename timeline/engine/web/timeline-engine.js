@@ -681,9 +681,9 @@
       state.eventsById.set(event.id, event);
       event.index = index;  // which details file holds it
     });
-    var starts = data.events.start_label;  // for the events that last (payload.start_labels)
-    (starts ? starts.index : []).forEach(function (index, k) {
-      state.events[index].startLabel = starts.values[starts.codes[k]];
+    var starts = data.events.start_label, at = 0;  // of events that last (payload.start_labels)
+    (starts ? starts.gaps : []).forEach(function (gap, k) {
+      state.events[at += gap].startLabel = starts.values[starts.codes[k]];
     });
     state.figures.category = packed(data.figures.category);
   }
