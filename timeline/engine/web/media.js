@@ -132,7 +132,7 @@
         return element("div", { className: "media-frame" }, [
           element("iframe", {
             src: media.player, loading: "lazy", sandbox: SANDBOX, allow: ALLOW,
-            allowfullscreen: "", referrerpolicy: "strict-origin-when-cross-origin",
+            referrerpolicy: "strict-origin-when-cross-origin",
             title: (media.kind === "youtube" ? "YouTube" : "Vimeo") + " video: " + name })]);
       default:
         return element("p", { className: "media-address" },
