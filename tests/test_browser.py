@@ -12,6 +12,7 @@ from support import csv_bytes, filter_cases, prepared_events
 from timeline.app_factory import create_app
 from timeline.config import Config
 from timeline.data.loading import load_events
+from timeline.embed.snippets import embed_snippet
 from timeline.view.transforms import filter_events
 from timeline.view.view_state import ViewState
 
@@ -234,6 +235,9 @@ def test_embed_this_view_gives_a_snippet_for_the_current_view(page, base_url):
     snippet = page.locator("#embed-snippet").input_value()
     assert re.search(r'<iframe src="http://127\.0\.0\.1:\d+/embed\?category=tourism"', snippet)
     assert 'height="' in snippet and 'title="Test timeline"' in snippet
+    # The same iframe as snippets.iframe_tag writes (fixed height).
+    assert snippet == embed_snippet(re.search(r'src="(http://[^/]+/)', snippet).group(1),
+                                    "category=tourism", "Test timeline")
 
 
 def test_usable_on_a_phone(browser, base_url):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import re
 from datetime import date, timedelta
@@ -145,3 +146,26 @@ def test_the_events_travel_as_columns_that_read_back_to_every_event():
     assert len(columns["category"]["values"]) == events["category"].nunique()
     assert any(e.ongoing for e in events.itertuples()) and any(not pd.isna(e.end_at)
                                                                for e in events.itertuples())
+
+
+def test_an_event_that_lasts_sends_its_starts_own_label_at_its_precision():
+    """A mark for several events names the first's and the last's starts (the engine's
+    densityText): an event that lasts has a date label that says more, so its start's
+    label travels too, never a day the data does not hold; display_date wins."""
+    def row(event_id, start, end="", display=""):
+        return {"id": event_id, "start": start, "end": end, "display_date": display,
+                "title": event_id, "actors": "A", "category": "diplomacy"}
+    data = snapshot([row("year", "2019"), row("month-span", "2019-09", "2020"),
+                     row("rough-span", "2019~", "2021"), row("since", "2022-03?", ".."),
+                     row("worded", "2018", "2019", "mid-2018 to 2019"),
+                     row("same", "2023", "2023"), row("days", "2024-01-02", "2024-01-05")])
+    columns = payload(data.events, version="v", title="T", subtitle="", today=TODAY)["events"]
+    labels = columns["start_label"]
+    indices = itertools.accumulate(labels["gaps"])  # as the engine's prepare reads them
+    sent = {columns["id"][i]: labels["values"][code] for i, code in zip(indices, labels["codes"])}
+    assert sent == {"month-span": "September 2019", "rough-span": "c. 2019",
+                    "since": "March 2022 (date uncertain)", "days": "2 January 2024"}
+    # The others' starts read as their date labels.
+    dates = dict(zip(columns["id"], (columns["date"]["values"][c]
+                                     for c in columns["date"]["codes"])))
+    assert (dates["year"], dates["worded"], dates["same"]) == ("2019", "mid-2018 to 2019", "2023")

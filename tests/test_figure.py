@@ -246,3 +246,11 @@ def test_the_figure_is_lean_for_plotly_to_redraw(events):
     assert "template" not in layout
     assert layout["margin"]["autoexpand"] is False
     assert layout["xaxis"]["ticklabeloverflow"] == layout["yaxis"]["ticklabeloverflow"] == "allow"
+
+
+def test_the_axis_shows_days_only_when_its_ticks_are_days_or_weeks_apart(events):
+    """Plotly picks the ticks' spacing by the zoom; each spacing has its format: years
+    for years, months for months, a day only for ticks under a month apart."""
+    stops = build_figure(events, ViewState(), today=TODAY).layout.xaxis.tickformatstops
+    formats = {tuple(stop.dtickrange): stop.value for stop in stops}
+    assert formats == {(None, "M1"): "%-d %b %Y", ("M1", "M12"): "%b %Y", ("M12", None): "%Y"}

@@ -3,13 +3,18 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import re
+from datetime import date
 
 import pytest
 from dash import Input, Output
 
 from timeline.app_factory import create_app
+from support import BUNDLED_CSV
 from timeline.config import Config
+from timeline.data_store import snapshot_of
+from timeline.embed.static_export import export_static
 from timeline.serving.http_policy import content_security_policy, frame_ancestor_sources
 
 SECRET = "a newsroom passphrase"
@@ -52,6 +57,11 @@ def assert_strict(policy: dict[str, str]) -> None:
     assert policy["default-src"] == "'self'"
     assert policy["style-src"] == "'self' 'unsafe-inline'"
     assert policy["img-src"] == "'self' data: https: http:"
+    # Sounds and videos from wherever pictures may come; frames from the two
+    # privacy-enhanced players only (timeline/engine/web/media.js).
+    assert policy["media-src"] == "'self' https: http:"
+    assert policy["frame-src"] == "https://www.youtube-nocookie.com https://player.vimeo.com"
+    assert "child-src" not in policy and "worker-src" not in policy
     assert policy["connect-src"] == "'self'"
     assert policy["object-src"] == "'none'"
     assert policy["base-uri"] == "'self'"
@@ -192,8 +202,25 @@ def test_the_policy_text():
     policy = content_security_policy(["'sha256-abc='"], "https://news.example")
     assert policy == ("default-src 'self'; script-src 'self' 'sha256-abc='; "
                       "style-src 'self' 'unsafe-inline'; img-src 'self' data: https: http:; "
+                      "media-src 'self' https: http:; "
+                      "frame-src https://www.youtube-nocookie.com https://player.vimeo.com; "
                       "connect-src 'self'; object-src 'none'; base-uri 'self'; "
                       "form-action 'self'; frame-ancestors https://news.example")
+
+
+def test_the_static_export_carries_the_embeds_policy_but_frame_ancestors(tmp_path):
+    """A static host sends none of our headers: the exported page says its policy
+    itself, in a meta element before any script, the same as /embed's but for
+    frame-ancestors (a meta element cannot say it)."""
+    export_static(snapshot_of(BUNDLED_CSV, "events.csv"), tmp_path, Config(), date(2026, 1, 1))
+    page = (tmp_path / "index.html").read_text("utf-8")
+    meta = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', page)
+    assert meta and meta.start() < page.index("<script")
+    policy = {part.split()[0]: " ".join(part.split()[1:])
+              for part in html.unescape(meta.group(1)).split("; ")}
+    assert_strict(policy)
+    assert "frame-ancestors" not in policy
+    assert policy["script-src"].split() == ["'self'", *inline_script_hashes(page)]
 
 
 def test_nothing_under_edit_is_kept_by_a_browser_or_a_cache(data):
@@ -243,9 +270,13 @@ def test_every_answer_denies_the_browser_features_the_app_never_uses(data, path)
     response = client_for(data, edit_secret=SECRET).get(path)
     policy = dict(part.strip().split("=", 1)
                   for part in response.headers["Permissions-Policy"].split(","))
-    for feature in ("camera", "microphone", "geolocation", "payment", "usb", "fullscreen",
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb",
                     "display-capture", "autoplay"):
         assert policy.pop(feature) == "()", feature
+    # Full screen and picture-in-picture: the page's own video files and the two
+    # video players' frames (engine/web/media.js), no other site.
+    players = '(self "https://www.youtube-nocookie.com" "https://player.vimeo.com")'
+    assert policy.pop("fullscreen") == policy.pop("picture-in-picture") == players
     assert set(policy.values()) <= {"()"}  # and nothing else is allowed either
 
 

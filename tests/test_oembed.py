@@ -185,6 +185,8 @@ def test_the_two_snippets_escape_every_value():
         assert "<script>alert" not in snippet and "<b>" not in snippet and '/"x/' not in snippet
         assert 'src="https://news.example/&quot;x/embed?q=%22&amp;actor=Kim+Jong-un"' in snippet
         assert f'height="{EMBED_HEIGHT_PX}"' in snippet
+        # An event's video may go full screen: the article passes that on, no more.
+        assert 'allow="fullscreen; picture-in-picture"' in snippet
     assert plain.count("<") == 2 and "data-timeline-embed" not in plain
     iframe, script = loader.split("\n")
     assert "data-timeline-embed" in iframe

@@ -233,12 +233,22 @@ def test_problems_name_the_sheets_own_columns(row, line_column, fragment):
 @pytest.mark.parametrize("media, url, added", [
     ("https://upload.wikimedia.org/x/Photo.JPG", "https://upload.wikimedia.org/x/Photo.JPG", ""),
     ("//upload.wikimedia.org/x/photo.png", "https://upload.wikimedia.org/x/photo.png", ""),
+    # Videos and sounds the card plays are its media; anything else is a link.
+    ("https://www.youtube.com/watch?v=aPweFhhXFvY", "https://www.youtube.com/watch?v=aPweFhhXFvY",
+     ""),
+    ("https://youtu.be/fSrO91XO1Ck", "https://youtu.be/fSrO91XO1Ck", ""),
+    ("https://vimeo.com/304869290", "https://vimeo.com/304869290", ""),
+    ("https://example.org/speech.mp3", "https://example.org/speech.mp3", ""),
+    ("https://example.org/launch.webm", "https://example.org/launch.webm", ""),
     ("https://www.youtube.com/watch?v=abc", "",
      "Media: [Talk](https://www.youtube.com/watch?v=abc)"),
+    ("https://www.youtube.com/channel/UCHDr4RtxwA1KqKGwxgdK4Vg", "",
+     "Media: [Talk](https://www.youtube.com/channel/UCHDr4RtxwA1KqKGwxgdK4Vg)"),
+    ("https://twitter.com/nasa/status/1", "", "Media: [Talk](https://twitter.com/nasa/status/1)"),
     ("<blockquote>Words <cite>Her</cite></blockquote>", "", "Words Her"),
     ("<iframe src='https://evil.example'></iframe>", "", ""),
 ])
-def test_media_is_the_image_only_when_it_is_a_picture(media, url, added):
+def test_media_is_kept_only_when_the_card_can_show_it(media, url, added):
     result = load_sheet({"Year": "1950", "Headline": "X", "Text": "Body.", "Media": media,
                          "Media Caption": "Talk", "Group": "G"})
     assert result.report.ok
@@ -309,6 +319,21 @@ def test_the_corpus_sheet_loads_as_it_is():
     assert "[Ada Lovelace](https://en.wikipedia.org/wiki/Ada_Lovelace)" in ada["description"]
     assert ada["media_caption"] == "Portrait by Alfred Edward Chalon"
     assert all("<" not in text for text in result.events["description"])
+    # The sheet's YouTube and Vimeo videos are the events' media, not links in the text.
+    videos = [url for url in result.events["media_url"] if "youtube.com" in url or "vimeo" in url]
+    assert "https://www.youtube.com/watch?v=aPweFhhXFvY" in videos
+    assert "https://vimeo.com/304869290" in videos
+    assert not any("youtube.com/watch" in text or "vimeo.com" in text
+                   for text in result.events["description"])
+
+
+def test_the_json_corpus_keeps_its_youtube_videos_as_media():
+    imported = import_timelinejs((CORPUS / "houston_timeline3.json").read_bytes())
+    result = load_events_from_bytes(imported.csv_text.encode(), "h.csv")
+    assert result.report.ok, result.report.format_lines("h.csv")
+    videos = {url for url in result.events["media_url"] if "youtu.be/" in url}
+    assert {"https://youtu.be/fSrO91XO1Ck", "https://youtu.be/h9rCobRl-ng"} <= videos
+    assert not any("youtu.be/" in text for text in result.events["description"])
 
 
 def test_json_titles_media_and_dates():

@@ -19,7 +19,7 @@ import time
 from datetime import date
 from types import SimpleNamespace
 from unittest import mock
-from urllib.parse import quote_plus
+from urllib.parse import quote_plus, urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -29,7 +29,8 @@ from support import DATA, csv_bytes
 from timeline.app_factory import create_app
 from timeline.config import Config
 from timeline.data.loading import load_events_from_bytes
-from timeline.data.markup import Link, is_web_address, plain_text, split_links
+from timeline.data.markup import Link, plain_text, split_links
+from timeline.data.media import media_of
 from timeline.data_store import snapshot_of
 from timeline.editor.diffing import diff_versions
 from timeline.editor.page import MAX_DIFF_ROWS
@@ -121,7 +122,9 @@ def payload_rows(shift: int = 0) -> list[dict[str, str]]:
             "display_date": at(5), "source": at(6), "media_caption": at(7),
             "media_credit": at(8), "notes": at(9), "certainty": CERTAINTIES[i % 5],
             "source_url": WEB_LINKS[i % len(WEB_LINKS)],
-            "media_url": WEB_LINKS[(i + 1) % len(WEB_LINKS)],
+            # Each address as it is (a link), and once more as a picture's (its ending).
+            "media_url": WEB_LINKS[(i + 1) % len(WEB_LINKS)] + (
+                ".jpg" if (i // len(WEB_LINKS)) % 2 else ""),
         })
     for number in range(3):
         rows.append({"type": "era", "id": f"era-{number + 1}", "start": f"{1950 + 15 * number}",
@@ -256,11 +259,18 @@ def check_detail(page, event) -> None:
         "links => links.map(a => [a.innerText, a.getAttribute('href')])")
     wanted = [[squash(label), url] for label, url in description_links(event.description)]
     wanted.append([squash(event.source), event.source_url])
+    # The media: a picture, or any other address as a link named by its host.
+    media = media_of(event.media_url)
+    if media.kind == "link":
+        wanted.append([urlsplit(event.media_url).hostname, event.media_url])
     assert sorted([squash(label), href] for label, href in hrefs) == sorted(wanted)
+    assert detail.locator("iframe, audio, video").count() == 0
     image = detail.locator("figure img")
-    assert is_web_address(event.media_url)
-    expect(image).to_have_attribute("src", event.media_url)
-    expect(image).to_have_attribute("alt", event.media_caption)
+    if media.kind == "image":
+        expect(image).to_have_attribute("src", event.media_url)
+        expect(image).to_have_attribute("alt", event.media_caption)
+    else:
+        assert media.kind == "link" and image.count() == 0
 
 
 def hover_marks(page, graph: str, step: int = 1, picture: bool = False) -> set[str]:

@@ -77,9 +77,11 @@ COLUMNS: tuple[Column, ...] = (
     Column("source", False, "Who confirmed or reported it.", "KCNA"),
     Column("source_url", False, "A link to the source, starting `http://` or `https://`.",
            "https://www.un.org/securitycouncil/"),
-    Column("media_url", False, "An image for the event: an `http(s)` link.", ""),
-    Column("media_caption", False, "The image's caption.", ""),
-    Column("media_credit", False, "Who made or owns the image.", ""),
+    Column("media_url", False, "An image, a sound or a video for the event: an `http(s)` link "
+           "to a picture, an audio or video file, or a YouTube or Vimeo video; any other "
+           "address is shown as a link.", "https://www.youtube.com/watch?v=dQw4w9WgXcQ"),
+    Column("media_caption", False, "The media's caption.", ""),
+    Column("media_credit", False, "Who made or owns the media.", ""),
     Column("type", False, "What the row is: empty (or `event`) for an event, `era` for a period "
            "shaded behind the events, `title` for the timeline's own title.", "era"),
     Column("notes", False, "For editors only: never shown to readers.",

@@ -13,8 +13,9 @@ files are. What TimelineJS cannot say in our terms is decided here, once:
   both are the timeline's title (or "—" when it has none): TimelineJS names
   no one, and the actor lanes and filter need a name to show.
 - `Text` and the other HTML become our text (`timeline.data.html_text`).
-- `Media`: a picture's address is the image; any other web address (a video,
-  a tweet, a map) becomes a link at the end of the description; a quote or
+- `Media`: a picture's, a sound or video file's, or a YouTube or Vimeo video's
+  address is the media (`timeline.data.media`); any other web address (a tweet,
+  a map) becomes a link at the end of the description; a quote or
   other HTML becomes text there; an address on TimelineJS's own site
   (`/static/…`) cannot be reached and is left out, with a warning.
 - Times of day, thumbnails and backgrounds are not shown (one warning).
@@ -44,6 +45,7 @@ from timeline.data.checks.text import (
 from timeline.data.dates import PartialDate, parse_partial_date
 from timeline.data.html_text import html_to_line, html_to_text, markdown_link, text_to_html
 from timeline.data.markup import is_web_address
+from timeline.data.media import media_of
 from timeline.data.report import Problem, error, warning
 from timeline.data.table import Record, Table
 
@@ -57,7 +59,6 @@ LABELS = {"start": "Year", "end": "End Year", "display_date": "Display Date",
           "media_caption": "Media Caption", "media_credit": "Media Credit", "type": "Type",
           "category": "Group"}
 NO_NAME = "—"
-_IMAGE_ENDINGS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif", ".bmp")
 _NUMBER = re.compile(r"^-?\d+$")
 _KEYS = {" ".join(c.lower().split()): c for c in CSV_COLUMNS}
 
@@ -229,10 +230,10 @@ def _media(media: str, row: dict[str, str], note) -> None:
         return
     address = "https:" + media if media.startswith("//") else media
     if is_web_address(address) and not any(c.isspace() for c in address):
-        if urlsplit(address).path.lower().endswith(_IMAGE_ENDINGS):
-            row["media_url"] = address
+        if (media := media_of(address)) and media.kind != "link":
+            row["media_url"] = address  # a picture, a sound or video file, YouTube or Vimeo
             return
-        # A video, tweet, map or page: our timeline shows pictures only, so it is a link.
+        # A tweet, a map, a page: our card shows it as a link, so it is one in the text.
         label = row["media_caption"] or row["media_credit"] or urlsplit(address).hostname
         _append(row, "Media: " + markdown_link(label or address, address))
     elif media.startswith("<") or not re.fullmatch(r"\S+", media):

@@ -44,6 +44,7 @@ EMBED_FILES = {
     "density_url": ENGINE_WEB / "density.js",
     "actor_picker_url": ENGINE_WEB / "actor-picker.js",
     "picture_url": ENGINE_WEB / "picture.js",
+    "media_script_url": ENGINE_WEB / "media.js",
     "engine_url": ENGINE_WEB / "timeline-engine.js",
     "stepping_url": REPOSITORY / "assets" / "stepping.js",
     "resize_url": WEB / "resize.js",
@@ -51,12 +52,15 @@ EMBED_FILES = {
 
 
 def render_page(title: str, urls: dict[str, str], head_extra: str = "",
-                inline_events: bytes | None = None, preview: str = "") -> str:
+                inline_events: bytes | None = None, preview: str = "", policy: str = "") -> str:
     """The page. A small timeline's data goes inside it (one request fewer before the
     chart, and a repeat visit still costs a 304); a big one's is fetched, preloaded.
     `preview`: the chart as SVG (chart_preview), which answers for the chart until a
-    reader needs plotly.js (picture.js)."""
+    reader needs plotly.js (picture.js). `policy`: a Content-Security-Policy the page
+    carries itself, for a host that sends none (the static export)."""
     values = {key: html.escape(url) for key, url in urls.items()}
+    values["policy_meta"] = (f'<meta http-equiv="Content-Security-Policy" '
+                             f'content="{html.escape(policy)}">' if policy else "")
     # The list folded: an article shows the chart and the event's card, not pages
     # of list (the engine opens it for `list=open`).
     values["boxes"] = BOXES.substitute(preview=preview, list_open="")

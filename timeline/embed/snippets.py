@@ -16,6 +16,9 @@ EMBED_HEIGHT_PX = 640
 EMBED_WIDTH_PX = 720
 # The attribute `/embed.js` looks for.
 LOADER_ATTRIBUTE = "data-timeline-embed"
+# What the article lets the embed pass on to an event's video player (its
+# Permissions-Policy and media.js do the rest): full screen, picture-in-picture.
+FRAME_ALLOW = "fullscreen; picture-in-picture"
 
 
 def embed_url(base: str, query: str) -> str:
@@ -33,7 +36,8 @@ def iframe_tag(src: str, title: str, *, width: int | None = None,
             f'style="border:0;width:100%;max-width:{int(width)}px"' if width is not None else
             f'width="100%" height="{int(height)}" style="border:0;max-width:100%"')
     mark = f" {LOADER_ATTRIBUTE}" if marked else ""
-    return f'<iframe src="{escape(src)}" title="{escape(title)}" {size}{mark} loading="lazy"></iframe>'
+    return (f'<iframe src="{escape(src)}" title="{escape(title)}" {size}{mark} '
+            f'allow="{FRAME_ALLOW}" loading="lazy"></iframe>')
 
 
 def embed_snippet(base: str, query: str, title: str) -> str:

@@ -4,7 +4,9 @@
 their content hashes, and the data under its version, each beside `.br` and
 `.gz` copies a host can serve as they are (nginx `gzip_static`, most CDNs).
 The page and its scripts are the app's `/embed`, byte for byte; only the
-addresses differ (relative, so the folder works under any path).
+addresses differ (relative, so the folder works under any path), and the page
+carries its Content-Security-Policy in a meta element, as a static host sends
+none of ours (all of it but `frame-ancestors`, which only a header can say).
 """
 from __future__ import annotations
 
@@ -20,6 +22,8 @@ from timeline.data_store import Snapshot
 from timeline.embed.page import EMBED_FILES, PLOTLY_KEY, page_urls, render_page
 from timeline.engine.data_files import DataFiles, data_urls
 from timeline.engine.static_files import static_files
+from timeline.serving.http_policy import meta_content_security_policy
+from timeline.view.chart_preview import PREVIEW_GUARD_HASH
 
 COMPRESSED_SUFFIXES = {".html", ".js", ".css", ".json"}
 # Brotli's best quality (11) makes the smallest files but runs at about 0.4 MB/s here;
@@ -62,7 +66,9 @@ def export_static(snapshot: Snapshot, out: Path, config: Config, today: date,
     urls = page_urls(files, data.version, explorer_url or "./", exported=True)
     written["index.html"] = render_page(config.title_for(snapshot.result), urls,
                                         inline_events=data.inline_events(explorer_url),
-                                        preview=data.preview()).encode("utf-8")
+                                        preview=data.preview(),
+                                        policy=meta_content_security_policy(
+                                            [PREVIEW_GUARD_HASH])).encode("utf-8")
     # plotly.js is not among them: it comes when a reader filters or zooms (picture.js).
     cold = ["index.html", names["events"],
             *(f.fingerprinted_name for key, f in files.items() if key != PLOTLY_KEY)]

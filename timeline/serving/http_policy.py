@@ -33,6 +33,7 @@ from dash import Dash
 
 from timeline.addresses import is_editor_path, is_embed
 from timeline.config import Config, ConfigError
+from timeline.data.media import PLAYER_ORIGINS
 from timeline.serving.page_asks import asked_of
 
 FRAME_ANCESTORS_VARIABLE = "TIMELINE_FRAME_ANCESTORS"
@@ -42,14 +43,20 @@ _HOST = r"(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*|\*|\[[0-9a-f:.]+\]"
 _SOURCE = re.compile(rf"^(({_SCHEME}):|({_SCHEME}://)?({_HOST})(:([0-9]{{1,5}}|\*))?/?)$",
                      re.IGNORECASE)
 KEYWORDS = {"'self'", "'none'"}
-# Features a page could ask the browser for; the app uses none of them. Only
+# Features a page could ask the browser for; the app uses none but these two. Only
 # names Chromium knows: it reports an unknown one as an error in the console.
 DENIED_FEATURES = ("accelerometer", "autoplay", "camera", "display-capture", "encrypted-media",
                    "fullscreen", "geolocation", "gyroscope", "hid", "idle-detection",
                    "magnetometer", "microphone", "midi", "payment", "picture-in-picture",
                    "publickey-credentials-get", "screen-wake-lock", "serial", "usb",
                    "xr-spatial-tracking")
-PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in DENIED_FEATURES)
+# Full screen and picture-in-picture for the card's video files (self) and the
+# video players (media.js asks no more for their frames in `allow`); nothing else.
+PLAYER_FEATURES = ("fullscreen", "picture-in-picture")
+_PLAYER_ALLOWLIST = " ".join(["self", *(f'"{origin}"' for origin in PLAYER_ORIGINS)])
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=({_PLAYER_ALLOWLIST if feature in PLAYER_FEATURES else ''})"
+    for feature in DENIED_FEATURES)
 HSTS = "max-age=31536000"  # a year; not includeSubDomains: the app owns one name only
 
 
@@ -81,19 +88,34 @@ def frame_ancestor_sources(value: str) -> str:
 
 
 def content_security_policy(script_hashes: Iterable[str], frame_ancestors: str) -> str:
-    directives = {
+    directives = _page_directives(script_hashes) | {"frame-ancestors": frame_ancestors}
+    return "; ".join(f"{name} {value}" for name, value in directives.items())
+
+
+def meta_content_security_policy(script_hashes: Iterable[str]) -> str:
+    """The policy for a `<meta http-equiv>` of a page served by someone else's host
+    (the static export): the same, but for `frame-ancestors`, which browsers read
+    only from a header (and warn about in a meta element)."""
+    return "; ".join(f"{name} {value}" for name, value in _page_directives(script_hashes).items())
+
+
+def _page_directives(script_hashes: Iterable[str]) -> dict[str, str]:
+    return {
         "default-src": "'self'",
         "script-src": " ".join(["'self'", *script_hashes]),
         "style-src": "'self' 'unsafe-inline'",
         # Event pictures live on other sites; http too, as the data may name them so.
         "img-src": "'self' data: https: http:",
+        # So do their sounds and video files (timeline.data.media), as pictures do.
+        "media-src": "'self' https: http:",
+        # The only frames: the privacy-enhanced YouTube and Vimeo players, made when
+        # a reader opens an event with such a video (engine/web/media.js).
+        "frame-src": " ".join(PLAYER_ORIGINS),
         "connect-src": "'self'",
         "object-src": "'none'",
         "base-uri": "'self'",
         "form-action": "'self'",
-        "frame-ancestors": frame_ancestors,
     }
-    return "; ".join(f"{name} {value}" for name, value in directives.items())
 
 
 

@@ -40,6 +40,14 @@ NARROW_SCREEN_PX = 600
 ERA_FILLS = ("rgba(0, 0, 0, 0.05)", "rgba(0, 0, 0, 0.09)")
 ERA_LABEL_MAX_CHARS = 28
 ERA_LABEL_ROOM = 0.6  # rows
+# The axis's dates as precise as its ticks are apart: years, then months, and
+# days only once zoomed to ticks days or weeks apart. Never a time of day (the
+# data has none), and no day where the ticks stand for months or years.
+DATE_TICK_FORMATS = [
+    {"dtickrange": [None, "M1"], "value": "%-d %b %Y"},
+    {"dtickrange": ["M1", "M12"], "value": "%b %Y"},
+    {"dtickrange": ["M12", None], "value": "%Y"},
+]
 
 
 @dataclass(frozen=True)
@@ -376,7 +384,7 @@ def layout_figure(figure: go.Figure, lanes: list[tuple[str, float, int]],
         # measure each one on every redraw to hide those that overflow ("allow").
         xaxis={"type": "date", "range": [window[0].isoformat(), window[1].isoformat()],
                "showgrid": True, "gridcolor": "#eee", "side": "top", "automargin": False,
-               "ticklabeloverflow": "allow"},
+               "ticklabeloverflow": "allow", "tickformatstops": DATE_TICK_FORMATS},
         yaxis={"tickvals": [y + (rows - 1) / 2 for _, y, rows in lanes],
                "ticktext": [escape_for_plotly(short_label(name)) for name, _, _ in lanes],
                "range": [total_rows - 0.2, -0.9], "fixedrange": True, "showgrid": False,

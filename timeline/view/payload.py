@@ -12,6 +12,7 @@ import json
 import math
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import plotly.io
 
@@ -64,10 +65,33 @@ def summary_columns(events: pd.DataFrame, with_search: bool = True) -> dict:
         "category": coded(list(events["category"])),
         "actors": {"values": actors["values"], "codes": actor_codes},
         "certainty": coded(list(events["certainty"])),
+        "start_label": start_labels(events),
     }
     if with_search:
         columns["search"] = list(events["search_text"])
     return columns
+
+
+def start_labels(events: pd.DataFrame) -> dict:
+    """When each event began, as a reader reads it ('c. 2019', 'September 2023'): a
+    mark for several events names the first and the last by it (engine/web/
+    timeline-engine.js, densityText), at the precision each has, never a day the
+    data does not hold. Sent only for the events whose date label says more than
+    their start (one that lasts, with no display_date of its own): any other's
+    start reads as its date label. {"gaps": each such event's index less the
+    previous one's (small numbers, which compress well), "values", "codes"}."""
+    lasting = ((events["end_date"].notna() | events["ongoing"].astype(bool))
+               & (events["display_date"] == "")).to_numpy()
+    rows = np.flatnonzero(lasting)
+    # Each distinct start worded once (a big timeline repeats its dates).
+    codes, _ = pd.factorize(events["start"].to_numpy()[rows])
+    _, first = np.unique(codes, return_index=True)
+    worded = np.array([d.label() for d in events["start_date"].to_numpy()[rows[first]]],
+                      dtype=object)
+    labels = worded[codes] if len(rows) else np.array([], dtype=object)
+    differs = labels != events["date_label"].to_numpy()[rows]
+    rows, labels = rows[differs], labels[differs]
+    return {"gaps": np.diff(rows, prepend=0).tolist(), **coded(list(labels))}
 
 
 def search_texts(events: pd.DataFrame) -> list[str]:

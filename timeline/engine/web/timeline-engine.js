@@ -473,25 +473,21 @@
     return [packing.escapeForPlotly(event.title), packing.escapeForPlotly(event.date)];
   }
 
-  /* The hover lines of a mark for `count` events, from `firstId`'s date to `lastId`'s. */
+  /* The hover lines of a mark for `count` events, from `firstId`'s start to
+   * `lastId`'s, each at the precision its data has ("2019", "c. 2022"). */
   function densityText(firstId, lastId, count) {
-    var from = dayText(state.eventsById.get(firstId).start);
-    var to = dayText(state.eventsById.get(lastId).start);
+    var from = startText(state.eventsById.get(firstId));
+    var to = startText(state.eventsById.get(lastId));
     return [thousands(count) + " events", from === to ? from : from + " \u2013 " + to];
   }
+
+  /* An event's start as a reader reads it: its date label, or for one that lasts,
+   * its start's own (payload.start_labels); never a day the data does not hold. */
+  function startText(event) { return event.startLabel || event.date; }
 
   /* 12345 as "12,345" (toLocaleString is slow enough to show, called for each
    * of a thousand marks). */
   function thousands(count) { return String(count).replace(/\B(?=(\d{3})+$)/g, ","); }
-
-  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
-                "Dec"];
-
-  /* "2023-03-09" as "9 Mar 2023", as the count line writes days. */
-  function dayText(iso) {
-    var parts = String(iso).split("-");
-    return (+parts[2]) + " " + MONTHS[+parts[1] - 1] + " " + parts[0];
-  }
 
   function drawLegend(shown) {
     var present = {};
@@ -613,14 +609,10 @@
     children.push(element("dl", { className: "detail-facts" }, facts.reduce(function (all, fact) {
       return all.concat([element("dt", { text: fact[0] }), element("dd", {}, [fact[1]])]);
     }, [])));
-    if (more && webAddress(more.media_url)) {
-      var image = element("img", { src: more.media_url, alt: more.media_caption || event.title,
-                                   referrerpolicy: "no-referrer", loading: "lazy" });
-      children.push(element("figure", {}, [image, element("figcaption", {}, [
-        more.media_caption || "",
-        more.media_credit ? element("span", { className: "credit", text: " " + more.media_credit })
-                          : null])]));
-    }
+    // Image, sound, video, player or link (media.js), kept as it is while the card stays.
+    var media = more && window.TimelineMedia ? window.TimelineMedia.figure(more, event.title)
+                                             : null;
+    if (media) { children.push(media); }
     var close = element("a", { href: href(core.withChanges(view, { event: null })),
                                className: "detail-close", text: "Close" });
     close.addEventListener("click", function (click) {
@@ -628,7 +620,8 @@
       go(core.withChanges(state.view, { event: null }));
     });
     children.push(close);
-    panel.replaceChildren.apply(panel, children);
+    if (media) { window.TimelineMedia.replaceKeeping(panel, children); }
+    else { panel.replaceChildren.apply(panel, children); }
   }
 
   /* Scrolls the page, if need be, just far enough that the card's first lines
@@ -746,6 +739,10 @@
     state.events.forEach(function (event, index) {
       state.eventsById.set(event.id, event);
       event.index = index;  // which details file holds it
+    });
+    var starts = data.events.start_label, at = 0;  // of events that last (payload.start_labels)
+    (starts ? starts.gaps : []).forEach(function (gap, k) {
+      state.events[at += gap].startLabel = starts.values[starts.codes[k]];
     });
     state.figures.category = packed(data.figures.category);
   }

@@ -86,7 +86,8 @@
     function iframe(marked) {
       return '<iframe src="' + escapeHtml(src) + '" title="' + escapeHtml(data.title) +
         '" width="100%" height="' + EMBED_HEIGHT_PX + '" style="border:0;max-width:100%"' +
-        (marked ? " data-timeline-embed" : "") + ' loading="lazy"></iframe>';
+        (marked ? " data-timeline-embed" : "") +
+        ' allow="fullscreen; picture-in-picture" loading="lazy"></iframe>';
     }
     return [iframe(false), iframe(true) + "\n" + '<script src="' +
             escapeHtml(base + "embed.js") + '" async></script>'];
