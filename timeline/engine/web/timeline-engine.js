@@ -250,12 +250,22 @@
                                       : placed.others };
     }
     var marks = density.draw(placed, ids, frame, { one: hoverText, many: densityText });
+    fitLabels(marks.data, frame, figure.layout);
     var others = frame.columns ? density.clipBars(figure.filtered.others, frame.range)
                                : figure.filtered.others;
     var drawn = packing.asShapes(packing.compactLanes(marks.data.concat(others), figure.layout,
                                                       figure.filtered.rows));
     figure.drawn = [{ ids: ids, key: key, figure: drawn }].concat(figure.drawn.slice(0, 2));
     return drawn;
+  }
+
+  /* The labels measured with the reader's fonts at the plot's real width, so
+   * none collides or runs off the plot: each kept, moved to the other side of
+   * its mark, shortened at a word or dropped (label-fit.js). */
+  function fitLabels(data, frame, layout) {
+    if (window.TimelineLabelFit) {
+      window.TimelineLabelFit.fitTraces(data, frame, (layout.font || {}).family || "sans-serif");
+    }
   }
 
   /* The scale a chart of `figure` is drawn at for `view` (null: the whole
