@@ -149,6 +149,26 @@ def test_many_labels_in_a_row_are_kept_apart(rule):
     assert_apart_and_inside(marks, fitted, 950)
 
 
+def test_traces_are_fitted_in_place_cut_at_words_and_kept_escaped(rule):
+    """fitTraces on density.js's traces: a label the figure cut at a character count
+    is cut at a word of its title; Plotly's escapes stay escaped."""
+    fitted = rule.evaluate("""() => {
+        const labelled = {mode: 'markers+text', x: [0, 500], y: [0, 0],
+            text: ['Kim and Putin meet at Vostochny C\u2026', '&lt;b&gt; &amp; more'],
+            textposition: ['top right', 'top right'],
+            customdata: [['a', 'Kim and Putin meet at Vostochny Cosmodrome', 'Sep 2023'],
+                         ['b', '&lt;b&gt; &amp; more', '2024']],
+            marker: {size: [12, 12], line: {width: 2.5}}, textfont: {size: 12}};
+        const bare = {mode: 'markers', x: [50], y: [1], customdata: [['c', 'C', '2024']],
+                      marker: {size: [12]}};
+        TimelineLabelFit.fitTraces([labelled, bare], {range: [0, 1000], width: 1000},
+                                   'sans-serif', (text) => Array.from(text).length * 6);
+        return [labelled.text, labelled.textposition];
+    }""")
+    assert fitted == [["Kim and Putin meet at Vostochny\u2026", "&lt;b&gt; &amp; more"],
+                      ["top right", "top right"]]
+
+
 def test_measuring_uses_the_browsers_fonts_and_is_quick(rule):
     widths = rule.evaluate("""() => {
         const font = '12px system-ui, sans-serif';

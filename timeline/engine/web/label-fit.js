@@ -194,9 +194,15 @@
       for (var i = 0; i < trace.x.length; i++) {
         if (!rowsWithLabels.has(trace.y[i])) { continue; }
         var size = pointValue(marker.size, i) || 6;
-        var text = Array.isArray(trace.text) ? trace.text[i] : "";
+        var text = Array.isArray(trace.text) && trace.text[i] ? plain(trace.text[i]) : "";
+        var item = trace.customdata && trace.customdata[i];
+        if (/\u2026$/u.test(text) && Array.isArray(item) && typeof item[1] === "string") {
+          // The figure cut it at a character count: cut at a word instead, from the
+          // title (its hover line), to no more than the figure's width.
+          text = shorten(plain(item[1]), measure(text), measure) || text;
+        }
         marks.push({ x: (trace.x[i] - from) * perMs, row: trace.y[i], radius: (size + ring) / 2,
-                     offset: plotlyOffset(size), text: text ? plain(text) : "",
+                     offset: plotlyOffset(size), text: text,
                      side: /left/.test(pointValue(trace.textposition, i) || "") ? "left"
                                                                                  : "right" });
         places.push([trace, i]);

@@ -283,7 +283,7 @@
     if (!(range[1] > range[0])) { range = [range[0], range[0] + DAY_MS]; }
     var labelChars = width < 600 ? 22 : 34;  // figure.LABEL_MAX_CHARS(_NARROW)
     return { range: range, width: Math.max(width - (margin.l || 0) - (margin.r || 0), 120),
-             columns: !!zoom, labelChars: labelChars,
+             columns: !!zoom, labelChars: labelChars, shortens: !!window.TimelineLabelFit,
              labelFor: zoom ? function (id) {
                return packing.escapeForPlotly(shortLabel(state.eventsById.get(id).title,
                                                          labelChars));
