@@ -12,7 +12,7 @@
  * default view keeps the figure's own groups instead, so the chart matches
  * the page's picture of it (view/chart_preview.py). Labels follow view/figure.py's
  * rule: where their text has room in the row, right of the mark, else left,
- * else none; never on a density mark.
+ * else none; never on a density mark (label-fit.js then measures them).
  */
 (function (root, factory) {
   if (typeof module === "object" && module.exports) { module.exports = factory(); }
