@@ -31,11 +31,15 @@
   var graphemes = typeof Intl !== "undefined" && Intl.Segmenter
     ? new Intl.Segmenter(undefined, { granularity: "grapheme" }) : null;
 
+  // Latin, Greek and Cyrillic without combining marks, and punctuation: words end
+  // at spaces and characters are code points; no need for the slower Intl.Segmenter.
+  var SPACED = /^[\u0000-\u02FF\u0370-\u052F\u1E00-\u1FFF\u2000-\u206F\u20A0-\u20CF]*$/;
+
   /* Where `text` may be cut: the ends of its words (Intl.Segmenter knows words
    * in scripts written without spaces), or else of its characters. */
   function wordEnds(text) {
     var ends = [];
-    if (words) {
+    if (words && !SPACED.test(text)) {
       for (var segment of words.segment(text)) {
         if (segment.isWordLike) { ends.push(segment.index + segment.segment.length); }
       }
@@ -48,7 +52,7 @@
 
   function characterEnds(text) {
     var ends = [], at = 0;
-    if (graphemes) {
+    if (graphemes && !SPACED.test(text)) {
       for (var segment of graphemes.segment(text)) {
         at = segment.index + segment.segment.length;
         ends.push(at);
@@ -82,11 +86,15 @@
     var cuts = cutsOf.get(base);
     if (!cuts) {
       if (cutsOf.size > 5000) { cutsOf.clear(); }
-      cutsOf.set(base, cuts = [wordEnds(base), characterEnds(base)]);
+      cutsOf.set(base, cuts = [null, null]);
     }
-    var tries = cuts;
-    for (var t = 0; t < tries.length; t++) {
-      var ends = tries[t].filter(function (end) { return end < base.length; });
+    for (var t = 0; t < cuts.length; t++) {
+      // Characters only for a label no word of which fits: found when first needed.
+      if (!cuts[t]) {
+        cuts[t] = (t ? characterEnds(base) : wordEnds(base))
+          .filter(function (end) { return end < base.length; });
+      }
+      var ends = cuts[t];
       // The longest cut that fits: widths grow with the text.
       var low = 0, high = ends.length - 1, best = null;
       while (low <= high) {
