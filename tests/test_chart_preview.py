@@ -4,6 +4,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import math
 import re
 from datetime import date
 
@@ -176,3 +177,22 @@ def test_the_guard_hides_the_picture_whenever_the_link_changes_the_chart(query):
 ])
 def test_a_figure_it_cannot_read_gives_no_picture_not_an_error(broken):
     assert chart_preview(broken) == ""
+
+
+def test_labels_are_hidden_where_the_chart_is_too_narrow_for_them():
+    """Before picture.js measures them, each label shows only where the chart is wide
+    enough for it to stay inside the plot and clear of the labels before it."""
+    from timeline.view.chart_preview import LABEL_CHAR_PX, LABEL_GAP_PX, narrowest_plots
+    near_right = narrowest_plots([(0.9, 0.0, "abcd", False)])[0]
+    assert near_right == pytest.approx((LABEL_GAP_PX + 4 * LABEL_CHAR_PX + 1) / 0.1)
+    # Two labels in a row part as the chart widens; in other rows they never meet.
+    first, second, elsewhere = narrowest_plots([(0.1, 0.0, "abcd", False),
+                                                (0.2, 0.0, "efgh", False),
+                                                (0.2, 1.0, "ijkl", False)])
+    assert second > first and elsewhere < second
+    assert narrowest_plots([(1.0, 0.0, "edge", False)]) == [math.inf]
+    labelled = marks(("2019-01-01", 0.0), ("2019-02-01", 0.0), mode="markers+text",
+                     text=["Late one", "Later one"], textposition=["top right", "top right"])
+    svg = chart_preview(figure(traces=[labelled]))
+    widths = re.findall(r'class="fits-(\d+)"', svg)
+    assert widths and all(f"@container (width < {w}px)" in svg for w in widths)

@@ -42,6 +42,7 @@ EMBED_FILES = {
     "packing_url": ENGINE_WEB / "figure-packing.js",
     "list_url": ENGINE_WEB / "virtual-list.js",
     "density_url": ENGINE_WEB / "density.js",
+    "label_fit_url": ENGINE_WEB / "label-fit.js",
     "actor_picker_url": ENGINE_WEB / "actor-picker.js",
     "picture_url": ENGINE_WEB / "picture.js",
     "media_script_url": ENGINE_WEB / "media.js",

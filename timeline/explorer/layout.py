@@ -37,6 +37,7 @@ EXPLORER_FILES = {
     "list_url": ENGINE_WEB / "virtual-list.js",
     "density_url": ENGINE_WEB / "density.js",
     "media_script_url": ENGINE_WEB / "media.js",
+    "label_fit_url": ENGINE_WEB / "label-fit.js",
     "engine_url": ENGINE_WEB / "timeline-engine.js",
     "shell_url": WEB / "timeline-explorer.js",
 }

@@ -22,6 +22,8 @@ import base64
 import hashlib
 import html
 import logging
+import math
+import unicodedata
 from datetime import datetime, timezone
 
 from timeline.view.view_state import PARAMETERS
@@ -33,6 +35,13 @@ MARK_RADIUS_PX = 6          # Plotly's marker size 12 is a diameter
 # DENSITY_SIZES): (at least this many events, marker size).
 DENSITY_SIZES = ((100, 20), (10, 17), (2, 14))
 LABEL_GAP_PX = 5
+# Until picture.js measures the labels with the reader's fonts (label-fit.js), and for
+# readers without JavaScript, each label is hidden where the chart is too narrow for it
+# (a container query): estimated generously, so that what shows fits. Measured in
+# Chromium, a 12 px Latin character is 5.5 to 6.4 px; a CJK one about an em.
+LABEL_CHAR_PX, WIDE_CHAR_PX = 7.0, 12.5
+LABEL_SPACE_PX = 4    # between labels, as label-fit.js keeps them
+WIDTH_STEP_PX = 8     # labels' narrowest widths rounded up to this: fewer style rules
 TICK_LABEL_GAP_PX = 6
 # Plotly puts a date tick about every 80 px: some ten across a desktop embed,
 # five on a phone. Both sets are drawn; the style sheet shows one by width.
@@ -137,7 +146,47 @@ def _bars(trace: dict, scale: _Scale) -> str:
             f' stroke-width="{width}"{dash}>' + "".join(segments) + "</g>")
 
 
-def _marks(trace: dict, scale: _Scale) -> str:
+def _label_width(text: str) -> float:
+    return sum(WIDE_CHAR_PX if unicodedata.east_asian_width(c) in "WF" else LABEL_CHAR_PX
+               for c in text)
+
+
+def _label_reach(text: str, left: bool) -> tuple[float, float]:
+    """Where a label starts and ends beside its mark, in px from the mark's centre."""
+    width = _label_width(text)
+    return (-LABEL_GAP_PX - width, -LABEL_GAP_PX) if left else (LABEL_GAP_PX,
+                                                                 LABEL_GAP_PX + width)
+
+
+def narrowest_plots(labels: list[tuple[float, float, str, bool]]) -> list[float]:
+    """For each label (its mark's x as a fraction of the plot, its row, its text, left
+    of its mark?), the narrowest plot (px) at which it stays inside the plot and clear
+    of every label before it in its row; math.inf if none. Positions scale with the
+    plot's width, label widths do not: each condition is a width to exceed."""
+    out = []
+    for index, (x, row, text, left) in enumerate(labels):
+        start, end = _label_reach(text, left)
+        least = 0.0
+        # Inside the plot, a pixel from its edges.
+        if end + 1 > 0:
+            least = max(least, (end + 1) / (1 - x) if x < 1 else math.inf)
+        if start - 1 < 0:
+            least = max(least, (1 - start) / x if x > 0 else math.inf)
+        for other_x, other_row, other_text, other_left in labels[:index]:
+            if other_row != row:
+                continue
+            other_start, other_end = _label_reach(other_text, other_left)
+            first_x, first_end, then_x, then_start = (
+                (other_x, other_end, x, start) if other_x <= x else (x, end, other_x, other_start))
+            need = first_end + LABEL_SPACE_PX - then_start
+            if need > 0:
+                least = max(least, need / (then_x - first_x) if then_x > first_x else math.inf)
+        out.append(least)
+    return out
+
+
+def _marks(trace: dict, scale: _Scale, widths: dict[int, int] | None = None) -> str:
+    """`widths`: the narrowest chart (px) each label (by its index) shows at."""
     marker = trace.get("marker", {})
     stroke = marker.get("line", {})
     marks, labels = [], []
@@ -159,8 +208,10 @@ def _marks(trace: dict, scale: _Scale) -> str:
         if index < len(texts) and texts[index]:
             left = index < len(positions) and "left" in positions[index]
             anchor = ' text-anchor="end"' if left else ""
+            narrowest = (widths or {}).get(index)
+            fits = f' class="fits-{narrowest}"' if narrowest else ""
             labels.append(
-                f'<text x="{cx}" y="{cy}" dx="{-LABEL_GAP_PX if left else LABEL_GAP_PX}" '
+                f'<text{fits} x="{cx}" y="{cy}" dx="{-LABEL_GAP_PX if left else LABEL_GAP_PX}" '
                 f'dy="-{MARK_RADIUS_PX + 2}"{anchor}{event}>{_text(texts[index])}</text>')
     if not marks:
         return ""
@@ -227,8 +278,10 @@ def _draw(figure: dict) -> str:
         f'<text x="-{TICK_LABEL_GAP_PX}" y="{_pct(scale.y(value))}" dy="0.35em">'
         f"{_text(name)}</text>"
         for value, name in zip(yaxis.get("tickvals", []), yaxis.get("ticktext", [])))
-    drawn = "".join(_bars(t, scale) if t.get("mode") == "lines" else _marks(t, scale)
-                    for t in figure["data"] if t.get("x") and t.get("y"))
+    traces = [t for t in figure["data"] if t.get("x") and t.get("y")]
+    widths, label_style = _label_widths(traces, scale, margin["l"] + margin["r"])
+    drawn = "".join(_bars(t, scale) if t.get("mode") == "lines" else _marks(t, scale, widths[n])
+                    for n, t in enumerate(traces))
     horizontal = margin["l"] + margin["r"]
     vertical = margin["t"] + margin["b"]
     return (
@@ -244,4 +297,33 @@ def _draw(figure: dict) -> str:
         f"{_shapes(layout, scale)}"
         f'<g fill="#444" text-anchor="end">{lanes}</g>'
         f'<svg width="100%" height="100%">{drawn}</svg>'
-        "</svg></div>")
+        f"</svg>{label_style}</div>")
+
+
+def _label_widths(traces: list[dict], scale: _Scale, margins: int,
+                  ) -> tuple[list[dict[int, int]], str]:
+    """Per trace, the narrowest chart (px, rounded up) each of its labels shows at
+    (a chart is narrower than the page: phones' pages have margins); and the style
+    hiding them below it until picture.js has fitted them (`is-interactive`)."""
+    found = []  # (trace, index, x, row, text, left)
+    for number, trace in enumerate(traces):
+        texts, positions = trace.get("text") or [], trace.get("textposition") or []
+        if trace.get("mode") == "lines" or not isinstance(texts, list):
+            continue
+        for index, (x, y) in enumerate(zip(trace["x"], trace["y"])):
+            fx = scale.x(x)
+            if index < len(texts) and texts[index] and fx is not None and 0 <= fx <= 1:
+                left = index < len(positions) and "left" in positions[index]
+                found.append((number, index, fx, y, html.unescape(str(texts[index])), left))
+    widths: list[dict[int, int]] = [{} for _ in traces]
+    plots = narrowest_plots([(fx, y, text, left) for _, _, fx, y, text, left in found])
+    for (number, index, *_), plot in zip(found, plots):
+        chart = plot + margins
+        if plot > 0:
+            widths[number][index] = (100_000 if math.isinf(chart)
+                                     else math.ceil(chart / WIDTH_STEP_PX) * WIDTH_STEP_PX)
+    rules = "".join(
+        f"@container (width < {width}px){{.chart-preview:not(.is-interactive) .fits-{width}"
+        f"{{display:none}}}}"
+        for width in sorted({w for per_trace in widths for w in per_trace.values()}))
+    return widths, f"<style>{rules}</style>" if rules else ""

@@ -12,7 +12,7 @@
  * default view keeps the figure's own groups instead, so the chart matches
  * the page's picture of it (view/chart_preview.py). Labels follow view/figure.py's
  * rule: where their text has room in the row, right of the mark, else left,
- * else none; never on a density mark.
+ * else none; never on a density mark (label-fit.js then measures them).
  */
 (function (root, factory) {
   if (typeof module === "object" && module.exports) { module.exports = factory(); }
@@ -25,6 +25,9 @@
   var COLUMN_PX = 12;
   var CHAR_WIDTH_PX = 6.6;   // figure.CHAR_WIDTH_PX
   var LABEL_ROOM_PX = 16;    // figure.place_events: the mark and a gap
+  // Where labels are shortened to the room there is (frame.shortens: label-fit.js
+  // measures them next), a label needs room for this many characters only.
+  var SHORTENED_CHARS = 10;
   // A density mark's size (Plotly's marker size, without its ring) by its count;
   // the page's picture of the chart draws them so too (chart_preview.DENSITY_SIZES).
   var DENSITY_SIZES = [[100, 20], [10, 17], [2, 14]];
@@ -139,7 +142,9 @@
    * `frame`: { range: [from, to] (dates as numbers), width: the plot's width
    * in px, columns: group by pixel columns (false: keep the figure's own
    * groups, for the view it was built for), labelFor: id → label text for
-   * events the figure left unlabelled (null: none added) }. `describe` gives
+   * events the figure left unlabelled (null: none added), shortens: labels
+   * will be shortened to their room (label-fit.js), so a few words' room is
+   * enough }. `describe` gives
    * hover lines: one(id) → [title, date]; many(firstId, lastId, count).
    * Returns { data: [labelled trace, bare trace], marks, density, visited }:
    * the traces in the packed form asShapes takes, and counts of the work
@@ -185,7 +190,8 @@
       }
 
       function labelSide(at, text, sides) {
-        var width = textLength(text) * CHAR_WIDTH_PX + LABEL_ROOM_PX;
+        var width = Math.min(textLength(text), frame.shortens ? SHORTENED_CHARS : Infinity) *
+                    CHAR_WIDTH_PX + LABEL_ROOM_PX;
         for (var s = 0; s < sides.length; s++) {
           var span = room(at, width, sides[s]);
           if (span) { spans.push(span); return sides[s]; }

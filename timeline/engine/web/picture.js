@@ -270,13 +270,15 @@
        * gives Plotly: each mark's customdata, its label and side) with the
        * event `selected` (an id, or null) ringed. */
       show: function (data, selected) {
-        var items = new Map(), sides = new Map();
+        var items = new Map(), shown = new Map();
         data.forEach(function (trace) {
           if (trace.mode === "lines" || !trace.customdata) { return; }
           trace.customdata.forEach(function (item, i) {
             if (!Array.isArray(item)) { return; }
             items.set(item[0], item);
-            if (trace.text && trace.text[i]) { sides.set(item[0], trace.textposition[i]); }
+            if (trace.text && trace.text[i]) {
+              shown.set(item[0], [trace.text[i], trace.textposition[i]]);
+            }
           });
         });
         var chosen = null;
@@ -288,12 +290,14 @@
             chosen = mark;
           }
         });
-        // Labels where the chart puts them at this width (density.js's rule): one
-        // with no room on either side is left out, as Plotly's chart leaves it.
+        // Labels as the chart draws them at this width (density.js's rule, then
+        // label-fit.js's): one with no room is left out or shortened, as in
+        // Plotly's chart.
         labels.forEach(function (text, id) {
-          var side = sides.get(id);
+          var label = shown.get(id), side = label && label[1];
           text.style.display = side ? "" : "none";
           if (!side) { return; }
+          if (text.textContent !== plainText(label[0])) { text.textContent = plainText(label[0]); }
           var left = side.indexOf("left") >= 0;
           if (left) { text.setAttribute("text-anchor", "end"); }
           else { text.removeAttribute("text-anchor"); }

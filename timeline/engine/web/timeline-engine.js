@@ -256,12 +256,22 @@
                                       : placed.others };
     }
     var marks = density.draw(placed, ids, frame, { one: hoverText, many: densityText });
+    fitLabels(marks.data, frame, figure.layout);
     var others = frame.columns ? density.clipBars(figure.filtered.others, frame.range)
                                : figure.filtered.others;
     var drawn = packing.asShapes(packing.compactLanes(marks.data.concat(others), figure.layout,
                                                       figure.filtered.rows));
     figure.drawn = [{ ids: ids, key: key, figure: drawn }].concat(figure.drawn.slice(0, 2));
     return drawn;
+  }
+
+  /* The labels measured with the reader's fonts at the plot's real width, so
+   * none collides or runs off the plot: each kept, moved to the other side of
+   * its mark, shortened at a word or dropped (label-fit.js). */
+  function fitLabels(data, frame, layout) {
+    if (window.TimelineLabelFit) {
+      window.TimelineLabelFit.fitTraces(data, frame, (layout.font || {}).family || "sans-serif");
+    }
   }
 
   /* The scale a chart of `figure` is drawn at for `view` (null: the whole
@@ -279,7 +289,7 @@
     if (!(range[1] > range[0])) { range = [range[0], range[0] + DAY_MS]; }
     var labelChars = width < 600 ? 22 : 34;  // figure.LABEL_MAX_CHARS(_NARROW)
     return { range: range, width: Math.max(width - (margin.l || 0) - (margin.r || 0), 120),
-             columns: !!zoom, labelChars: labelChars,
+             columns: !!zoom, labelChars: labelChars, shortens: !!window.TimelineLabelFit,
              labelFor: zoom ? function (id) {
                return packing.escapeForPlotly(shortLabel(state.eventsById.get(id).title,
                                                          labelChars));
