@@ -42,6 +42,7 @@ EMBED_FILES = {
     "packing_url": ENGINE_WEB / "figure-packing.js",
     "list_url": ENGINE_WEB / "virtual-list.js",
     "density_url": ENGINE_WEB / "density.js",
+    "overview_url": ENGINE_WEB / "overview.js",
     "actor_picker_url": ENGINE_WEB / "actor-picker.js",
     "picture_url": ENGINE_WEB / "picture.js",
     "engine_url": ENGINE_WEB / "timeline-engine.js",

@@ -36,6 +36,7 @@ EXPLORER_FILES = {
     "packing_url": ENGINE_WEB / "figure-packing.js",
     "list_url": ENGINE_WEB / "virtual-list.js",
     "density_url": ENGINE_WEB / "density.js",
+    "overview_url": ENGINE_WEB / "overview.js",
     "engine_url": ENGINE_WEB / "timeline-engine.js",
     "shell_url": WEB / "timeline-explorer.js",
 }

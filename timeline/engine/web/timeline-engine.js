@@ -269,7 +269,7 @@
     var graph = byId("timeline-graph");
     var width = (graph && graph.clientWidth) || 900;  // hidden: the figure's own width
     var zoom = view && view.zoom;
-    var range = (zoom ? zoomRange(graph, zoom) : layout.xaxis.range).map(packing.dateMs);
+    var range = (zoom ? zoomRange(graph, zoom, layout) : layout.xaxis.range).map(packing.dateMs);
     if (!(range[1] > range[0])) { range = [range[0], range[0] + DAY_MS]; }
     var labelChars = width < 600 ? 22 : 34;  // figure.LABEL_MAX_CHARS(_NARROW)
     return { range: range, width: Math.max(width - (margin.l || 0) - (margin.r || 0), 120),
@@ -280,11 +280,13 @@
              } : null };
   }
 
-  /* The time range a chart shows for `zoom` (two days): the one Plotly holds
-   * when it is that zoom, as a reader's zoom or pan left it (to the
-   * millisecond: redrawn to whole days, the chart would jump under the
-   * reader's hand), else from the first day to the last. */
-  function zoomRange(graph, zoom) {
+  /* The time range a chart of the figure laid out as `layout` shows for
+   * `zoom` (two days, or the whole timeline): the one Plotly holds when it is
+   * that zoom, as a reader's zoom or pan left it (to the millisecond: redrawn
+   * to whole days, the chart would jump under the reader's hand), else from
+   * the first day to the last. */
+  function zoomRange(graph, zoom, layout) {
+    if (zoom === core.WHOLE) { return wholeRange(layout); }
     var shown = graph && graph.layout && graph.layout.xaxis && graph.layout.xaxis.range;
     if (shown && String(shown[0]).slice(0, 10) === zoom[0] &&
         String(shown[1]).slice(0, 10) === zoom[1] && String(shown[1]) > String(shown[0])) {
@@ -292,6 +294,12 @@
     }
     // A zoom of one day (zoom=d..d) is that day, not an empty range.
     return [zoom[0], zoom[1] > zoom[0] ? zoom[1] : isoDay(packing.dateMs(zoom[0]) + DAY_MS)];
+  }
+
+  /* The whole timeline's range: its figure's meta.whole (figure.py), where the
+   * figure's own range is the first window (view/window.py). */
+  function wholeRange(layout) {
+    return ((layout.meta && layout.meta.whole) || layout.xaxis.range).slice();
   }
 
   /* figure.short_label: a title cut to `most` characters (code points). */
@@ -398,7 +406,7 @@
     // Its own range array: Plotly's zoom buttons change the one they are given
     // in place, which would move the figure's whole-timeline range with them.
     layout.xaxis = core.withChanges(figure.layout.xaxis, { range: figure.layout.xaxis.range.slice() });
-    if (view.zoom) { layout.xaxis.range = zoomRange(graph, view.zoom); }
+    if (view.zoom) { layout.xaxis.range = zoomRange(graph, view.zoom, figure.layout); }
     layout.dragmode = graph.clientWidth < 600 ? false : "zoom";
     // The page's SVG picture of the chart (view/chart_preview.py) stays on top, out of
     // the flow, until Plotly's chart is drawn under it.
@@ -431,6 +439,30 @@
         }
       });
     }
+  }
+
+  /* The strip under the chart (overview.js): the whole timeline, the window
+   * shown (draggable), the events shown outside it. Not needed, so hidden,
+   * when the first window is the whole timeline and no zoom is asked for. */
+  function drawOverview(view, shown) {
+    var box = byId("timeline-overview");
+    if (!box || !window.TimelineOverview) { return; }
+    if (!state.overview) {
+      state.overview = window.TimelineOverview.create(box, {
+        move: function (from, to) {
+          go(core.withChanges(state.view, { zoom: [isoDay(from), isoDay(to)] }), true);
+        },
+        whole: function (on) { go(core.withChanges(state.view, { zoom: on ? core.WHOLE : null })); }
+      });
+    }
+    var layout = figureFor(view.lanes).layout;
+    var first = layout.xaxis.range.map(packing.dateMs), whole = wholeRange(layout).map(packing.dateMs);
+    state.overview.update({
+      whole: whole, all: view.zoom === core.WHOLE, margin: layout.margin || {},
+      range: view.zoom ? zoomRange(byId("timeline-graph"), view.zoom, layout).map(packing.dateMs)
+                       : first,
+      hidden: !view.zoom && first[0] <= whole[0] && first[1] >= whole[1],
+      events: shown, startOf: function (event) { return event.startDay * DAY_MS; } });
   }
 
   /* A click on a mark that stands for several events zooms into their dates,
@@ -662,6 +694,7 @@
       drawList(view, shown);
       drawDetail(view, shown);
       drawStepper(view, shown);
+      drawOverview(view, shown);
       if (shell.afterDraw) { shell.afterDraw(view, shown); }
     });
   }
