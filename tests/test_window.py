@@ -105,3 +105,12 @@ def test_fast_at_a_hundred_thousand_events(count):
     began = time.perf_counter()
     story_window(starts, WIDE)
     assert time.perf_counter() - began < 0.05
+
+
+def test_the_editor_s_preview_opens_on_the_title_row_s_window():
+    from timeline.editor.page import preview_figure
+    rows = [{"type": "title", "title": "T", "start": "2015-06", "end": "2018"}] + [
+        {"id": f"e{i}", "start": f"20{10 + i}-01-01", "title": "E", "actors": "A",
+         "category": "gifts", "source": "S"} for i in range(12)]
+    result = load_events_from_bytes(csv_bytes(rows), "x.csv")
+    assert list(preview_figure(result).layout.xaxis.range) == ["2015-06-01", "2019-01-01"]

@@ -386,9 +386,23 @@
     else if (item && item[0]) { go(core.withChanges(state.view, { event: item[0] })); }
   }
 
+  /* `view` as its chart is drawn: at its zoom, else at the first window, but
+   * for a filter that leaves no event there (an empty chart would say
+   * nothing): then at the whole timeline. The link keeps no zoom. */
+  function drawnView(view, shown, layout) {
+    if (view.zoom || !core.isFiltered(view)) { return view; }
+    var first = layout.xaxis.range.map(packing.dateMs);
+    var inside = shown.some(function (event) {
+      return event.startDay * DAY_MS <= first[1] &&
+        (event.ongoing || packing.dateMs(event.lastDay) >= first[0]);
+    });
+    return inside ? view : core.withChanges(view, { zoom: core.WHOLE });
+  }
+
   function drawChart(view, shown) {
     if (!window.Plotly && window.TimelinePicture) { drawPicture(view); return; }
     var figure = figureFor(view.lanes);
+    view = drawnView(view, shown, figure.layout);
     var everything = shown.length === state.events.length;
     var ids = shownIds(shown);
     var drawn = drawnFigure(figure, ids, frameFor(figure, view));
@@ -456,7 +470,9 @@
       });
     }
     var layout = figureFor(view.lanes).layout;
-    var first = layout.xaxis.range.map(packing.dateMs), whole = wholeRange(layout).map(packing.dateMs);
+    view = drawnView(view, shown, layout);
+    var first = layout.xaxis.range.map(packing.dateMs);
+    var whole = wholeRange(layout).map(packing.dateMs);
     state.overview.update({
       whole: whole, all: view.zoom === core.WHOLE, margin: layout.margin || {},
       range: view.zoom ? zoomRange(byId("timeline-graph"), view.zoom, layout).map(packing.dateMs)
