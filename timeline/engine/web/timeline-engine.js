@@ -449,7 +449,13 @@
           var range = change["xaxis.range"] ||
                       [change["xaxis.range[0]"], change["xaxis.range[1]"]];
           var first = String(range[0]).slice(0, 10), last = String(range[1]).slice(0, 10);
-          if (first <= last) { go(core.withChanges(state.view, { zoom: [first, last] }), true); }
+          // Plotly's double click goes back to the range it first drew: the first
+          // window is no zoom.
+          var own = figureFor(state.view.lanes).layout.xaxis.range.map(function (end) {
+            return String(end).slice(0, 10);
+          });
+          var zoom = first === own[0] && last === own[1] ? null : [first, last];
+          if (first <= last) { go(core.withChanges(state.view, { zoom: zoom }), true); }
         }
       });
     }
