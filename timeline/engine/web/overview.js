@@ -188,9 +188,9 @@
     shown.addEventListener("pointerup", release(true));
     shown.addEventListener("pointercancel", release(false));
 
-    // A press elsewhere on the strip brings the window there.
-    track.addEventListener("pointerdown", function (event) {
-      if (!now || event.button > 0 || event.target === shown) { return; }
+    // A click (or a tap, not a scroll) elsewhere on the strip brings the window there.
+    track.addEventListener("click", function (event) {
+      if (!now || event.target === shown) { return; }
       var strip = track.getBoundingClientRect();
       var at = now.whole[0] + (event.clientX - strip.left) / Math.max(strip.width, 1) *
                (now.whole[1] - now.whole[0]);

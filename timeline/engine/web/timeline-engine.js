@@ -475,15 +475,13 @@
         whole: function (on) { go(core.withChanges(state.view, { zoom: on ? core.WHOLE : null })); }
       });
     }
-    var layout = figureFor(view.lanes).layout;
-    view = drawnView(view, shown, layout);
+    var layout = figureFor(view.lanes).layout, zoom = drawnView(view, shown, layout).zoom;
     var first = layout.xaxis.range.map(packing.dateMs);
     var whole = wholeRange(layout).map(packing.dateMs);
     state.overview.update({
       whole: whole, all: view.zoom === core.WHOLE, margin: layout.margin || {},
-      range: view.zoom ? zoomRange(byId("timeline-graph"), view.zoom, layout).map(packing.dateMs)
-                       : first,
-      hidden: !view.zoom && first[0] <= whole[0] && first[1] >= whole[1],
+      range: zoom ? zoomRange(byId("timeline-graph"), zoom, layout).map(packing.dateMs) : first,
+      hidden: !zoom && first[0] <= whole[0] && first[1] >= whole[1],
       events: shown, startOf: function (event) { return event.startDay * DAY_MS; } });
   }
 
