@@ -114,7 +114,8 @@ def test_the_first_view_spreads_its_marks_over_the_chart(new_page, base_url, pat
     """Before the first window the curated timeline opened on 1946–2028, the
     middle 80% of its marks in 29% of the chart's width."""
     page = new_page(width)
-    open_drawn(page, base_url + path)
+    page.goto(base_url + path)
+    page.wait_for_selector("html[data-timeline=interactive]", state="attached")
     xs = marks_in_plot(page)
     assert len(xs) >= 15
     assert middle_share(xs, plot_box(page)["width"]) >= 0.6
@@ -216,6 +217,21 @@ def test_the_keys_move_the_window(new_page, base_url, path):
     expect(box).to_have_attribute("aria-valuetext", re.compile(r"^1946 – 194[89]$"))
     page.keyboard.press("End")
     page.wait_for_function("() => /zoom=202/.test(location.search)")
+    assert page.problems == []
+
+
+def test_a_click_on_the_strip_brings_the_window_there(new_page, base_url):
+    page = new_page(768)
+    open_drawn(page, base_url + "/embed")
+    track = page.locator(".overview-track")
+    track.scroll_into_view_if_needed()
+    box = track.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.3, box["y"] + 4)  # about 1970
+    page.wait_for_function("() => /zoom=/.test(location.search)")
+    first, last = zoom_in_url(page).split("..")
+    assert "1965" < first < last < "1980"
+    expect(page.locator(".overview-window")).to_have_attribute(
+        "aria-valuetext", re.compile(r"^19[67]\d – 19[67]\d$"))
     assert page.problems == []
 
 
