@@ -44,6 +44,13 @@ def test_never_narrower_than_a_year_and_all_on_one_day():
     assert story_window(starts, WIDE) == (date(2023, 1, 1), date(2024, 1, 1))
 
 
+def test_every_event_on_one_day_shows_the_whole_span_around_it():
+    """The story's year would be wider than the whole span (the day and some room):
+    the whole span, as before the first window."""
+    starts = pd.Series(pd.to_datetime(["2023-09-13"] * 8))
+    assert first_window(starts, starts, TODAY) == (date(2023, 9, 3), date(2023, 9, 23))
+
+
 def test_of_spans_equally_short_the_latest():
     starts = days("2001-01-01", "2001-01-02", "2001-01-03", "2010-06-01", "2010-06-02",
                   "2010-06-03")
