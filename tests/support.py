@@ -80,7 +80,8 @@ def view_fields(view) -> dict:
             "from": view.date_from and view.date_from.isoformat(),
             "to": view.date_to and view.date_to.isoformat(), "q": view.query,
             "lanes": view.lanes, "event": view.event,
-            "zoom": view.window and [day.isoformat() for day in view.window],
+            "zoom": view.window if isinstance(view.window, str)
+            else view.window and [day.isoformat() for day in view.window],
             "listOpen": view.list_open, "story": view.story}
 
 

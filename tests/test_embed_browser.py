@@ -42,6 +42,7 @@ from timeline.app_factory import create_app
 from timeline.config import REPOSITORY, Config
 from timeline.data_store import snapshot_of
 from timeline.embed.static_export import export_static
+from timeline.view.figure import visible_window
 from timeline.view.transforms import filter_events, normalise_text
 from timeline.view.view_state import ViewState
 
@@ -98,12 +99,20 @@ def expected_ids(query: str) -> list[str]:
     return list(filter_events(EVENTS, ViewState.from_query_string(query))["id"])
 
 
+def in_first_window(ids: list[str]) -> list[str]:
+    """Those of `ids` that start in the chart's first window (view/window.py)."""
+    first, last = (pd.Timestamp(day) for day in visible_window(EVENTS, ViewState(), date.today()))
+    starts = dict(zip(EVENTS["id"], EVENTS["start_at"]))
+    return [i for i in ids if first <= starts[i] <= last]
+
+
 def expect_shown(page, ids: list[str]) -> None:
-    """The list and the chart show the events `ids`: Plotly's chart, or the page's
-    picture of it while it shows the whole timeline (its marks, each of one
-    event in these small timelines)."""
+    """The list and the chart show the events `ids`: Plotly's chart (every mark,
+    those outside its range too), or the page's picture of it while it shows the
+    first window (its marks in that window, each of one event in these small
+    timelines)."""
     expect(page.locator("#event-list .list-title")).to_have_text([TITLES[i] for i in ids])
-    page.wait_for_function("""(ids) => {
+    page.wait_for_function("""([ids, pictured]) => {
         const graph = document.getElementById('timeline-graph');
         const picture = graph.querySelector('.chart-preview.is-interactive:not(.is-stale)');
         const points = picture
@@ -113,8 +122,8 @@ def expect_shown(page, ids: list[str]) -> None:
             ? graph.data.filter(t => t.mode !== 'lines' && t.customdata)
                 .flatMap(t => t.customdata.flatMap(c => c[3] || [c[0]]))
             : null;  // Plotly's chart not drawn yet
-        return points && JSON.stringify(points.sort()) === JSON.stringify(ids);
-    }""", arg=sorted(ids))
+        return points && JSON.stringify(points.sort()) === JSON.stringify(picture ? pictured : ids);
+    }""", arg=[sorted(ids), sorted(in_first_window(ids))])
 
 
 def test_the_preset_view_in_the_url_is_shown(page, embed_url):
@@ -340,15 +349,21 @@ def test_the_chart_is_on_screen_before_plotly_and_where_plotly_then_draws_it(
         page, bundled_embed_url):
     page.goto(bundled_embed_url, wait_until="commit")
     expect(page.locator(".chart-preview")).to_be_visible()
-    pictured = marks_seen(page, ".chart-preview .preview-mark")
+    # Marks of two events at one place (an exact and a hollow one, a month's start)
+    # look as the one on top, as marks_seen reads Plotly's dots.
+    pictured = list({(round(x, 1), round(y, 1)): (x, y, fill, ring) for x, y, fill, ring
+                     in marks_seen(page, ".chart-preview .preview-mark")}.values())
     height = page.locator("#timeline-graph").evaluate("(graph) => graph.offsetHeight")
     plotly_chart(page)  # replaced, not left under
     # As tall: nothing below it moves (and a frame's page is not resized).
     assert page.evaluate("() => document.getElementById('timeline-graph')"
                          ".getBoundingClientRect().height") == height
-    # Every mark, labelled (Plotly's points) or bare (dots), where the picture
-    # put it, in its colours: filled, or hollow (a white fill in a ring).
-    drawn = marks_seen(page, DRAWN_MARKS)
+    # Every mark in the plot (the first window: Plotly draws those outside it too,
+    # hidden), labelled (Plotly's points) or bare (dots), where the picture put it,
+    # in its colours: filled, or hollow (a white fill in a ring).
+    plot = page.locator("#timeline-graph .nsewdrag").bounding_box()
+    drawn = [mark for mark in marks_seen(page, DRAWN_MARKS)
+             if plot["x"] - 1 <= mark[0] <= plot["x"] + plot["width"] + 1]
     assert len(drawn) == len(pictured)
     assert len(page.locator("#timeline-graph .scatterlayer .point").all()) < len(drawn)
     assert any(fill == "rgb(255, 255, 255)" for _, _, fill, _ in drawn)
@@ -370,7 +385,8 @@ def test_a_bare_mark_answers_hover_and_click(page, bundled_embed_url):
         const box = graph.querySelector('.nsewdrag').getBoundingClientRect();
         const marks = graph._fullData.filter(t => t.customdata && t.mode !== 'lines')
             .flatMap(t => t.customdata.map((c, i) => [t.mode, c[1],
-                box.x + layout.xaxis.d2p(t.x[i]), box.y + layout.yaxis.d2p(t.y[i]), !c[3]]));
+                box.x + layout.xaxis.d2p(t.x[i]), box.y + layout.yaxis.d2p(t.y[i]), !c[3]]))
+            .filter(([, , x]) => x >= box.x && x <= box.right);  // in the window shown
         const [, title, x, y] = marks.find(([mode, , , , own]) => mode === 'none' && own);
         const [, , nx, ny] = marks.filter(([, , ox, oy]) => ox !== x || oy !== y)
             .sort((a, b) => Math.hypot(a[2] - x, a[3] - y) - Math.hypot(b[2] - x, b[3] - y))[0];
@@ -455,10 +471,13 @@ def test_the_picture_answers_hover_clicks_stepping_and_the_list_without_plotly(
     assert f"event={after}" in page.url
     page.click("#prev-event")
     expect(page.locator("#event-detail h2")).to_have_text(event["title"])
+    # The list's first event in the picture's window (the first window).
+    first, last = page.evaluate("() => TimelinePage.data().figures.category.layout.xaxis.range")
+    listed = bundled_events[bundled_events["start_at"].between(first, last)]["id"].iloc[0]
     open_list(page)
-    page.locator("#event-list a", has_text=bundled_events.loc[order[0], "title"]).click()
-    expect(page.locator("#event-detail h2")).to_have_text(bundled_events.loc[order[0], "title"])
-    assert f"event={order[0]}" in page.url
+    page.locator("#event-list a", has_text=bundled_events.loc[listed, "title"]).click()
+    expect(page.locator("#event-detail h2")).to_have_text(bundled_events.loc[listed, "title"])
+    assert f"event={listed}" in page.url
     expect(ring).to_be_visible()
     page.go_back()
     expect(page.locator("#event-detail h2")).to_have_text(event["title"])
@@ -530,8 +549,8 @@ def test_the_pictures_mode_bar_is_plotlys_and_keeps_the_focus(page, bundled_embe
     quarter = (whole[1] - whole[0]) / 4
     assert abs(shown[0] - (whole[0] + quarter)) < 86_400_000
     assert abs(shown[1] - (whole[1] - quarter)) < 86_400_000
-    # Autoscale goes back to the whole timeline (the zoom once moved the
-    # figure's own range with it, and this came back to a part of it).
+    # Autoscale goes back to the figure's own range, the first window (the zoom
+    # once moved the figure's own range with it, and this came back to a part of it).
     page.locator('#timeline-graph .modebar-btn[data-title="Autoscale"]').click()
     page.wait_for_function("() => !location.search.includes('zoom=')")
     page.wait_for_function(f"(whole) => JSON.stringify({SHOWN_RANGE}) === JSON.stringify(whole)",
@@ -540,7 +559,9 @@ def test_the_pictures_mode_bar_is_plotlys_and_keeps_the_focus(page, bundled_embe
 
 
 def test_the_picture_has_no_accessibility_violations(page, bundled_embed_url, bundled_events):
-    open_embed(page, bundled_embed_url + "?event=" + bundled_events["id"].iloc[0])
+    # An event in the picture's window (the first window: 2022 to 2024).
+    shown = bundled_events[bundled_events["start_at"] >= pd.Timestamp("2022-01-01")]
+    open_embed(page, bundled_embed_url + "?event=" + shown["id"].iloc[0])
     expect(page.locator(".chart-preview .preview-selected")).to_be_visible()
     mark = page.locator(".chart-preview .preview-mark").first.bounding_box()
     page.mouse.move(*centre(mark))

@@ -120,8 +120,15 @@ def test_window_follows_the_view_or_the_data(events):
     zoomed = build_figure(events, ViewState(window=(date(2023, 1, 1), date(2023, 12, 31))),
                           today=TODAY)
     assert list(zoomed.layout.xaxis.range) == ["2023-01-01", "2023-12-31"]
-    first, last = visible_window(events, ViewState(), TODAY)
-    assert first < date(2022, 1, 1) and last > TODAY
+    first, last = visible_window(events, ViewState(window="all"), TODAY)
+    assert first < date(1994, 1, 1) and last > TODAY
+    # No zoom: the whole years holding most events (view/window.py), and the whole
+    # span in the figure's meta, for `zoom=all` and the overview strip.
+    assert visible_window(events, ViewState(), TODAY) == (date(2019, 1, 1), date(2025, 1, 1))
+    assert visible_window(events, ViewState(), TODAY, (date(2023, 1, 1), date(2024, 1, 1))) == (
+        date(2023, 1, 1), date(2024, 1, 1))
+    meta = build_figure(events, ViewState(), today=TODAY).layout.meta
+    assert meta["whole"] == [first.isoformat(), last.isoformat()]
 
 
 def test_labels_shown_where_they_fit_and_kept_on_the_chart(events):
@@ -201,7 +208,7 @@ def test_eras_are_shaded_bands_below_the_marks(events):
 
 
 def test_eras_are_named_at_the_top_in_escaped_text(events):
-    figure = build_figure(events, ViewState(), today=TODAY, eras=eras_of(*ERAS))
+    figure = build_figure(events, ViewState(window="all"), today=TODAY, eras=eras_of(*ERAS))
     labels = {a.text: a for a in figure.layout.annotations}
     assert set(labels) == {"Rule of Kim Jong-il", "&lt;i&gt;Kim Jong-un&lt;/i&gt; &amp; co"}
     assert all((a.yref, a.y, a.yanchor) == ("paper", 1, "top") for a in labels.values())

@@ -1,6 +1,7 @@
 """The contract's rules: one fixture per error and warning, with its exact line and column."""
 import csv
 import io
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -305,9 +306,28 @@ def test_a_second_title_row_is_an_error_naming_the_first():
     assert "already on line 2" in problems[0].message
 
 
-def test_a_title_row_with_a_date_is_warned_about():
-    problems = problems_of(title_row(start="2024"))
-    assert [(p.line, p.column, p.severity) for p in problems] == [(2, "start", "warning")]
+def test_a_title_row_s_start_and_end_are_the_first_window():
+    """Both dates, in the events' forms: the window runs from the first day of the
+    start to the end of the end (the day after its last, as the chart's axis says)."""
+    result = load_events_from_bytes(csv_bytes(title_row(start="2017", end="2024-06"), event()),
+                                    "x.csv")
+    assert result.report.problems == ()
+    assert result.window == (date(2017, 1, 1), date(2024, 7, 1))
+    assert load_events_from_bytes(csv_bytes(title_row(), event()), "x.csv").window is None
+
+
+@pytest.mark.parametrize("dates, column, fragment", [
+    (dict(start="2024"), "end", "end is empty: a title row's start and end are the window"),
+    (dict(end="2024"), "start", "start is empty: a title row's start and end are the window"),
+    (dict(start="2025", end="2017"), "end", "the window ends (2017) before it starts (2025)"),
+    (dict(start="2017", end=".."), "end", "needs a last date, not '..'"),
+    (dict(start="2017-13", end="2024"), "start", "no month 13"),
+    (dict(start="13/09/2023", end="2024"), "start", "13/09/2023"),
+])
+def test_a_title_row_s_window_needs_both_dates_in_order(dates, column, fragment):
+    problems = problems_of(event(), title_row(**dates))
+    assert [(p.line, p.column, p.severity) for p in problems] == [(3, column, "error")], problems
+    assert fragment in problems[0].message
 
 
 def test_a_title_row_may_have_only_a_subtitle():

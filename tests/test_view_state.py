@@ -47,6 +47,8 @@ def test_leading_question_mark_is_accepted():
     ("zoom=2024-01-01..2023-01-01", ViewState()),
     ("zoom=2023", ViewState()),
     ("zoom=2023..2024", ViewState(window=(date(2023, 1, 1), date(2024, 12, 31)))),
+    ("zoom=all", ViewState(window="all")),
+    ("zoom=everything", ViewState()),
     ("actor=&category=&q=&event=", ViewState()),
     ("actor=A&actor=A&actor=B", ViewState(actors=("A", "B"))),
     ("q=one&q=two", ViewState(query="one")),
@@ -63,6 +65,11 @@ def test_describe_counts_and_filters():
                      date_from=date(2023, 9, 1))
     assert view.describe(3, 27) == ("3 of 27 events · Kim Jong-un · gifts or tourism · "
                                     "from 1 Sep 2023 · matching “car”")
+
+
+def test_the_whole_timeline_has_a_link_of_its_own():
+    assert ViewState(window="all").to_query_string() == "zoom=all"
+    assert ViewState(window="all").cleared() == ViewState()
 
 
 def test_cleared_keeps_lane_mode_the_open_list_and_story_mode():
@@ -86,7 +93,8 @@ VIEWS = st.builds(
     certainties=st.lists(VALUES, unique=True, max_size=4).map(tuple),
     date_from=st.none() | DAYS, date_to=st.none() | DAYS, query=st.just("") | VALUES,
     lanes=st.sampled_from(LANE_MODES), event=st.none() | VALUES,
-    window=st.none() | st.lists(DAYS, min_size=2, max_size=2).map(sorted).map(tuple),
+    window=st.none() | st.just("all")
+    | st.lists(DAYS, min_size=2, max_size=2).map(sorted).map(tuple),
     list_open=st.booleans(), story=st.booleans())
 
 

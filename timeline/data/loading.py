@@ -19,7 +19,7 @@ import os
 import re
 import stat
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from itertools import repeat
 from operator import attrgetter
 from typing import Callable, Iterator, Literal
@@ -89,6 +89,9 @@ class LoadResult:
     eras: pd.DataFrame = field(default_factory=empty_eras)
     title: str | None = None             # from the row of type `title`, if any
     subtitle: str | None = None
+    # The window readers see first, from the title row's `start` and `end`: its
+    # first day and the day after its last (view/window.py).
+    window: tuple[date, date] | None = None
     # "timelinejs" when the header is a TimelineJS sheet's: `columns` and `raw` are
     # then the sheet's own, and `events` its rows in our columns.
     file_format: Literal["timeline", "timelinejs"] = "timeline"
@@ -362,12 +365,16 @@ def _eras(rows: CheckedRows) -> pd.DataFrame:
     return _frame(ERA_COLUMNS, data)
 
 
-def _title(rows: CheckedRows) -> tuple[str | None, str | None]:
+def _title(rows: CheckedRows) -> tuple[str | None, str | None, tuple[date, date] | None]:
     titles = np.flatnonzero(rows.ok & (rows.kind == "title"))
     if not len(titles):
-        return None, None
+        return None, None, None
     first = titles[0]
-    return rows.clean["title"][first] or None, rows.clean["description"][first] or None
+    start, end = rows.start[first], rows.end[first]
+    after = end.last_day + timedelta(days=1) if end and end.last_day < date.max else None
+    window = (start.first_day, after or end.last_day) if start and end else None
+    return (rows.clean["title"][first] or None, rows.clean["description"][first] or None,
+            window)
 
 
 def _raw(columns: tuple[str, ...], rows: CheckedRows) -> pd.DataFrame:
@@ -478,11 +485,12 @@ def _result(checked: Validation, table: Table, frames: Frames, raw: Callable[[],
     if frames == "report":  # what `python -m timeline validate` prints
         return LoadResult(empty_events(), report, encoding=table.encoding,
                           delimiter=table.delimiter, **details)
-    title, subtitle = _title(checked.rows)
+    title, subtitle, window = _title(checked.rows)
     return LoadResult(_events(checked.rows), report,
                       raw=raw() if frames == "raw" else _frame(("line",), {}),
                       encoding=table.encoding, delimiter=table.delimiter,
-                      eras=_eras(checked.rows), title=title, subtitle=subtitle, **details)
+                      eras=_eras(checked.rows), title=title, subtitle=subtitle,
+                      window=window, **details)
 
 
 def _load(data: bytes, frames: Frames, limit: SizeLimit | None) -> LoadResult:

@@ -43,7 +43,8 @@ ROW_TYPES: dict[str, str] = {
     "era": "a period shown as a shaded band behind the events: needs `start`, `end` and "
            "`title`",
     "title": "the timeline's own title: `title` is its headline and `description` the line "
-             "under it; no dates. At most one row",
+             "under it; `start` and `end`, both or neither, the window readers see first "
+             "(else the app picks the span that holds most events). At most one row",
 }
 DEFAULT_ROW_TYPE = "event"
 

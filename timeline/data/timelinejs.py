@@ -151,6 +151,11 @@ def _convert_slide(slide: Slide, fallback_name: str, groups: Mapping[str, str],
     _media(values.get("Media", ""), row, note)
     row["title"] = _headline(values, text, row, kind, note)
     if kind == "title":
+        # TimelineJS shows no date on its title slide; ours would be the window
+        # readers see first, which the sheet never meant.
+        if row["start"] or row["end"]:
+            note("Year", "the title slide's date is not used: TimelineJS shows none there")
+            row["start"] = row["end"] = ""
         return row
     if kind == "event":
         group = html_to_line(values.get("Group", ""))

@@ -108,8 +108,9 @@ def problem_list(report: Report, source_name: str) -> html.Div:
 
 def preview_figure(result: LoadResult):
     events = prepare_events(result.events)
+    # At the window readers see first: the title row's, or the one the app picks.
     return build_figure(events, ViewState(), today=date.today(), width_px=PREVIEW_WIDTH_PX,
-                        eras=result.eras)
+                        eras=result.eras, title_window=result.window)
 
 
 def preview_area(figure) -> html.Div:

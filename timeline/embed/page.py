@@ -43,6 +43,7 @@ EMBED_FILES = {
     "list_url": ENGINE_WEB / "virtual-list.js",
     "density_url": ENGINE_WEB / "density.js",
     "label_fit_url": ENGINE_WEB / "label-fit.js",
+    "overview_url": ENGINE_WEB / "overview.js",
     "actor_picker_url": ENGINE_WEB / "actor-picker.js",
     "picture_url": ENGINE_WEB / "picture.js",
     "media_script_url": ENGINE_WEB / "media.js",

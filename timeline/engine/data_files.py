@@ -77,7 +77,8 @@ class DataFiles:
     @lru_cache(maxsize=1)
     def _figure_file(self) -> Sequence[bytes]:
         return self._shared("category-figure", lambda: [json.dumps(figure_json(
-            self._snapshot.events, "category", self.today, self._snapshot.result.eras),
+            self._snapshot.events, "category", self.today, self._snapshot.result.eras,
+            self._snapshot.result.window),
             separators=(",", ":")).encode("utf-8")])
 
     def category_figure(self) -> dict:
@@ -126,7 +127,8 @@ class DataFiles:
     @lru_cache(maxsize=1)
     def _actor_figure_file(self) -> Sequence[bytes]:
         return self._shared("actor-figure", lambda: [to_json_bytes(actor_figure(
-            self._snapshot.events, self.today, self._snapshot.result.eras))])
+            self._snapshot.events, self.today, self._snapshot.result.eras,
+            self._snapshot.result.window))])
 
     def actor_figure_json(self) -> bytes:
         return self._actor_figure_file()[0]

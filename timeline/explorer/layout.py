@@ -38,6 +38,7 @@ EXPLORER_FILES = {
     "density_url": ENGINE_WEB / "density.js",
     "media_script_url": ENGINE_WEB / "media.js",
     "label_fit_url": ENGINE_WEB / "label-fit.js",
+    "overview_url": ENGINE_WEB / "overview.js",
     "engine_url": ENGINE_WEB / "timeline-engine.js",
     "shell_url": WEB / "timeline-explorer.js",
 }

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -19,7 +19,8 @@ import plotly.graph_objects as go
 from timeline.data.markup import escape_for_plotly
 from timeline.view.colours import category_colours
 from timeline.view.transforms import actor_names
-from timeline.view.view_state import ViewState
+from timeline.view.view_state import WHOLE_TIMELINE, ViewState
+from timeline.view.window import first_window, whole_span
 
 ROW_HEIGHT_PX = 34
 LANE_GAP = 0.6  # rows between lanes
@@ -63,10 +64,13 @@ class Placed:
 
 
 def build_figure(events: pd.DataFrame, view: ViewState, *, today: date,
-                 width_px: int = 900, eras: pd.DataFrame | None = None) -> go.Figure:
+                 width_px: int = 900, eras: pd.DataFrame | None = None,
+                 title_window: tuple[date, date] | None = None) -> go.Figure:
     """The timeline figure for `events` (already filtered) as `view` asks,
-    with `eras` (`LoadResult.eras`) as shaded periods behind them."""
-    window = visible_window(events, view, today)
+    with `eras` (`LoadResult.eras`) as shaded periods behind them; with no zoom
+    in `view`, at the title row's window (`LoadResult.window`), else the one
+    view/window.py finds."""
+    window = visible_window(events, view, today, title_window)
     names = lane_names(events, view)
     days_per_px = max((window[1] - window[0]).days, 1) / plot_width(width_px, names)
     ends = event_ends(events, today)
@@ -96,6 +100,10 @@ def build_figure(events: pd.DataFrame, view: ViewState, *, today: date,
                                     colours[category], is_exact, days_per_px)
     add_selection(figure, events, placed, view.event)
     layout_figure(figure, lanes, window, width_px)
+    # The whole span, for `zoom=all` and the overview strip (engine/web/overview.js).
+    whole = whole_span(events["start_at"], ends, today)
+    figure.update_layout(meta={**figure.layout.meta,
+                               "whole": [whole[0].isoformat(), whole[1].isoformat()]})
     if eras is not None:
         add_eras(figure, eras, window, today)
     return figure
@@ -144,16 +152,17 @@ def event_ends(events: pd.DataFrame, today: date) -> pd.Series:
     return ends.where(~events["ongoing"], pd.Timestamp(today)).astype(events["start_at"].dtype)
 
 
-def visible_window(events: pd.DataFrame, view: ViewState, today: date) -> tuple[date, date]:
-    """The zoom in the view, or every event with a little room either side."""
+def visible_window(events: pd.DataFrame, view: ViewState, today: date,
+                   title_window: tuple[date, date] | None = None) -> tuple[date, date]:
+    """The zoom in the view; every event with a little room either side for
+    `zoom=all`; else the first window (view/window.py: the title row's, or the
+    span holding most events)."""
+    ends = event_ends(events, today)
+    if view.window == WHOLE_TIMELINE:
+        return whole_span(events["start_at"], ends, today)
     if view.window:
         return view.window
-    if events.empty:
-        return today - timedelta(days=365), today
-    first = events["start_at"].min().date()
-    last = max(event_ends(events, today).max().date(), first)
-    padding = timedelta(days=max((last - first).days, 30) // 40 + 10)
-    return first - padding, last + padding
+    return first_window(events["start_at"], ends, today, title_window)
 
 
 def left_margin(lanes: list[str]) -> int:

@@ -125,14 +125,18 @@ def detail_chunks(events: pd.DataFrame) -> list[dict[str, dict]]:
 
 
 def figure_json(events: pd.DataFrame, lanes: str, today: date,
-                eras: pd.DataFrame | None) -> dict:
-    figure = build_figure(events, ViewState(lanes=lanes), today=today, eras=eras)
+                eras: pd.DataFrame | None,
+                title_window: tuple[date, date] | None = None) -> dict:
+    """The figure at the first window (`title_window`: the title row's, if set)."""
+    figure = build_figure(events, ViewState(lanes=lanes), today=today, eras=eras,
+                          title_window=title_window)
     return json.loads(plotly.io.to_json(figure, validate=False, engine="json"))
 
 
 def payload(events: pd.DataFrame, *, version: str, title: str, subtitle: str,
             today: date, eras: pd.DataFrame | None = None, explorer_url: str = "",
-            category_figure: dict | None = None) -> dict:
+            category_figure: dict | None = None,
+            title_window: tuple[date, date] | None = None) -> dict:
     """Everything the first paint needs; details are named by chunk, not included.
     `category_figure`: the figure by category, when the caller has built it already."""
     present = set(events["category"])
@@ -149,13 +153,14 @@ def payload(events: pd.DataFrame, *, version: str, title: str, subtitle: str,
         "certainties": [c for c in CERTAINTIES if c in set(events["certainty"])],
         "actors": actor_names(events),
         "figures": {"category": category_figure if category_figure is not None
-                    else figure_json(events, "category", today, eras)},
+                    else figure_json(events, "category", today, eras, title_window)},
     }
 
 
-def actor_figure(events: pd.DataFrame, today: date, eras: pd.DataFrame | None) -> dict:
+def actor_figure(events: pd.DataFrame, today: date, eras: pd.DataFrame | None,
+                 title_window: tuple[date, date] | None = None) -> dict:
     """Lanes by actor: fetched only when a reader switches to them."""
-    return figure_json(events, "actor", today, eras)
+    return figure_json(events, "actor", today, eras, title_window)
 
 
 def to_json_bytes(value) -> bytes:

@@ -30,6 +30,10 @@ MAX_VALUES_PER_PARAMETER = 50
 _LINK_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{1,2})(?:-([0-9]{1,2}))?)?[~?]?")
 
 # Parameter names, documented in the README's "URL parameters" section.
+# `zoom=all`: the whole timeline, where a link without `zoom` shows the window
+# that holds most events (view/window.py).
+WHOLE_TIMELINE = "all"
+
 PARAMETERS = ("actor", "category", "certainty", "from", "to", "q", "lanes", "event", "zoom",
               "list", "story")
 
@@ -51,8 +55,9 @@ class ViewState:
     query: str = ""
     lanes: LaneMode = "category"
     event: str | None = None
-    # The visible time window (the chart's zoom), as first and last day shown.
-    window: tuple[date, date] | None = None
+    # The visible time window (the chart's zoom), as first and last day shown, or
+    # WHOLE_TIMELINE; None: the timeline's first window (view/window.py).
+    window: tuple[date, date] | Literal["all"] | None = None
     # The event list open (`list=open`). The embed folds it by default, so that an
     # article shows the chart and the event's card, not pages of list; the explorer
     # shows it open whatever the link says.
@@ -104,7 +109,9 @@ class ViewState:
             pairs.append(("lanes", self.lanes))
         if self.event:
             pairs.append(("event", self.event))
-        if self.window:
+        if self.window == WHOLE_TIMELINE:
+            pairs.append(("zoom", WHOLE_TIMELINE))
+        elif self.window:
             pairs.append(("zoom", f"{self.window[0].isoformat()}..{self.window[1].isoformat()}"))
         if self.list_open:
             pairs.append(("list", "open"))
@@ -164,7 +171,9 @@ def _day(text: str, *, last: bool) -> date | None:
     return period.last_day if last else period.first_day
 
 
-def _window(text: str) -> tuple[date, date] | None:
+def _window(text: str) -> tuple[date, date] | Literal["all"] | None:
+    if strip_white_space(text) == WHOLE_TIMELINE:
+        return WHOLE_TIMELINE
     start, separator, end = text.partition("..")
     if not separator:
         return None

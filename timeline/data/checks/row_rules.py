@@ -84,7 +84,8 @@ def _url_problem(value: str) -> str | None:
 
 
 def _check_dates(line: int, row: dict[str, str], problems: list[Problem],
-                 read: Callable[[str], PartialDate | str] = parse_partial_date
+                 read: Callable[[str], PartialDate | str] = parse_partial_date,
+                 what: str = "the event"
                  ) -> tuple[PartialDate | None, PartialDate | None, bool]:
     """(start, end, ongoing) as far as they can be read; problems for the rest.
     `read`: parse_partial_date, or the same with what it has said before."""
@@ -112,7 +113,7 @@ def _check_dates(line: int, row: dict[str, str], problems: list[Problem],
             end = parsed
     if start and end and end.last_day < start.first_day:
         problems.append(error(line, "end", (
-            f"the event ends ({end}) before it starts ({start}); "
+            f"{what} ends ({end}) before it starts ({start}); "
             f"check both dates, or swap them")))
     return start, end, ongoing
 
@@ -157,7 +158,7 @@ def check_row(line: int, row: dict[str, str], present: dict[str, int],
             f"{quote(row['id'])} is not a usable id: use only lowercase letters a-z, digits and "
             f"single hyphens between them, e.g. '{suggestion or 'kim-putin-summit-2023'}'")))
     if kind == "title":
-        dates = _check_title_row(line, row, problems)
+        dates = _check_title_row(line, row, problems, read_date)
     else:
         dates = _check_dates(line, row, problems, read_date)
     if len(row["title"]) > schema.TITLE_MAX_LENGTH:
@@ -176,18 +177,30 @@ def check_row(line: int, row: dict[str, str], present: dict[str, int],
     return problems, clean, dates, kind
 
 
-def _check_title_row(line: int, row: dict[str, str], problems: list[Problem]
-                     ) -> tuple[None, None, bool]:
+def _check_title_row(line: int, row: dict[str, str], problems: list[Problem],
+                     read: Callable[[str], PartialDate | str] = parse_partial_date
+                     ) -> tuple[PartialDate | None, PartialDate | None, bool]:
+    """A title row names the timeline; its `start` and `end`, both or neither, are
+    the window readers see first (view/window.py)."""
     if not (row["title"] or row["description"]):
         problems.append(error(line, "title", (
             "the title row is empty: write the timeline's title in title, and the line under "
             "it in description")))
-    for column in schema.DATE_COLUMNS:
-        if row[column]:
-            problems.append(warning(line, column, (
-                f"a title row has no date, so {quote(row[column])} is not used; if this row is "
-                f"an event, empty its type")))
-    return None, None, False
+    if not (row["start"] or row["end"]):
+        return None, None, False
+    if row["end"] == schema.ONGOING:
+        problems.append(error(line, "end", (
+            f"the window readers see first needs a last date, not '{schema.ONGOING}': write "
+            f"the year (or month, or day) it should end with")))
+        return None, None, False
+    for given, missing in (("start", "end"), ("end", "start")):
+        if row[given] and not row[missing]:
+            problems.append(error(line, missing, (
+                f"{missing} is empty: a title row's start and end are the window readers see "
+                f"first, so write both (or neither, to let the app choose)")))
+            return None, None, False
+    start, end, _ = _check_dates(line, row, problems, read, "the window")
+    return start, end, False
 
 
 def _check_event_facts(line: int, row: dict[str, str], clean: dict[str, str],

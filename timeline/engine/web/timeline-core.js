@@ -77,8 +77,12 @@
     return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2);
   }
 
+  /* A zoom as view_state._window reads it: two days, or WHOLE ("all"): the
+   * whole timeline, where no zoom is its first window (view/window.py). */
+  var WHOLE = "all";
   function parseWindow(text) {
     text = String(text || "");
+    if (stripWhiteSpace(text) === WHOLE) { return WHOLE; }
     var at = text.indexOf("..");
     if (at < 0) { return null; }
     var first = partialDay(text.slice(0, at), false), last = partialDay(text.slice(at + 2), true);
@@ -120,7 +124,8 @@
     if (view.q) { params.append("q", view.q); }
     if (view.lanes !== "category") { params.append("lanes", view.lanes); }
     if (view.event) { params.append("event", view.event); }
-    if (view.zoom) { params.append("zoom", view.zoom[0] + ".." + view.zoom[1]); }
+    if (view.zoom === WHOLE) { params.append("zoom", WHOLE); }
+    else if (view.zoom) { params.append("zoom", view.zoom[0] + ".." + view.zoom[1]); }
     if (view.listOpen) { params.append("list", "open"); }
     if (view.story) { params.append("story", "1"); }
     return params.toString();
@@ -265,7 +270,7 @@
 
   return {
     normaliseText: normaliseText, cleanValue: cleanValue, partialDay: partialDay,
-    parseView: parseView,
+    parseView: parseView, WHOLE: WHOLE,
     toQueryString: toQueryString, withChanges: withChanges, isFiltered: isFiltered,
     eventsFrom: eventsFrom, prepareEvents: prepareEvents, filterEvents: filterEvents,
     neighbours: neighbours, describe: describe

@@ -285,7 +285,7 @@
     var graph = byId("timeline-graph");
     var width = (graph && graph.clientWidth) || 900;  // hidden: the figure's own width
     var zoom = view && view.zoom;
-    var range = (zoom ? zoomRange(graph, zoom) : layout.xaxis.range).map(packing.dateMs);
+    var range = (zoom ? zoomRange(graph, zoom, layout) : layout.xaxis.range).map(packing.dateMs);
     if (!(range[1] > range[0])) { range = [range[0], range[0] + DAY_MS]; }
     var labelChars = width < 600 ? 22 : 34;  // figure.LABEL_MAX_CHARS(_NARROW)
     return { range: range, width: Math.max(width - (margin.l || 0) - (margin.r || 0), 120),
@@ -296,11 +296,13 @@
              } : null };
   }
 
-  /* The time range a chart shows for `zoom` (two days): the one Plotly holds
-   * when it is that zoom, as a reader's zoom or pan left it (to the
-   * millisecond: redrawn to whole days, the chart would jump under the
-   * reader's hand), else from the first day to the last. */
-  function zoomRange(graph, zoom) {
+  /* The time range a chart of the figure laid out as `layout` shows for
+   * `zoom` (two days, or the whole timeline): the one Plotly holds when it is
+   * that zoom, as a reader's zoom or pan left it (to the millisecond: redrawn
+   * to whole days, the chart would jump under the reader's hand), else from
+   * the first day to the last. */
+  function zoomRange(graph, zoom, layout) {
+    if (zoom === core.WHOLE) { return wholeRange(layout); }
     var shown = graph && graph.layout && graph.layout.xaxis && graph.layout.xaxis.range;
     if (shown && String(shown[0]).slice(0, 10) === zoom[0] &&
         String(shown[1]).slice(0, 10) === zoom[1] && String(shown[1]) > String(shown[0])) {
@@ -308,6 +310,12 @@
     }
     // A zoom of one day (zoom=d..d) is that day, not an empty range.
     return [zoom[0], zoom[1] > zoom[0] ? zoom[1] : isoDay(packing.dateMs(zoom[0]) + DAY_MS)];
+  }
+
+  /* The whole timeline's range: its figure's meta.whole (figure.py), where the
+   * figure's own range is the first window (view/window.py). */
+  function wholeRange(layout) {
+    return ((layout.meta && layout.meta.whole) || layout.xaxis.range).slice();
   }
 
   /* figure.short_label: a title cut to `most` characters (code points). */
@@ -394,9 +402,23 @@
     else if (item && item[0]) { go(core.withChanges(state.view, { event: item[0] })); }
   }
 
+  /* `view` as its chart is drawn: at its zoom, else at the first window, but
+   * for a filter that leaves no event there (an empty chart would say
+   * nothing): then at the whole timeline. The link keeps no zoom. */
+  function drawnView(view, shown, layout) {
+    if (view.zoom || !core.isFiltered(view)) { return view; }
+    var first = layout.xaxis.range.map(packing.dateMs);
+    var inside = shown.some(function (event) {
+      return event.startDay * DAY_MS <= first[1] &&
+        (event.ongoing || packing.dateMs(event.lastDay) >= first[0]);
+    });
+    return inside ? view : core.withChanges(view, { zoom: core.WHOLE });
+  }
+
   function drawChart(view, shown) {
     if (!window.Plotly && window.TimelinePicture) { drawPicture(view); return; }
     var figure = figureFor(view.lanes);
+    view = drawnView(view, shown, figure.layout);
     var everything = shown.length === state.events.length;
     var ids = shownIds(shown);
     var drawn = drawnFigure(figure, ids, frameFor(figure, view));
@@ -414,7 +436,7 @@
     // Its own range array: Plotly's zoom buttons change the one they are given
     // in place, which would move the figure's whole-timeline range with them.
     layout.xaxis = core.withChanges(figure.layout.xaxis, { range: figure.layout.xaxis.range.slice() });
-    if (view.zoom) { layout.xaxis.range = zoomRange(graph, view.zoom); }
+    if (view.zoom) { layout.xaxis.range = zoomRange(graph, view.zoom, figure.layout); }
     layout.dragmode = graph.clientWidth < 600 ? false : "zoom";
     // The page's SVG picture of the chart (view/chart_preview.py) stays on top, out of
     // the flow, until Plotly's chart is drawn under it.
@@ -447,10 +469,40 @@
           var range = change["xaxis.range"] ||
                       [change["xaxis.range[0]"], change["xaxis.range[1]"]];
           var first = String(range[0]).slice(0, 10), last = String(range[1]).slice(0, 10);
-          if (first <= last) { go(core.withChanges(state.view, { zoom: [first, last] }), true); }
+          // Plotly's double click goes back to the range it first drew: the first
+          // window is no zoom.
+          var own = figureFor(state.view.lanes).layout.xaxis.range.map(function (end) {
+            return String(end).slice(0, 10);
+          });
+          var zoom = first === own[0] && last === own[1] ? null : [first, last];
+          if (first <= last) { go(core.withChanges(state.view, { zoom: zoom }), true); }
         }
       });
     }
+  }
+
+  /* The strip under the chart (overview.js): the whole timeline, the window
+   * shown (draggable), the events shown outside it. Not needed, so hidden,
+   * when the first window is the whole timeline and no zoom is asked for. */
+  function drawOverview(view, shown) {
+    var box = byId("timeline-overview");
+    if (!box || !window.TimelineOverview) { return; }
+    if (!state.overview) {
+      state.overview = window.TimelineOverview.create(box, {
+        move: function (from, to) {
+          go(core.withChanges(state.view, { zoom: [isoDay(from), isoDay(to)] }), true);
+        },
+        whole: function (on) { go(core.withChanges(state.view, { zoom: on ? core.WHOLE : null })); }
+      });
+    }
+    var layout = figureFor(view.lanes).layout, zoom = drawnView(view, shown, layout).zoom;
+    var first = layout.xaxis.range.map(packing.dateMs);
+    var whole = wholeRange(layout).map(packing.dateMs);
+    state.overview.update({
+      whole: whole, all: view.zoom === core.WHOLE, margin: layout.margin || {},
+      range: zoom ? zoomRange(byId("timeline-graph"), zoom, layout).map(packing.dateMs) : first,
+      hidden: !zoom && first[0] <= whole[0] && first[1] >= whole[1],
+      events: shown, startOf: function (event) { return event.startDay * DAY_MS; } });
   }
 
   /* A click on a mark that stands for several events zooms into their dates,
@@ -722,6 +774,7 @@
       drawList(view, shown);
       drawDetail(view, shown);
       drawStepper(view, shown);
+      drawOverview(view, shown);
       drawStory(view, shown);
       if (state.revealCard) { state.revealCard = false; revealCard(); }
       if (shell.afterDraw) { shell.afterDraw(view, shown); }
