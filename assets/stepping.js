@@ -14,6 +14,10 @@
     if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) {
       return;
     }
+    // A control that takes the arrows itself (the overview strip's slider) had them.
+    if (event.defaultPrevented || (target.getAttribute && target.getAttribute("role") === "slider")) {
+      return;
+    }
     event.preventDefault();
     step(event.key === "ArrowRight" ? 1 : -1);
   });

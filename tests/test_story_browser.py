@@ -52,6 +52,17 @@ def in_story_at(page, event: str, position: int, total: int = TOTAL,
     expect(page.locator("#timeline")).to_have_class("page is-story")
 
 
+def chart_shows(page, day: str) -> bool:
+    """Whether Plotly's chart, once drawn, holds `day` in its time window."""
+    page.wait_for_function("""(day) => {
+        const graph = document.getElementById('timeline-graph');
+        if (!graph._fullLayout) { return false; }
+        const [from, to] = graph._fullLayout.xaxis.range.map(String);
+        return from.slice(0, 10) <= day && day <= to.slice(0, 10);
+    }""", arg=day)
+    return True
+
+
 def test_the_explorer_starts_a_story_and_steps_through_it(new_page, curated_explorer_url):
     page = new_page()
     open_page_at(page, curated_explorer_url)
@@ -67,8 +78,12 @@ def test_the_explorer_starts_a_story_and_steps_through_it(new_page, curated_expl
     chart = page.locator("#timeline-graph").bounding_box()
     card = page.locator("#event-detail").bounding_box()
     assert card["y"] >= chart["y"] + chart["height"] and card["width"] >= chart["width"] - 1
+    # The chart's window moves to each event, the first (1948) far before the
+    # window the timeline opens at (2022-2024), at the same scale.
+    assert chart_shows(page, "1948-06-01")
     page.keyboard.press("ArrowRight")
     in_story_at(page, SECOND, 2)
+    assert chart_shows(page, "1994-06-01")
     page.locator("#next-event").click()
     in_story_at(page, THIRD, 3)
     # Each step is a page of history.

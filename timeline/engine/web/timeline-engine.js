@@ -63,8 +63,19 @@
   var pendingAddress = null;
   function go(view, replace) {
     flushAddress();  // an earlier view's entry first, so back still finds it
-    // A reader's choice of event brings its card into sight (revealCard).
-    if (view.event && (!state.view || view.event !== state.view.event)) { state.revealCard = true; }
+    // A reader's choice of event brings its card into sight (revealCard), and
+    // the chart's window to it when they had zoomed elsewhere.
+    if (view.event && (!state.view || view.event !== state.view.event)) {
+      state.revealCard = true;
+      var figure = state.figures[view.lanes], event = state.eventsById.get(view.event);
+      if (figure && event && Array.isArray(view.zoom)) {
+        var at = event.startDay * DAY_MS, zoom = view.zoom.map(packing.dateMs);
+        if (at < zoom[0] || at > zoom[1] + DAY_MS) {
+          view = core.withChanges(view, { zoom: windowHolding(view.event, view.zoom,
+                                                                figure.layout) });
+        }
+      }
+    }
     pendingAddress = { replace: replace };
     draw(view);
   }
@@ -362,6 +373,7 @@
     }
     var picture = state.picture;
     var pictured = picture && view.lanes === "category" && !view.zoom && !core.isFiltered(view) &&
+      !outsideFirstWindow(view, state.figures.category.layout) &&
       !document.documentElement.classList.contains("no-preview");  // the guard hid it
     if (!pictured) {
       if (picture) { picture.stale(); }
@@ -406,6 +418,9 @@
    * for a filter that leaves no event there (an empty chart would say
    * nothing): then at the whole timeline. The link keeps no zoom. */
   function drawnView(view, shown, layout) {
+    if (!view.zoom && outsideFirstWindow(view, layout)) {
+      return core.withChanges(view, { zoom: windowHolding(view.event, layout.xaxis.range, layout) });
+    }
     if (view.zoom || !core.isFiltered(view)) { return view; }
     var first = layout.xaxis.range.map(packing.dateMs);
     var inside = shown.some(function (event) {
@@ -413,6 +428,26 @@
         (event.ongoing || packing.dateMs(event.lastDay) >= first[0]);
     });
     return inside ? view : core.withChanges(view, { zoom: core.WHOLE });
+  }
+
+  /* Whether the view's open event lies outside the first window (a step in a
+   * story, a link to an early event), which it is drawn at by default. */
+  function outsideFirstWindow(view, layout) {
+    var event = view.event && state.eventsById.get(view.event);
+    if (!event) { return false; }
+    var first = layout.xaxis.range.map(packing.dateMs), at = event.startDay * DAY_MS;
+    return at < first[0] || at > first[1];
+  }
+
+  /* A window as long as `range` moved to hold event `id` in its middle, within
+   * the whole timeline: two ISO days, as a zoom. A reader who steps to an event
+   * sees it on the chart, at the scale they were reading. */
+  function windowHolding(id, range, layout) {
+    var span = packing.dateMs(range[1]) - packing.dateMs(range[0]);
+    var whole = wholeRange(layout).map(packing.dateMs);
+    var from = state.eventsById.get(id).startDay * DAY_MS - span / 2;
+    from = Math.max(whole[0], Math.min(from, whole[1] - span));
+    return [isoDay(from), isoDay(from + span)];
   }
 
   function drawChart(view, shown) {
