@@ -579,7 +579,8 @@ def test_the_pictures_labels_are_the_charts_at_a_phones_width(browser, bundled_e
         document.querySelectorAll('.chart-preview text[data-event]'))
         .filter((text) => text.style.display !== 'none')
         .map((text) => [text.textContent, text.getAttribute('text-anchor') === 'end'])""")
-    assert 0 < len(pictured) < page.locator(".chart-preview text[data-event]").count()
+    # Since the first window and shortened labels (label-fit.js), all may have room.
+    assert 0 < len(pictured) <= page.locator(".chart-preview text[data-event]").count()
     plotly_chart(page)
     drawn = page.evaluate("""() => {
         const trace = document.getElementById('timeline-graph').data

@@ -9,6 +9,7 @@ a static export of the curated timeline.
 """
 from __future__ import annotations
 
+from datetime import date
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -113,3 +114,32 @@ def test_axe_finds_no_violation_with_the_card_open(new_page, curated_embed_url, 
     page = new_page(viewport)
     open_event(page, curated_embed_url)
     assert accessibility_violations(page) == []
+
+
+def plotly_window(page) -> list[str]:
+    page.wait_for_function("() => document.getElementById('timeline-graph')._fullLayout")
+    return page.evaluate("""() => document.getElementById('timeline-graph')._fullLayout
+        .xaxis.range.map(value => String(value).slice(0, 10))""")
+
+
+def test_an_event_outside_the_first_window_brings_the_window_to_it(new_page,
+                                                                    curated_explorer_url):
+    """The curated timeline opens on 2022-2024; a link to its 1948 event shows
+    that year, at the same scale; hidden by a filter, the event moves nothing."""
+    page = new_page()
+    open_event(page, curated_explorer_url, event=None)
+    first = plotly_window(page)
+    assert first[0].startswith("2021") or first[0].startswith("2022"), first
+    open_event(page, curated_explorer_url)  # FIRST: 1948
+    page.wait_for_function("""() => String(document.getElementById('timeline-graph')
+        ._fullLayout.xaxis.range[0]) < '1948-06'""")
+    moved = plotly_window(page)
+    assert moved[0] <= "1948-01-01" <= moved[1]
+    span = (date.fromisoformat(moved[1]) - date.fromisoformat(moved[0])).days
+    assert abs(span - (date.fromisoformat(first[1]) - date.fromisoformat(first[0])).days) <= 2
+    assert "zoom=" not in page.url  # the link stays the reader's
+    page.goto(curated_explorer_url + f"?event={FIRST}&category=military")
+    page.wait_for_selector("html[data-timeline=interactive]", state="attached")
+    page.wait_for_function("""() => String(document.getElementById('timeline-graph')
+        ._fullLayout.xaxis.range[0]) > '2000'""")
+    assert page.problems == []

@@ -78,9 +78,8 @@ def test_the_explorer_draws_and_filters_under_the_policy(site, page):
     # A callback round trip and a clientside callback (inline, allowed by hash) both run.
     page.fill("#search", "aurus")
     expect(page.locator("#event-count")).to_contain_text("of")
-    # An event in the picture's window (the first window: 2022 to 2024).
-    page.locator("#event-list a", has_text="Kim and Putin meet at Vostochny").click()
-    expect(page.locator("#event-detail")).not_to_be_empty()
+    page.locator("#event-list a").first.click()
+    expect(page.locator("#event-detail h2")).to_be_visible()
     page.wait_for_load_state("networkidle")
     assert violations(page) == []
     # The Permissions-Policy header is read (an unknown feature would be in the console).

@@ -34,7 +34,7 @@ LABEL_MAX_CHARS = 34
 LABEL_MAX_CHARS_NARROW = 22
 CHAR_WIDTH_PX = 6.6  # 12 px system sans, measured average
 LANE_CHAR_WIDTH_PX = 7.2  # lane names: a little wider, so names in any script fit
-RIGHT_MARGIN_PX = 12
+RIGHT_MARGIN_PX = 28  # half the widest date label ("Sept 2024"), at the right edge
 TOP_MARGIN_PX = 58  # the mode bar, then the date labels
 NARROW_SCREEN_PX = 600
 # Eras are backdrop: two light greys, alternating, so periods that touch stay apart.

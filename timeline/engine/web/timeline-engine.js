@@ -373,7 +373,7 @@
     }
     var picture = state.picture;
     var pictured = picture && view.lanes === "category" && !view.zoom && !core.isFiltered(view) &&
-      !outsideFirstWindow(view, state.figures.category.layout) &&
+      !outsideFirstWindow(view, state.figures.category.layout, state.shown) &&
       !document.documentElement.classList.contains("no-preview");  // the guard hid it
     if (!pictured) {
       if (picture) { picture.stale(); }
@@ -418,7 +418,7 @@
    * for a filter that leaves no event there (an empty chart would say
    * nothing): then at the whole timeline. The link keeps no zoom. */
   function drawnView(view, shown, layout) {
-    if (!view.zoom && outsideFirstWindow(view, layout)) {
+    if (!view.zoom && outsideFirstWindow(view, layout, shown)) {
       return core.withChanges(view, { zoom: windowHolding(view.event, layout.xaxis.range, layout) });
     }
     if (view.zoom || !core.isFiltered(view)) { return view; }
@@ -430,11 +430,12 @@
     return inside ? view : core.withChanges(view, { zoom: core.WHOLE });
   }
 
-  /* Whether the view's open event lies outside the first window (a step in a
-   * story, a link to an early event), which it is drawn at by default. */
-  function outsideFirstWindow(view, layout) {
+  /* Whether the view's open event, one of those `shown`, lies outside the
+   * first window (a step in a story, a link to an early event), which the
+   * chart is drawn at by default. An event the filters hide moves nothing. */
+  function outsideFirstWindow(view, layout, shown) {
     var event = view.event && state.eventsById.get(view.event);
-    if (!event) { return false; }
+    if (!event || shown.indexOf(event) < 0) { return false; }
     var first = layout.xaxis.range.map(packing.dateMs), at = event.startDay * DAY_MS;
     return at < first[0] || at > first[1];
   }
