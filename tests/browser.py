@@ -182,3 +182,45 @@ def swipe(page, selector: str, dx: float, dy: float = 0) -> None:
             {"x": x + dx * n / steps, "y": y + dy * n / steps}]})
     cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
     cdp.detach()
+
+
+@contextmanager
+def scripts_on_a_blank_page(browser, title: str, scripts):
+    """A blank page with `scripts` (paths) loaded, to call their pure functions
+    from a test; no script error may happen on it."""
+    context = browser.new_context()
+    page = record_problems(context.new_page())
+    page.set_content(f"<!doctype html><title>{title}</title>")
+    for script in scripts:
+        page.add_script_tag(path=str(script))
+    try:
+        yield page
+        assert page.problems == []
+    finally:
+        context.close()
+
+
+# Every mark on Plotly's chart: its events, where it is on the page, its hover
+# lines and whether it is labelled.
+CHART_MARKS = """() => {
+    const graph = document.getElementById('timeline-graph'), layout = graph._fullLayout;
+    const box = graph.querySelector('.nsewdrag').getBoundingClientRect();
+    return graph.data.filter((t) => t.mode !== 'lines' && t.customdata && t.name !== 'selected')
+        .flatMap((t) => t.customdata.map((c, i) => ({
+            ids: TimelineFigurePacking.markIds(c), hover: [c[1], c[2]],
+            labelled: t.mode === 'markers+text',
+            x: box.x + layout.xaxis.d2p(t.x[i]), y: box.y + layout.yaxis.d2p(t.y[i])})));
+}"""
+
+
+def zoom_to(page, first: str, last: str, *, with_labels: bool = False) -> None:
+    """A reader's zoom, as Plotly's zoom box and buttons make it, once the chart
+    is redrawn at it (and has labels again, if asked)."""
+    page.evaluate("([first, last]) => Plotly.relayout(document.getElementById('timeline-graph'),"
+                  " {'xaxis.range': [first, last]})", [first, last])
+    page.wait_for_function("(zoom) => location.search.includes(zoom)", arg=f"zoom={first}..{last}")
+    page.wait_for_function("""([first, withLabels]) => {
+        const graph = document.getElementById('timeline-graph');
+        return String(graph.layout.xaxis.range[0]).startsWith(first)
+            && (!withLabels || graph.data.some((t) => t.mode === 'markers+text'));
+    }""", arg=[first, with_labels])

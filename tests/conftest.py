@@ -67,14 +67,17 @@ def curated_explorer_url(curated_data_file):
 
 @pytest.fixture
 def new_page(browser):
-    """new_page(viewport, touch=False): a page in a context of its own, which
-    records what goes wrong in it (`page.problems`); closed after the test."""
+    """new_page(viewport or width, touch=False, **context options): a page in a
+    context of its own, which records what goes wrong in it (`page.problems`);
+    closed after the test."""
     from browser import record_problems
     contexts = []
 
-    def open_page(viewport=None, touch=False):
+    def open_page(viewport=None, touch=False, **options):
+        if isinstance(viewport, int):  # a width alone
+            viewport = {"width": viewport, "height": 900}
         context = browser.new_context(viewport=viewport or {"width": 1280, "height": 800},
-                                      has_touch=touch)
+                                      has_touch=touch, **options)
         context.set_default_timeout(15_000)
         contexts.append(context)
         return record_problems(context.new_page())

@@ -15,7 +15,7 @@ import io
 import pytest
 from playwright.sync_api import expect
 
-from browser import plotly_chart, record_problems, serving
+from browser import plotly_chart, record_problems, scripts_on_a_blank_page, serving, zoom_to
 from support import BUNDLED_CSV, csv_bytes
 from timeline.app_factory import create_app
 from timeline.config import REPOSITORY, Config
@@ -32,13 +32,8 @@ ELLIPSIS = "\u2026"
 
 @pytest.fixture(scope="module")
 def rule(browser):
-    context = browser.new_context()
-    page = record_problems(context.new_page())
-    page.set_content("<!doctype html><title>label fit</title>")
-    page.add_script_tag(path=str(WEB / "label-fit.js"))
-    yield page
-    assert page.problems == []
-    context.close()
+    with scripts_on_a_blank_page(browser, "label fit", [WEB / "label-fit.js"]) as page:
+        yield page
 
 
 # Every character 6 px wide (but the ellipsis, 6 too): room is easy to count.
@@ -281,17 +276,6 @@ def plotly_drawn(page) -> None:
     page.wait_for_function("() => document.getElementById('timeline-graph')._fullLayout")
 
 
-def zoom_to(page, first: str, last: str) -> None:
-    page.evaluate("([first, last]) => Plotly.relayout(document.getElementById('timeline-graph'),"
-                  " {'xaxis.range': [first, last]})", [first, last])
-    page.wait_for_function("(zoom) => location.search.includes(zoom)", arg=f"zoom={first}..{last}")
-    page.wait_for_function("""(first) => {
-        const graph = document.getElementById('timeline-graph');
-        return String(graph.layout.xaxis.range[0]).startsWith(first)
-            && graph.data.some((t) => t.mode === 'markers+text');
-    }""", arg=first)
-
-
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_first_picture_of_the_chart_has_no_label_cut_or_meeting(browser, timeline, width):
     """The embed's picture as the page first paints it, before its scripts run (and
@@ -325,7 +309,7 @@ def test_labels_never_meet_nor_cross_the_plots_edges(browser, timeline, path, wi
     labels = assert_labels_fit(page, where, expect_picture=False)
     if width >= 768 and curated:  # 1,000 events leave no room for labels until zoomed in
         assert labels > 0, f"{where}: no label at all"
-    zoom_to(page, first, last)
+    zoom_to(page, first, last, with_labels=True)
     zoomed = assert_labels_fit(page, where + ", zoomed in")
     if width >= 768:
         assert zoomed > 0, f"{where}: no label zoomed in"

@@ -17,7 +17,13 @@ import pytest
 from playwright.sync_api import expect
 
 from big_timeline import base_url, data_file, events  # noqa: F401 (fixtures)
-from browser import plotly_chart, record_problems
+from browser import (
+    CHART_MARKS,
+    plotly_chart,
+    record_problems,
+    scripts_on_a_blank_page,
+    zoom_to,
+)
 from timeline.config import REPOSITORY
 
 pytestmark = pytest.mark.browser
@@ -32,15 +38,9 @@ CHAR_WIDTH_PX, LABEL_ROOM_PX = 6.6, 16  # view/figure.py's label widths, as dens
 
 @pytest.fixture(scope="module")
 def lod(browser):
-    context = browser.new_context()
-    page = record_problems(context.new_page())
-    page.set_content("<!doctype html><title>level of detail</title>")
-    page.add_script_tag(path=str(WEB / "timeline-core.js"))
-    page.add_script_tag(path=str(WEB / "figure-packing.js"))
-    page.add_script_tag(path=str(WEB / "density.js"))
-    yield page
-    assert page.problems == []
-    context.close()
+    scripts = [WEB / name for name in ("timeline-core.js", "figure-packing.js", "density.js")]
+    with scripts_on_a_blank_page(browser, "level of detail", scripts) as page:
+        yield page
 
 
 # Marks as view/figure.py makes them: one trace per category and exactness, each
@@ -259,31 +259,10 @@ def open_page(browser, url: str, width: int = 1280, plotly: bool = True):
     return context, page
 
 
-# Every mark on the chart: its events, where it is on the page, its hover lines.
-CHART_MARKS = """() => {
-    const graph = document.getElementById('timeline-graph'), layout = graph._fullLayout;
-    const box = graph.querySelector('.nsewdrag').getBoundingClientRect();
-    return graph.data.filter((t) => t.mode !== 'lines' && t.customdata && t.name !== 'selected')
-        .flatMap((t) => t.customdata.map((c, i) => ({
-            ids: TimelineFigurePacking.markIds(c), hover: [c[1], c[2]],
-            labelled: t.mode === 'markers+text',
-            x: box.x + layout.xaxis.d2p(t.x[i]), y: box.y + layout.yaxis.d2p(t.y[i])})));
-}"""
 
 
 def chart_marks(page) -> list[dict]:
     return page.evaluate(CHART_MARKS)
-
-
-def zoom_to(page, first: str, last: str) -> None:
-    """A reader's zoom, as Plotly's zoom box and buttons make it."""
-    page.evaluate("([first, last]) => Plotly.relayout(document.getElementById('timeline-graph'),"
-                  " {'xaxis.range': [first, last]})", [first, last])
-    page.wait_for_function("(zoom) => location.search.includes(zoom)", arg=f"zoom={first}..{last}")
-    page.wait_for_function("""(first) => {
-        const graph = document.getElementById('timeline-graph');
-        return String(graph.layout.xaxis.range[0]).startsWith(first);
-    }""", arg=first)
 
 
 PLOTLY_LABELS = "#timeline-graph .scatterlayer .textpoint text"

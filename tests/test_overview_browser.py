@@ -17,12 +17,8 @@ from browser import (
     DRAWN_MARKS,
     accessibility_violations,
     marks_seen,
-    record_problems,
-    serving,
     serving_embed,
 )
-from support import BUNDLED_CSV
-from timeline.app_factory import create_app
 from timeline.config import Config
 
 pytestmark = pytest.mark.browser
@@ -42,31 +38,13 @@ ENGINE_REGIONS = ["#event-count", "#timeline-graph", "#timeline-overview", "#tim
                   "#event-stepper", "#event-detail", ".list-section"]
 
 
-@pytest.fixture(scope="module")
-def data_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("curated") / "events.csv"
-    path.write_bytes(BUNDLED_CSV)
-    return path
+
+
 
 
 @pytest.fixture(scope="module")
-def base_url(data_file):
-    with serving(create_app(Config(data_path=data_file)).server) as url:
-        yield url
-
-
-@pytest.fixture
-def new_page(browser):
-    contexts = []
-
-    def open_page(width=1280, **options):
-        context = browser.new_context(viewport={"width": width, "height": 900}, **options)
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        return record_problems(context.new_page())
-    yield open_page
-    for context in contexts:
-        context.close()
+def base_url(curated_explorer_url):
+    return curated_explorer_url.rstrip("/")
 
 
 def open_drawn(page, url: str) -> None:
@@ -179,7 +157,7 @@ def test_dragging_the_window_with_a_mouse_pans_the_chart_and_the_link(new_page, 
 
 
 def test_dragging_the_window_with_a_finger_pans_the_chart(new_page, base_url):
-    page = new_page(375, has_touch=True, is_mobile=True)
+    page = new_page(375, touch=True, is_mobile=True)
     open_drawn(page, base_url + "/embed")
     page.locator(".overview-window").scroll_into_view_if_needed()
     box = page.locator(".overview-window").bounding_box()
@@ -288,8 +266,8 @@ def test_no_accessibility_violations(new_page, base_url, path, width):
     assert accessibility_violations(page, within) == []
 
 
-def test_the_static_export_has_the_strip(new_page, data_file, tmp_path):
-    with serving_embed("static", Config(data_path=data_file), tmp_path / "export") as url:
+def test_the_static_export_has_the_strip(new_page, curated_data_file, tmp_path):
+    with serving_embed("static", Config(data_path=curated_data_file), tmp_path / "export") as url:
         page = new_page(375)
         open_drawn(page, url)
         expect(page.locator(".overview-window")).to_have_attribute("aria-valuetext",

@@ -13,7 +13,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from browser import plotly_chart, record_problems, serving
+from browser import CHART_MARKS, plotly_chart, record_problems, serving
 from support import csv_bytes
 from timeline.app_factory import create_app
 from timeline.config import Config
@@ -38,14 +38,6 @@ ROWS = ([event(n, "2019") for n in range(12)]
         + [event(400 + n, "2019-06?", display_date="mid-2019 (disputed)") for n in range(2)]
         + [event(500 + n, "2021-05-06") for n in range(3)])
 
-CHART_MARKS = """() => {
-    const graph = document.getElementById('timeline-graph'), layout = graph._fullLayout;
-    const box = graph.querySelector('.nsewdrag').getBoundingClientRect();
-    return graph.data.filter((t) => t.mode !== 'lines' && t.customdata && t.name !== 'selected')
-        .flatMap((t) => t.customdata.map((c, i) => ({
-            ids: TimelineFigurePacking.markIds(c), hover: [c[1], c[2]],
-            x: box.x + layout.xaxis.d2p(t.x[i]), y: box.y + layout.yaxis.d2p(t.y[i])})));
-}"""
 
 
 @pytest.fixture(scope="module")
