@@ -89,28 +89,21 @@ def _check_dates(line: int, row: dict[str, str], problems: list[Problem],
                  ) -> tuple[PartialDate | None, PartialDate | None, bool]:
     """(start, end, ongoing) as far as they can be read; problems for the rest.
     `read`: parse_partial_date, or the same with what it has said before."""
-    start = end = None
-    ongoing = False
-    text = row["start"]
-    if text == schema.ONGOING:
+    def date_in(column: str):
+        if not row[column] or row[column] == schema.ONGOING:
+            return None
+        parsed = read(row[column])
+        if isinstance(parsed, str):  # what is wrong with it
+            problems.append(error(line, column, parsed))
+            return None
+        return parsed
+
+    if row["start"] == schema.ONGOING:
         problems.append(error(line, "start", (
             f"start cannot be '{schema.ONGOING}': that means 'still going on' and belongs in "
             f"end; write when the event began")))
-    elif text:
-        parsed = read(text)
-        if isinstance(parsed, str):
-            problems.append(error(line, "start", parsed))
-        else:
-            start = parsed
-    text = row["end"]
-    if text == schema.ONGOING:
-        ongoing = True
-    elif text:
-        parsed = read(text)
-        if isinstance(parsed, str):
-            problems.append(error(line, "end", parsed))
-        else:
-            end = parsed
+    start, end = date_in("start"), date_in("end")
+    ongoing = row["end"] == schema.ONGOING
     if start and end and end.last_day < start.first_day:
         problems.append(error(line, "end", (
             f"{what} ends ({end}) before it starts ({start}); "
