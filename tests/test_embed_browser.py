@@ -165,6 +165,10 @@ def test_an_event_opens_its_details_and_stepping_follows_the_list(page, embed_ur
 
 def test_a_description_link_is_a_real_link_and_text_stays_text(page, embed_url):
     open_embed(page, embed_url + "?event=car")
+    # The card opens as a teaser, its first lines as plain text; read on for the rest.
+    expect(page.locator("#event-detail .detail-lead")).to_contain_text("reported by KCNA")
+    expect(page.locator("#event-detail .detail-lead a")).to_have_count(0)
+    page.locator("#event-detail .detail-more").click()
     link = page.locator("#event-detail a", has_text="KCNA")
     expect(link).to_have_attribute("href", "https://kcna.kp")
     expect(page.locator("#event-detail")).to_contain_text("A gift from Putin, reported by")

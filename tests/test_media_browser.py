@@ -121,13 +121,18 @@ def open_page(page, url: str) -> None:
     expect(page.locator("#event-list li").first).to_be_attached()
 
 
-def open_event(page, event_id: str) -> None:
-    """Open the event as a reader does: its row in the list (unfolded first)."""
+def open_event(page, event_id: str, whole: bool = True) -> None:
+    """Open the event as a reader does: its row in the list (unfolded first); in
+    the embed, whose card opens as a teaser, then "Read more" (unless not `whole`)."""
     if not page.locator("#event-list").evaluate("(list) => list.closest('details').open"):
         page.locator("#timeline .list-summary").click()
     page.locator("#event-list .list-link", has_text=TITLES[event_id]).click()
     expect(page.locator("#event-detail h2")).to_have_text(TITLES[event_id])
     expect(page.locator("#event-detail .detail-loading")).to_have_count(0)
+    more = page.locator("#event-detail .detail-more[aria-expanded=false]")
+    if whole and more.count():
+        more.click()
+        expect(page.locator("#event-detail .detail-facts")).to_be_visible()
 
 
 def wait_until(page, condition, seconds: float = 10) -> None:
@@ -153,6 +158,12 @@ def test_a_video_site_is_framed_only_once_its_event_is_opened(site, page, event_
     page.wait_for_load_state("networkidle")
     assert page.locator("iframe").count() == 0
     assert page.outside == []  # nothing asked of any other site before the card opens
+    if kind != "explorer":
+        # The embed's card opens as a teaser: still nothing framed, nothing asked.
+        open_event(page, event_id, whole=False)
+        expect(page.locator("#event-detail .detail-more")).to_have_text("Read more")
+        page.wait_for_timeout(300)
+        assert page.locator("iframe").count() == 0 and page.outside == []
     open_event(page, event_id)
     frame = page.locator("#event-detail figure .media-frame iframe")
     expect(frame).to_have_count(1)

@@ -111,10 +111,19 @@ def test_the_strip_shows_the_window_and_the_events_outside_it(new_page, base_url
     assert strip.get_attribute("data-outside") == str(OUTSIDE)
     path_data = strip.locator(".overview-outside").get_attribute("d")
     assert path_data.count("M") == OUTSIDE
-    # Under the plot, as wide as it, the window's box inside it, and the page no wider.
+    # Under the plot, from where it starts, its button beside it on the same line and
+    # within the chart's width; the window's box inside it, and the page no wider.
     track = strip.locator(".overview-track").bounding_box()
     plot = plot_box(page)
-    assert abs(track["x"] - plot["x"]) <= 2 and abs(track["width"] - plot["width"]) <= 3
+    button = strip.locator(".overview-whole").bounding_box()
+    chart = page.locator("#timeline-graph").bounding_box()
+    # (On a phone, from the chart's edge: beside its button, the plot's width is too little.)
+    beside = chart["x"] + chart["width"] - plot["x"] - button["width"]
+    left = plot["x"] if beside >= 240 else chart["x"]
+    assert abs(track["x"] - left) <= 2 and track["width"] >= plot["width"] - 150
+    assert track["x"] + track["width"] <= button["x"]
+    assert button["x"] + button["width"] <= chart["x"] + chart["width"] + 1
+    assert abs((button["y"] + button["height"] / 2) - (track["y"] + track["height"] / 2)) <= 2
     window = box.bounding_box()
     assert track["x"] < window["x"] and window["x"] + window["width"] <= track["x"] + track[
         "width"] + 3
@@ -274,7 +283,8 @@ def test_the_static_export_has_the_strip(new_page, curated_data_file, tmp_path):
                                                                    FIRST_WINDOW)
         xs = marks_in_plot(page)
         assert middle_share(xs, plot_box(page)["width"]) >= 0.6
-        drag_by(page, -40)
+        # Left by a twentieth of the strip: about four years, to the 2019 summit's.
+        drag_by(page, -page.locator(".overview-track").bounding_box()["width"] / 20)
         page.wait_for_function("() => /zoom=/.test(location.search)")
         plotly_drawn(page)
         assert page.problems == []

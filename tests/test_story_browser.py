@@ -4,17 +4,22 @@
 under the chart, which stays above to find one's way; ← →, the buttons and a
 swipe step, and the address follows each step, so back goes back a step and a
 copied link opens the same card. The explorer always offers it; an embed when
-its link asks for it. Run against the explorer, the app's /embed and a static
+its timeline's title row says `story` (its `settings`) or its link opened one.
+Run against the explorer, the app's /embed and a static
 export of the curated timeline.
 """
 from __future__ import annotations
 
+import csv
+import io
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 from playwright.sync_api import expect
 
-from browser import accessibility_violations, swipe
+from browser import accessibility_violations, serving_embed, swipe
+from support import BUNDLED_CSV
+from timeline.config import Config
 
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=10_000)
@@ -24,10 +29,6 @@ DESKTOP, PHONE = {"width": 1280, "height": 800}, {"width": 375, "height": 740}
 FIRST, SECOND, THIRD = "kim-il-sung-zis", "kim-jong-il-mercedes", "putin-pyongyang-2000"
 FIRST_GIFT = FIRST
 TOTAL = 27
-
-
-
-
 
 
 def open_page_at(page, url: str) -> None:
@@ -123,6 +124,45 @@ def test_an_embed_offers_a_story_only_when_its_link_asks(new_page, curated_embed
     open_page_at(page, curated_embed_url + "?story=1")
     in_story_at(page, FIRST, 1, address=False)
     expect(page.locator("#story-toggle")).to_have_text("Leave the story")
+    assert page.problems == []
+
+
+def test_an_embed_still_offers_the_story_its_reader_left(new_page, curated_embed_url):
+    page = new_page()
+    open_page_at(page, curated_embed_url + "?story=1")
+    page.locator("#story-toggle").click()
+    page.wait_for_function("() => !location.search.includes('story=')")
+    expect(page.locator("#story-toggle")).to_have_text("Read as a story")
+    expect(page.locator("#timeline")).not_to_have_class("page is-story")
+    assert page.problems == []
+
+
+@pytest.fixture(scope="module", params=["app", "static"])
+def story_embed_url(request, tmp_path_factory):
+    """The curated timeline whose title row's settings say `story`."""
+    rows = list(csv.DictReader(io.StringIO(BUNDLED_CSV.decode("utf-8"))))
+    for row in rows:
+        row["settings"] = "story" if row["type"] == "title" else ""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=[*rows[0]])
+    writer.writeheader()
+    writer.writerows(rows)
+    path = tmp_path_factory.mktemp("story") / "events.csv"
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    with serving_embed(request.param, Config(data_path=path),
+                       tmp_path_factory.mktemp("export")) as url:
+        yield url
+
+
+def test_an_embed_offers_the_story_its_title_row_asks_for(new_page, story_embed_url):
+    page = new_page()
+    open_page_at(page, story_embed_url)
+    toggle = page.locator("#story-toggle")
+    expect(toggle).to_have_text("Read as a story")
+    toggle.click()
+    in_story_at(page, FIRST, 1)
+    page.keyboard.press("ArrowRight")
+    in_story_at(page, SECOND, 2)
     assert page.problems == []
 
 

@@ -330,6 +330,32 @@ def test_a_title_row_s_window_needs_both_dates_in_order(dates, column, fragment)
     assert fragment in problems[0].message
 
 
+def test_a_title_row_s_settings_are_the_whole_timeline_s():
+    result = load_events_from_bytes(csv_bytes(title_row(settings=" story ;"), event()), "x.csv")
+    assert result.report.problems == ()
+    assert result.settings == {"story"}
+    assert load_events_from_bytes(csv_bytes(title_row(), event()), "x.csv").settings == set()
+    # Read in another case, with a warning that says how to write it.
+    result = load_events_from_bytes(csv_bytes(title_row(settings="Story"), event()), "x.csv")
+    assert result.settings == {"story"}
+    assert [(p.line, p.column, p.severity) for p in result.report.problems] == [
+        (2, "settings", "warning")]
+    assert "write it exactly 'story'" in result.report.problems[0].message
+
+
+@pytest.mark.parametrize("row, fragment", [
+    (title_row(settings="stroy"), "'stroy' is not a setting the app knows; did you mean 'story'? "
+                                  "Settings: story, separated by ';'"),
+    (title_row(settings="story; autoplay"), "'autoplay' is not a setting the app knows."),
+    (event(id="second", settings="story"), "settings belong on the title row (type 'title')"),
+    (era(settings="story"), "move 'story' there, or clear this cell"),
+])
+def test_settings_are_known_words_on_the_title_row(row, fragment):
+    problems = problems_of(event(id="first"), row)
+    assert [(p.line, p.column, p.severity) for p in problems] == [(3, "settings", "error")]
+    assert fragment in problems[0].message
+
+
 def test_a_title_row_may_have_only_a_subtitle():
     result = load_events_from_bytes(csv_bytes(title_row(title=""), event()), "x.csv")
     assert result.report.problems == ()

@@ -249,6 +249,12 @@ def check_detail(page, event) -> None:
     detail = page.locator("#event-detail")
     expect(detail.locator("h2")).to_have_text(squash(event.title))
     expect(detail.locator(".detail-loading")).to_have_count(0)
+    teaser = detail.locator(".detail-more[aria-expanded=false]")
+    if teaser.count():  # the embed's card opens as its first lines: plain text, no markup
+        assert detail.locator(".detail-lead").evaluate_all(
+            "leads => leads.every(p => p.children.length === 0)")
+        teaser.click()
+        expect(detail.locator(".detail-facts")).to_be_visible()
     shown = squash(detail.inner_text())
     expected = [event.title, event.date_label, "; ".join(event.actors), event.category,
                 event.source, event.media_caption, event.media_credit,
@@ -454,8 +460,6 @@ def test_the_explorer_shows_every_payload_as_text(new_page, app_url):
     check_list(page)
     check_chart_text(page, "#timeline-graph")
     assert hover_marks(page, "#timeline-graph") == set(EVENTS["id"])
-    legend = squash(page.locator("#timeline-legend").inner_text())
-    assert all(squash(c) in legend for c in EVENTS["category"])
     # Both snippets are written in the browser now (timeline-explorer.js), escaped there.
     for snippet_id in ("#embed-snippet", "#embed-loader-snippet"):
         snippet = page.locator(snippet_id).input_value()
@@ -483,6 +487,15 @@ def test_the_explorer_shows_every_payload_as_text(new_page, app_url):
     expect(page.locator("#event-count")).to_contain_text(f"matching “{SEARCH}”")
     expect(page.locator("#search")).to_have_value(SEARCH)
     assert SEARCH in list_titles(page)
+    assert_nothing_ran(page)
+
+    # In lanes of actors the legend names each colour's category, as text (in lanes
+    # of categories the lane names do: check_chart_text).
+    page.goto(app_url + "/?lanes=actor")
+    page.wait_for_selector("html[data-timeline=interactive]", state="attached")
+    expect(page.locator("#timeline-legend li")).to_have_count(len(set(EVENTS["category"])) + 2)
+    legend = squash(page.locator("#timeline-legend").inner_text())
+    assert all(squash(c) in legend for c in EVENTS["category"])
     assert_nothing_ran(page)
 
 

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from timeline.data import schema, timelinejs
+from timeline.data.checks.row_rules import timeline_settings
 from timeline.data.checks.text import clean_value, slugify
 from timeline.data.report import Problem, Report, error, warning
 from timeline.data.table import Record, Table
@@ -92,6 +93,8 @@ class LoadResult:
     # The window readers see first, from the title row's `start` and `end`: its
     # first day and the day after its last (view/window.py).
     window: tuple[date, date] | None = None
+    # The title row's `settings` (schema.TIMELINE_SETTINGS), in their known spelling.
+    settings: frozenset[str] = frozenset()
     # "timelinejs" when the header is a TimelineJS sheet's: `columns` and `raw` are
     # then the sheet's own, and `events` its rows in our columns.
     file_format: Literal["timeline", "timelinejs"] = "timeline"
@@ -365,16 +368,20 @@ def _eras(rows: CheckedRows) -> pd.DataFrame:
     return _frame(ERA_COLUMNS, data)
 
 
-def _title(rows: CheckedRows) -> tuple[str | None, str | None, tuple[date, date] | None]:
+def _title(rows: CheckedRows) -> dict:
+    """What the title row says of the whole timeline (LoadResult's title, subtitle,
+    window and settings); nothing without one."""
     titles = np.flatnonzero(rows.ok & (rows.kind == "title"))
     if not len(titles):
-        return None, None, None
+        return {}
     first = titles[0]
     start, end = rows.start[first], rows.end[first]
     after = end.last_day + timedelta(days=1) if end and end.last_day < date.max else None
     window = (start.first_day, after or end.last_day) if start and end else None
-    return (rows.clean["title"][first] or None, rows.clean["description"][first] or None,
-            window)
+    return {"title": rows.clean["title"][first] or None,
+            "subtitle": rows.clean["description"][first] or None,
+            "window": window,
+            "settings": timeline_settings(rows.clean["settings"][first])}
 
 
 def _raw(columns: tuple[str, ...], rows: CheckedRows) -> pd.DataFrame:
@@ -485,12 +492,10 @@ def _result(checked: Validation, table: Table, frames: Frames, raw: Callable[[],
     if frames == "report":  # what `python -m timeline validate` prints
         return LoadResult(empty_events(), report, encoding=table.encoding,
                           delimiter=table.delimiter, **details)
-    title, subtitle, window = _title(checked.rows)
     return LoadResult(_events(checked.rows), report,
                       raw=raw() if frames == "raw" else _frame(("line",), {}),
                       encoding=table.encoding, delimiter=table.delimiter,
-                      eras=_eras(checked.rows), title=title, subtitle=subtitle,
-                      window=window, **details)
+                      eras=_eras(checked.rows), **_title(checked.rows), **details)
 
 
 def _load(data: bytes, frames: Frames, limit: SizeLimit | None) -> LoadResult:

@@ -48,6 +48,14 @@ ROW_TYPES: dict[str, str] = {
 }
 DEFAULT_ROW_TYPE = "event"
 
+# What the title row's `settings` may say about the whole timeline (each a word,
+# separated by SETTINGS_SEPARATOR).
+TIMELINE_SETTINGS: dict[str, str] = {
+    "story": "the embed offers \"Read as a story\": the events one card at a time, in date "
+             "order (the explorer always does)",
+}
+SETTINGS_SEPARATOR = ";"
+
 ACTOR_SEPARATOR = ";"
 ONGOING = ".."
 APPROXIMATE_MARK = "~"
@@ -85,6 +93,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("media_credit", False, "Who made or owns the media.", ""),
     Column("type", False, "What the row is: empty (or `event`) for an event, `era` for a period "
            "shaded behind the events, `title` for the timeline's own title.", "era"),
+    Column("settings", False, "On the title row only: options for the whole timeline, "
+           f"separated by `{SETTINGS_SEPARATOR}`. " + "; ".join(
+               f"`{name}`: {meaning}" for name, meaning in TIMELINE_SETTINGS.items()) + ".",
+           "story"),
     Column("notes", False, "For editors only: never shown to readers.",
            "Article dates this both mid-2022 and September 2023.", public=False),
 )

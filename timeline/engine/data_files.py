@@ -93,7 +93,8 @@ class DataFiles:
         return self._shared("events", lambda: [to_json_bytes(payload(
             snapshot.events, version=self.version, title=title, subtitle=subtitle,
             today=self.today, eras=snapshot.result.eras, explorer_url=explorer_url,
-            category_figure=self.category_figure()))], title, subtitle, explorer_url)
+            category_figure=self.category_figure(),
+            story="story" in snapshot.result.settings))], title, subtitle, explorer_url)
 
     def events_json(self, explorer_url: str) -> bytes:
         return self._events_file(explorer_url)[0]

@@ -22,20 +22,24 @@ from timeline.view.transforms import actor_names
 from timeline.view.view_state import WHOLE_TIMELINE, ViewState
 from timeline.view.window import first_window, whole_span
 
-ROW_HEIGHT_PX = 34
-LANE_GAP = 0.6  # rows between lanes
+# Rows of 24 px hold a 12 px mark and a 12 px label with air between rows; at
+# most two rows a lane keep a phone's chart within its first screen (issue 15).
+ROW_HEIGHT_PX = 24
+MAX_ROWS_PER_LANE = 2
+LANE_GAP = 0.5  # rows between lanes
 # Unlabelled marks nearer than this in one row are drawn as one: a mark is 12 px
 # and its 2.5 px ring, so nearer marks overlap anyway.
 CROWDED_PX = 14
-FRAME_HEIGHT_PX = 130  # axis, margins and mode bar
 MIN_HEIGHT_PX = 260
-MAX_ROWS_PER_LANE = 4
 LABEL_MAX_CHARS = 34
 LABEL_MAX_CHARS_NARROW = 22
 CHAR_WIDTH_PX = 6.6  # 12 px system sans, measured average
 LANE_CHAR_WIDTH_PX = 7.2  # lane names: a little wider, so names in any script fit
 RIGHT_MARGIN_PX = 28  # half the widest date label ("Sept 2024"), at the right edge
-TOP_MARGIN_PX = 58  # the mode bar, then the date labels
+TOP_MARGIN_PX = 50  # the mode bar, then the date labels
+BOTTOM_MARGIN_PX = 8
+# The chart's height beyond its rows: the y range spans the rows exactly (layout_figure).
+FRAME_HEIGHT_PX = TOP_MARGIN_PX + BOTTOM_MARGIN_PX
 NARROW_SCREEN_PX = 600
 # Eras are backdrop: two light greys, alternating, so periods that touch stay apart.
 ERA_FILLS = ("rgba(0, 0, 0, 0.05)", "rgba(0, 0, 0, 0.09)")
@@ -369,8 +373,9 @@ def layout_figure(figure: go.Figure, lanes: list[tuple[str, float, int]],
                   window: tuple[date, date], width_px: int) -> None:
     total_rows = sum(rows + LANE_GAP for _, _, rows in lanes) or 1
     narrow = width_px < NARROW_SCREEN_PX
-    separators = [{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": y - 0.8,
-                   "y1": y - 0.8, "line": {"color": "#ddd", "width": 1}}
+    between = (1 + LANE_GAP) / 2  # a separator halfway between a lane's last row and the next
+    separators = [{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": y - between,
+                   "y1": y - between, "line": {"color": "#ddd", "width": 1}}
                   for _, y, _ in lanes[1:]]
     figure.update_layout(
         height=int(max(MIN_HEIGHT_PX, total_rows * ROW_HEIGHT_PX + FRAME_HEIGHT_PX)),
@@ -382,7 +387,7 @@ def layout_figure(figure: go.Figure, lanes: list[tuple[str, float, int]],
         # (autoexpand off): nothing needs to push it, and Plotly skips working
         # that out on every redraw.
         margin={"l": left_margin([name for name, _, _ in lanes]), "r": RIGHT_MARGIN_PX,
-                "t": TOP_MARGIN_PX, "b": 8, "autoexpand": False},
+                "t": TOP_MARGIN_PX, "b": BOTTOM_MARGIN_PX, "autoexpand": False},
         plot_bgcolor="white", paper_bgcolor="white",
         font={"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"},
         hovermode="closest", showlegend=False,
@@ -396,6 +401,8 @@ def layout_figure(figure: go.Figure, lanes: list[tuple[str, float, int]],
                "ticklabeloverflow": "allow", "tickformatstops": DATE_TICK_FORMATS},
         yaxis={"tickvals": [y + (rows - 1) / 2 for _, y, rows in lanes],
                "ticktext": [escape_for_plotly(short_label(name)) for name, _, _ in lanes],
-               "range": [total_rows - 0.2, -0.9], "fixedrange": True, "showgrid": False,
+               # 0.9 row above the first row's centre and, below the last row's, its
+               # lane's gap and 0.4: the range is total_rows long, a row ROW_HEIGHT_PX.
+               "range": [total_rows - 0.9, -0.9], "fixedrange": True, "showgrid": False,
                "zeroline": False, "automargin": False, "ticks": "", "ticklabeloverflow": "allow"},
     )

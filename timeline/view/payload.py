@@ -136,15 +136,17 @@ def figure_json(events: pd.DataFrame, lanes: str, today: date,
 def payload(events: pd.DataFrame, *, version: str, title: str, subtitle: str,
             today: date, eras: pd.DataFrame | None = None, explorer_url: str = "",
             category_figure: dict | None = None,
-            title_window: tuple[date, date] | None = None) -> dict:
+            title_window: tuple[date, date] | None = None, story: bool = False) -> dict:
     """Everything the first paint needs; details are named by chunk, not included.
-    `category_figure`: the figure by category, when the caller has built it already."""
+    `category_figure`: the figure by category, when the caller has built it already;
+    `story`: the title row's `story` setting (the embed offers the story)."""
     present = set(events["category"])
     return {
         "version": version,
         "title": title,
         "subtitle": subtitle,
         "explorer_url": explorer_url,
+        "story": story,
         "events": summary_columns(events, with_search=len(events) <= INLINE_SEARCH_LIMIT),
         "detail_chunk": DETAIL_CHUNK,
         "detail_chunks": max(1, math.ceil(len(events) / DETAIL_CHUNK)),

@@ -176,6 +176,30 @@ var PLAIN_SEGMENT = new RegExp('([ML])(' + PLAIN_NUMBER + '),(' + PLAIN_NUMBER +
 function convertPath(options, x2p, y2p) {`],
     ],
   },
+  {
+    // A zoom or a pan is Plotly's relayout: it redraws the old marks at the
+    // new range, and then the page, told by plotly_relayout, draws the marks
+    // for that range (density.js) with Plotly.react: two full redraws, the
+    // first thrown away, about 40% of a zoom at 10,000 events. A graph may
+    // now take a relayout over (its takeRelayout(update) returns a promise
+    // for the graph, or nothing to let Plotly do it): the engine answers a
+    // change of time range alone with its one Plotly.react.
+    name: 'a-page-may-take-a-relayout',
+    module: /plotly\.js[\\/]src[\\/]plot_api[\\/]plot_api\.js$/,
+    replacements: [
+      ["        Lib.warn('Relayout fail.', astr, val);\n        return Promise.reject();\n    }\n",
+       `        Lib.warn('Relayout fail.', astr, val);
+        return Promise.reject();
+    }
+
+    // timeline's build, see tools/plotly-bundle/build.mjs
+    if(typeof gd.takeRelayout === 'function') {
+        var taken = gd.takeRelayout(aobj);
+        if(taken) return taken;
+    }
+`],
+    ],
+  },
 ];
 const patchedModules = new Set();
 const patchSources = {

@@ -43,6 +43,7 @@ class Vocabulary:
 
 _ROW_TYPES = Vocabulary(schema.ROW_TYPES)
 KNOWN_CERTAINTIES = Vocabulary(schema.CERTAINTIES)
+_SETTINGS = Vocabulary(schema.TIMELINE_SETTINGS)
 
 
 def _known_value(line: int, column: str, value: str, vocabulary: Vocabulary,
@@ -161,6 +162,8 @@ def check_row(line: int, row: dict[str, str], present: dict[str, int],
             f"{schema.TITLE_MAX_LENGTH}, so cut {over} character{'s' if over > 1 else ''}")))
     if kind == "event":
         _check_event_facts(line, row, clean, present, first_use, categories, dialect, problems)
+    if row["settings"]:
+        _check_settings(line, row["settings"], kind, problems)
     for column in schema.URL_COLUMNS:
         if row[column] and (message := _url_problem(row[column])):
             problems.append(error(line, column, message))
@@ -194,6 +197,36 @@ def _check_title_row(line: int, row: dict[str, str], problems: list[Problem],
             return None, None, False
     start, end, _ = _check_dates(line, row, problems, read, "the window")
     return start, end, False
+
+
+def timeline_settings(value: str) -> frozenset[str]:
+    """The settings a title row's `settings` cell names, in their known spelling
+    (those it does not know, `_check_settings` reports)."""
+    words = (word.strip() for word in value.split(schema.SETTINGS_SEPARATOR))
+    return frozenset(known for word in words
+                     if (known := _SETTINGS.by_key.get(spelling_key(word))) is not None)
+
+
+def _check_settings(line: int, value: str, kind: str, problems: list[Problem]) -> None:
+    if kind != "title":
+        problems.append(error(line, "settings", (
+            f"settings belong on the title row (type 'title'): they are the whole timeline's; "
+            f"move {quote(value)} there, or clear this cell")))
+        return
+    for word in filter(None, (w.strip() for w in value.split(schema.SETTINGS_SEPARATOR))):
+        if word in schema.TIMELINE_SETTINGS:
+            continue
+        if (match := _SETTINGS.by_key.get(spelling_key(word))) is not None:
+            problems.append(warning(line, "settings", (
+                f"{quote(word)} was read as '{match}'; write it exactly '{match}'")))
+            continue
+        close = difflib.get_close_matches(word.lower(), list(schema.TIMELINE_SETTINGS), n=1,
+                                          cutoff=0.6)
+        problems.append(error(line, "settings", (
+            f"{quote(word)} is not a setting the app knows"
+            + (f"; did you mean '{close[0]}'?" if close else ".")
+            + f" Settings: {', '.join(schema.TIMELINE_SETTINGS)}, separated by "
+              f"'{schema.SETTINGS_SEPARATOR}'")))
 
 
 def _check_event_facts(line: int, row: dict[str, str], clean: dict[str, str],

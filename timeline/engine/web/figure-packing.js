@@ -120,11 +120,13 @@
     var yaxis = withChanges(layout.yaxis, {
       tickvals: kept.map(function (k) { return k[1] + (meta.lanes[k[0]][2] - 1) / 2; }),
       ticktext: kept.map(function (k) { return layout.yaxis.ticktext[k[0]]; }),
-      range: [total - 0.2, -0.9 - meta.top_room]
+      range: [total - 0.9, -0.9 - meta.top_room]  // as view/figure.py sets it
     });
     var shapes = (layout.shapes || []).filter(function (s) { return s.type !== "line"; });
+    var between = (1 + meta.lane_gap) / 2;  // as view/figure.py draws them
     kept.slice(1).forEach(function (k) {
-      shapes.push({ type: "line", xref: "paper", x0: 0, x1: 1, y0: k[1] - 0.8, y1: k[1] - 0.8,
+      shapes.push({ type: "line", xref: "paper", x0: 0, x1: 1, y0: k[1] - between,
+                    y1: k[1] - between,
                     line: { color: "#ddd", width: 1 } });
     });
     // Whole pixels, as view/figure.py counts them (int()): the page's picture of the

@@ -18,6 +18,7 @@
 
   var SVG = "http://www.w3.org/2000/svg";
   var COLUMNS = 1000;       // the ticks' drawing is this many units wide
+  var NARROWEST_STRIP_PX = 240;  // else the strip starts at the chart's edge, not the plot's
   var YEAR_LABEL_PX = 56;   // room for a year label and the gap to the next
   var KEY_STEP = 0.1;       // an arrow key moves the window by this share of itself
 
@@ -118,8 +119,14 @@
       years.replaceChildren.apply(years, yearTicks(now.whole[0], now.whole[1],
                                                    Math.floor(width / YEAR_LABEL_PX))
         .map(function (year) {
-          var label = element("span", "overview-year");
-          label.style.left = percent(fraction(Date.UTC(year, 0, 1)));
+          var label = element("span", "overview-year"), at = fraction(Date.UTC(year, 0, 1));
+          label.style.left = percent(at);
+          // Centred on its year, but never cut by the strip's ends.
+          var half = YEAR_LABEL_PX / 4 / width;
+          if (at < half) { label.style.transform = "translateX(" + (-at / half * 50) + "%)"; }
+          else if (at > 1 - half) {
+            label.style.transform = "translateX(" + (-50 - (at - 1 + half) / half * 50) + "%)";
+          }
           label.textContent = String(year);
           return label;
         }));
@@ -145,8 +152,11 @@
       now = state;
       box.hidden = !!state.hidden;
       if (state.hidden) { return; }
-      track.style.marginLeft = (state.margin.l || 0) + "px";
-      track.style.marginRight = (state.margin.r || 0) + "px";
+      // Under the plot where there is room; on a phone, from the chart's left
+      // edge, so that the strip keeps a readable width beside its button.
+      var left = state.margin.l || 0;
+      var room = box.clientWidth - left - whole.offsetWidth;
+      track.style.marginLeft = (room >= NARROWEST_STRIP_PX ? left : 0) + "px";
       drawYears();
       drawTicks(state.events, state.startOf, state.range);
       if (!dragging) { place(state.range); }

@@ -208,6 +208,7 @@
   var plainControls = {
     build: buildControls,
     listInView: true,  // the list folded unless the view says list=open (listDisclosure)
+    teaserCards: true,  // a card opens as its first lines and "Read more" (drawDetail)
     sync: plainSync,
     openFilters: function (wide) { byId("filters").open = wide; },
     afterDraw: function (view) {
@@ -480,7 +481,8 @@
     if (preview) { preview.classList.add("is-replaced"); }
     // The configuration once: given again, Plotly works it out again, measuring the page.
     var config = graph._context ? undefined : GRAPH_CONFIG;
-    window.Plotly.react(graph, data, layout, config).then(function () {
+    state.chartDrawn = window.Plotly.react(graph, data, layout, config);
+    state.chartDrawn.then(function () {
       if (preview) { preview.remove(); }
       if (state.picture) { state.picture.replaced(); state.picture = null; }
       if (performance.mark) { performance.mark("timeline:drawn"); }  // for the benchmarks
@@ -498,23 +500,46 @@
         var point = event.points && event.points[0];
         openItem(point && Array.isArray(point.customdata) ? point.customdata : null);
       });
-      graph.on("plotly_relayout", function (change) {
-        if (change["xaxis.autorange"]) {
-          go(core.withChanges(state.view, { zoom: null }), true);
-        } else if (change["xaxis.range[0]"] !== undefined || change["xaxis.range"]) {
-          var range = change["xaxis.range"] ||
-                      [change["xaxis.range[0]"], change["xaxis.range[1]"]];
-          var first = String(range[0]).slice(0, 10), last = String(range[1]).slice(0, 10);
-          // Plotly's double click goes back to the range it first drew: the first
-          // window is no zoom.
-          var own = figureFor(state.view.lanes).layout.xaxis.range.map(function (end) {
-            return String(end).slice(0, 10);
-          });
-          var zoom = first === own[0] && last === own[1] ? null : [first, last];
-          if (first <= last) { go(core.withChanges(state.view, { zoom: zoom }), true); }
+      // A reader's zoom or pan (or a reset) is drawn once, by the engine, with
+      // the marks for its range: Plotly would first redraw the old ones there
+      // (the plotly.js build lets a page take a relayout over: build.mjs).
+      graph.takeRelayout = function (change) {
+        var keys = Object.keys(change);
+        if (!keys.length || !keys.every(function (key) { return TIME_RANGE_KEYS[key]; })) {
+          return null;
         }
-      });
+        if (!followRelayout(graph, change)) { return null; }
+        return state.chartDrawn.then(function () { return graph; });
+      };
+      graph.on("plotly_relayout", function (change) { followRelayout(graph, change); });
     }
+  }
+
+  var TIME_RANGE_KEYS = { "xaxis.range": true, "xaxis.range[0]": true, "xaxis.range[1]": true,
+                          "xaxis.autorange": true };
+
+  /* The view after a relayout of the chart's time axis (a reader's zoom, pan or
+   * reset), drawn; false when `change` says nothing of the time range. */
+  function followRelayout(graph, change) {
+    if (change["xaxis.autorange"]) {
+      go(core.withChanges(state.view, { zoom: null }), true);
+      return true;
+    }
+    if (change["xaxis.range[0]"] === undefined && !change["xaxis.range"]) { return false; }
+    var range = change["xaxis.range"] || [change["xaxis.range[0]"], change["xaxis.range[1]"]];
+    var first = String(range[0]).slice(0, 10), last = String(range[1]).slice(0, 10);
+    if (first > last) { return false; }
+    // Plotly's double click goes back to the range it first drew: the first
+    // window is no zoom.
+    var own = figureFor(state.view.lanes).layout.xaxis.range.map(function (end) {
+      return String(end).slice(0, 10);
+    });
+    var zoom = first === own[0] && last === own[1] ? null : [first, last];
+    // The range to the millisecond, as zoomRange reads it: redrawn to whole
+    // days, the chart would jump under the reader's hand.
+    if (zoom && graph.layout && graph.layout.xaxis) { graph.layout.xaxis.range = range.slice(); }
+    go(core.withChanges(state.view, { zoom: zoom }), true);
+    return true;
   }
 
   /* The strip under the chart (overview.js): the whole timeline, the window
@@ -587,9 +612,12 @@
    * of a thousand marks). */
   function thousands(count) { return String(count).replace(/\B(?=(\d{3})+$)/g, ","); }
 
-  function drawLegend(shown) {
+  /* The key to the marks. Colours are named only when the lanes are actors: in
+   * lanes of categories, each lane's own name says its colour, and a phone's
+   * first screen has no line to spare for saying it twice. */
+  function drawLegend(view, shown) {
     var present = {};
-    shown.forEach(function (e) { present[e.category] = true; });
+    if (view.lanes === "actor") { shown.forEach(function (e) { present[e.category] = true; }); }
     var items = state.data.categories.filter(function (c) { return present[c]; })
       .map(function (category) {
         var swatch = element("span", { className: "swatch" });
@@ -703,13 +731,31 @@
     var children = [element("h2", { id: "event-detail-title", tabindex: "-1", text: event.title }),
                     element("p", { className: "detail-date", text: event.date })];
     if (!more) { children.push(element("p", { className: "detail-loading", text: "Loading…" })); }
-    (more && more.description || []).forEach(function (pieces) { children.push(paragraph(pieces)); });
-    children.push(element("dl", { className: "detail-facts" }, facts.reduce(function (all, fact) {
-      return all.concat([element("dt", { text: fact[0] }), element("dd", {}, [fact[1]])]);
-    }, [])));
-    // Image, sound, video, player or link (media.js), kept as it is while the card stays.
-    var media = more && window.TimelineMedia ? window.TimelineMedia.figure(more, event.title)
-                                             : null;
+    var paragraphs = more && more.description || [];
+    // In an article (shell.teaserCards) the card opens as a teaser: its first
+    // lines and "Read more", so the chart and the card fit one screen. Once a
+    // reader reads more, every card opens whole; a story's always do.
+    var whole = !shell.teaserCards || view.story || state.cardsWhole;
+    if (shell.teaserCards && !view.story && more) {
+      if (paragraphs.length) {
+        children.push(whole ? paragraph(paragraphs[0]) : element("p", {
+          className: "detail-lead",
+          text: paragraphs[0].map(function (piece) { return piece[1]; }).join("") }));
+        paragraphs = paragraphs.slice(1);
+      }
+      children.push(readMoreToggle(whole));
+    }
+    var media = null;
+    if (whole) {
+      paragraphs.forEach(function (pieces) { children.push(paragraph(pieces)); });
+      children.push(element("dl", { className: "detail-facts" }, facts.reduce(function (all, fact) {
+        return all.concat([element("dt", { text: fact[0] }), element("dd", {}, [fact[1]])]);
+      }, [])));
+      // Image, sound, video, player or link (media.js), kept as it is while the card
+      // stays: a teaser loads none.
+      media = more && window.TimelineMedia ? window.TimelineMedia.figure(more, event.title)
+                                           : null;
+    }
     if (media) { children.push(media); }
     var close = element("a", { href: href(core.withChanges(view, { event: null })),
                                className: "detail-close", text: "Close" });
@@ -720,6 +766,21 @@
     children.push(close);
     if (media) { window.TimelineMedia.replaceKeeping(panel, children); }
     else { panel.replaceChildren.apply(panel, children); }
+  }
+
+  /* The teaser card's disclosure: reading more opens this card and the ones
+   * after it whole; focus stays on the button, which then offers less. */
+  function readMoreToggle(whole) {
+    var toggle = element("button", { type: "button", className: "detail-more",
+                                     "aria-expanded": whole ? "true" : "false",
+                                     text: whole ? "Show less" : "Read more" });
+    toggle.addEventListener("click", function () {
+      state.cardsWhole = !whole;
+      drawDetail(state.view, state.shown);
+      var again = byId("event-detail").querySelector(".detail-more");
+      if (again) { again.focus(); }
+    });
+    return toggle;
   }
 
   /* Scrolls the page, if need be, just far enough that the card's first lines
@@ -736,11 +797,14 @@
   }
 
   /* Story mode's button and progress line. The explorer always offers a story;
-   * an embed when its link asks for one (or, later, its timeline's title row:
-   * issue 18), so that an article's embed shows what its editor chose. */
+   * an embed when its timeline's title row says `story` (payload.story) or its
+   * link opened one (and still after the reader leaves it), so that an
+   * article's embed shows what its editor chose. */
   function drawStory(view, shown) {
     var toggle = byId("story-toggle"), progress = byId("story-progress");
-    toggle.hidden = !(view.story || state.data.story || root.hasAttribute("data-shell"));
+    state.storyOffered = state.storyOffered || view.story || state.data.story ||
+                         root.hasAttribute("data-shell");
+    toggle.hidden = !state.storyOffered;
     toggle.setAttribute("aria-pressed", view.story ? "true" : "false");
     toggle.textContent = view.story ? "Leave the story" : "Read as a story";
     var at = view.story ? shown.findIndex(function (e) { return e.id === view.event; }) : -1;
@@ -806,7 +870,7 @@
     // The chart is painted first; the rest follows once that frame is out.
     afterPaint(function () {
       flushAddress();
-      drawLegend(shown);
+      drawLegend(view, shown);
       drawList(view, shown);
       drawDetail(view, shown);
       drawStepper(view, shown);
@@ -893,21 +957,25 @@
     var kept = { drawn: figure.drawn, filtered: figure.filtered };
     var whole = frameFor(figure, null);
     var middle = whole.range[0] + (whole.range[1] - whole.range[0]) / 2;
-    var drawn = drawnFigure(figure, few, core.withChanges(frameFor(figure, { zoom: [
-      isoDay(whole.range[0]), isoDay(middle)] }), { width: 300 }));
+    // A zoom is a Plotly.react of the marks for the new range (takeRelayout).
+    var zoomed = [whole.range[0], middle, middle / 2 + whole.range[0] / 2].map(function (end) {
+      return isoDay(end);
+    });
+    var drawn = [zoomed[1], zoomed[2]].map(function (last) {
+      var at = drawnFigure(figure, few, core.withChanges(
+        frameFor(figure, { zoom: [zoomed[0], last] }), { width: 300 }));
+      var layout = core.withChanges(at.layout, { width: 400, height: 200 });
+      layout.xaxis = core.withChanges(layout.xaxis, { range: [zoomed[0], last] });
+      return { data: at.data, layout: layout };
+    });
     figure.drawn = kept.drawn;
     figure.filtered = kept.filtered;
     var box = element("div", { "aria-hidden": "true" });
     box.style.cssText = "position:absolute;left:-10000px;top:0;width:400px;height:200px;" +
                         "visibility:hidden";
     document.body.appendChild(box);
-    var layout = core.withChanges(drawn.layout, { width: 400, height: 200 });
-    layout.xaxis = core.withChanges(layout.xaxis, { range: [whole.range[0], middle] });
-    window.Plotly.newPlot(box, drawn.data, layout, { displayModeBar: false })
-      .then(function () {
-        return window.Plotly.relayout(box, { "xaxis.range": [whole.range[0], middle / 2 +
-                                                               whole.range[0] / 2] });
-      })
+    window.Plotly.newPlot(box, drawn[0].data, drawn[0].layout, { displayModeBar: false })
+      .then(function () { return window.Plotly.react(box, drawn[1].data, drawn[1].layout); })
       .then(function () { window.Plotly.purge(box); box.remove(); },
             function () { box.remove(); });
   }
