@@ -24,7 +24,7 @@ def client_for(data, secret=SECRET):
 def log_in(client, secret=SECRET):
     page = client.get("/edit/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-    return client.post("/edit/login", data={"secret": secret, "csrf_token": token})
+    return client.post("/edit/login", data={"secret": secret, "name": "Test editor", "csrf_token": token})
 
 
 def save_request(client, data_path, new_title: str) -> dict:
