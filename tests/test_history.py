@@ -51,6 +51,9 @@ def test_the_headline_says_what_changed_in_words():
         "changed the title of vostochny-summit; changed the start of russian-tourists; "
         "added putin-visit-2024; deleted kim-il-sung-zis")
     assert diff_versions(GOOD, GOOD).headline() == "no changes"
+    both = GOOD.replace(b"Kim and Putin meet", b"Met").replace(b"First Russian tourists", b"T")
+    assert diff_versions(GOOD, both).headline() == (
+        "changed the title of vostochny-summit and russian-tourists")
 
 
 def test_the_headline_of_many_changes_stays_one_short_line():

@@ -75,9 +75,12 @@ class Diff:
             columns = list(dict.fromkeys(f.column for c in self.changed for f in c.fields))
             parts.append(f"changed {len(self.changed)} events "
                          f"({_named((c.key for c in self.changed))}: {_listed(columns)})")
-        else:
-            parts += [f"changed the {_listed([f.column for f in c.fields])} of {c.key}"
-                      for c in self.changed]
+        else:  # rows whose same fields changed, together
+            together: dict[tuple[str, ...], list[str]] = {}
+            for c in self.changed:
+                together.setdefault(tuple(f.column for f in c.fields), []).append(c.key)
+            parts += [f"changed the {_listed(list(columns))} of {_listed(keys)}"
+                      for columns, keys in together.items()]
         for verb, rows in (("added", self.added), ("deleted", self.removed)):
             if len(rows) > MAX_NAMED:
                 parts.append(f"{verb} {len(rows)} events ({_named(k for k, _ in rows)})")

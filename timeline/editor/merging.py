@@ -206,3 +206,35 @@ def _ordered(*groups) -> list:
 
 def _title(row: Row | None) -> str:
     return str((row or {}).get("title") or "")
+
+
+def table_change(grid_rows: Sequence[Mapping], result: Merge, file_format) -> dict | None:
+    """What the editor's table changes to show `result` (editor.js applyMerge): the
+    fields the merge brought in, per row (never whole rows: a cell typed since the
+    save was sent stays), rows added and removed, and every row's marks. None when
+    the columns changed: the page must reload to show them."""
+    # Imported here: the merge itself needs nothing of the grid.
+    from timeline.editor.diffing import records_by_key
+    from timeline.editor.rows import PROBLEMS_KEY, LINE_KEY, ROW_KEY, check_rows, new_row_key
+    columns = tuple(file_format.columns)
+    if tuple(result.columns) != columns:
+        return None
+    merged = result.by_key
+    table = records_by_key(list(grid_rows), "id" in columns)
+    fields, removed, kept = [], [], []
+    for key, row in table.items():
+        if key not in merged:
+            removed.append(row[ROW_KEY])
+            continue
+        values = {c: merged[key][c] for c in columns if str(row.get(c) or "") != merged[key][c]}
+        if values:
+            fields.append([row[ROW_KEY], values])
+        kept.append({**row, **values})
+    added = [{ROW_KEY: new_row_key(), **merged[key]} for key in merged if key not in table]
+    marked, _ = check_rows(kept + added, file_format)
+    fresh = {row[ROW_KEY] for row in added}
+    return {"add": [row for row in marked if row[ROW_KEY] in fresh],
+            "remove": [{ROW_KEY: key} for key in removed],
+            "fields": fields,
+            "marks": [[row[ROW_KEY], row[PROBLEMS_KEY], row[LINE_KEY]] for row in marked
+                      if row[ROW_KEY] not in fresh]}
