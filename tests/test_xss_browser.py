@@ -717,7 +717,7 @@ def test_the_editor_shows_every_payload_and_every_refused_cell_as_text(new_page,
     # The save, the upload, and the file before it (by nobody named).
     expect(versions).to_have_count(3)
     # The upload's entry names the title rows it added and removed by their payloads.
-    assert squash(f"deleted title row '{RESULT.title}'") in squash(versions.nth(1).inner_text())
+    assert squash(f"(title row '{RESULT.title}'") in squash(versions.nth(1).inner_text())
     versions.nth(1).click()
     check_diff(page, "#edit-history-diff", SHIFTED, saved)
     assert_nothing_ran(page)
