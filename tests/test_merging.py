@@ -200,3 +200,30 @@ def test_merged_bytes_of_real_files_keep_both_editors_changes_and_the_format():
     assert b"Their title" in data and b"My title" in data and b"\r\n" in data
     assert data == crlf.replace(b"Kim and Putin meet", b"Their title", 1).replace(
         b"First Russian tourists", b"My title", 1)
+
+
+def test_the_tables_change_after_a_merge_sends_fields_not_rows():
+    from timeline.editor.merging import table_change
+    from timeline.editor.rows import ROW_KEY, table_from_bytes
+    table = table_from_bytes(GOOD)
+    mine = [dict(row) for row in table.rows]
+    for row in mine:
+        if row["id"] == "russian-tourists":
+            row["title"] = row["title"].replace("First Russian tourists", "My title")
+    lines = GOOD.decode("utf-8").splitlines(keepends=True)
+    theirs = "".join(line for line in lines if not line.startswith("kim-il-sung-zis,"))
+    theirs = theirs.replace("Kim and Putin meet", "Their title")
+    theirs += "added-by-them,2025,,,Added,,Kim Jong-un,diplomacy,,,,,,,,\n"
+    result = merge_versions(GOOD, theirs.encode(), GOOD.replace(b"First Russian tourists",
+                                                                  b"My title", 1))
+    change = table_change(mine, result, table.file_format)
+    by_id = {row["id"]: row[ROW_KEY] for row in mine}
+    assert change["fields"] == [[by_id["vostochny-summit"],
+                                 {"title": "Their title at Vostochny Cosmodrome"}]]
+    assert change["remove"] == [{ROW_KEY: by_id["kim-il-sung-zis"]}]
+    assert [row["id"] for row in change["add"]] == ["added-by-them"]
+    assert {mark[0] for mark in change["marks"]} == set(by_id.values()) - {
+        by_id["kim-il-sung-zis"]}
+    # Columns added by the other side: the page reloads instead.
+    wider = merge_versions(GOOD, GOOD.replace(b"notes\n", b"notes,desk\n", 1), GOOD)
+    assert table_change(mine, wider, table.file_format) is None
