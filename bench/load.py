@@ -70,7 +70,7 @@ def log_in(port: int) -> Session:
     _, page = session.request("GET", "/edit/login")
     token = re.search(rb'name="csrf_token" value="([^"]+)"', page)[1].decode()
     status, _ = session.request("POST", "/edit/login", urlencode(
-        {"secret": SECRET, "csrf_token": token}).encode(),
+        {"secret": SECRET, "name": "Load test", "csrf_token": token}).encode(),
         {"Content-Type": "application/x-www-form-urlencoded"})
     assert status == 302, status
     return session

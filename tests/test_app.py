@@ -214,7 +214,7 @@ def test_healthz_counts_the_files_errors_and_quotes_nothing_from_it(data, caplog
     # The editor still says what is wrong, and marks the cell.
     page = client.get("/edit/login")
     token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
-    assert client.post("/edit/login", data={"secret": secret, "csrf_token": token}
+    assert client.post("/edit/login", data={"secret": secret, "name": "Test editor", "csrf_token": token}
                        ).status_code == 302
     layout = client.get("/edit/_dash-layout").get_data(as_text=True)
     assert "edit-serving-note" in layout and "still serving version" in layout

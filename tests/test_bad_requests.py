@@ -64,7 +64,7 @@ def editor(app):
 def logged_in(client):
     page = client.get("/edit/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-    assert client.post("/edit/login", data={"secret": SECRET, "csrf_token": token}
+    assert client.post("/edit/login", data={"secret": SECRET, "name": "Test editor", "csrf_token": token}
                        ).status_code == 302
     client.csrf = client.get_cookie(CSRF_COOKIE, path="/edit/").value
     return client

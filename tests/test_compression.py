@@ -100,7 +100,7 @@ def logged_in_editor(data):
     client, _ = make_app(data, edit_secret=SECRET)
     page = client.get("/edit/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-    assert client.post("/edit/login", data={"secret": SECRET, "csrf_token": token}
+    assert client.post("/edit/login", data={"secret": SECRET, "name": "Test editor", "csrf_token": token}
                        ).status_code == 302
     return client
 

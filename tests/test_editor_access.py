@@ -24,7 +24,7 @@ def client_for(data, secret=SECRET):
 def log_in(client, secret=SECRET):
     page = client.get("/edit/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-    return client.post("/edit/login", data={"secret": secret, "csrf_token": token})
+    return client.post("/edit/login", data={"secret": secret, "name": "Test editor", "csrf_token": token})
 
 
 def save_request(client, data_path, new_title: str) -> dict:
@@ -203,3 +203,37 @@ def test_healthz_reports_the_data(data):
     assert health["status"] == "ok" and health["events"] == 27
     assert health["version"] == content_version(GOOD) and health["errors"] == 0
     assert json.dumps(health)  # plain JSON
+
+
+# ------------------------------------------------------------ the editor's name
+
+def post_login(client, name: str, secret: str = SECRET):
+    page = client.get("/edit/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    return client.post("/edit/login", data={"secret": secret, "name": name, "csrf_token": token})
+
+
+@pytest.mark.parametrize("name, problem", [
+    ("", "Type your name"), ("  \t\n ", "Type your name"), ("\u202e\u200b", "Type your name"),
+    ("x" * 61, "60 characters at most")])
+def test_a_login_without_a_usable_name_is_asked_again(data, name, problem):
+    client = client_for(data)
+    response = post_login(client, name)
+    assert response.status_code == 400 and problem in response.text
+    assert client.get("/edit/").status_code == 302  # no session
+    # The form keeps the name typed, as text.
+    evil = post_login(client, '"><script>alert(1)</script>' + "x" * 60)
+    assert evil.status_code == 400 and "<script>" not in evil.text
+    assert 'value="&#34;&gt;&lt;script&gt;' in evil.text or "&quot;&gt;&lt;script" in evil.text
+
+
+def test_the_name_is_cleaned_kept_in_the_session_and_shown_as_text(data):
+    from timeline.editor.access import clean_editor_name
+    assert clean_editor_name("  Anna\u202e \n  K\u0301 ") == "Anna Ḱ"
+    client = client_for(data)
+    assert post_login(client, "  <b>Anna</b>\t").status_code == 302
+    layout = client.get("/edit/_dash-layout").get_data(as_text=True)
+    [shown] = re.findall(r'\{"props":\{"children":("[^"]*"),"id":"edit-name"', layout)
+    assert json.loads(shown) == "<b>Anna</b>"  # a string child: React draws it as text
+    # A wrong secret with a name is still a wrong secret.
+    assert post_login(client_for(data), "Anna", secret="not the secret").status_code == 401

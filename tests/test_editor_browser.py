@@ -40,6 +40,7 @@ def page(browser):
 def log_in(page, url):
     page.goto(url + "/edit/")
     expect(page).to_have_url(re.compile(r"/edit/login$"))
+    page.fill("#name", "Test editor")
     page.fill("#secret", SECRET)
     page.click("button[type=submit]")
     # The editor's first load (Dash, the grid, plotly.js) is the slowest step
@@ -68,6 +69,7 @@ def type_into(page, target, text: str) -> None:
 def test_editor_needs_the_secret_and_a_wrong_one_is_refused(site, page):
     url, _ = site
     page.goto(url + "/edit/")
+    page.fill("#name", "Test editor")
     page.fill("#secret", "not it at all")
     page.click("button[type=submit]")
     expect(page.get_by_role("alert")).to_contain_text("not the editors' secret")
@@ -152,10 +154,9 @@ def test_a_late_check_changes_marks_but_never_what_was_typed(site, page):
 
 
 def restore_the_last_version(page, saved_text: str) -> None:
-    """Choose the newest version in History, see that `saved_text` is what it
-    differs by, and restore it."""
-    page.locator("#edit-history").click()
-    page.get_by_role("option").first.click()
+    """Choose the version before the newest (the current one) in History, see that
+    `saved_text` is what it differs by, and restore it."""
+    page.locator("#edit-history-list button.history-version").nth(1).click()
     expect(page.locator("#edit-history-diff")).to_contain_text(saved_text)
     page.click("#edit-restore")
     expect(page.locator("#edit-status")).to_contain_text("Restored the version you chose")
@@ -176,6 +177,8 @@ def test_history_lists_the_save_and_restores_the_earlier_version(site, page):
 
 
 def test_a_save_from_a_stale_version_is_refused_and_shows_both_sides(site, page):
+    """Another program changed the file, and the history has no copy of the version
+    the editor started from: nothing to merge from, so both sides are shown."""
     url, data = site
     log_in(page, url)
     # Another program changes the file after the editor opened it.

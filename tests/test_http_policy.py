@@ -28,7 +28,7 @@ def client_for(data, **settings):
 def log_in(client):
     page = client.get("/edit/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-    assert client.post("/edit/login", data={"secret": SECRET, "csrf_token": token}).status_code == 302
+    assert client.post("/edit/login", data={"secret": SECRET, "name": "Test editor", "csrf_token": token}).status_code == 302
 
 
 def directives(response) -> dict[str, str]:

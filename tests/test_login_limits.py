@@ -33,7 +33,7 @@ def attempt(client, secret: str, forwarded_for: str | None = None, peer: str = P
     headers = {"X-Forwarded-For": forwarded_for} if forwarded_for else {}
     page = client.get("/edit/login", environ_base=environ, headers=headers)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-    return client.post("/edit/login", data={"secret": secret, "csrf_token": token},
+    return client.post("/edit/login", data={"secret": secret, "name": "Test editor", "csrf_token": token},
                        environ_base=environ, headers=headers)
 
 
@@ -123,7 +123,7 @@ class Browser:
         cookie = page.getheader("Set-Cookie").split(";")[0]
         token = re.search(r'name="csrf_token" value="([^"]+)"', text).group(1)
         self.connection.request(
-            "POST", "/edit/login", body=urlencode({"secret": secret, "csrf_token": token}),
+            "POST", "/edit/login", body=urlencode({"secret": secret, "name": "Test editor", "csrf_token": token}),
             headers={"X-Forwarded-For": self.forwarded_for, "Cookie": cookie,
                      "Content-Type": "application/x-www-form-urlencoded"})
         answer = self.connection.getresponse()

@@ -114,6 +114,7 @@ def test_the_editor_and_its_grid_work_under_the_policy(site, page):
     login = page.goto(site + "/edit/")
     assert_policy_sent(login, "'self'")
     expect(page).to_have_url(re.compile(r"/edit/login$"))
+    page.fill("#name", "Test editor")
     page.fill("#secret", SECRET)
     page.click("button[type=submit]")
     expect(page.locator("#edit-grid .ag-row").first).to_be_visible()

@@ -79,13 +79,19 @@ def test_a_save_writes_the_new_version_and_keeps_the_old_in_history(data):
     outcome = save_version(data, new, content_version(GOOD))
     assert isinstance(outcome, Saved) and data.read_bytes() == new
     assert "vostochny-summit: title" in outcome.diff.summary()
-    [entry] = list_versions(data)
-    assert entry.version == content_version(GOOD) and "1 changed" in entry.summary
-    assert read_version(data, entry.name) == GOOD
+    # The new version, and the one it replaced (the file before any save: by nobody named).
+    saved, original = list_versions(data)
+    assert saved.version == outcome.version and saved.summary == (
+        "changed the title of vostochny-summit")
+    assert original.version == content_version(GOOD) and original.line == "unknown"
+    assert read_version(data, original.name) == GOOD and read_version(data, saved.name) == new
     assert read_version(data, "../events") is None  # names outside the history are refused
     # Restoring is a save of the old bytes; it too goes to the history.
-    assert isinstance(save_version(data, GOOD, outcome.version), Saved)
-    assert data.read_bytes() == GOOD and len(list_versions(data)) == 2
+    assert isinstance(save_version(data, GOOD, outcome.version, by="Anna",
+                                  action="restored an earlier version"), Saved)
+    assert data.read_bytes() == GOOD and len(list_versions(data)) == 3
+    assert list_versions(data)[0].line == ("Anna: restored an earlier version: changed the "
+                                           "title of vostochny-summit")
 
 
 def test_two_editors_from_the_same_version_the_second_is_refused(data):

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from datetime import timezone, tzinfo
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 DEFAULT_TITLE = "Timeline"
@@ -21,6 +23,9 @@ ENVIRONMENT = {
     "cache_max_mb": "TIMELINE_CACHE_MAX_MB",
     "trusted_proxies": "TIMELINE_TRUSTED_PROXIES",
     "edit_idle_minutes": "TIMELINE_EDIT_IDLE_MINUTES",
+    "timezone": "TIMELINE_TIMEZONE",
+    "history_days": "TIMELINE_HISTORY_DAYS",
+    "history_versions": "TIMELINE_HISTORY_VERSIONS",
 }
 # Settings counted in minutes; the environment gives them as text.
 MINUTE_SETTINGS = ("edit_idle_minutes",)
@@ -53,6 +58,24 @@ class Config:
     trusted_proxies: str = "127.0.0.1 ::1"
     # An editor's session ends after this long without a request (and at 12 hours anyway).
     edit_idle_minutes: int = 120
+    # The newsroom's time zone (an IANA name), for the times the editor's history shows.
+    timezone: str = "UTC"
+    # The editor's history keeps every version younger than this many days, and the
+    # newest `history_versions` whatever their age; older ones go at the next save.
+    history_days: int = 90
+    history_versions: int = 200
+
+    def __post_init__(self) -> None:
+        time_zone(self.timezone)  # a name that is no time zone stops the start, here
+        for name in ("history_days", "history_versions"):
+            if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
+                raise ConfigError(f"{ENVIRONMENT[name]}: {getattr(self, name)!r} is not a whole "
+                                  f"number (1 or more)")
+
+    @property
+    def zone(self) -> tzinfo:
+        """The newsroom's time zone, for showing times."""
+        return time_zone(self.timezone)
 
     def title_for(self, data) -> str:
         """The timeline's title: the setting, else the data's title row, else a plain word."""
@@ -71,6 +94,9 @@ class Config:
         for name in MINUTE_SETTINGS:
             if isinstance(values.get(name), str):
                 values[name] = _minutes(ENVIRONMENT[name], values[name])
+        for name in ("history_days", "history_versions"):
+            if isinstance(values.get(name), str):
+                values[name] = _whole_number(ENVIRONMENT[name], values[name])
         if isinstance(values.get("cache_max_mb"), str):
             values["cache_max_mb"] = _megabytes(ENVIRONMENT["cache_max_mb"],
                                                 values["cache_max_mb"])
@@ -95,3 +121,27 @@ def _megabytes(variable: str, text: str) -> int:
     if number < 0:
         raise ConfigError(f"{variable}: {text!r} is not a whole number of megabytes (0 or more)")
     return number
+
+
+def _whole_number(variable: str, text: str) -> int:
+    try:
+        number = int(text.strip())
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise ConfigError(f"{variable}: {text!r} is not a whole number (1 or more)")
+    return number
+
+
+def time_zone(name: str) -> tzinfo:
+    """The time zone an IANA name (`Europe/Berlin`) names; ConfigError naming
+    `TIMELINE_TIMEZONE` when it names none."""
+    if name.strip().upper() in ("UTC", "Z"):
+        return timezone.utc  # needs no time zone database
+    try:
+        # A relative path or a key with '..' is refused by zoneinfo itself (ValueError).
+        return ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ConfigError(f"{ENVIRONMENT['timezone']}: {name!r} is not a time zone name; use "
+                          f"an IANA name such as Europe/Berlin or America/New_York "
+                          f"(default UTC)") from None

@@ -13,9 +13,11 @@ import hashlib
 import hmac
 import html
 import math
+import re
 import secrets
 import threading
 import time
+import unicodedata
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +43,31 @@ LOCKOUT_SECONDS = 15 * 60
 GLOBAL_FAILURES = 30
 GLOBAL_SPACING_SECONDS = 5
 # Where request_guard finds whether a request shows a session (server.extensions).
+# An editor's name, typed at login beside the secret: not an account, just what the
+# history says about each save ("Anna: changed the title of ...").
+MAX_NAME_LENGTH = 60
+UNKNOWN_EDITOR = "unknown"
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
+def editor_name_problem(name: str) -> str | None:
+    """Why this name cannot be used, or None. Judged after `clean_editor_name`."""
+    if not name:
+        return "Type your name (it goes into the history beside each change you save)."
+    if len(name) > MAX_NAME_LENGTH:
+        return f"Your name is too long: {MAX_NAME_LENGTH} characters at most."
+    return None
+
+
+def clean_editor_name(typed: str) -> str:
+    """A name as the history shows it: spaces, tabs and line breaks made one space,
+    trimmed, control and direction-changing characters dropped (a name must not
+    reverse the text around it in the history), in Unicode's composed form."""
+    name = unicodedata.normalize("NFC", typed or "")
+    name = _INVISIBLE.sub("", name)
+    name = "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") or c.isspace() else c
+                   for c in name)
+    return " ".join(name.split())
 
 
 def secret_problem(secret: str) -> str | None:
@@ -153,8 +180,18 @@ class EditorAccess:
 
     # --------------------------------------------------------------- sessions
 
-    def new_session(self) -> str:
-        return self._sessions.dumps({"nonce": secrets.token_urlsafe(16)})
+    def new_session(self, name: str = "") -> str:
+        return self._sessions.dumps({"nonce": secrets.token_urlsafe(16), "name": name})
+
+    def session_name(self, request: flask.Request) -> str:
+        """The name the editor gave at login ('' for a session started before names
+        were asked, or none at all); kept in the signed session cookie."""
+        try:
+            name = self._sessions.loads(request.cookies.get(SESSION_COOKIE, ""),
+                                        max_age=SESSION_SECONDS).get("name", "")
+        except (BadSignature, AttributeError, TypeError):
+            return ""
+        return clean_editor_name(name)[:MAX_NAME_LENGTH] if isinstance(name, str) else ""
 
     def session_nonce(self, request: flask.Request) -> str | None:
         """The nonce of the live session this request shows, else None (asked once
@@ -182,10 +219,10 @@ class EditorAccess:
         sent = request.headers.get(CSRF_HEADER) or request.form.get("csrf_token") or ""
         return hmac.compare_digest(sent.encode("utf-8"), self.csrf_token(nonce).encode("utf-8"))
 
-    def start_session(self, response: flask.Response, secure: bool) -> None:
+    def start_session(self, response: flask.Response, secure: bool, name: str = "") -> None:
         """Record a new session and set its cookies. Raises OSError when the record
         cannot be written."""
-        session = self.new_session()
+        session = self.new_session(name)
         nonce = self._sessions.loads(session)["nonce"]
         self.sessions.start(nonce)
         common = dict(max_age=SESSION_SECONDS, path=EDIT_PREFIX, secure=secure,
@@ -220,6 +257,14 @@ _NONCE = "timeline.editor_session_nonce"  # the request's answer, kept in its en
 
 
 
+def editor_name(request: flask.Request | None = None) -> str:
+    """The name of the editor whose session `request` (default: this one) shows;
+    UNKNOWN_EDITOR when there is none."""
+    access = flask.current_app.extensions.get("timeline_editor_access")
+    name = access.session_name(request or flask.request) if access else ""
+    return name or UNKNOWN_EDITOR
+
+
 def client_address(request: flask.Request) -> str:
     # Behind a trusted proxy, timeline/serving/proxies.py makes this the client's own address.
     return request.remote_addr or "unknown"
@@ -236,8 +281,9 @@ PAGE = """<!doctype html>
 <title>{title}</title>
 <style>body{{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;
 color:#1a1a1a}}input,button{{font:inherit;padding:.4rem .6rem}}
-.error{{color:#a40000;font-weight:600}}code{{background:#f1f1f1;padding:0 .2rem}}</style>
-</head><body>{body}</body></html>"""
+.error{{color:#a40000;font-weight:600}}code{{background:#f1f1f1;padding:0 .2rem}}
+label{{display:block;margin-top:.75rem}}.hint{{color:#444;font-size:.9rem;margin:.1rem 0}}</style>
+</head><body><main>{body}</main></body></html>"""
 
 
 def page(title: str, body: str) -> str:

@@ -9,18 +9,30 @@ import re
 from typing import Literal
 from urllib.parse import parse_qs
 
+import flask
 from dash import ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
 from typing_extensions import TypedDict  # pydantic reads these on Python < 3.12
 
 from timeline.addresses import EDIT_PREFIX
-from timeline.data.history import read_version
+from timeline.config import Config
+from timeline.data.history import Retention, read_version
 from timeline.data.loading import load_events_from_bytes
 from timeline.data_store import DataStore
+from timeline.editor.access import editor_name
 from timeline.editor.diffing import diff_versions
+from timeline.editor.history_list import history_list
+from timeline.editor.merge_view import (
+    CHOICES_NOTE,
+    CLASHES,
+    SAVE_CHOICES,
+    clashes_view,
+    merged_in_words,
+    merged_view,
+)
+from timeline.editor.merging import Side, table_change
 from timeline.editor.page import (
     conflict_view,
     diff_view,
-    history_options,
     preview_figure,
     problem_list,
 )
@@ -35,12 +47,15 @@ from timeline.editor.rows import (
     rows_to_bytes,
 )
 from timeline.editor.saving import (
+    Clashes,
     Conflict,
     Failed,
     Invalid,
+    Merged,
+    MergeOutcome,
     Saved,
-    SaveOutcome,
     Unchanged,
+    save_merging,
     save_version,
 )
 
@@ -54,11 +69,21 @@ FormatData = TypedDict("FormatData", {"columns": list[str], "delimiter": Delimit
                                       "line_ending": LineEnding, "byte_order_mark": bool})
 GridRow = TypedDict("GridRow", {ROW_KEY: str})
 GridRows = list[GridRow]
+RETENTION_KEY = "timeline_history_retention"  # in the server's extensions
+# The fields chosen after a merge (merge_view.py, editor.js readChoices): Clash.ident →
+# the side to keep, and the click that sent them.
+Choices = TypedDict("Choices", {"sides": dict[str, Side], "click": int})
 
 
-def register_editor_callbacks(editor: Dash, store: DataStore) -> None:
+def register_editor_callbacks(editor: Dash, store: DataStore,
+                              config: Config | None = None) -> None:
+    config = config or Config(data_path=store.path)
+    # For the saves every callback group makes (restores and uploads too): how much
+    # history to keep.
+    editor.server.extensions[RETENTION_KEY] = Retention(config.history_days,
+                                                        config.history_versions)
     register_grid_callbacks(editor, store)
-    register_saving_callbacks(editor, store)
+    register_saving_callbacks(editor, store, config)
     register_history_callbacks(editor, store)
     register_upload_callbacks(editor, store)
 
@@ -105,14 +130,33 @@ def register_grid_callbacks(editor: Dash, store: DataStore) -> None:
         State("edit-saved-edits", "data"), prevent_initial_call=True)
 
 
-def register_saving_callbacks(editor: Dash, store: DataStore) -> None:
-    """Saving the table, downloading it as it is, and discarding it."""
+def register_saving_callbacks(editor: Dash, store: DataStore,
+                              config: Config | None = None) -> None:
+    """Saving the table (merged with what others saved since, field by field),
+    downloading it as it is, and discarding it."""
+    config = config or Config(data_path=store.path)
+    # What every save answers (see _save_answer).
+    save_outputs = [
+        Output("edit-status", "children", allow_duplicate=True),
+        Output("edit-base-version", "data", allow_duplicate=True),
+        Output("edit-saved-edits", "data", allow_duplicate=True),
+        Output("edit-conflict", "children", allow_duplicate=True),
+        Output("edit-history-list", "children", allow_duplicate=True),
+        Output("edit-version", "children", allow_duplicate=True),
+        Output("edit-history", "value", allow_duplicate=True),
+        Output("edit-merge-change", "data", allow_duplicate=True),
+        Output("edit-location", "href", allow_duplicate=True),
+    ]
+
+    def saved_with(rows: GridRows | None, format_data: FormatData, base_version: str,
+                   edits: int, choices: dict[str, Side] | None = None) -> tuple:
+        file_format = FileFormat.from_dict(format_data)
+        outcome = save_merging(store.path, rows_to_bytes(rows or [], file_format), base_version,
+                               by=editor_name(), retention=_retention(), choices=choices)
+        return _save_answer(outcome, store, edits, rows or [], file_format, config)
 
     @editor.callback(
-        Output("edit-status", "children", allow_duplicate=True),
-        Output("edit-base-version", "data"), Output("edit-saved-edits", "data"),
-        Output("edit-conflict", "children"), Output("edit-history", "options"),
-        Output("edit-version", "children"),
+        *save_outputs,
         Input("edit-save", "n_clicks"),
         State("edit-grid", "rowData"), State("edit-format", "data"),
         State("edit-base-version", "data"), State("edit-edits", "data"),
@@ -122,9 +166,29 @@ def register_saving_callbacks(editor: Dash, store: DataStore) -> None:
              edits: int):
         # `edits` counts the changes in `rows` (editor.js): the table is saved up to
         # there, whatever answers land after this one.
-        file_format = FileFormat.from_dict(format_data)
-        outcome = save_version(store.path, rows_to_bytes(rows or [], file_format), base_version)
-        return _save_answer(outcome, store, edits)
+        return saved_with(rows, format_data, base_version, edits)
+
+    @editor.callback(
+        *save_outputs,
+        Input("edit-merge-choices", "data"),
+        State("edit-grid", "rowData"), State("edit-format", "data"),
+        State("edit-base-version", "data"), State("edit-edits", "data"),
+        prevent_initial_call=True,
+    )
+    def save_choices(choices: Choices | None, rows: GridRows | None, format_data: FormatData,
+                     base_version: str, edits: int):
+        if not choices or not choices["sides"]:
+            return (no_update,) * len(save_outputs)
+        return saved_with(rows, format_data, base_version, edits, choices["sides"])
+
+    editor.clientside_callback(
+        ClientsideFunction("editor", "readChoices"),
+        Output("edit-merge-choices", "data"), Output(CHOICES_NOTE, "children"),
+        Input(SAVE_CHOICES, "n_clicks"), State(CLASHES, "data"), prevent_initial_call=True)
+    editor.clientside_callback(
+        ClientsideFunction("editor", "applyMerge"),
+        Output("edit-grid", "rowTransaction", allow_duplicate=True),
+        Input("edit-merge-change", "data"), prevent_initial_call=True)
 
     @editor.callback(
         Output("edit-download-mine", "data"), Input("edit-download-mine-button", "n_clicks"),
@@ -252,35 +316,57 @@ def _rows_edited(button: str | None, rows: list[dict], selected: list[dict],
     return [], [], no_update
 
 
-def _save_answer(outcome: SaveOutcome, store: DataStore, edits: int) -> tuple:
+def _save_answer(outcome: MergeOutcome, store: DataStore, edits: int, rows: list[dict],
+                 file_format: FileFormat, config: Config) -> tuple:
     """What a save's outcome shows: the status line, the version the table now
-    starts from, the edits saved, the conflict, the history and the version."""
-    if isinstance(outcome, Saved):
+    starts from, the edits saved, the conflict (or merge) panel, the history, the
+    version, the version chosen in the history, the table's change after a merge,
+    and the page's address (a merge that changed the columns reloads it)."""
+    keep = no_update
+    if isinstance(outcome, (Saved, Merged)):
         store.refresh(force=True)
-        return (f"Saved version {outcome.version}: {outcome.diff.summary()}. Readers see "
-                f"it within two seconds.", outcome.version, edits, None,
-                history_options(store), outcome.version)
+        history = history_list(store.path, config.zone, outcome.version)
+        if isinstance(outcome, Saved):
+            return (f"Saved version {outcome.version}: {outcome.diff.summary()}. Readers see "
+                    f"it within two seconds.", outcome.version, edits, None, history,
+                    outcome.version, None, keep, keep)
+        change = table_change(rows, outcome.result, file_format)
+        if change is None:  # the columns changed: the page shows them once reloaded
+            return (keep, outcome.version, edits, None, history, outcome.version, None, keep,
+                    f"{EDIT_PREFIX}?done=merged&version={outcome.version}")
+        return (merged_in_words(outcome), outcome.version, edits,
+                merged_view(outcome, diff_view), history, outcome.version, None, change, keep)
     if isinstance(outcome, Unchanged):
-        return "Nothing to save: the file already holds this.", no_update, edits, None, \
-            no_update, no_update
+        return ("Nothing to save: the file already holds this.", keep, edits, None, keep, keep,
+                keep, keep, keep)
+    if isinstance(outcome, Clashes):
+        count = len(outcome.clashes)
+        return (f"Not saved yet: {count} field{'s' if count != 1 else ''} changed by someone "
+                "else too. Choose which value to keep below.", keep, keep,
+                clashes_view(outcome), keep, keep, keep, keep, keep)
     if isinstance(outcome, Conflict):
-        return ("Not saved: someone else saved the file since you opened it.", no_update,
-                no_update, conflict_view(outcome), no_update, no_update)
+        return ("Not saved: someone else saved the file since you opened it.", keep, keep,
+                conflict_view(outcome), keep, keep, keep, keep, keep)
     if isinstance(outcome, Invalid):
         return (f"Not saved: the table has errors ({outcome.report.summary()}). Fix the "
-                "marked cells first.", no_update, no_update, None, no_update, no_update)
+                "marked cells first.", keep, keep, None, keep, keep, keep, keep, keep)
     assert isinstance(outcome, Failed)
-    return (f"Not saved: the disk refused the write ({outcome.reason}).", no_update,
-            no_update, None, no_update, no_update)
+    return (f"Not saved: the disk refused the write ({outcome.reason}).", keep, keep, None, keep,
+            keep, keep, keep, keep)
 
 
 DONE_MESSAGES = {"restored": "Restored the version you chose",
-                 "uploaded": "Replaced the data with the uploaded file"}
+                 "uploaded": "Replaced the data with the uploaded file",
+                 "merged": "Saved, merged with the changes others saved since you opened the "
+                           "page (they added or removed columns, so the page reloaded)"}
+# How a replacement of the whole file is worded in the history.
+DONE_ACTIONS = {"restored": "restored an earlier version", "uploaded": "uploaded a file"}
 
 
 def _replace(store: DataStore, data: bytes, base_version: str, done: str):
     """Save `data` in place of the file, then reload the page to show it."""
-    outcome = save_version(store.path, data, base_version)
+    outcome = save_version(store.path, data, base_version, by=editor_name(),
+                           retention=_retention(), action=DONE_ACTIONS.get(done, ""))
     if isinstance(outcome, Saved):
         store.refresh(force=True)
         return no_update, f"{EDIT_PREFIX}?done={done}&version={outcome.version}"
@@ -292,6 +378,10 @@ def _replace(store: DataStore, data: bytes, base_version: str, done: str):
     if isinstance(outcome, Invalid):
         return f"Not replaced: {outcome.report.summary()}.", no_update
     return f"Not replaced: the disk refused the write ({outcome.reason}).", no_update
+
+
+def _retention() -> Retention:
+    return flask.current_app.extensions.get(RETENTION_KEY) or Retention()
 
 
 def _disk_bytes(store: DataStore) -> bytes:

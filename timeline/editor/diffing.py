@@ -15,6 +15,7 @@ from timeline.data.checks.text import clean_value
 from timeline.data.loading import read_table
 
 MAX_NAMED = 3  # events named in a one-line summary before "…"
+MAX_HEADLINE = 300  # characters of a history line's summary
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,41 @@ class Diff:
             parts.append("columns removed: " + ", ".join(self.columns_removed))
         return ", ".join(parts)
 
+    def headline(self) -> str:
+        """What changed, in words, for the history: 'changed the title of
+        russian-tourists; added putin-visit-2024'."""
+        if self.empty:
+            return "no changes"
+        parts = []
+        if len(self.changed) > MAX_NAMED:
+            columns = list(dict.fromkeys(f.column for c in self.changed for f in c.fields))
+            parts.append(f"changed {len(self.changed)} events "
+                         f"({_named((c.key for c in self.changed))}: {_listed(columns)})")
+        else:  # rows whose same fields changed, together
+            together: dict[tuple[str, ...], list[str]] = {}
+            for c in self.changed:
+                together.setdefault(tuple(f.column for f in c.fields), []).append(c.key)
+            parts += [f"changed the {_listed(list(columns))} of {_listed(keys)}"
+                      for columns, keys in together.items()]
+        for verb, rows in (("added", self.added), ("deleted", self.removed)):
+            if len(rows) > MAX_NAMED:
+                parts.append(f"{verb} {len(rows)} events ({_named(k for k, _ in rows)})")
+            elif rows:
+                parts.append(f"{verb} {_listed([k for k, _ in rows])}")
+        for verb, columns in (("added", self.columns_added), ("removed", self.columns_removed)):
+            if columns:
+                noun = "column" if len(columns) == 1 else "columns"
+                parts.append(f"{verb} the {noun} {_listed(list(columns))}")
+        line = "; ".join(parts)
+        return line if len(line) <= MAX_HEADLINE else line[:MAX_HEADLINE - 1].rstrip() + "…"
+
+
+def _listed(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c', 'a, b, c and 2 more'."""
+    if len(items) > MAX_NAMED:
+        return f"{', '.join(items[:MAX_NAMED])} and {len(items) - MAX_NAMED} more"
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
 
 def _named(items, separator: str = ", ") -> str:
     items = list(items)
@@ -73,11 +109,16 @@ def _named(items, separator: str = ", ") -> str:
 
 def rows_by_key(raw: pd.DataFrame) -> dict[str, dict[str, str]]:
     columns = [c for c in raw.columns if c != "line"]
-    records = raw[columns].to_dict("records")
-    if "id" in columns:
+    return records_by_key(raw[columns].to_dict("records"), "id" in columns)
+
+
+def records_by_key(records: list[dict], has_ids: bool = True) -> dict[str, dict]:
+    """Rows keyed as diffs and merges match them: by id; a row without one by its
+    kind and title, else its position; a repeated id with a ′ for each repeat."""
+    if has_ids:
         keyed: dict[str, dict[str, str]] = {}
         for number, record in enumerate(records, start=1):
-            key = str(record["id"]).strip() or _unnamed_key(record, number)
+            key = str(record.get("id") or "").strip() or _unnamed_key(record, number)
             while key in keyed:  # duplicate ids still show, each once
                 key += "′"
             keyed[key] = record

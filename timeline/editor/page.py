@@ -23,8 +23,9 @@ from timeline.data.history import list_versions
 from timeline.data.loading import LoadResult
 from timeline.data.report import Report
 from timeline.data_store import DataStore, content_version
-from timeline.editor.access import CSRF_COOKIE
+from timeline.editor.access import CSRF_COOKIE, editor_name
 from timeline.editor.diffing import Diff
+from timeline.editor.history_list import history_list
 from timeline.editor.rows import LINE_KEY, PROBLEMS_KEY, ROW_KEY, FileFormat, table_from_bytes
 from timeline.editor.saving import Conflict
 from timeline.view.figure import build_figure
@@ -137,7 +138,7 @@ def editor_layout(store: DataStore, config: Config) -> html.Div:
         read_error = None
     table = table_from_bytes(data, store.path.name)
     csrf = flask.request.cookies.get(CSRF_COOKIE, "") if flask.has_request_context() else ""
-    return html.Div([
+    return html.Main([
         dcc.Store(id="edit-format", data=table.file_format.to_dict()),
         dcc.Store(id="edit-base-version", data=content_version(data)),
         # Changes made to the table, and how many of them the last save held
@@ -146,6 +147,8 @@ def editor_layout(store: DataStore, config: Config) -> html.Div:
         dcc.Store(id="edit-saved-edits", data=0),
         dcc.Store(id="edit-row-change"),  # a check's rows to add and remove, marks changed
         dcc.Store(id="edit-upload-data"),
+        dcc.Store(id="edit-merge-choices"),  # the fields chosen after a merge (editor.js)
+        dcc.Store(id="edit-merge-change"),   # what a merged save changes in the table
         dcc.Location(id="edit-location", refresh=True),
         dcc.Download(id="edit-download-mine"),
         html.Header([
@@ -155,6 +158,8 @@ def editor_layout(store: DataStore, config: Config) -> html.Div:
                     ". Readers see each saved version within two seconds. ",
                     html.A("View the timeline", href="/", target="_blank"), " · ",
                     html.A("Download the CSV", href=EDIT_PREFIX + "download", id="edit-download")]),
+            html.P(["Editing as ", html.Strong(_name_shown(), id="edit-name")],
+                   className="edit-name"),
             html.Form([dcc.Input(type="hidden", name="csrf_token", value=csrf, id="edit-logout-token"),
                        html.Button("Log out", type="submit")],
                       action=EDIT_PREFIX + "logout", method="post", className="logout"),
@@ -187,16 +192,25 @@ def editor_layout(store: DataStore, config: Config) -> html.Div:
                         n_clicks=0, type="button", disabled=True),
         ], className="panel"),
         html.Div([
-            html.H2("History"),
-            html.P("Every save keeps the version it replaced. Choose one to see what differs "
-                   "from now, then restore it if you need to."),
-            dcc.Dropdown(id="edit-history", options=history_options(store),
-                         placeholder="Choose an earlier version"),
+            html.H2("History", id="edit-history-heading"),
+            html.P(f"Every saved version, newest first, with who saved it and what changed "
+                   f"(times in {config.timezone}). Choose one to see what differs from now, "
+                   f"then restore it if you need to."),
+            # The version chosen in the list below (editor.js copies it here).
+            dcc.Input(id="edit-history", type="hidden", value=None),
+            html.Div(history_list(store.path, config.zone, content_version(data)),
+                     id="edit-history-list", className="history-list", role="group",
+                     **{"aria-labelledby": "edit-history-heading"}),
             html.Div(id="edit-history-diff"),
             html.Button("Restore this version", id="edit-restore", n_clicks=0, type="button",
                         disabled=True),
         ], className="panel"),
     ], className="edit-page")
+
+
+def _name_shown() -> str:
+    """The name this editor gave at login, shown as text."""
+    return editor_name() if flask.has_request_context() else ""
 
 
 def serving_note(store: DataStore) -> html.Div | None:

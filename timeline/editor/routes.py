@@ -20,8 +20,11 @@ from timeline.editor.access import (
     LOGIN_COOKIE,
     MIN_DISTINCT_CHARACTERS,
     MIN_SECRET_LENGTH,
+    MAX_NAME_LENGTH,
     EditorAccess,
+    clean_editor_name,
     client_address,
+    editor_name_problem,
     is_secure,
     page,
     retry_after,
@@ -55,7 +58,7 @@ def register_editor(server: flask.Flask, store: DataStore,
     register_guard(server, access, config)
     register_login(server, access, config)
     register_download(server, store)
-    register_editor_callbacks(create_editor_app(server, store, config), store)
+    register_editor_callbacks(create_editor_app(server, store, config), store, config)
     # For the request guard: the editor's large body limit, only to a live session.
     return lambda request: access.session_nonce(request) is not None
 
@@ -124,9 +127,14 @@ def register_login(server: flask.Flask, access: EditorAccess, config: Config) ->
                 message, status = "The form expired or came from another site: try again.", 403
             elif access.secret_matches(request.form.get("secret", "")):
                 access.failures.clear(client)
+                name = clean_editor_name(request.form.get("name", ""))
+                if problem := editor_name_problem(name):
+                    # The secret was right: only the name is asked again (with the secret).
+                    return login_form(access, request, config, problem, 400,
+                                      name=request.form.get("name", ""))
                 response = flask.redirect(EDIT_PREFIX)
                 try:
-                    access.start_session(response, is_secure(request, config.public_url))
+                    access.start_session(response, is_secure(request, config.public_url), name)
                 except OSError as error:
                     log.error("Could not record an editor's session in %s: %s",
                               access.sessions.path, error)
@@ -141,21 +149,8 @@ def register_login(server: flask.Flask, access: EditorAccess, config: Config) ->
                 access.pace.record_failure()
                 log.warning("Wrong editor secret from %s", client)
                 message, status = "That is not the editors' secret.", 401
-        nonce, token = access.login_form_token(request)
-        error = f'<p class="error" role="alert">{html.escape(message)}</p>' if message else ""
-        body = (f"<h1>Edit the timeline</h1>{error}"
-                f'<form method="post" action="{EDIT_PREFIX}login">'
-                f'<input type="hidden" name="csrf_token" value="{html.escape(token)}">'
-                f'<label for="secret">Editors\' secret</label><br>'
-                f'<input id="secret" name="secret" type="password" autocomplete="current-password"'
-                f' required autofocus> <button type="submit">Log in</button></form>')
-        response = flask.make_response(page("Log in to edit", body), status)
-        response.set_cookie(LOGIN_COOKIE, nonce, httponly=True, samesite="Strict",
-                            secure=is_secure(request, config.public_url), path=EDIT_PREFIX,
-                            max_age=3600)
-        if wait:
-            response.headers["Retry-After"] = retry_after(wait)
-        return response
+        return login_form(access, request, config, message, status, wait,
+                          name=request.form.get("name", ""))
 
     @server.route(EDIT_PREFIX + "logout", methods=["POST"])
     def logout():
@@ -169,6 +164,34 @@ def register_login(server: flask.Flask, access: EditorAccess, config: Config) ->
                               "beside the data file. Ask whoever runs the app to check that "
                               "folder can be written.")
         return response
+
+
+def login_form(access: EditorAccess, request: flask.Request, config: Config, message: str,
+               status: int, wait: float = 0.0, name: str = "") -> flask.Response:
+    """The login form: the editor's name (kept as typed after a refusal) and the secret."""
+    nonce, token = access.login_form_token(request)
+    error = f'<p class="error" role="alert">{html.escape(message)}</p>' if message else ""
+    typed = html.escape(name[:MAX_NAME_LENGTH * 2], quote=True)
+    body = (f"<h1>Edit the timeline</h1>{error}"
+            f'<form method="post" action="{EDIT_PREFIX}login">'
+            f'<input type="hidden" name="csrf_token" value="{html.escape(token)}">'
+            f'<label for="name">Your name</label>'
+            f'<p class="hint" id="name-hint">Shown in the history beside each change you save. '
+            f'Not an account: any name colleagues will recognise.</p>'
+            f'<input id="name" name="name" type="text" autocomplete="name" required '
+            f'maxlength="{MAX_NAME_LENGTH}" aria-describedby="name-hint" value="{typed}"'
+            f'{"" if name else " autofocus"}>'
+            f'<label for="secret">Editors\' secret</label>'
+            f'<input id="secret" name="secret" type="password" autocomplete="current-password"'
+            f' required{" autofocus" if name else ""}> <button type="submit">Log in</button>'
+            f'</form>')
+    response = flask.make_response(page("Log in to edit", body), status)
+    response.set_cookie(LOGIN_COOKIE, nonce, httponly=True, samesite="Strict",
+                        secure=is_secure(request, config.public_url), path=EDIT_PREFIX,
+                        max_age=3600)
+    if wait:
+        response.headers["Retry-After"] = retry_after(wait)
+    return response
 
 
 def register_download(server: flask.Flask, store: DataStore) -> None:

@@ -52,8 +52,77 @@
     // A save answered: the table is saved up to the changes it held.
     markSaved: function (savedEdits, edits) {
       window.timelineEditorDirty = (edits || 0) !== (savedEdits || 0);
+    },
+
+    // The fields chosen after a merge (editor/merge_view.py): the radio button
+    // checked in each field's group, as {sides: {clash: side}, click}; nothing is
+    // sent until every field has one, and the note says how many have none.
+    readChoices: function (clicks, clashes) {
+      var noUpdate = window.dash_clientside.no_update;
+      if (!clicks || !clashes || !clashes.length) { return [noUpdate, noUpdate]; }
+      var sides = {}, left = 0;
+      clashes.forEach(function (clash, number) {
+        var checked = document.querySelector("#edit-merge-choice-" + number + " input:checked");
+        if (checked) { sides[clash] = checked.value; } else { left += 1; }
+      });
+      if (left) {
+        return [noUpdate, "Choose a value for every field first: " + left +
+                (left === 1 ? " has" : " have") + " no choice yet."];
+      }
+      return [{sides: sides, click: clicks}, ""];
+    },
+
+    // A merged save, shown in the table as it is now: the fields the merge brought
+    // in set on their rows (other cells, typed since, stay), rows added and
+    // removed, every row's marks. Not a change of the editor's: nothing is counted.
+    applyMerge: function (change) {
+      var noUpdate = window.dash_clientside.no_update;
+      var api = window.dash_ag_grid && window.dash_ag_grid.getApi("edit-grid");
+      if (!change || !api) { return noUpdate; }
+      var fields = {}, marks = {}, update = [];
+      change.fields.forEach(function (item) { fields[item[0]] = item[1]; });
+      change.marks.forEach(function (mark) { marks[mark[0]] = mark; });
+      Object.keys(Object.assign({}, marks, fields)).forEach(function (key) {
+        var node = api.getRowNode(key);
+        if (!node || !node.data) { return; }
+        var row = Object.assign({}, node.data, fields[key] || {});
+        if (marks[key]) { row.__problems = marks[key][1]; row.__line = marks[key][2]; }
+        update.push(row);
+      });
+      return {add: change.add, remove: change.remove, update: update, async: false};
     }
   };
+
+  // The history's versions are buttons (editor/history_list.py): the one pressed
+  // is marked, and its version goes to the hidden input the callbacks read.
+  document.addEventListener("click", function (event) {
+    var button = event.target && event.target.closest &&
+      event.target.closest("#edit-history-list button.history-version");
+    if (!button || !window.dash_clientside.set_props) { return; }
+    var all = document.querySelectorAll("#edit-history-list button.history-version");
+    Array.prototype.forEach.call(all, function (other) {
+      other.setAttribute("aria-pressed", other === button ? "true" : "false");
+    });
+    window.dash_clientside.set_props("edit-history", {value: button.getAttribute("data-version")});
+  });
+
+  // Dash 4's components, made to pass axe in the editor (issue 17 covers the rest):
+  // dcc.Upload's file input gets a name for screen readers, and dcc.RadioItems
+  // (the choices after a merge) loses the listbox roles that put its native radio
+  // buttons inside "options" (nested-interactive); the fieldset around each names it.
+  function accessible() {
+    var input = document.querySelector("#edit-upload input[type=file]:not([aria-label])");
+    if (input) { input.setAttribute("aria-label", "Choose a CSV file to upload"); }
+    var marked = document.querySelectorAll(
+      ".merge-options[role], .merge-options [role=option], .merge-options [aria-selected]");
+    Array.prototype.forEach.call(marked, function (element) {
+      element.removeAttribute("role");
+      element.removeAttribute("aria-selected");
+    });
+  }
+  new MutationObserver(accessible).observe(document.documentElement, {
+    childList: true, subtree: true, attributes: true,
+    attributeFilter: ["role", "aria-selected"]});
 
   // Leaving the editor with unsaved changes asks first: nothing an editor typed is lost.
   window.addEventListener("beforeunload", function (event) {
