@@ -1,22 +1,19 @@
 """The editor's callbacks: thin wiring from its buttons and table to the pure
 modules (`rows`, `saving`, `diffing`, `data.history`) and back to the page, in
-groups by what they serve: the grid, saving, the history, uploads."""
+groups by what they serve: the grid, saving, the history; uploads and pasted
+rows are `incoming_callbacks`'."""
 from __future__ import annotations
 
-import base64
-import binascii
 import re
-from typing import Literal
 from urllib.parse import parse_qs
 
-from dash import ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
-from typing_extensions import TypedDict  # pydantic reads these on Python < 3.12
+from dash import ClientsideFunction, Dash, Input, Output, State, ctx, dcc, no_update
 
 from timeline.addresses import EDIT_PREFIX
 from timeline.data.history import read_version
-from timeline.data.loading import load_events_from_bytes
 from timeline.data_store import DataStore
 from timeline.editor.diffing import diff_versions
+from timeline.editor.incoming_callbacks import register_paste_callbacks, register_upload_callbacks
 from timeline.editor.page import (
     conflict_view,
     diff_view,
@@ -24,6 +21,7 @@ from timeline.editor.page import (
     preview_figure,
     problem_list,
 )
+from timeline.editor.page_data import FormatData, GridRows
 from timeline.editor.rows import (
     ROW_KEY,
     FileFormat,
@@ -44,23 +42,13 @@ from timeline.editor.saving import (
     save_version,
 )
 
-# What the page's stores and table hold, as the request guard checks them before
-# a callback runs (timeline/serving/callback_bodies.py reads these annotations).
-# Only the separators and line ends the loader reads: the CSV writer fails on
-# any other delimiter (',,' or ''), which was a 500.
-Delimiter = Literal[",", ";", "\t"]
-LineEnding = Literal["\n", "\r\n", "\r"]
-FormatData = TypedDict("FormatData", {"columns": list[str], "delimiter": Delimiter,
-                                      "line_ending": LineEnding, "byte_order_mark": bool})
-GridRow = TypedDict("GridRow", {ROW_KEY: str})
-GridRows = list[GridRow]
-
 
 def register_editor_callbacks(editor: Dash, store: DataStore) -> None:
     register_grid_callbacks(editor, store)
     register_saving_callbacks(editor, store)
     register_history_callbacks(editor, store)
     register_upload_callbacks(editor, store)
+    register_paste_callbacks(editor, store)
 
 
 def register_grid_callbacks(editor: Dash, store: DataStore) -> None:
@@ -187,50 +175,6 @@ def register_history_callbacks(editor: Dash, store: DataStore) -> None:
         return f"{DONE_MESSAGES[done]}: the file is now version {version}."
 
 
-def register_upload_callbacks(editor: Dash, store: DataStore) -> None:
-    """A file uploaded: checked and compared with the file, then put in its place."""
-
-    @editor.callback(
-        Output("edit-upload-preview", "children"), Output("edit-upload-confirm", "disabled"),
-        Output("edit-upload-data", "data"),
-        Input("edit-upload", "contents"), State("edit-upload", "filename"),
-        prevent_initial_call=True)
-    def check_upload(contents, filename):
-        data = _decode_upload(contents)
-        name = filename or "upload"
-        if data is None:
-            return html.P("That upload could not be read; nothing was changed.",
-                          className="error"), True, None
-        result = load_events_from_bytes(data, name)
-        if not result.report.ok:
-            return html.Div([html.P(f"{name} has errors, so nothing was changed "
-                                    f"({result.report.summary()}):", className="error"),
-                             html.Ul([html.Li(l) for l in result.report.format_lines(name)])]), \
-                True, None
-        preview = diff_view(diff_versions(_disk_bytes(store), data), "now", name)
-        return html.Div([html.P(f"{name}: {result.report.summary()}. What it would change:"),
-                         preview]), False, base64.b64encode(data).decode("ascii")
-
-    @editor.callback(
-        Output("edit-status", "children", allow_duplicate=True),
-        Output("edit-location", "href", allow_duplicate=True),
-        Input("edit-upload-confirm", "n_clicks"), State("edit-upload-data", "data"),
-        State("edit-base-version", "data"), State("edit-edits", "data"),
-        State("edit-saved-edits", "data"), prevent_initial_call=True)
-    def confirm_upload(_clicks, encoded: str | None, base_version: str, edits: int,
-                       saved_edits: int):
-        if not encoded:
-            return "Choose a file first.", no_update
-        if edits != saved_edits:
-            return ("You have unsaved changes in the table: save or discard them before "
-                    "replacing the file.", no_update)
-        try:
-            data = base64.b64decode(encoded, validate=True)
-        except (binascii.Error, ValueError):
-            return "That upload could not be read; choose the file again.", no_update
-        return _replace(store, data, base_version, "uploaded")
-
-
 SELECT_FIRST = "Select rows first (tick the box at the start of a row)."
 
 
@@ -275,7 +219,8 @@ def _save_answer(outcome: SaveOutcome, store: DataStore, edits: int) -> tuple:
 
 
 DONE_MESSAGES = {"restored": "Restored the version you chose",
-                 "uploaded": "Replaced the data with the uploaded file"}
+                 "uploaded": "Replaced the data with the uploaded file",
+                 "merged": "Updated and added the uploaded file's rows by id"}
 
 
 def _replace(store: DataStore, data: bytes, base_version: str, done: str):
@@ -300,11 +245,3 @@ def _disk_bytes(store: DataStore) -> bytes:
     except OSError:
         return b""
 
-
-def _decode_upload(contents: str | None) -> bytes | None:
-    if not contents or "," not in contents:
-        return None
-    try:
-        return base64.b64decode(contents.split(",", 1)[1], validate=True)
-    except (binascii.Error, ValueError):
-        return None
