@@ -1,6 +1,6 @@
 """The editor's callbacks for rows brought in from outside: an uploaded file and
 rows pasted from a spreadsheet. Thin wiring: reading is `incoming`'s, merging
-`merging`'s, and a save goes through `saving.save_version` as the Save button's
+`incoming_merge`'s, and a save goes through `saving.save_version` as the Save button's
 does (the version it started from, the check, the history).
 
 An upload is checked, then the editor chooses what it does (update and add by
@@ -20,7 +20,7 @@ from timeline.data.loading import load_events_from_bytes
 from timeline.data_store import DataStore
 from timeline.editor.diffing import diff_versions
 from timeline.editor.incoming import Incoming, read_paste, read_upload, restored_warning
-from timeline.editor.merging import Merge, MergeMode, merge_rows, update_and_add
+from timeline.editor.incoming_merge import Merge, MergeMode, merge_rows, update_and_add
 from timeline.editor.page_data import FormatData, GridPaste, GridRows, UploadMode
 from timeline.editor.page import (
     column_defs,

@@ -5,7 +5,7 @@ import pytest
 
 from support import BUNDLED_CSV
 from timeline.data.loading import load_events_from_bytes
-from timeline.editor.merging import merge_rows, replace_all, row_identity, update_and_add
+from timeline.editor.incoming_merge import merge_rows, replace_all, row_identity, update_and_add
 from timeline.editor.rows import ROW_KEY, rows_to_bytes, table_from_bytes
 
 COLUMNS = ("id", "start", "title", "actors", "category")
