@@ -433,7 +433,8 @@ def test_odd_values_into_the_explorers_callbacks_are_all_refused(reader):
 # guard honours, see test_the_guard_honours_a_callbacks_own_annotations) closes them.
 # The editor's stores accept any JSON as components; the callbacks' annotations
 # (timeline/editor/callbacks.py) say what they hold, and the guard checks them.
-EDITOR_STORES = ("edit-format.data", "edit-upload-data.data", "edit-grid.rowData")
+EDITOR_STORES = ("edit-format.data", "edit-upload-mode.data", "edit-grid-paste.data",
+                 "edit-grid.rowData")
 
 
 def test_odd_values_into_every_editor_callback_never_get_a_5xx(tmp_path):
@@ -514,7 +515,8 @@ def test_the_editor_limit_fits_the_largest_upload():
 
 
 def test_an_upload_near_the_limit_reaches_the_editor(editor):
-    upload = body_for(valid_bodies(editor, "/edit"), "edit-upload")
+    upload = body_for(valid_bodies(editor, "/edit"), "edit-upload", "edit-upload-merge",
+                      "edit-upload-replace")
     contents = "data:text/csv;base64," + base64.b64encode(b"\x00" * (20 * 1024 * 1024)).decode()
     upload["inputs"][0]["value"] = contents
     upload["state"][0]["value"] = "big.csv"

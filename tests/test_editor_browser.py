@@ -4,14 +4,17 @@ from __future__ import annotations
 import json
 import re
 import time
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from browser import record_problems, serving
+from browser import accessibility_violations, record_problems, serving
 from support import BUNDLED_CSV
 from timeline.app_factory import create_app
 from timeline.config import Config
+from timeline.data.history import list_versions
+from timeline.editor.rows import rows_to_bytes, table_from_bytes
 
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=10_000)
@@ -192,27 +195,204 @@ def test_a_save_from_a_stale_version_is_refused_and_shows_both_sides(site, page)
     assert "Changed by someone else" in data.read_text("utf-8")
 
 
-def test_an_invalid_upload_changes_nothing_and_a_valid_one_is_previewed_first(site, page,
-                                                                             tmp_path):
-    url, data = site
-    log_in(page, url)
-    bad = tmp_path / "bad.csv"
-    bad.write_bytes(data.read_bytes().replace(b"russian-tourists,2024-02,",
-                                              b"russian-tourists,Feb 2024,"))
-    page.set_input_files("#edit-upload input[type=file]", str(bad))
-    expect(page.locator("#edit-upload-preview")).to_contain_text("nothing was changed")
-    expect(page.locator("#edit-upload-preview")).to_contain_text("bad.csv:")
-    expect(page.locator("#edit-upload-confirm")).to_be_disabled()
+def upload(page, path) -> None:
+    page.set_input_files("#edit-upload input[type=file]", str(path))
 
-    good = tmp_path / "good.csv"
-    good.write_bytes(data.read_bytes().replace(b"First Russian tourists", b"Uploaded title"))
-    page.set_input_files("#edit-upload input[type=file]", str(good))
-    expect(page.locator("#edit-upload-preview")).to_contain_text("Uploaded title")
-    assert b"Uploaded title" not in data.read_bytes()  # nothing before the confirmation
+
+def ids_in(data) -> list[str]:
+    return [row["id"] for row in table_from_bytes(data.read_bytes()).rows]
+
+
+def three_rows(data, path, start: str = "2025-01") -> Path:
+    """A file of three rows, as an editor exports a few from a spreadsheet: one
+    already in the table (its title changed) and two new ones."""
+    table = table_from_bytes(data.read_bytes())
+    [known] = [row for row in table.rows if row["id"] == TARGET_ID]
+    new = [{"id": f"upload-{n}", "start": start, "title": f"Uploaded event {n}",
+            "actors": "Kim Jong-un", "category": "diplomacy", "source": "KCNA"}
+           for n in ("one", "two")]
+    path.write_bytes(rows_to_bytes([dict(known, title="Uploaded title"), *new],
+                                   table.file_format))
+    return path
+
+
+def test_an_upload_updates_and_adds_by_id_and_removes_nothing(site, page, tmp_path):
+    url, data = site
+    before = data.read_bytes()
+    log_in(page, url)
+    upload(page, three_rows(data, tmp_path / "three.csv"))
+    expect(page.locator("#edit-upload-preview")).to_contain_text("three.csv: no problems in 3 rows")
+    plan = page.locator("#edit-upload-plan")
+    expect(plan).to_contain_text("Update and add by id: this updates 1 row (russian-tourists), "
+                                 "adds 2 rows (upload-one, upload-two), removes nothing")
+    expect(plan).to_contain_text("Uploaded title")
+    expect(page.locator("#edit-upload-merge")).to_have_attribute("aria-pressed", "true")
+    # The other way says what it would cost before anyone chooses it.
+    expect(page.locator("#edit-upload-replace")).to_have_text(
+        "Replace everything (removes 27 of 28 rows)")
+    assert data.read_bytes() == before  # nothing before the editor saves
+
     page.click("#edit-upload-confirm")
-    expect(page.locator("#edit-status")).to_contain_text("Replaced the data")
-    assert data.read_bytes() == good.read_bytes()
-    expect(cell(page, TARGET_ID, "title")).to_contain_text("Uploaded title")
+    expect(page.locator("#edit-status")).to_contain_text(
+        "Updated and added the uploaded file's rows by id")
+    ids = ids_in(data)
+    assert len(ids) == 30 and ids[-2:] == ["upload-one", "upload-two"]
+    assert b"Uploaded title" in data.read_bytes()
+    expect(cell(page, TARGET_ID, "title")).to_have_text("Uploaded title")
+    assert len(list_versions(data)) == 1  # the version it replaced is in the history
+
+
+def test_replacing_everything_asks_again_and_a_cancel_changes_nothing(site, page, tmp_path):
+    url, data = site
+    before = data.read_bytes()
+    log_in(page, url)
+    upload(page, three_rows(data, tmp_path / "three.csv"))
+    expect(page.locator("#edit-upload-plan")).to_contain_text("Update and add by id")
+    # Chosen from the keyboard, as any of the page's buttons.
+    page.focus("#edit-upload-replace")
+    page.keyboard.press("Enter")
+    expect(page.locator("#edit-upload-replace")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#edit-upload-merge")).to_have_attribute("aria-pressed", "false")
+    expect(page.locator("#edit-upload-plan")).to_contain_text(
+        "Replace everything: this updates 1 row (russian-tourists), adds 2 rows (upload-one, "
+        "upload-two), removes 27 of 28 rows")
+    expect(page.locator("#edit-upload-confirm")).to_have_text("Save: replace everything")
+
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.click("#edit-upload-confirm")
+    expect(page.locator("#edit-status")).to_contain_text("Not replaced: you cancelled")
+    assert "removes 27 of the table's 28 rows" in asked[0]
+    assert data.read_bytes() == before
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#edit-upload-confirm")
+    expect(page.locator("#edit-status")).to_contain_text("Replaced the data with the uploaded file")
+    assert ids_in(data) == [TARGET_ID, "upload-one", "upload-two"]
+    expect(page.locator("#edit-grid .ag-center-cols-container .ag-row")).to_have_count(3)
+
+
+def test_a_file_with_errors_opens_in_the_table_and_is_fixed_there(site, page, tmp_path):
+    url, data = site
+    before = data.read_bytes()
+    log_in(page, url)
+    upload(page, three_rows(data, tmp_path / "bad.csv", start="Feb 2025"))
+    preview = page.locator("#edit-upload-preview")
+    expect(preview).to_contain_text("bad.csv has errors (2 errors in 3 rows)")
+    expect(preview).to_contain_text("bad.csv:3: start: error: 'Feb 2025'")
+    expect(page.locator("#edit-upload-confirm")).to_be_disabled()
+    expect(page.locator("#edit-upload-plan")).to_contain_text("The result would have errors")
+
+    page.click("#edit-upload-draft")
+    expect(page.locator("#edit-status")).to_contain_text(
+        "Opened bad.csv in the table (update and add by id)")
+    expect(cell(page, "upload-one", "start")).to_have_class(re.compile("cell-error"))
+    expect(cell(page, TARGET_ID, "title")).to_have_text("Uploaded title")
+    expect(page.locator("#edit-save")).to_be_disabled()
+    assert page.evaluate("() => window.timelineEditorDirty") is True
+    assert data.read_bytes() == before  # a draft, not a save
+
+    for row_id in ("upload-one", "upload-two"):
+        type_into(page, cell(page, row_id, "start"), "2025-02")
+    expect(page.locator("#edit-problems")).to_contain_text("can be saved")
+    page.click("#edit-save")
+    expect(page.locator("#edit-status")).to_contain_text("Saved version")
+    assert ids_in(data)[-2:] == ["upload-one", "upload-two"] and len(ids_in(data)) == 30
+
+
+def test_a_downloaded_file_uploaded_again_keeps_its_formula_like_cells(site, page, tmp_path):
+    """The download makes cells a spreadsheet would run inert with a leading ';
+    the same file uploaded again (one title changed in a spreadsheet) has it removed."""
+    url, data = site
+    table = table_from_bytes(data.read_bytes())
+    rows = [dict(row, description="+7% in trade", source="@kcna_watch")
+            if row["id"] == "aurus-delivered" else row for row in table.rows]
+    data.write_bytes(rows_to_bytes(rows, table.file_format))
+    log_in(page, url)
+    with page.expect_download() as download:
+        page.click("#edit-download")
+    downloaded = Path(download.value.path()).read_bytes()
+    assert b"'+7% in trade" in downloaded and b"'@kcna_watch" in downloaded
+
+    edited = tmp_path / "events-edited.csv"
+    edited.write_bytes(downloaded.replace(b"First Russian tourists", b"Russian tourists"))
+    upload(page, edited)
+    expect(page.locator("#edit-upload-preview")).to_contain_text(
+        "removed the leading ' from 2 cells")
+    # Only the title differs: the restored cells are as the file holds them.
+    expect(page.locator("#edit-upload-plan")).to_contain_text(
+        "this updates 1 row (russian-tourists), removes nothing, leaves 27 rows as they are")
+    page.click("#edit-upload-confirm")
+    expect(page.locator("#edit-status")).to_contain_text("Updated and added")
+    saved = {row["id"]: row for row in table_from_bytes(data.read_bytes()).rows}
+    assert saved["aurus-delivered"]["description"] == "+7% in trade"
+    assert saved["aurus-delivered"]["source"] == "@kcna_watch"
+    assert saved[TARGET_ID]["title"].startswith("Russian tourists arrive")
+
+
+PASTED = ("id\tstart\ttitle\tactors\tcategory\tsource\n"
+          "pasted-one\t2025-03\tPasted event one\tKim Jong-un\tdiplomacy\tKCNA\n"
+          "pasted-two\t2025-04\tPasted event two\tVladimir Putin\tmilitary\tTASS\n"
+          f"{TARGET_ID}\t2024-02\tTourists, pasted\tRussia\ttourism\tInterfax\n")
+
+
+def test_three_rows_pasted_from_a_spreadsheet_are_added_or_updated(site, page):
+    url, data = site
+    before = data.read_bytes()
+    log_in(page, url)
+    # All from the keyboard: open the panel, paste, press the button.
+    page.focus("#edit-paste summary")
+    page.keyboard.press("Enter")
+    page.focus("#edit-paste-text")
+    page.keyboard.insert_text(PASTED)
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.locator("#edit-status")).to_contain_text(
+        "Pasted 3 rows: this updates 1 row (russian-tourists), adds 2 rows (pasted-one, "
+        "pasted-two)")
+    expect(cell(page, "pasted-two", "title")).to_have_text("Pasted event two")
+    expect(cell(page, TARGET_ID, "title")).to_have_text("Tourists, pasted")
+    expect(page.locator("#edit-paste-text")).to_have_value("")
+    expect(page.locator("#edit-problems")).to_contain_text("can be saved")
+    assert data.read_bytes() == before
+
+    # Cells copied without their header and pasted on the table: the table's columns.
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.evaluate("(text) => navigator.clipboard.writeText(text)",
+                  "pasted-one\t2025-03\t\t\tPasted on the table\n")
+    cell(page, "pasted-two", "title").click()
+    page.keyboard.press("ControlOrMeta+V")
+    expect(page.locator("#edit-status")).to_contain_text("Pasted 1 row: this updates 1 row "
+                                                         "(pasted-one)")
+    expect(cell(page, "pasted-one", "title")).to_have_text("Pasted on the table")
+    # Only the columns pasted change: its source (off screen) is the one pasted before.
+    assert page.evaluate("""() => {
+        let source = null;
+        dash_ag_grid.getApi('edit-grid').forEachNode((node) => {
+            if (node.data.id === 'pasted-one') { source = node.data.source; }
+        });
+        return source;
+    }""") == "KCNA"
+    page.click("#edit-save")
+    expect(page.locator("#edit-status")).to_contain_text("Saved version")
+    saved = {row["id"]: row for row in table_from_bytes(data.read_bytes()).rows}
+    assert saved["pasted-one"]["title"] == "Pasted on the table"
+    assert saved["pasted-two"]["source"] == "TASS"
+    assert saved[TARGET_ID]["title"] == "Tourists, pasted"
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_editor_with_an_upload_checked_has_no_accessibility_violations(site, new_page,
+                                                                          tmp_path, width):
+    url, data = site
+    page = new_page(width)
+    page.set_default_timeout(30_000)
+    log_in(page, url)
+    upload(page, three_rows(data, tmp_path / "three.csv"))
+    expect(page.locator("#edit-upload-plan")).to_contain_text("Update and add by id")
+    page.click("#edit-paste summary")
+    expect(page.locator("#edit-paste-text")).to_be_visible()
+    assert accessibility_violations(page) == []
 
 
 def test_the_editor_shows_why_readers_see_an_older_version(site, page):

@@ -702,10 +702,17 @@ def test_the_editor_shows_every_payload_and_every_refused_cell_as_text(new_page,
     upload = tmp_path / "shifted.csv"
     upload.write_bytes(SHIFTED)
     page.set_input_files("#edit-upload input[type=file]", str(upload))
-    check_diff(page, "#edit-upload-preview", INVALID, SHIFTED)
+    # A diff full of payloads takes Dash's renderer many seconds to draw on busy cores.
+    expect(page.locator("#edit-upload-plan")).to_contain_text("Update and add by id",
+                                                              timeout=60_000)
+    page.click("#edit-upload-replace")
+    expect(page.locator("#edit-upload-plan")).to_contain_text("Replace everything",
+                                                              timeout=60_000)
+    check_diff(page, "#edit-upload-plan", INVALID, SHIFTED)
     assert_nothing_ran(page)
+    page.once("dialog", lambda dialog: dialog.accept())  # it removes most rows: asked twice
     page.click("#edit-upload-confirm")  # the page reloads with the new file
-    expect(page.locator("#edit-status")).to_contain_text("Replaced the data")
+    expect(page.locator("#edit-status")).to_contain_text("Replaced the data", timeout=30_000)
 
     # A payload typed into a cell, then saved: the history diff shows the old and new text.
     # (The history could show the upload's diff too, but Dash's renderer takes 10-30 s to

@@ -1,26 +1,23 @@
 """The editor's callbacks: thin wiring from its buttons and table to the pure
 modules (`rows`, `saving`, `diffing`, `data.history`) and back to the page, in
-groups by what they serve: the grid, saving, the history, uploads."""
+groups by what they serve: the grid, saving, the history; uploads and pasted
+rows are `incoming_callbacks`'; a save that replaces the file is `replacing`'s."""
 from __future__ import annotations
 
-import base64
-import binascii
 import re
-from typing import Literal
 from urllib.parse import parse_qs
 
-import flask
-from dash import ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash import ClientsideFunction, Dash, Input, Output, State, ctx, dcc, no_update
 from typing_extensions import TypedDict  # pydantic reads these on Python < 3.12
 
 from timeline.addresses import EDIT_PREFIX
 from timeline.config import Config
 from timeline.data.history import Retention, read_version
-from timeline.data.loading import load_events_from_bytes
 from timeline.data_store import DataStore
 from timeline.editor.access import editor_name
 from timeline.editor.diffing import diff_versions
 from timeline.editor.history_list import history_list
+from timeline.editor.incoming_callbacks import register_paste_callbacks, register_upload_callbacks
 from timeline.editor.merge_view import (
     CHOICES_NOTE,
     CLASHES,
@@ -35,6 +32,13 @@ from timeline.editor.page import (
     diff_view,
     preview_figure,
     problem_list,
+)
+from timeline.editor.page_data import FormatData, GridRows
+from timeline.editor.replacing import (
+    DONE_MESSAGES,
+    RETENTION_KEY,
+    replace_file,
+    retention,
 )
 from timeline.editor.rows import (
     ROW_KEY,
@@ -56,20 +60,8 @@ from timeline.editor.saving import (
     Saved,
     Unchanged,
     save_merging,
-    save_version,
 )
 
-# What the page's stores and table hold, as the request guard checks them before
-# a callback runs (timeline/serving/callback_bodies.py reads these annotations).
-# Only the separators and line ends the loader reads: the CSV writer fails on
-# any other delimiter (',,' or ''), which was a 500.
-Delimiter = Literal[",", ";", "\t"]
-LineEnding = Literal["\n", "\r\n", "\r"]
-FormatData = TypedDict("FormatData", {"columns": list[str], "delimiter": Delimiter,
-                                      "line_ending": LineEnding, "byte_order_mark": bool})
-GridRow = TypedDict("GridRow", {ROW_KEY: str})
-GridRows = list[GridRow]
-RETENTION_KEY = "timeline_history_retention"  # in the server's extensions
 # The fields chosen after a merge (merge_view.py, editor.js readChoices): Clash.ident →
 # the side to keep, and the click that sent them.
 Choices = TypedDict("Choices", {"sides": dict[str, Side], "click": int})
@@ -86,6 +78,7 @@ def register_editor_callbacks(editor: Dash, store: DataStore,
     register_saving_callbacks(editor, store, config)
     register_history_callbacks(editor, store)
     register_upload_callbacks(editor, store)
+    register_paste_callbacks(editor, store)
 
 
 def register_grid_callbacks(editor: Dash, store: DataStore) -> None:
@@ -152,7 +145,7 @@ def register_saving_callbacks(editor: Dash, store: DataStore,
                    edits: int, choices: dict[str, Side] | None = None) -> tuple:
         file_format = FileFormat.from_dict(format_data)
         outcome = save_merging(store.path, rows_to_bytes(rows or [], file_format), base_version,
-                               by=editor_name(), retention=_retention(), choices=choices)
+                               by=editor_name(), retention=retention(), choices=choices)
         return _save_answer(outcome, store, edits, rows or [], file_format, config)
 
     @editor.callback(
@@ -237,7 +230,7 @@ def register_history_callbacks(editor: Dash, store: DataStore) -> None:
         old = read_version(store.path, name) if name else None
         if old is None:
             return "Choose a version first.", no_update
-        return _replace(store, old, base_version, "restored")
+        return replace_file(store, old, base_version, "restored")
 
     @editor.callback(
         Output("edit-status", "children", allow_duplicate=True),
@@ -249,50 +242,6 @@ def register_history_callbacks(editor: Dash, store: DataStore) -> None:
         if done not in DONE_MESSAGES or not re.fullmatch(r"[0-9a-f]{16}", version):
             return no_update
         return f"{DONE_MESSAGES[done]}: the file is now version {version}."
-
-
-def register_upload_callbacks(editor: Dash, store: DataStore) -> None:
-    """A file uploaded: checked and compared with the file, then put in its place."""
-
-    @editor.callback(
-        Output("edit-upload-preview", "children"), Output("edit-upload-confirm", "disabled"),
-        Output("edit-upload-data", "data"),
-        Input("edit-upload", "contents"), State("edit-upload", "filename"),
-        prevent_initial_call=True)
-    def check_upload(contents, filename):
-        data = _decode_upload(contents)
-        name = filename or "upload"
-        if data is None:
-            return html.P("That upload could not be read; nothing was changed.",
-                          className="error"), True, None
-        result = load_events_from_bytes(data, name)
-        if not result.report.ok:
-            return html.Div([html.P(f"{name} has errors, so nothing was changed "
-                                    f"({result.report.summary()}):", className="error"),
-                             html.Ul([html.Li(l) for l in result.report.format_lines(name)])]), \
-                True, None
-        preview = diff_view(diff_versions(_disk_bytes(store), data), "now", name)
-        return html.Div([html.P(f"{name}: {result.report.summary()}. What it would change:"),
-                         preview]), False, base64.b64encode(data).decode("ascii")
-
-    @editor.callback(
-        Output("edit-status", "children", allow_duplicate=True),
-        Output("edit-location", "href", allow_duplicate=True),
-        Input("edit-upload-confirm", "n_clicks"), State("edit-upload-data", "data"),
-        State("edit-base-version", "data"), State("edit-edits", "data"),
-        State("edit-saved-edits", "data"), prevent_initial_call=True)
-    def confirm_upload(_clicks, encoded: str | None, base_version: str, edits: int,
-                       saved_edits: int):
-        if not encoded:
-            return "Choose a file first.", no_update
-        if edits != saved_edits:
-            return ("You have unsaved changes in the table: save or discard them before "
-                    "replacing the file.", no_update)
-        try:
-            data = base64.b64decode(encoded, validate=True)
-        except (binascii.Error, ValueError):
-            return "That upload could not be read; choose the file again.", no_update
-        return _replace(store, data, base_version, "uploaded")
 
 
 SELECT_FIRST = "Select rows first (tick the box at the start of a row)."
@@ -355,46 +304,8 @@ def _save_answer(outcome: MergeOutcome, store: DataStore, edits: int, rows: list
             keep, keep, keep, keep)
 
 
-DONE_MESSAGES = {"restored": "Restored the version you chose",
-                 "uploaded": "Replaced the data with the uploaded file",
-                 "merged": "Saved, merged with the changes others saved since you opened the "
-                           "page (they added or removed columns, so the page reloaded)"}
-# How a replacement of the whole file is worded in the history.
-DONE_ACTIONS = {"restored": "restored an earlier version", "uploaded": "uploaded a file"}
-
-
-def _replace(store: DataStore, data: bytes, base_version: str, done: str):
-    """Save `data` in place of the file, then reload the page to show it."""
-    outcome = save_version(store.path, data, base_version, by=editor_name(),
-                           retention=_retention(), action=DONE_ACTIONS.get(done, ""))
-    if isinstance(outcome, Saved):
-        store.refresh(force=True)
-        return no_update, f"{EDIT_PREFIX}?done={done}&version={outcome.version}"
-    if isinstance(outcome, Unchanged):
-        return "Nothing changed: the file already holds this.", no_update
-    if isinstance(outcome, Conflict):
-        return ("Not replaced: someone else saved the file since you opened this page. "
-                "Discard to see their version first."), no_update
-    if isinstance(outcome, Invalid):
-        return f"Not replaced: {outcome.report.summary()}.", no_update
-    return f"Not replaced: the disk refused the write ({outcome.reason}).", no_update
-
-
-def _retention() -> Retention:
-    return flask.current_app.extensions.get(RETENTION_KEY) or Retention()
-
-
 def _disk_bytes(store: DataStore) -> bytes:
     try:
         return store.path.read_bytes()
     except OSError:
         return b""
-
-
-def _decode_upload(contents: str | None) -> bytes | None:
-    if not contents or "," not in contents:
-        return None
-    try:
-        return base64.b64decode(contents.split(",", 1)[1], validate=True)
-    except (binascii.Error, ValueError):
-        return None

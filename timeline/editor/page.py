@@ -36,6 +36,7 @@ EDITOR_ASSETS = Path(__file__).resolve().parent / "web"
 PREVIEW_WIDTH_PX = 1000
 MAX_DIFF_ROWS = 200  # changed fields shown in a diff
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_PROBLEMS_SHOWN = 50  # an upload's problems listed; thousands would take seconds to draw
 
 
 def create_editor_app(server: flask.Flask, store: DataStore, config: Config) -> Dash:
@@ -127,7 +128,7 @@ def history_options(store: DataStore) -> list[dict]:
     return [{"label": entry.label, "value": entry.name} for entry in list_versions(store.path)]
 
 
-def editor_layout(store: DataStore, config: Config) -> html.Div:
+def editor_layout(store: DataStore, config: Config) -> html.Main:
     try:
         data = store.path.read_bytes()
     except OSError as problem:
@@ -138,6 +139,8 @@ def editor_layout(store: DataStore, config: Config) -> html.Div:
         read_error = None
     table = table_from_bytes(data, store.path.name)
     csrf = flask.request.cookies.get(CSRF_COOKIE, "") if flask.has_request_context() else ""
+    # One main landmark holds the page: screen readers' "skip to main", and axe's rule
+    # that everything be in a landmark.
     return html.Main([
         dcc.Store(id="edit-format", data=table.file_format.to_dict()),
         dcc.Store(id="edit-base-version", data=content_version(data)),
@@ -146,9 +149,11 @@ def editor_layout(store: DataStore, config: Config) -> html.Div:
         dcc.Store(id="edit-edits", data=0),
         dcc.Store(id="edit-saved-edits", data=0),
         dcc.Store(id="edit-row-change"),  # a check's rows to add and remove, marks changed
-        dcc.Store(id="edit-upload-data"),
         dcc.Store(id="edit-merge-choices"),  # the fields chosen after a merge (editor.js)
         dcc.Store(id="edit-merge-change"),   # what a merged save changes in the table
+        dcc.Store(id="edit-upload-mode", data="merge"),  # what the upload is to do
+        dcc.Store(id="edit-grid-paste"),  # cells pasted on the table (editor.js)
+        dcc.ConfirmDialog(id="edit-upload-really"),  # the second "yes" to a big replace
         dcc.Location(id="edit-location", refresh=True),
         dcc.Download(id="edit-download-mine"),
         html.Header([
@@ -176,21 +181,13 @@ def editor_layout(store: DataStore, config: Config) -> html.Div:
                         className="primary", disabled=not table.report.ok),
             html.Button("Discard my changes", id="edit-discard", n_clicks=0, type="button"),
         ], className="toolbar"),
+        paste_panel(),
         html.Div(problem_list(table.report, store.path.name), id="edit-problems",
                  className="problems"),
         grid(table.rows, table.file_format),
         html.H2("Preview, with your unsaved changes"),
         preview_area(preview_figure(table.result)),
-        html.Div([
-            html.H2("Upload a CSV"),
-            html.P("The file is checked first, and you see what it would change before "
-                   "anything is replaced."),
-            dcc.Upload(html.Button("Choose a CSV file", type="button"), id="edit-upload",
-                       accept=".csv,.tsv,.txt,text/csv", max_size=MAX_UPLOAD_BYTES),
-            html.Div(id="edit-upload-preview"),
-            html.Button("Replace the data with this file", id="edit-upload-confirm",
-                        n_clicks=0, type="button", disabled=True),
-        ], className="panel"),
+        upload_panel(),
         html.Div([
             html.H2("History", id="edit-history-heading"),
             html.P(f"Every saved version, newest first, with who saved it and what changed "
@@ -220,6 +217,83 @@ def serving_note(store: DataStore) -> html.Div | None:
     return html.Div([html.Strong("Readers are not seeing the file as it is now. "),
                      store.last_error, ". Fix the marked problems below and save."],
                     id="edit-serving-note", className="conflict", role="alert")
+
+
+# ------------------------------------------------------- rows from outside
+
+def upload_panel() -> html.Div:
+    """Choose a file; once it is checked, choose what it does, see what that changes,
+    and save it, or open it in the table (a file with errors is fixed there)."""
+    return html.Div([
+        html.H2("Upload a CSV"),
+        html.P("The file is checked first. Then choose what it does: update the rows whose "
+               "id is in the table and add the new ones (nothing is removed), or replace "
+               "everything with it. You see what would change before anything is saved, and "
+               "a file with errors opens in the table, to be fixed there."),
+        dcc.Upload(html.Button("Choose a CSV file", type="button"), id="edit-upload",
+                   accept=".csv,.tsv,.txt,text/csv", max_size=MAX_UPLOAD_BYTES),
+        html.Div(id="edit-upload-preview", role="status", **{"aria-live": "polite"}),
+        html.Div([
+            html.P("What should the upload do?", id="edit-upload-mode-label"),
+            html.Div([
+                html.Button("Update and add by id", id="edit-upload-merge", n_clicks=0,
+                            type="button", **{"aria-pressed": "true"}),
+                html.Button("Replace everything", id="edit-upload-replace", n_clicks=0,
+                            type="button", **{"aria-pressed": "false"}),
+            ], role="group", className="choice",
+                **{"aria-labelledby": "edit-upload-mode-label"}),
+            html.Div(id="edit-upload-plan"),
+            html.Div([
+                html.Button("Save: update and add by id", id="edit-upload-confirm", n_clicks=0,
+                            type="button", className="primary", disabled=True),
+                html.Button("Open it in the table instead (nothing is saved)",
+                            id="edit-upload-draft", n_clicks=0, type="button", disabled=True),
+            ], className="toolbar"),
+        ], id="edit-upload-choice", hidden=True),
+    ], className="panel")
+
+
+def paste_panel() -> html.Details:
+    """Rows copied from a spreadsheet, pasted here (or on the table: editor.js)."""
+    return html.Details([
+        html.Summary("Paste rows from a spreadsheet"),
+        html.Label("Rows copied from Excel, LibreOffice or Google Sheets, with or without "
+                   "the header row", htmlFor="edit-paste-text"),
+        dcc.Textarea(id="edit-paste-text", value="", rows=5, className="paste-text",
+                     spellCheck="false"),
+        html.P("Columns are matched by the header row when it is there, else taken in the "
+               "table's order. A row whose id is in the table updates it; the others are "
+               "added at the end. Nothing is saved until you Save. You can also select a "
+               "cell of the table and paste there (Ctrl+V or ⌘V).", className="hint"),
+        html.Button("Add or update these rows", id="edit-paste-apply", n_clicks=0,
+                    type="button"),
+    ], id="edit-paste", className="paste")
+
+
+def upload_check_view(name: str, report: Report, readable: bool) -> html.Div:
+    """What checking the file found, in the validator's words and lines."""
+    lines = report.format_lines(name)
+    shown = [html.Li(line) for line in lines[:MAX_PROBLEMS_SHOWN]]
+    if len(lines) > MAX_PROBLEMS_SHOWN:
+        shown.append(html.Li(f"… and {len(lines) - MAX_PROBLEMS_SHOWN} more: open it in the "
+                             "table to see each marked."))
+    if not readable:
+        verdict = html.P(f"{name} could not be read as a timeline, so nothing was changed.",
+                         className="error")
+    elif report.ok:
+        verdict = html.P(f"{name}: {report.summary()}.", className="ok")
+    else:
+        verdict = html.P(f"{name} has errors ({report.summary()}). Nothing is saved: open it "
+                         "in the table to fix them there.", className="error")
+    return html.Div([verdict, html.Ul(shown) if shown else None])
+
+
+def upload_plan_view(plan_text: str, diff: Diff, after: Report) -> html.Div:
+    """What the chosen way would do to the table, and whether the result can be saved."""
+    verdict = None if after.ok else html.P(
+        f"The result would have errors ({after.summary()}), so it cannot be saved as it is: "
+        "open it in the table to fix them.", className="error")
+    return html.Div([html.P(plan_text), verdict, diff_view(diff, "now", "after the upload")])
 
 
 # --------------------------------------------------------------- diffs shown

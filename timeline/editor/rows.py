@@ -131,16 +131,18 @@ def duplicate_rows(rows: Sequence[Mapping], selected: Sequence[Mapping]) -> list
 
 
 def row_change(rows: Sequence[Mapping], marked: Sequence[Mapping], added: Sequence[Mapping],
-               removed: Sequence[str]) -> dict:
+               removed: Sequence[str], updated: Sequence[str] = ()) -> dict:
     """What the browser's table changes (editor.js applyChange) once `rows` became
     `marked` (checked, `added` at the end, the keys `removed` gone): the rows added,
     those removed, and the marks that changed. Rows themselves are never sent back,
     only their marks: the editor may have typed more since the check was asked for,
-    and a row from it would overwrite that (the browser merges the marks)."""
-    fresh = {r[ROW_KEY] for r in added}
+    and a row from it would overwrite that (the browser merges the marks). The
+    exception is the keys `updated`: rows an upload or a paste rewrote, sent whole."""
+    fresh, rewritten = {r[ROW_KEY] for r in added}, set(updated)
     before = {r[ROW_KEY]: (r.get(PROBLEMS_KEY), r.get(LINE_KEY)) for r in rows}
     return {"add": [r for r in marked if r[ROW_KEY] in fresh],
             "remove": [{ROW_KEY: key} for key in removed],
+            "update": [r for r in marked if r[ROW_KEY] in rewritten],
             "marks": [[r[ROW_KEY], r[PROBLEMS_KEY], r[LINE_KEY]] for r in marked
-                      if r[ROW_KEY] in before
+                      if r[ROW_KEY] in before and r[ROW_KEY] not in rewritten
                       and before[r[ROW_KEY]] != (r[PROBLEMS_KEY], r[LINE_KEY])]}

@@ -17,6 +17,19 @@
     return now;
   }
 
+  // The row `key` scrolled into view as soon as the grid holds it (rows sent with a
+  // change are added after this function returns).
+  function showOnceThere(api, key) {
+    var show = function () {
+      var node = api.getRowNode(key);
+      if (!node) { return false; }
+      api.removeEventListener("modelUpdated", show);
+      api.ensureNodeVisible(node, "bottom");
+      return true;
+    };
+    if (!show()) { api.addEventListener("modelUpdated", show); }
+  }
+
   window.dash_clientside = window.dash_clientside || {};
   window.dash_clientside.editor = {
     // A checked change, applied to the grid as it is now: new rows added, deleted
@@ -39,7 +52,14 @@
         row.__line = mark[2];
         update.push(row);
       });
-      var rowsChanged = change.add.length > 0 || change.remove.length > 0;
+      // Rows an upload or a paste rewrote come whole: that is what the editor asked for.
+      var rewritten = change.update || [];
+      rewritten.forEach(function (row) {
+        if (api.getRowNode(row.__row)) { update.push(row); }
+      });
+      var rowsChanged = change.add.length > 0 || change.remove.length > 0 ||
+        rewritten.length > 0;
+      if (change.show) { showOnceThere(api, change.show); }
       return [{add: change.add, remove: change.remove, update: update, async: false},
               rowsChanged ? counted(edits, savedEdits) : noUpdate];
     },
@@ -106,23 +126,44 @@
     window.dash_clientside.set_props("edit-history", {value: button.getAttribute("data-version")});
   });
 
-  // Dash 4's components, made to pass axe in the editor (issue 17 covers the rest):
-  // dcc.Upload's file input gets a name for screen readers, and dcc.RadioItems
-  // (the choices after a merge) loses the listbox roles that put its native radio
-  // buttons inside "options" (nested-interactive); the fieldset around each names it.
-  function accessible() {
-    var input = document.querySelector("#edit-upload input[type=file]:not([aria-label])");
-    if (input) { input.setAttribute("aria-label", "Choose a CSV file to upload"); }
-    var marked = document.querySelectorAll(
-      ".merge-options[role], .merge-options [role=option], .merge-options [aria-selected]");
-    Array.prototype.forEach.call(marked, function (element) {
-      element.removeAttribute("role");
-      element.removeAttribute("aria-selected");
-    });
+  // Cells copied from a spreadsheet and pasted on the table (not into a cell being
+  // typed in) go to the server as a paste of rows (`edit-grid-paste`): AG Grid's
+  // free edition has no paste of its own. One cell's text is left alone.
+  document.addEventListener("paste", function (event) {
+    var grid = document.getElementById("edit-grid");
+    var target = event.target;
+    if (!grid || !target || !grid.contains(target) ||
+        target.closest(".ag-cell-inline-editing, input, textarea")) { return; }
+    var text = event.clipboardData ? event.clipboardData.getData("text/plain") : "";
+    if (!/[\t\n]/.test(text.replace(/\s+$/, ""))) { return; }
+    event.preventDefault();
+    window.dash_clientside.set_props("edit-grid-paste", {data: {text: text, at: Date.now()}});
+  });
+
+  // Dash 4's own controls, mended where they are drawn to pass axe (issue 17): the
+  // dropdown's hidden focus target leaves the tab order (its button is in it); the
+  // upload's file input, reached by its button, is named and left out too; and
+  // dcc.RadioItems (the choices after a merge) loses the listbox roles that put its
+  // native radio buttons inside "options" (nested-interactive): the fieldset
+  // around each names it.
+  function mendDashControls() {
+    document.querySelectorAll(".dash-dropdown-focus-target:not([tabindex='-1'])")
+      .forEach(function (input) { input.tabIndex = -1; });
+    document.querySelectorAll("#edit-upload input[type=file]:not([aria-label])")
+      .forEach(function (input) {
+        input.setAttribute("aria-label", "Choose a CSV file to upload");
+        input.tabIndex = -1;
+      });
+    document.querySelectorAll(
+      ".merge-options[role], .merge-options [role=option], .merge-options [aria-selected]")
+      .forEach(function (element) {
+        element.removeAttribute("role");
+        element.removeAttribute("aria-selected");
+      });
   }
-  new MutationObserver(accessible).observe(document.documentElement, {
+  new MutationObserver(mendDashControls).observe(document.documentElement, {
     childList: true, subtree: true, attributes: true,
-    attributeFilter: ["role", "aria-selected"]});
+    attributeFilter: ["tabindex", "role", "aria-selected"]});
 
   // Leaving the editor with unsaved changes asks first: nothing an editor typed is lost.
   window.addEventListener("beforeunload", function (event) {
