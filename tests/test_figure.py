@@ -260,4 +260,5 @@ def test_the_axis_shows_days_only_when_its_ticks_are_days_or_weeks_apart(events)
     for years, months for months, a day only for ticks under a month apart."""
     stops = build_figure(events, ViewState(), today=TODAY).layout.xaxis.tickformatstops
     formats = {tuple(stop.dtickrange): stop.value for stop in stops}
-    assert formats == {(None, "M1"): "%-d %b %Y", ("M1", "M12"): "%b %Y", ("M12", None): "%Y"}
+    assert formats == {(None, 14 * 86_400_000): "%-d %b %Y", ("M1", "M6"): "%b %Y",
+                       ("M12", None): "%Y"}

@@ -110,6 +110,10 @@ def test_the_axis_shows_days_only_when_zoomed_to_days(page):
     labels = tick_labels(page)
     assert labels and not [t for t in labels if A_DAY.search(t)], labels
     assert all(re.fullmatch(rf"(({MONTH_NAMES}) )?\d{{4}}", t) for t in labels), labels
+    # Ticks a month apart are months: no "1 Feb 2021" for February.
+    zoom_to(page, "2021-01-01", "2021-06-30")
+    labels = tick_labels(page)
+    assert labels and all(re.fullmatch(rf"({MONTH_NAMES}) 2021", t) for t in labels), labels
     zoom_to(page, "2021-05-01", "2021-05-20")
     labels = tick_labels(page)
     assert all(re.fullmatch(rf"\d{{1,2}} ({MONTH_NAMES}) 2021", t) for t in labels), labels

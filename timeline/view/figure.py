@@ -47,10 +47,13 @@ ERA_LABEL_MAX_CHARS = 28
 ERA_LABEL_ROOM = 0.6  # rows
 # The axis's dates as precise as its ticks are apart: years, then months, and
 # days only once zoomed to ticks days or weeks apart. Never a time of day (the
-# data has none), and no day where the ticks stand for months or years.
+# data has none), and no day where the ticks stand for months or years. Plotly
+# takes the first stop whose range holds the ticks' distance, ends included:
+# so days end at two weeks (Plotly's widest day ticks) and months at six.
+TWO_WEEKS_MS = 14 * 86_400_000
 DATE_TICK_FORMATS = [
-    {"dtickrange": [None, "M1"], "value": "%-d %b %Y"},
-    {"dtickrange": ["M1", "M12"], "value": "%b %Y"},
+    {"dtickrange": [None, TWO_WEEKS_MS], "value": "%-d %b %Y"},
+    {"dtickrange": ["M1", "M6"], "value": "%b %Y"},
     {"dtickrange": ["M12", None], "value": "%Y"},
 ]
 
