@@ -14,6 +14,7 @@ from support import BUNDLED_CSV
 from timeline.app_factory import create_app
 from timeline.config import Config
 from timeline.data.history import list_versions
+from timeline.data_store import content_version
 from timeline.editor.rows import rows_to_bytes, table_from_bytes
 
 pytestmark = pytest.mark.browser
@@ -239,7 +240,11 @@ def test_an_upload_updates_and_adds_by_id_and_removes_nothing(site, page, tmp_pa
     assert len(ids) == 30 and ids[-2:] == ["upload-one", "upload-two"]
     assert b"Uploaded title" in data.read_bytes()
     expect(cell(page, TARGET_ID, "title")).to_have_text("Uploaded title")
-    assert len(list_versions(data)) == 1  # the version it replaced is in the history
+    # In the history: the version it replaced, and the upload's under the editor's name.
+    newest, replaced = list_versions(data)
+    assert replaced.version == content_version(before)
+    assert newest.version == content_version(data.read_bytes())
+    assert newest.by == "Test editor" and newest.summary.startswith("updated rows by id")
 
 
 def test_replacing_everything_asks_again_and_a_cancel_changes_nothing(site, page, tmp_path):
