@@ -4,10 +4,9 @@
  *
  * Reads the view from the URL (TimelineCore), filters the events, keeps the
  * Python-built figure's points for them (TimelineFigurePacking), and draws the
- * chart, the list, the details and the count. The filters are the shell's: the
- * embed's plain HTML controls (below), or the explorer's Dash components
- * (timeline-explorer.js), which tell the engine what a reader chose
- * (`TimelinePage.go`) and are told what the view is (`shell.sync`). Every
+ * chart, the list, the details and the count, and the filters: plain HTML
+ * controls (below) on every page, the explorer's shell (timeline-explorer.js)
+ * adding its own parts (the embed snippets). Every
  * editor's string is set as text (textContent, attributes), never as HTML; the
  * only links are the ones Python already checked. Page ids: README, "Page ids".
  */
@@ -16,7 +15,7 @@
   var core = window.TimelineCore, packing = window.TimelineFigurePacking;
   if (!core || !packing) { return; }
   var root = null;   // the page's #timeline, which names the data files
-  var shell = null;  // the page's controls: plainControls or the explorer's
+  var shell = null;  // the page's controls: plainControls, with the explorer's changes
   var GRAPH_CONFIG = {
     displaylogo: false, displayModeBar: true, responsive: true, scrollZoom: false,
     modeBarButtons: [["zoomIn2d", "zoomOut2d", "pan2d", "zoom2d", "autoScale2d"]]
@@ -99,18 +98,27 @@
   var ACTOR_CHECKBOXES_MAX = 30;
   var actorPicker = null;  // the picker, when the actors are too many for checkboxes
 
-  function checkboxes(id, name, options) {
-    return element("div", { id: id, className: "choices", role: "group" },
-      options.map(function (value) {
-        var box = element("input", { type: "checkbox", name: name, value: value });
-        return element("label", {}, [box, value]);
-      }));
+  /* A group of choices: a fieldset named by its legend (its `id` the page id). */
+  function group(id, legend, choices) {
+    return element("fieldset", { id: id, className: "field choices" },
+                   [element("legend", { text: legend })].concat(choices));
+  }
+
+  function checkboxes(id, legend, name, options) {
+    return group(id, legend, options.map(function (value) {
+      return element("label", {}, [element("input", { type: "checkbox", name: name,
+                                                      value: value }), value]);
+    }));
+  }
+
+  function dateField(id, label) {
+    return element("span", { className: "date-field" }, [
+      element("label", { for: id, text: label }), element("input", { id: id, type: "date" })]);
   }
 
   function field(label, control, forId) {
     return element("div", { className: "field" }, [
-      forId ? element("label", { for: forId, text: label })
-            : element("span", { className: "label", text: label }), control]);
+      element("label", { for: forId, text: label }), control]);
   }
 
   function buildControls() {
@@ -118,10 +126,10 @@
     var search = element("input", { id: "search", type: "search", maxlength: "200",
                                     placeholder: "Words in titles, text, names",
                                     autocomplete: "off" });
-    var dates = element("div", { id: "date-filter", className: "dates" }, [
-      element("input", { id: "date-from", type: "date", "aria-label": "From" }), " to ",
-      element("input", { id: "date-to", type: "date", "aria-label": "To" })]);
-    var lanes = element("div", { id: "lane-switch", className: "choices", role: "radiogroup" },
+    var dates = group("date-filter", "Dates", [dateField("date-from", "From"),
+                                               dateField("date-to", "To")]);
+    dates.classList.add("dates");
+    var lanes = group("lane-switch", "Lanes",
       [["category", "by category"], ["actor", "by actor"]].map(function (pair) {
         return element("label", {}, [element("input", { type: "radio", name: "lanes",
                                                         value: pair[0] }), pair[1]]);
@@ -135,16 +143,15 @@
       });
       filters.appendChild(field("Who", actorPicker.element, "actor-filter-input"));
     } else {
-      filters.appendChild(field("Who", checkboxes("actor-filter", "actor", data.actors)));
+      filters.appendChild(checkboxes("actor-filter", "Who", "actor", data.actors));
     }
-    filters.appendChild(field("Category", checkboxes("category-filter", "category",
-                                                     data.categories)));
+    filters.appendChild(checkboxes("category-filter", "Category", "category", data.categories));
     if (data.certainties.length) {
-      filters.appendChild(field("Certainty", checkboxes("certainty-filter", "certainty",
-                                                        data.certainties)));
+      filters.appendChild(checkboxes("certainty-filter", "Certainty", "certainty",
+                                     data.certainties));
     }
-    filters.appendChild(field("Dates", dates));
-    filters.appendChild(field("Lanes", lanes));
+    filters.appendChild(dates);
+    filters.appendChild(lanes);
     filters.appendChild(element("button", { id: "reset", type: "button", className: "reset",
                                             text: "Reset" }));
 
@@ -203,8 +210,8 @@
     });
   }
 
-  /* The embed's and the static export's shell: plain HTML controls, and the
-   * link to the full explorer. */
+  /* Every page's controls (the explorer changes some parts: start): plain HTML,
+   * and in the embed and the static export the link to the full explorer. */
   var plainControls = {
     build: buildControls,
     listInView: true,  // the list folded unless the view says list=open (listDisclosure)
@@ -941,11 +948,12 @@
   }
 
   /* Starts the engine on `page` (the #timeline element, whose data-* attributes
-   * name the data files) with `controls` (plainControls when not given). */
+   * name the data files) with the plain controls, changed by `controls` if given
+   * (the explorer's: its list never folded by the view, its embed snippets). */
   function start(page, controls) {
     if (root) { return; }
     root = page;
-    shell = controls || plainControls;
+    shell = core.withChanges(plainControls, controls || {});
     // A small timeline's data is in the page; a big one's is fetched (and preloaded).
     var inline = document.getElementById("timeline-data");
     var loading = inline ? Promise.resolve(JSON.parse(inline.textContent))
@@ -971,7 +979,7 @@
   };
 
   // The embed and the static export: the page is in place when this deferred
-  // script runs. The explorer's shell starts the engine once Dash has drawn it.
+  // script runs. The explorer's shell starts the engine with its own changes.
   var page = document.getElementById("timeline");
   if (page && !page.hasAttribute("data-shell")) { start(page); }
 }());
