@@ -494,6 +494,7 @@
       // Drawn, and answering hover and clicks (wired below, before this runs):
       // tests and newsroom scripts wait on it (README, "Page ids").
       document.documentElement.setAttribute("data-timeline", "interactive");
+      placeCursor();
       if (!state.zoomWarmedUp) {
         state.zoomWarmedUp = true;
         (window.requestIdleCallback || setTimeout)(warmUpZoom);
@@ -608,6 +609,138 @@
     items.push(element("li", { className: "key-inexact" }, [
       element("span", { className: "swatch" }), "approximate or uncertain"]));
     byId("timeline-legend").replaceChildren(element("ul", { className: "legend-items" }, items));
+  }
+
+  // ------------------------------------------------------------- chart keys
+
+  /* The chart is one stop in the tab order. Focused, ← → move a cursor through
+   * the events shown, in date order (Home and End: the first, the last), from
+   * the one open; Enter opens the cursor's event and sends the focus to its
+   * card; Escape in the card or the stepper brings the focus back. The cursor
+   * is a ring over its mark and a line under the chart naming its event (read
+   * out: aria-live). A cursor outside the chart's window moves the window to
+   * it, at the same scale, as a step does. The picture (picture.js) has no
+   * cursor ring: the first key brings Plotly's chart. */
+  var cursor = null;  // the id of the event the cursor is on
+
+  function cursorRing() {
+    var graph = byId("timeline-graph"), ring = graph.querySelector(".chart-cursor");
+    if (!ring) {
+      ring = element("div", { className: "chart-cursor", "aria-hidden": "true" });
+      graph.appendChild(ring);
+    }
+    return ring;
+  }
+
+  /* The ring over the cursor's mark, where Plotly drew it; hidden without one. */
+  function placeCursor() {
+    var graph = byId("timeline-graph"), layout = graph._fullLayout;
+    var drag = graph.querySelector(".nsewdrag");
+    var at = cursor && layout && drag && document.activeElement === graph &&
+             packing.markPosition(graph.data, cursor);
+    var ring = cursorRing();
+    ring.hidden = !at;
+    if (!at) { return; }
+    var box = drag.getBoundingClientRect(), outer = graph.getBoundingClientRect();
+    var x = layout.xaxis.d2p(at[0]), y = layout.yaxis.d2p(at[1]);
+    ring.hidden = !(x >= -1 && x <= box.width + 1 && y >= -1 && y <= box.height + 1);
+    ring.style.left = (box.left - outer.left + x) + "px";
+    ring.style.top = (box.top - outer.top + y) + "px";
+  }
+
+  function sayKeys(text) {
+    var help = byId("chart-keys");
+    help.hidden = false;
+    help.textContent = text;
+  }
+
+  function sayCursor(index) {
+    var event = state.shown[index];
+    sayKeys(event.title + ", " + event.date + " (" + (index + 1) + " of " +
+            thousands(state.shown.length) + "). Enter opens it.");
+  }
+
+  /* Moves the cursor to the event at `index` of those shown. */
+  function moveCursor(index) {
+    var event = state.shown[index];
+    cursor = event.id;
+    sayCursor(index);
+    var graph = byId("timeline-graph"), figure = state.figures[state.view.lanes];
+    var range = graph._fullLayout && graph._fullLayout.xaxis.range.map(packing.dateMs);
+    var start = event.startDay * DAY_MS;
+    if (range && figure && (start < range[0] || start > range[1])) {
+      var zoom = [isoDay(range[0]), isoDay(range[1])];
+      go(core.withChanges(state.view, { zoom: windowHolding(event.id, zoom, figure.layout) }),
+         true);
+    } else if (!window.Plotly) { usePlotly(); }
+    placeCursor();
+  }
+
+  /* Where the cursor starts on a first key: the event open, else the first (or
+   * with ←, the last) in the chart's window. */
+  function cursorStart(direction) {
+    var shown = state.shown, open = shown.findIndex(function (e) { return e.id === state.view.event; });
+    if (open >= 0) { return open; }
+    var layout = byId("timeline-graph")._fullLayout;
+    var range = layout ? layout.xaxis.range.map(packing.dateMs) : [-Infinity, Infinity];
+    var inside = shown.map(function (e) { return e.startDay * DAY_MS; }).map(function (start, i) {
+      return start >= range[0] && start <= range[1] ? i : -1;
+    }).filter(function (i) { return i >= 0; });
+    if (!inside.length) { return direction > 0 ? 0 : shown.length - 1; }
+    return direction > 0 ? inside[0] : inside[inside.length - 1];
+  }
+
+  function chartKey(key) {
+    var graph = byId("timeline-graph");
+    if (key.target !== graph || key.altKey || key.ctrlKey || key.metaKey || !state.view) { return; }
+    var shown = state.shown, at = shown.findIndex(function (e) { return e.id === cursor; });
+    var moves = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
+    if (key.key in moves || key.key === "Home" || key.key === "End") {
+      key.preventDefault();  // the page's own arrows (stepping.js) are the chart's here
+      if (!shown.length) { sayKeys("No events are shown: change the filters."); return; }
+      var direction = moves[key.key] || 0;
+      var target = key.key === "Home" ? 0 : key.key === "End" ? shown.length - 1
+        : at < 0 ? cursorStart(direction) : Math.max(0, Math.min(shown.length - 1, at + direction));
+      moveCursor(target);
+    } else if (key.key === "Enter" && at >= 0) {
+      key.preventDefault();
+      if (cursor === state.view.event) { byId("event-detail-title").focus(); return; }
+      state.focusCard = true;
+      go(core.withChanges(state.view, { event: cursor }));
+    } else if (key.key === "Escape" && cursor) {
+      cursor = null;
+      placeCursor();
+      sayKeys(chartHelp());
+    }
+  }
+
+  function chartHelp() {
+    return "Chart of " + thousands(state.shown.length) + (state.shown.length === 1 ? " event" :
+      " events") + ": the arrow keys move between them, Enter opens one.";
+  }
+
+  function wireChartKeys() {
+    var graph = byId("timeline-graph");
+    graph.addEventListener("keydown", chartKey);
+    graph.addEventListener("focus", function () {
+      if (!graph.matches(":focus-visible") || !state.view) { return; }  // a click: no help
+      var at = state.shown.findIndex(function (e) { return e.id === cursor; });
+      if (at >= 0) { sayCursor(at); } else { sayKeys(chartHelp()); }
+      placeCursor();
+    });
+    graph.addEventListener("blur", function () {
+      byId("chart-keys").hidden = true;
+      placeCursor();
+    });
+    // Escape in the card or the stepper: back to the chart, the cursor on the event open.
+    document.addEventListener("keydown", function (key) {
+      var from = document.activeElement;
+      if (key.key !== "Escape" || key.defaultPrevented || !from || !from.closest ||
+          !from.closest("#event-detail, #event-stepper")) { return; }
+      key.preventDefault();
+      cursor = state.view.event || cursor;
+      graph.focus();
+    });
   }
 
   // ------------------------------------------------------- list and details
@@ -725,8 +858,13 @@
       go(core.withChanges(state.view, { event: null }));
     });
     children.push(close);
+    // The card's focus survives its redraw (a step, its details arriving), and
+    // Enter on the chart sends the focus to it (chart keys).
+    var focused = state.focusCard || panel.contains(document.activeElement);
+    state.focusCard = false;
     if (media) { window.TimelineMedia.replaceKeeping(panel, children); }
     else { panel.replaceChildren.apply(panel, children); }
+    if (focused) { children[0].focus({ preventScroll: true }); }
   }
 
   /* Scrolls the page, if need be, just far enough that the card's first lines
@@ -859,6 +997,7 @@
     if (explorer && !data.explorer_url) { explorer.hidden = true; }
     shell.build();
     wireStory();
+    wireChartKeys();
     // Filters start open on a desktop, folded on a phone and in an article.
     shell.openFilters(window.innerWidth >= 760 &&
                       !document.documentElement.classList.contains("is-embed"));

@@ -62,6 +62,26 @@
     if (button) { copySnippet(button); }
   });
 
+  /* The skip links: the focus to the chart, or to the list's event open (else
+   * its first), the list unfolded if a reader had folded it. No #fragment in
+   * the address, which is the view's (a link copied from it stays clean). */
+  function skipTo(link) {
+    var target = document.getElementById(link.getAttribute("href").slice(1));
+    if (target.id === "event-list") {
+      target.closest("details").open = true;
+      target = target.querySelector("[aria-current=true] a") || target.querySelector("a") ||
+               target.closest("details").querySelector("summary");
+    }
+    target.focus();
+  }
+  document.addEventListener("click", function (click) {
+    var link = click.target.closest && click.target.closest("a.skip-link");
+    if (link && document.getElementById(link.getAttribute("href").slice(1))) {
+      click.preventDefault();
+      skipTo(link);
+    }
+  });
+
   // The engine's boxes are in the page (layout.explorer_page), which asked for
   // the data at once (app_factory.place_the_page): the engine starts once the
   // page's scripts have run (plotly.js is among Dash's, after this one), not
