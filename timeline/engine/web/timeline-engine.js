@@ -620,8 +620,10 @@
    * is a ring over its mark and a line under the chart naming its event (read
    * out: aria-live). A cursor outside the chart's window moves the window to
    * it, at the same scale, as a step does. The picture (picture.js) has no
-   * cursor ring: the first key brings Plotly's chart. */
+   * cursor ring: the first key brings Plotly's chart. A chart focused by a
+   * click leaves the arrows to stepping (stepping.js), as they were. */
   var cursor = null;  // the id of the event the cursor is on
+  var chartKeysOn = false;  // the chart has the focus from the keyboard (not a click)
 
   function cursorRing() {
     var graph = byId("timeline-graph"), ring = graph.querySelector(".chart-cursor");
@@ -692,7 +694,9 @@
 
   function chartKey(key) {
     var graph = byId("timeline-graph");
-    if (key.target !== graph || key.altKey || key.ctrlKey || key.metaKey || !state.view) { return; }
+    // Focused by a click (on a mark, say), the arrows step, as on the rest of the page.
+    if (key.target !== graph || !chartKeysOn || key.altKey || key.ctrlKey || key.metaKey ||
+        !state.view) { return; }
     var shown = state.shown, at = shown.findIndex(function (e) { return e.id === cursor; });
     var moves = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
     if (key.key in moves || key.key === "Home" || key.key === "End") {
@@ -723,12 +727,15 @@
     var graph = byId("timeline-graph");
     graph.addEventListener("keydown", chartKey);
     graph.addEventListener("focus", function () {
-      if (!graph.matches(":focus-visible") || !state.view) { return; }  // a click: no help
+      // Read as the focus comes: Chrome shows the ring at a click's first key too.
+      chartKeysOn = graph.matches(":focus-visible");
+      if (!chartKeysOn || !state.view) { return; }  // a click: no help
       var at = state.shown.findIndex(function (e) { return e.id === cursor; });
       if (at >= 0) { sayCursor(at); } else { sayKeys(chartHelp()); }
       placeCursor();
     });
     graph.addEventListener("blur", function () {
+      chartKeysOn = false;
       byId("chart-keys").hidden = true;
       placeCursor();
     });
