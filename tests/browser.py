@@ -141,17 +141,21 @@ def marks_seen(page, selector: str) -> list[tuple[float, float, str, str]]:
       }))""", selector)]
 
 
-def accessibility_violations(page, within: list[str] | None = None) -> list[str]:
+def accessibility_violations(page, within: list[str] | None = None,
+                             also: tuple[str, ...] = ()) -> list[str]:
     """axe-core's violations on the page as it stands (or in the elements the CSS
     selectors `within` match), one line each (rule, impact, the elements), by
-    axe's default rules (WCAG A and AA, and best practice).
+    axe's default rules (WCAG A and AA, and best practice) and the rules `also`
+    names that axe leaves off by default (WCAG 2.2's `target-size`).
     axe.min.js comes from the pinned axe-playwright-python package: nothing is fetched."""
     page.evaluate(files("axe_playwright_python").joinpath("axe.min.js").read_text("utf-8"))
-    return page.evaluate("""(within) => axe.run(within ? { include: within.map(s => [s]) }
-                                                   : document, { resultTypes: ['violations'] })
+    return page.evaluate("""([within, also]) => axe.run(
+        within ? { include: within.map(s => [s]) } : document,
+        { resultTypes: ['violations'],
+          rules: Object.fromEntries(also.map(rule => [rule, { enabled: true }])) })
       .then(results => results.violations.map(v =>
         v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target.join(' ')).join(', ')))""",
-                         within)
+                         [within, list(also)])
 
 
 def plotly_chart(page) -> None:

@@ -87,7 +87,8 @@ def test_every_file_of_the_explorer_and_the_embed_decodes_to_the_original(client
         assert brotli.decompress(sent.data) == original.data, url
 
 
-@pytest.mark.parametrize("path", ["/", "/embed", "/_dash-layout"])
+# Not /_dash-layout: the explorer's is an empty Div since issue 17, under MIN_SIZE.
+@pytest.mark.parametrize("path", ["/", "/embed"])
 def test_dynamic_answers_are_compressed_and_decode_to_the_original(client, path):
     original = client.get(path).data
     sent = client.get(path, headers=BROTLI)

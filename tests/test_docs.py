@@ -14,9 +14,7 @@ import pytest
 
 from support import EVENTS_FIXTURE
 from timeline.config import ENVIRONMENT
-from timeline.data.loading import empty_events
 from timeline.data.schema import CATEGORIES, CERTAINTIES, COLUMN_NAMES, COLUMNS, ROW_TYPES
-from timeline.explorer.layout import build_layout
 from timeline.view.view_state import PARAMETERS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -68,34 +66,25 @@ def test_every_setting_is_in_the_readme(variable: str) -> None:
 
 
 def page_ids() -> set[str]:
-    """The ids on the explorer's page (its Dash layout, and the HTML around it) and in
-    the embed's HTML (its scripts add the controls)."""
+    """The ids on the reader pages: in their HTML (the explorer's, the embed's and the
+    engine's boxes), and on the controls the engine's script draws in both."""
     ids = set()
-    for component in _components(build_layout(empty_events())):
-        for name in ("id", "start_date_id", "end_date_id"):  # a date range names its inputs
-            if isinstance(getattr(component, name, None), str):
-                ids.add(getattr(component, name))
     for page in ("embed/web/embed.html", "explorer/web/explorer.html",
                  "engine/web/timeline-boxes.html"):
         html = (ROOT / "timeline" / page).read_text(encoding="utf-8")
         ids |= set(re.findall(r'\bid="([^"]+)"', html))
+    engine = (ROOT / "timeline/engine/web/timeline-engine.js").read_text(encoding="utf-8")
+    ids |= set(re.findall(r'(?:\bid: |\b(?:group|checkboxes|dateField)\()"([^"]+)"', engine))
     return ids
 
 
 def test_every_page_id_is_in_the_readme() -> None:
     # Plumbing and containers are not for newsrooms to target.
-    internal = {"control-change", "filters", "timeline-legend", "event-stepper"}
+    internal = {"filters", "timeline-legend", "event-stepper", "event-detail-title"}
     ids = page_ids()
+    assert {"category-filter", "date-from", "reset"} <= ids, "the engine's controls were not read"
     assert internal <= ids, "an internal id that is gone: take it off the list"
     assert {i for i in ids - internal if f"`{i}`" not in README} == set()
-
-
-def _components(component):
-    yield component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, (list, tuple)) else [children]:
-        if hasattr(child, "to_plotly_json"):
-            yield from _components(child)
 
 
 def test_every_picture_the_docs_show_exists() -> None:

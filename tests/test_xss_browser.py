@@ -37,7 +37,6 @@ from timeline.editor.page import MAX_DIFF_ROWS
 from timeline.editor.rows import PROBLEMS_KEY, table_from_bytes
 from timeline.embed import static_export
 from timeline.embed.static_export import export_static
-from timeline.explorer.layout import ACTOR_OPTIONS
 from timeline.view.figure import ERA_LABEL_MAX_CHARS, short_label
 from timeline.view.transforms import actor_names, normalise_text, prepare_events
 
@@ -383,23 +382,6 @@ def open_from_list(page, event) -> None:
     page.locator(f"#event-list > li[aria-posinset='{position}'] a").click()
 
 
-# dcc.Dropdown draws only the options in view above some count: scroll its list, read
-# each by its index (a shorter list is drawn whole, and the loop reads it once).
-DROPDOWN_OPTIONS = """async () => {
-  const list = document.querySelector('.dash-options-list-virtualized') ||
-               document.querySelector('.dash-dropdown-options');
-  const seen = {};
-  for (let top = 0; top <= list.scrollHeight; top += Math.max(1, list.clientHeight / 2)) {
-    list.scrollTop = top;
-    await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
-    for (const option of list.querySelectorAll('[role=option]')) {
-      seen[option.getAttribute('data-option-index')] = option.innerText;
-    }
-  }
-  return seen;
-}"""
-
-
 def check_list(page) -> None:
     rows = list_rows(page)
     assert [squash(row["title"]) for row in rows] == [squash(t) for t in EVENTS["title"]]
@@ -412,35 +394,41 @@ OPENED = list(EVENTS.itertuples())[::9]
 assert {PAYLOADS.index(e.title) for e in OPENED} == set(range(0, len(PAYLOADS), 9))
 SEARCH = PAYLOADS[1]  # <img src=x onerror="window.__xss=1">
 
-# The explorer's actor dropdown lists the first ACTOR_OPTIONS names, and the ones typing
-# matches (timeline-explorer.js actorOptions). Every payload is in an actors cell, so
-# the names are payloads and their pieces (split at ";"); each one past the first
-# ACTOR_OPTIONS (all but the "Actor N" ones) is typed, and must then be listed as text.
+# The explorer's actor filter, as the embed's for a timeline of more than 30 actors: a
+# search box (actor-picker.js) listing the PICKER_OPTIONS most frequent names, and the
+# ones typing matches. Every payload is in an actors cell, so the names are payloads and
+# their pieces (split at ";"); each one past the first PICKER_OPTIONS (all but the
+# "Actor N" ones) is typed, and must then be listed as text.
+PICKER_OPTIONS = 20  # actor-picker.js MAX_OPTIONS
 ACTORS = actor_names(EVENTS)
-TYPED_ACTORS = [name for name in ACTORS[ACTOR_OPTIONS:] if not re.fullmatch(r"Actor \d+", name)]
+TYPED_ACTORS = [name for name in ACTORS[PICKER_OPTIONS:]
+                if not re.fullmatch(r"Actor \d+", name)]
 assert TYPED_ACTORS, "every hostile name is in the first options: nothing would be typed"
 assert len({squash(name) for name in ACTORS}) == len(ACTORS)  # told apart by their text
-DROPDOWN_LISTS = """(text) => Array.from(
-  document.querySelectorAll('.dash-dropdown-options [role=option]'),
+PICKER_LISTS = """(text) => Array.from(
+  document.querySelectorAll('#actor-filter [role=option]'),
   option => option.innerText.replace(/[ \\t\\n\\r\\f]+/g, ' ').trim()).includes(text)"""
+CHOSEN_NAMES = """() => Array.from(document.querySelectorAll('#actor-filter .picker-chip'),
+                                   button => button.childNodes[1].nodeValue)"""
 
 
 def check_actor_options(page) -> None:
-    page.click("#actor-filter")
-    expect(page.locator(".dash-dropdown-options [role=option]").first).to_be_visible()
-    options = page.evaluate(DROPDOWN_OPTIONS)
-    assert [squash(options[str(i)]) for i in range(len(options))] == [
-        squash(a) for a in ACTORS[:ACTOR_OPTIONS]]
+    search = page.get_by_role("combobox", name="Who")
+    search.click()
+    options = page.locator("#actor-filter [role=option]")
+    expect(options).to_have_count(PICKER_OPTIONS)
+    assert [squash(t) for t in options.all_inner_texts()] == [
+        squash(a) for a in ACTORS[:PICKER_OPTIONS]]
     by_text = {squash(name): name for name in ACTORS}
     for name in TYPED_ACTORS:
         typed = " ".join(name.split())  # its words, as a reader types them
-        page.locator(".dash-dropdown-search").fill(typed)
-        page.wait_for_function(DROPDOWN_LISTS, arg=squash(name))
-        options = page.evaluate(DROPDOWN_OPTIONS)
+        search.fill(typed)
+        page.wait_for_function(PICKER_LISTS, arg=squash(name))
+        texts = [squash(t) for t in options.all_inner_texts()]
         words = normalise_text(typed).split(" ")
-        for text in options.values():  # only names the typed words match, as text
-            assert all(word in normalise_text(by_text[squash(text)]) for word in words), text
-        assert len(options) <= ACTOR_OPTIONS
+        for text in texts:  # only names the typed words match, as text
+            assert all(word in normalise_text(by_text[text]) for word in words), text
+        assert len(texts) <= PICKER_OPTIONS
     page.keyboard.press("Escape")
 
 
@@ -474,13 +462,16 @@ def test_the_explorer_shows_every_payload_as_text(new_page, app_url):
     check_actor_options(page)
     assert_nothing_ran(page)
 
-    # A link's chosen names are the control's value (set in the browser: timeline-explorer.js
-    # sync), shown as text: each name of the data that the chosen ones match.
-    page.goto(app_url + "/?" + "&".join("actor=" + quote_plus(n) for n in TYPED_ACTORS))
+    # A link's chosen names are buttons (set in the browser: actor-picker.js sync), whose
+    # text is the name: as the data spells it, in the link's order.
+    chosen = TYPED_ACTORS[:50]  # a link names 50 actors at most
+    page.goto(app_url + "/?" + "&".join("actor=" + quote_plus(n) for n in chosen))
     page.wait_for_selector("html[data-timeline=interactive]", state="attached")
-    keys = {normalise_text(name) for name in TYPED_ACTORS}
-    expect(page.locator("#actor-filter-value .dash-dropdown-value-item")).to_have_text(
-        [squash(name) for name in ACTORS if normalise_text(name) in keys])
+    spelling: dict[str, str] = {}
+    for name in ACTORS:
+        spelling.setdefault(normalise_text(name), name)
+    assert page.evaluate(CHOSEN_NAMES) == list(dict.fromkeys(
+        spelling[normalise_text(n)] for n in chosen))
     assert_nothing_ran(page)
 
     page.goto(app_url + "/?q=" + quote_plus(SEARCH))

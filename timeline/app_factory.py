@@ -14,7 +14,6 @@ from timeline.embed.oembed import register_embed_tools
 from timeline.embed.page import EMBED_FILES, register_embed_page
 from timeline.engine.data_files import data_urls, register_data_files
 from timeline.engine.static_files import register_static_files
-from timeline.explorer.callbacks import register_callbacks
 from timeline.explorer.layout import EXPLORER_FILES, build_layout, explorer_page, explorer_scripts
 from timeline.memory import map_large_blocks_apart
 from timeline.serving.compression import install_compression
@@ -43,9 +42,8 @@ def create_app(config: Config | None = None) -> Dash:
         store.refresh()
         app.title = html_title(config.title_for(store.snapshot.result))
 
-    app.layout = lambda: build_layout(store.snapshot.events)
+    app.layout = build_layout()
     place_the_page(app, store, config)
-    register_callbacks(app)
 
     def explorer_base() -> str:
         return public_base(config)

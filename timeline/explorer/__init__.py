@@ -1,6 +1,7 @@
-"""The explorer, `/`: Dash's filters around the engine's chart, list and card.
+"""The explorer, `/`: the engine's filters, chart, list and card, in a page Dash serves.
 
-`layout` draws the page (its HTML around Dash's entry point is web/explorer.html)
-and lists its scripts; `callbacks` wires Dash's controls to the engine in the
-browser (web/timeline-explorer.js). No callback runs on the server.
+`layout` draws the page (plain HTML around Dash's entry point: web/explorer.html)
+and lists its scripts; the explorer's shell (web/timeline-explorer.js) adds its
+own parts to the engine's. Dash draws nothing and registers no callback: nothing
+runs on the server for a reader.
 """

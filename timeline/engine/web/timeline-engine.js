@@ -4,10 +4,9 @@
  *
  * Reads the view from the URL (TimelineCore), filters the events, keeps the
  * Python-built figure's points for them (TimelineFigurePacking), and draws the
- * chart, the list, the details and the count. The filters are the shell's: the
- * embed's plain HTML controls (below), or the explorer's Dash components
- * (timeline-explorer.js), which tell the engine what a reader chose
- * (`TimelinePage.go`) and are told what the view is (`shell.sync`). Every
+ * chart, the list, the details and the count, and the filters: plain HTML
+ * controls (below) on every page, the explorer's shell (timeline-explorer.js)
+ * adding its own parts (the embed snippets). Every
  * editor's string is set as text (textContent, attributes), never as HTML; the
  * only links are the ones Python already checked. Page ids: README, "Page ids".
  */
@@ -16,7 +15,7 @@
   var core = window.TimelineCore, packing = window.TimelineFigurePacking;
   if (!core || !packing) { return; }
   var root = null;   // the page's #timeline, which names the data files
-  var shell = null;  // the page's controls: plainControls or the explorer's
+  var shell = null;  // the page's controls: plainControls, with the explorer's changes
   var GRAPH_CONFIG = {
     displaylogo: false, displayModeBar: true, responsive: true, scrollZoom: false,
     modeBarButtons: [["zoomIn2d", "zoomOut2d", "pan2d", "zoom2d", "autoScale2d"]]
@@ -99,18 +98,27 @@
   var ACTOR_CHECKBOXES_MAX = 30;
   var actorPicker = null;  // the picker, when the actors are too many for checkboxes
 
-  function checkboxes(id, name, options) {
-    return element("div", { id: id, className: "choices", role: "group" },
-      options.map(function (value) {
-        var box = element("input", { type: "checkbox", name: name, value: value });
-        return element("label", {}, [box, value]);
-      }));
+  /* A group of choices: a fieldset named by its legend (its `id` the page id). */
+  function group(id, legend, choices) {
+    return element("fieldset", { id: id, className: "field choices" },
+                   [element("legend", { text: legend })].concat(choices));
+  }
+
+  function checkboxes(id, legend, name, options) {
+    return group(id, legend, options.map(function (value) {
+      return element("label", {}, [element("input", { type: "checkbox", name: name,
+                                                      value: value }), value]);
+    }));
+  }
+
+  function dateField(id, label) {
+    return element("span", { className: "date-field" }, [
+      element("label", { for: id, text: label }), element("input", { id: id, type: "date" })]);
   }
 
   function field(label, control, forId) {
     return element("div", { className: "field" }, [
-      forId ? element("label", { for: forId, text: label })
-            : element("span", { className: "label", text: label }), control]);
+      element("label", { for: forId, text: label }), control]);
   }
 
   function buildControls() {
@@ -118,10 +126,10 @@
     var search = element("input", { id: "search", type: "search", maxlength: "200",
                                     placeholder: "Words in titles, text, names",
                                     autocomplete: "off" });
-    var dates = element("div", { id: "date-filter", className: "dates" }, [
-      element("input", { id: "date-from", type: "date", "aria-label": "From" }), " to ",
-      element("input", { id: "date-to", type: "date", "aria-label": "To" })]);
-    var lanes = element("div", { id: "lane-switch", className: "choices", role: "radiogroup" },
+    var dates = group("date-filter", "Dates", [dateField("date-from", "From"),
+                                               dateField("date-to", "To")]);
+    dates.classList.add("dates");
+    var lanes = group("lane-switch", "Lanes",
       [["category", "by category"], ["actor", "by actor"]].map(function (pair) {
         return element("label", {}, [element("input", { type: "radio", name: "lanes",
                                                         value: pair[0] }), pair[1]]);
@@ -135,16 +143,15 @@
       });
       filters.appendChild(field("Who", actorPicker.element, "actor-filter-input"));
     } else {
-      filters.appendChild(field("Who", checkboxes("actor-filter", "actor", data.actors)));
+      filters.appendChild(checkboxes("actor-filter", "Who", "actor", data.actors));
     }
-    filters.appendChild(field("Category", checkboxes("category-filter", "category",
-                                                     data.categories)));
+    filters.appendChild(checkboxes("category-filter", "Category", "category", data.categories));
     if (data.certainties.length) {
-      filters.appendChild(field("Certainty", checkboxes("certainty-filter", "certainty",
-                                                        data.certainties)));
+      filters.appendChild(checkboxes("certainty-filter", "Certainty", "certainty",
+                                     data.certainties));
     }
-    filters.appendChild(field("Dates", dates));
-    filters.appendChild(field("Lanes", lanes));
+    filters.appendChild(dates);
+    filters.appendChild(lanes);
     filters.appendChild(element("button", { id: "reset", type: "button", className: "reset",
                                             text: "Reset" }));
 
@@ -203,8 +210,8 @@
     });
   }
 
-  /* The embed's and the static export's shell: plain HTML controls, and the
-   * link to the full explorer. */
+  /* Every page's controls (the explorer changes some parts: start): plain HTML,
+   * and in the embed and the static export the link to the full explorer. */
   var plainControls = {
     build: buildControls,
     listInView: true,  // the list folded unless the view says list=open (listDisclosure)
@@ -489,6 +496,7 @@
       // Drawn, and answering hover and clicks (wired below, before this runs):
       // tests and newsroom scripts wait on it (README, "Page ids").
       document.documentElement.setAttribute("data-timeline", "interactive");
+      placeCursor();
       if (!state.zoomWarmedUp) {
         state.zoomWarmedUp = true;
         (window.requestIdleCallback || setTimeout)(warmUpZoom);
@@ -631,6 +639,145 @@
     byId("timeline-legend").replaceChildren(element("ul", { className: "legend-items" }, items));
   }
 
+  // ------------------------------------------------------------- chart keys
+
+  /* The chart is one stop in the tab order. Focused, ← → move a cursor through
+   * the events shown, in date order (Home and End: the first, the last), from
+   * the one open; Enter opens the cursor's event and sends the focus to its
+   * card; Escape in the card or the stepper brings the focus back. The cursor
+   * is a ring over its mark and a line under the chart naming its event (read
+   * out: aria-live). A cursor outside the chart's window moves the window to
+   * it, at the same scale, as a step does. The picture (picture.js) has no
+   * cursor ring: the first key brings Plotly's chart. A chart focused by a
+   * click leaves the arrows to stepping (stepping.js), as they were. */
+  var cursor = null;  // the id of the event the cursor is on
+  var chartKeysOn = false;  // the chart has the focus from the keyboard (not a click)
+
+  function cursorRing() {
+    var graph = byId("timeline-graph"), ring = graph.querySelector(".chart-cursor");
+    if (!ring) {
+      ring = element("div", { className: "chart-cursor", "aria-hidden": "true" });
+      graph.appendChild(ring);
+    }
+    return ring;
+  }
+
+  /* The ring over the cursor's mark, where Plotly drew it; hidden without one. */
+  function placeCursor() {
+    var graph = byId("timeline-graph"), layout = graph._fullLayout;
+    var drag = graph.querySelector(".nsewdrag");
+    var at = cursor && layout && drag && document.activeElement === graph &&
+             packing.markPosition(graph.data, cursor);
+    var ring = cursorRing();
+    ring.hidden = !at;
+    if (!at) { return; }
+    var box = drag.getBoundingClientRect(), outer = graph.getBoundingClientRect();
+    var x = layout.xaxis.d2p(at[0]), y = layout.yaxis.d2p(at[1]);
+    ring.hidden = !(x >= -1 && x <= box.width + 1 && y >= -1 && y <= box.height + 1);
+    ring.style.left = (box.left - outer.left + x) + "px";
+    ring.style.top = (box.top - outer.top + y) + "px";
+  }
+
+  function sayKeys(text) {
+    var help = byId("chart-keys");
+    help.hidden = false;
+    help.textContent = text;
+  }
+
+  function sayCursor(index) {
+    var event = state.shown[index];
+    sayKeys(event.title + ", " + event.date + " (" + (index + 1) + " of " +
+            thousands(state.shown.length) + "). Enter opens it.");
+  }
+
+  /* Moves the cursor to the event at `index` of those shown. */
+  function moveCursor(index) {
+    var event = state.shown[index];
+    cursor = event.id;
+    sayCursor(index);
+    var graph = byId("timeline-graph"), figure = state.figures[state.view.lanes];
+    var range = graph._fullLayout && graph._fullLayout.xaxis.range.map(packing.dateMs);
+    var start = event.startDay * DAY_MS;
+    if (range && figure && (start < range[0] || start > range[1])) {
+      var zoom = [isoDay(range[0]), isoDay(range[1])];
+      go(core.withChanges(state.view, { zoom: windowHolding(event.id, zoom, figure.layout) }),
+         true);
+    } else if (!window.Plotly) { usePlotly(); }
+    placeCursor();
+  }
+
+  /* Where the cursor starts on a first key: the event open, else the first (or
+   * with ←, the last) in the chart's window. */
+  function cursorStart(direction) {
+    var shown = state.shown, open = shown.findIndex(function (e) { return e.id === state.view.event; });
+    if (open >= 0) { return open; }
+    var layout = byId("timeline-graph")._fullLayout;
+    var range = layout ? layout.xaxis.range.map(packing.dateMs) : [-Infinity, Infinity];
+    var inside = shown.map(function (e) { return e.startDay * DAY_MS; }).map(function (start, i) {
+      return start >= range[0] && start <= range[1] ? i : -1;
+    }).filter(function (i) { return i >= 0; });
+    if (!inside.length) { return direction > 0 ? 0 : shown.length - 1; }
+    return direction > 0 ? inside[0] : inside[inside.length - 1];
+  }
+
+  function chartKey(key) {
+    var graph = byId("timeline-graph");
+    // Focused by a click (on a mark, say), the arrows step, as on the rest of the page.
+    if (key.target !== graph || !chartKeysOn || key.altKey || key.ctrlKey || key.metaKey ||
+        !state.view) { return; }
+    var shown = state.shown, at = shown.findIndex(function (e) { return e.id === cursor; });
+    var moves = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
+    if (key.key in moves || key.key === "Home" || key.key === "End") {
+      key.preventDefault();  // the page's own arrows (stepping.js) are the chart's here
+      if (!shown.length) { sayKeys("No events are shown: change the filters."); return; }
+      var direction = moves[key.key] || 0;
+      var target = key.key === "Home" ? 0 : key.key === "End" ? shown.length - 1
+        : at < 0 ? cursorStart(direction) : Math.max(0, Math.min(shown.length - 1, at + direction));
+      moveCursor(target);
+    } else if (key.key === "Enter" && at >= 0) {
+      key.preventDefault();
+      if (cursor === state.view.event) { byId("event-detail-title").focus(); return; }
+      state.focusCard = true;
+      go(core.withChanges(state.view, { event: cursor }));
+    } else if (key.key === "Escape" && cursor) {
+      cursor = null;
+      placeCursor();
+      sayKeys(chartHelp());
+    }
+  }
+
+  function chartHelp() {
+    return "Chart of " + thousands(state.shown.length) + (state.shown.length === 1 ? " event" :
+      " events") + ": the arrow keys move between them, Enter opens one.";
+  }
+
+  function wireChartKeys() {
+    var graph = byId("timeline-graph");
+    graph.addEventListener("keydown", chartKey);
+    graph.addEventListener("focus", function () {
+      // Read as the focus comes: Chrome shows the ring at a click's first key too.
+      chartKeysOn = graph.matches(":focus-visible");
+      if (!chartKeysOn || !state.view) { return; }  // a click: no help
+      var at = state.shown.findIndex(function (e) { return e.id === cursor; });
+      if (at >= 0) { sayCursor(at); } else { sayKeys(chartHelp()); }
+      placeCursor();
+    });
+    graph.addEventListener("blur", function () {
+      chartKeysOn = false;
+      byId("chart-keys").hidden = true;
+      placeCursor();
+    });
+    // Escape in the card or the stepper: back to the chart, the cursor on the event open.
+    document.addEventListener("keydown", function (key) {
+      var from = document.activeElement;
+      if (key.key !== "Escape" || key.defaultPrevented || !from || !from.closest ||
+          !from.closest("#event-detail, #event-stepper")) { return; }
+      key.preventDefault();
+      cursor = state.view.event || cursor;
+      graph.focus();
+    });
+  }
+
   // ------------------------------------------------------- list and details
 
   /* The list's <details>. Where the shell says `listInView` (the embed), it is
@@ -764,8 +911,13 @@
       go(core.withChanges(state.view, { event: null }));
     });
     children.push(close);
+    // The card's focus survives its redraw (a step, its details arriving), and
+    // Enter on the chart sends the focus to it (chart keys).
+    var focused = state.focusCard || panel.contains(document.activeElement);
+    state.focusCard = false;
     if (media) { window.TimelineMedia.replaceKeeping(panel, children); }
     else { panel.replaceChildren.apply(panel, children); }
+    if (focused) { children[0].focus({ preventScroll: true }); }
   }
 
   /* The teaser card's disclosure: reading more opens this card and the ones
@@ -916,6 +1068,7 @@
     if (explorer && !data.explorer_url) { explorer.hidden = true; }
     shell.build();
     wireStory();
+    wireChartKeys();
     // Filters start open on a desktop, folded on a phone and in an article.
     shell.openFilters(window.innerWidth >= 760 &&
                       !document.documentElement.classList.contains("is-embed"));
@@ -1009,11 +1162,12 @@
   }
 
   /* Starts the engine on `page` (the #timeline element, whose data-* attributes
-   * name the data files) with `controls` (plainControls when not given). */
+   * name the data files) with the plain controls, changed by `controls` if given
+   * (the explorer's: its list never folded by the view, its embed snippets). */
   function start(page, controls) {
     if (root) { return; }
     root = page;
-    shell = controls || plainControls;
+    shell = core.withChanges(plainControls, controls || {});
     // A small timeline's data is in the page; a big one's is fetched (and preloaded).
     var inline = document.getElementById("timeline-data");
     var loading = inline ? Promise.resolve(JSON.parse(inline.textContent))
@@ -1039,7 +1193,7 @@
   };
 
   // The embed and the static export: the page is in place when this deferred
-  // script runs. The explorer's shell starts the engine once Dash has drawn it.
+  // script runs. The explorer's shell starts the engine with its own changes.
   var page = document.getElementById("timeline");
   if (page && !page.hasAttribute("data-shell")) { start(page); }
 }());
