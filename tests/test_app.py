@@ -196,7 +196,7 @@ def test_healthz_counts_the_files_errors_and_quotes_nothing_from_it(data, caplog
     private_note = "Private note on the \u0421osmodrome plans"  # a Cyrillic С: a warning
     bad = data.read_text("utf-8").replace("vostochny-summit,2023-09,",
                                           "vostochny-summit,Unpublished cell 4711,")
-    data.write_text(bad + f"extra,2024-01,,,A title,,Kim Jong-un,gifts,reported,src,,,,,,"
+    data.write_text(bad + f"extra,2024-01,,,A title,,Kim Jong-un,gifts,reported,src,,,,,,,"
                           f"{private_note}\n", "utf-8")
     settled = time.time() - 60
     os.utime(data, (settled, settled))  # long written: the first request's check reads it

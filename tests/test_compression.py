@@ -113,7 +113,8 @@ def test_callback_answers_are_compressed(cache_dir, data):
     dependencies = client.get("/edit/_dash-dependencies", headers=BROTLI)
     assert dependencies.headers["Content-Encoding"] == "br"
     [check] = [d for d in json.loads(decompress(dependencies.data, "br"))
-               if "edit-preview.figure" in d["output"] and not d.get("clientside_function")]
+               if "edit-preview.figure" in d["output"] and not d.get("clientside_function")
+               and any(i["id"] == "edit-grid" for i in d["inputs"])]
     values = layout_values(client.get("/edit/_dash-layout").json)
     body = {"output": check["output"], "outputs": [
         {"id": part.split(".")[0], "property": part.split(".")[1].split("@")[0]}

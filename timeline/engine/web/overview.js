@@ -19,6 +19,7 @@
   var SVG = "http://www.w3.org/2000/svg";
   var COLUMNS = 1000;       // the ticks' drawing is this many units wide
   var NARROWEST_STRIP_PX = 240;  // else the strip starts at the chart's edge, not the plot's
+  var SMALLEST_BOX_PX = 24;
   var YEAR_LABEL_PX = 56;   // room for a year label and the gap to the next
   var KEY_STEP = 0.1;       // an arrow key moves the window by this share of itself
 
@@ -101,8 +102,12 @@
       placed = range;
       var left = Math.max(0, Math.min(1, fraction(range[0])));
       var right = Math.max(left, Math.min(1, fraction(range[1])));
-      shown.style.left = percent(left);
-      shown.style.width = percent(right - left);
+      // A target a finger or a pointer can take (24 px), centred on the years it
+      // stands for and kept inside the strip.
+      var width = Math.min(1, Math.max(right - left, SMALLEST_BOX_PX / (track.clientWidth || 1)));
+      var start = Math.min(Math.max(0, (left + right) / 2 - width / 2), 1 - width);
+      shown.style.left = percent(start);
+      shown.style.width = percent(width);
       var first = yearOf(range[0]), last = yearOf(range[1] - 1);
       shown.setAttribute("aria-valuemin", String(yearOf(now.whole[0])));
       shown.setAttribute("aria-valuemax", String(yearOf(now.whole[1])));

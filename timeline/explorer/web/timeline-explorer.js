@@ -38,6 +38,7 @@
   /* What the explorer changes of the engine's plain controls. */
   var explorerControls = {
     listInView: false,
+    teaserCards: false,  // a page of its own, with room to read a card whole
     afterDraw: function (view) {
       var both = snippets(view);
       document.getElementById("embed-snippet").value = both[0];
