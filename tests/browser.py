@@ -228,3 +228,12 @@ def zoom_to(page, first: str, last: str, *, with_labels: bool = False) -> None:
         return String(graph.layout.xaxis.range[0]).startsWith(first)
             && (!withLabels || graph.data.some((t) => t.mode === 'markers+text'));
     }""", arg=[first, with_labels])
+
+
+def type_into(page, target, text: str) -> None:
+    """Type `text` into an editor's grid cell as an editor does: open it, fill it, Enter."""
+    target.dblclick()
+    editor = page.locator("#edit-grid .ag-cell-inline-editing input, "
+                          "#edit-grid .ag-cell-inline-editing textarea").first
+    editor.fill(text)
+    editor.press("Enter")

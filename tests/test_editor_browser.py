@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from browser import accessibility_violations, record_problems, serving
+from browser import accessibility_violations, record_problems, serving, type_into
 from support import BUNDLED_CSV
 from timeline.app_factory import create_app
 from timeline.config import Config
@@ -60,14 +60,6 @@ def cell(page, row_id_value: str, column: str):
     index = row_index.first.evaluate("e => e.closest('.ag-row').getAttribute('row-index')")
     return page.locator(f"#edit-grid .ag-center-cols-container .ag-row[row-index='{index}'] "
                         f"[col-id='{column}']")
-
-
-def type_into(page, target, text: str) -> None:
-    target.dblclick()
-    editor = page.locator("#edit-grid .ag-cell-inline-editing input, "
-                          "#edit-grid .ag-cell-inline-editing textarea").first
-    editor.fill(text)
-    editor.press("Enter")
 
 
 def test_editor_needs_the_secret_and_a_wrong_one_is_refused(site, page):

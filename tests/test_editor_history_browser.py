@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from browser import accessibility_violations, record_problems, serving
+from browser import accessibility_violations, record_problems, serving, type_into
 from support import BUNDLED_CSV
 from timeline.app_factory import create_app
 from timeline.config import Config
@@ -74,14 +74,6 @@ def cell(page, row_id_value: str, column: str):
     }""", [row_id_value, column])
     return page.locator(f"#edit-grid .ag-center-cols-container .ag-row[row-index='{index}'] "
                         f"[col-id='{column}']")
-
-
-def type_into(page, target, text: str) -> None:
-    target.dblclick()
-    editor = page.locator("#edit-grid .ag-cell-inline-editing input, "
-                          "#edit-grid .ag-cell-inline-editing textarea").first
-    editor.fill(text)
-    editor.press("Enter")
 
 
 def edit_and_save(page, row_id: str, column: str, text: str, done: str = "Saved version"):
