@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
 from timeline.data.csv_writing import atomic_write
 from timeline.data.history import (
@@ -110,19 +110,9 @@ def save_version(data_path: str | os.PathLike, new: bytes, base_version: str,
                  action: str = "") -> SaveOutcome:
     """Save `new` over the file, which must still be `base_version`; `by` names the
     editor in the history, `action` ('restored an earlier version') leads its line."""
-    data_path = Path(data_path)
-    report = load_events_from_bytes(new).report
-    if not report.ok:
-        return Invalid(report)
-    try:
-        with save_lock(data_path):
-            current = data_path.read_bytes()
-            current_version = content_version(current)
-            if current_version != base_version:
-                return Conflict(current_version, diff_versions(current, new))
-            return _write(data_path, current, new, by, retention, action)
-    except OSError as problem:
-        return _failed(problem)
+    return _save(Path(data_path), new, base_version, by, retention, action,
+                 lambda current, current_version: Conflict(current_version,
+                                                           diff_versions(current, new)))
 
 
 def save_merging(data_path: str | os.PathLike, new: bytes, base_version: str,
@@ -132,6 +122,36 @@ def save_merging(data_path: str | os.PathLike, new: bytes, base_version: str,
     when the file changed; `choices` decide the fields both changed (Clash.ident →
     side). Without a copy of `base_version` in the history, a Conflict as before."""
     data_path = Path(data_path)
+
+    def merged_with_theirs(current: bytes, current_version: str) -> MergeOutcome:
+        entries = list_versions(data_path)
+        base = find_version(data_path, base_version, entries)
+        if base is None:  # nothing to merge from: both sides shown, nothing saved
+            return Conflict(current_version, diff_versions(current, new))
+        others = tuple(dict.fromkeys(entry.who for entry in
+                                     reversed(saved_since(entries, base_version))))
+        result = merge_versions(base, current, new, choices)
+        if not result.clean:
+            return Clashes(current_version, result.clashes, others)
+        merged = merged_bytes(result, new)
+        report = load_events_from_bytes(merged).report
+        if not report.ok:
+            return Invalid(report)
+        merged_in = diff_versions(new, merged)
+        if content_version(merged) == current_version:  # theirs already holds mine
+            return Merged(current_version, Diff(), merged_in, others, result)
+        saved = _write(data_path, current, merged, by, retention)
+        assert isinstance(saved, Saved)
+        return Merged(saved.version, saved.diff, merged_in, others, result)
+
+    return _save(data_path, new, base_version, by, retention, "", merged_with_theirs)
+
+
+def _save(data_path: Path, new: bytes, base_version: str, by: str | None,
+          retention: Retention | None, action: str,
+          when_moved: Callable[[bytes, str], MergeOutcome]) -> MergeOutcome:
+    """`new` checked, then, under the save lock, written over the file while it is
+    still `base_version`; else `when_moved(the file, its version)` answers."""
     report = load_events_from_bytes(new).report
     if not report.ok:
         return Invalid(report)
@@ -140,26 +160,8 @@ def save_merging(data_path: str | os.PathLike, new: bytes, base_version: str,
             current = data_path.read_bytes()
             current_version = content_version(current)
             if current_version == base_version:
-                return _write(data_path, current, new, by, retention)
-            entries = list_versions(data_path)
-            base = find_version(data_path, base_version, entries)
-            if base is None:  # nothing to merge from: both sides shown, nothing saved
-                return Conflict(current_version, diff_versions(current, new))
-            others = tuple(dict.fromkeys(entry.who for entry in
-                                         reversed(saved_since(entries, base_version))))
-            result = merge_versions(base, current, new, choices)
-            if not result.clean:
-                return Clashes(current_version, result.clashes, others)
-            merged = merged_bytes(result, new)
-            report = load_events_from_bytes(merged).report
-            if not report.ok:
-                return Invalid(report)
-            merged_in = diff_versions(new, merged)
-            if content_version(merged) == current_version:  # theirs already holds mine
-                return Merged(current_version, Diff(), merged_in, others, result)
-            saved = _write(data_path, current, merged, by, retention)
-            assert isinstance(saved, Saved)
-            return Merged(saved.version, saved.diff, merged_in, others, result)
+                return _write(data_path, current, new, by, retention, action)
+            return when_moved(current, current_version)
     except OSError as problem:
         return _failed(problem)
 
