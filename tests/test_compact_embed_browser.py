@@ -177,6 +177,26 @@ def test_the_lists_links_are_reached_by_keyboard_once_open(new_page, curated_emb
     assert page.problems == []
 
 
+def test_a_link_chosen_before_the_lists_toggle_event_keeps_the_list_open(new_page,
+                                                                         curated_embed_url):
+    """The toggle event comes a task after the list opens: a reader quick
+    enough (or a loaded machine) chooses an event first. The list stays open."""
+    page = new_page()
+    open_at_rest(page, curated_embed_url)
+    title = page.evaluate("""() => {
+        document.querySelector("#timeline .list-disclosure").open = true;
+        const link = document.querySelector("#event-list a");
+        link.click();  // same task: no toggle event has fired yet
+        return link.querySelector(".list-title").textContent;
+    }""")
+    expect(page.locator("#event-detail h2")).to_have_text(title)
+    expect(page.locator("#timeline .list-disclosure")).to_have_attribute("open", "")
+    page.wait_for_timeout(200)  # the late toggle event, which must change nothing
+    expect(page.locator("#timeline .list-disclosure")).to_have_attribute("open", "")
+    assert list_in_url(page) == ["open"]
+    assert page.problems == []
+
+
 @pytest.mark.parametrize("query", ["", "?list=open&event=" + LINKED_EVENT], ids=["folded", "open"])
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "375"])
 def test_axe_finds_no_violation_with_the_list_folded_or_open(new_page, curated_embed_url, query,

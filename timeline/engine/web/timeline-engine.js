@@ -62,6 +62,13 @@
   var pendingAddress = null;
   function go(view, replace) {
     flushAddress();  // an earlier view's entry first, so back still finds it
+    // The list's toggle event comes a task after the reader opened it; a quick
+    // next action (a link, a filter) can come first, and must not fold it back.
+    var disclosure = shell.listInView && listDisclosure();
+    if (disclosure && state.view && view.listOpen === state.view.listOpen
+        && disclosure.open !== view.listOpen) {
+      view = core.withChanges(view, { listOpen: disclosure.open });
+    }
     // A reader's choice of event brings its card into sight (revealCard), and
     // the chart's window to it when they had zoomed elsewhere.
     if (view.event && (!state.view || view.event !== state.view.event)) {
