@@ -320,8 +320,14 @@ def test_notes_never_reach_the_reader(page, embed_url):
     page.wait_for_function("() => { const graph = document.getElementById('timeline-graph');"
                            " return graph.layout &&"  # Plotly's chart, once plotly.js is here
                            " graph.layout.yaxis.ticktext.includes('Kim Jong-un'); }")
-    bodies = [r.body() for r in responses if r.ok and r.request.method == "GET"]
-    assert len(bodies) >= 8
+    fetched = [r for r in responses if r.ok and r.request.method == "GET"]
+    # The page and its script, the events (inline in the app's page), a card's
+    # details, the other lanes' figure: every kind of file a reader gets.
+    kinds = {"script": re.compile(r"/embed\.\w+\.js$"), "details": re.compile(r"details[-/]"),
+             "other lanes": re.compile(r"(figure-actor-|/figure/.*/actor)")}
+    assert {kind for r in fetched for kind, pattern in kinds.items()
+            if pattern.search(r.url)} == set(kinds)
+    bodies = [r.body() for r in fetched]
     assert not any(b"PRIVATE NOTE" in body for body in bodies)
     assert not any(b'"notes"' in body for body in bodies)
 

@@ -72,11 +72,11 @@ def test_the_page_and_its_first_data_get_the_best_compression_and_the_rest_the_f
 
 def test_a_file_over_the_best_compressions_size_gets_the_fast(tmp_path, compressions,
                                                               monkeypatch):
-    monkeypatch.setattr(static_export, "BEST_UP_TO", 10_000)
+    monkeypatch.setattr(static_export, "BEST_UP_TO", 30_000)
     export(tmp_path)
     quality = quality_of_each_file(tmp_path, compressions)
     sizes = {name: (tmp_path / name).stat().st_size for name in quality}
-    large = {name for name, size in sizes.items() if size > 10_000}
+    large = {name for name, size in sizes.items() if size > 30_000}
     assert large and "index.html" in large  # the page carries the chart's picture
     assert {name: quality[name] for name in large} == dict.fromkeys(large, 9)
     assert 11 in {quality[name] for name in set(sizes) - large}

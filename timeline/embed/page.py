@@ -22,34 +22,24 @@ import flask
 from timeline.config import REPOSITORY, Config
 from timeline.data_store import DataStore
 from timeline.embed.oembed import current_page_url, discovery_link
-from timeline.engine import BOXES
+from timeline.engine import BOXES, ENGINE_MAIN, ENGINE_PARTS
 from timeline.engine import WEB as ENGINE_WEB
 from timeline.engine.data_files import DataFiles, data_urls
-from timeline.engine.static_files import StaticFile, static_files
+from timeline.engine.static_files import Bundle, StaticFile, static_files
 from timeline.serving.page_asks import ask_serving
 from timeline.view.chart_preview import PREVIEW_GUARD_HASH, guard_script
 
 WEB = Path(__file__).resolve().parent / "web"
 TEMPLATE = Template((WEB / "embed.html").read_text("utf-8"))
 
-# The page's files: name in the template → file. Order is the order they run in,
-# but for plotly.js, which the page loads when a reader needs it (picture.js).
+# The page's files: name in the template → file. plotly.js comes when a reader needs
+# it (picture.js); the scripts are one bundle, its parts in the order they run.
 PLOTLY_KEY = "plotly_url"
 EMBED_FILES = {
     "style_url": REPOSITORY / "assets" / "style.css",
     PLOTLY_KEY: REPOSITORY / "assets" / "vendor" / "plotly-scatter.min.js",
-    "core_url": ENGINE_WEB / "timeline-core.js",
-    "packing_url": ENGINE_WEB / "figure-packing.js",
-    "list_url": ENGINE_WEB / "virtual-list.js",
-    "density_url": ENGINE_WEB / "density.js",
-    "label_fit_url": ENGINE_WEB / "label-fit.js",
-    "overview_url": ENGINE_WEB / "overview.js",
-    "actor_picker_url": ENGINE_WEB / "actor-picker.js",
-    "picture_url": ENGINE_WEB / "picture.js",
-    "media_script_url": ENGINE_WEB / "media.js",
-    "engine_url": ENGINE_WEB / "timeline-engine.js",
-    "stepping_url": REPOSITORY / "assets" / "stepping.js",
-    "resize_url": WEB / "resize.js",
+    "scripts_url": Bundle("embed.js", (*ENGINE_PARTS, ENGINE_WEB / "picture.js", ENGINE_MAIN,
+                                       REPOSITORY / "assets" / "stepping.js", WEB / "resize.js")),
 }
 
 
@@ -67,7 +57,6 @@ def render_page(title: str, urls: dict[str, str], head_extra: str = "",
     # of list (the engine opens it for `list=open`).
     values["boxes"] = BOXES.substitute(preview=preview, list_open="")
     values["preview_guard"] = guard_script(urls.get(PLOTLY_KEY, "")) if preview else ""
-    values.setdefault("resize_url", "")
     if inline_events is not None:
         # Not run as script (its type says so), and `<` is escaped in it (to_json_bytes).
         values["inline_data"] = ('<script type="application/json" id="timeline-data">'

@@ -54,7 +54,7 @@ def export_static(snapshot: Snapshot, out: Path, config: Config, today: date,
     written: dict[str, bytes] = {}
     files = static_files(EMBED_FILES)
     for file in files.values():
-        written[file.fingerprinted_name] = file.path.read_bytes()
+        written[file.fingerprinted_name] = file.content
     names = data_urls(data.version, exported=True)
     written[names["events"]] = data.events_json(explorer_url)
     # Data fetched after the first paint, when a reader asks for it.

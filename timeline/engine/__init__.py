@@ -12,3 +12,10 @@ WEB = Path(__file__).resolve().parent / "web"
 # The engine's boxes (chart, legend, stepper, details, list): both pages have them.
 # `list_open`: " open" for a list open from the start (the explorer's), else "".
 BOXES = Template((WEB / "timeline-boxes.html").read_text("utf-8"))
+# The engine's scripts in the order they run: each puts its part on `window`; the
+# main one, last, starts the page with them. A page may add its own parts (the
+# embed's picture.js) between them, and its shell after.
+ENGINE_PARTS = tuple(WEB / name for name in (
+    "timeline-core.js", "figure-packing.js", "virtual-list.js", "density.js", "label-fit.js",
+    "overview.js", "actor-picker.js", "media.js"))
+ENGINE_MAIN = WEB / "timeline-engine.js"

@@ -1,11 +1,15 @@
 """Files served under their content's hash, `/static/<stem>.<hash>.<suffix>`: the
 engine's scripts and each page's own (each page lists its files: the embed's
 `EMBED_FILES`, the explorer's `EXPLORER_FILES`). An address changes when its file
-does, so browsers and CDNs keep them for good."""
+does, so browsers and CDNs keep them for good. A page's small scripts go out as one
+`Bundle`: one request where there were a dozen, each a round trip before the page
+could answer a reader (docs/performance.md, "One request for the engine")."""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import io
+import mimetypes
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import flask
@@ -14,9 +18,22 @@ from timeline.serving.caching import IMMUTABLE
 
 
 @dataclass(frozen=True)
+class Bundle:
+    """Scripts served as one file, in the order they run."""
+    name: str
+    parts: tuple[Path, ...]
+
+    def read(self) -> bytes:
+        # Each part after a `;` of its own line: a part ending in an expression
+        # without one cannot run into the next.
+        return b"\n;\n".join(b"/* " + part.name.encode("utf-8") + b" */\n" + part.read_bytes()
+                             for part in self.parts if part.is_file())
+
+
+@dataclass(frozen=True)
 class StaticFile:
     name: str
-    path: Path
+    content: bytes = field(repr=False)
     digest: str
 
     @property
@@ -29,17 +46,21 @@ class StaticFile:
         return f"/static/{self.fingerprinted_name}"
 
 
-def static_files(page_files: dict[str, Path]) -> dict[str, StaticFile]:
+def static_files(page_files: dict[str, Path | Bundle]) -> dict[str, StaticFile]:
     """Each of a page's files (by its key) that is there, with its content's hash."""
     files = {}
-    for key, path in page_files.items():
-        if path.is_file():
-            files[key] = StaticFile(path.name, path,
-                                    hashlib.sha256(path.read_bytes()).hexdigest()[:12])
+    for key, source in page_files.items():
+        if isinstance(source, Bundle):
+            name, content = source.name, source.read()
+        elif source.is_file():
+            name, content = source.name, source.read_bytes()
+        else:
+            continue
+        files[key] = StaticFile(name, content, hashlib.sha256(content).hexdigest()[:12])
     return files
 
 
-def register_static_files(server: flask.Flask, *pages_files: dict[str, Path]) -> None:
+def register_static_files(server: flask.Flask, *pages_files: dict[str, Path | Bundle]) -> None:
     """`/static/<name>`: the files of every page in `pages_files`."""
     by_name = {f.fingerprinted_name: f
                for page_files in pages_files for f in static_files(page_files).values()}
@@ -49,6 +70,9 @@ def register_static_files(server: flask.Flask, *pages_files: dict[str, Path]) ->
         found = by_name.get(name)
         if found is None:
             flask.abort(404)
-        response = flask.send_file(found.path, conditional=True, max_age=31536000)
+        response = flask.send_file(io.BytesIO(found.content), download_name=found.name,
+                                   mimetype=mimetypes.guess_type(found.name)[0],
+                                   etag=found.digest, conditional=True, max_age=31536000)
+        response.headers.pop("Content-Disposition", None)  # shown, not saved
         response.headers["Cache-Control"] = IMMUTABLE
         return response

@@ -17,25 +17,15 @@ from string import Template
 
 from dash import html
 
-from timeline.engine import BOXES
-from timeline.engine import WEB as ENGINE_WEB
-from timeline.engine.static_files import static_files
+from timeline.engine import BOXES, ENGINE_MAIN, ENGINE_PARTS
+from timeline.engine.static_files import Bundle, static_files
 
 WEB = Path(__file__).resolve().parent / "web"
 PAGE = Template((WEB / "explorer.html").read_text("utf-8"))
 # Dash serves the style sheet, stepping.js and plotly.js from assets/; the page
-# adds the engine and its own shell, in this order (engine.static_files serves them).
+# adds the engine and its own shell, one bundle (engine.static_files serves it).
 EXPLORER_FILES = {
-    "core_url": ENGINE_WEB / "timeline-core.js",
-    "packing_url": ENGINE_WEB / "figure-packing.js",
-    "list_url": ENGINE_WEB / "virtual-list.js",
-    "density_url": ENGINE_WEB / "density.js",
-    "media_script_url": ENGINE_WEB / "media.js",
-    "label_fit_url": ENGINE_WEB / "label-fit.js",
-    "overview_url": ENGINE_WEB / "overview.js",
-    "actor_picker_url": ENGINE_WEB / "actor-picker.js",
-    "engine_url": ENGINE_WEB / "timeline-engine.js",
-    "shell_url": WEB / "timeline-explorer.js",
+    "scripts_url": Bundle("explorer.js", (*ENGINE_PARTS, ENGINE_MAIN, WEB / "timeline-explorer.js")),
 }
 
 

@@ -26,10 +26,16 @@
   // the marker's radius / 0.8 + 1), for a marker `size` across.
   function plotlyOffset(size) { return size / 2 / 0.8 + 1; }
 
-  var words = typeof Intl !== "undefined" && Intl.Segmenter
-    ? new Intl.Segmenter(undefined, { granularity: "word" }) : null;
-  var graphemes = typeof Intl !== "undefined" && Intl.Segmenter
-    ? new Intl.Segmenter(undefined, { granularity: "grapheme" }) : null;
+  // Made when a label first needs one: making a word segmenter loads its
+  // dictionaries, about 20 ms of a page's start, for labels most pages never have.
+  var segmenters = {};
+  function segmenter(granularity) {
+    if (!(granularity in segmenters)) {
+      segmenters[granularity] = typeof Intl !== "undefined" && Intl.Segmenter
+        ? new Intl.Segmenter(undefined, { granularity: granularity }) : null;
+    }
+    return segmenters[granularity];
+  }
 
   // Latin, Greek and Cyrillic without combining marks, and punctuation: words end
   // at spaces and characters are code points; no need for the slower Intl.Segmenter.
@@ -38,8 +44,8 @@
   /* Where `text` may be cut: the ends of its words (Intl.Segmenter knows words
    * in scripts written without spaces), or else of its characters. */
   function wordEnds(text) {
-    var ends = [];
-    if (words && !SPACED.test(text)) {
+    var ends = [], words = !SPACED.test(text) && segmenter("word");
+    if (words) {
       for (var segment of words.segment(text)) {
         if (segment.isWordLike) { ends.push(segment.index + segment.segment.length); }
       }
@@ -51,8 +57,8 @@
   }
 
   function characterEnds(text) {
-    var ends = [], at = 0;
-    if (graphemes && !SPACED.test(text)) {
+    var ends = [], at = 0, graphemes = !SPACED.test(text) && segmenter("grapheme");
+    if (graphemes) {
       for (var segment of graphemes.segment(text)) {
         at = segment.index + segment.segment.length;
         ends.push(at);
