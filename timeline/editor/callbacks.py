@@ -30,10 +30,10 @@ from timeline.editor.merging import Side, table_change
 from timeline.editor.page import (
     conflict_view,
     diff_view,
-    preview_figure,
     problem_list,
 )
 from timeline.editor.page_data import FormatData, GridRows
+from timeline.editor.preview_marks import marked_preview
 from timeline.editor.replacing import (
     DONE_MESSAGES,
     RETENTION_KEY,
@@ -107,7 +107,7 @@ def register_grid_callbacks(editor: Dash, store: DataStore) -> None:
         # New rows go at the end; show the editor where they are.
         scroll = {"rowId": added[-1][ROW_KEY], "rowPosition": "bottom"} if added else no_update
         return (row_change(rows, marked, added, removed),
-                problem_list(result.report, store.path.name), preview_figure(result),
+                problem_list(result.report, store.path.name), marked_preview(result, store),
                 not result.report.ok, status, scroll)
 
     editor.clientside_callback(

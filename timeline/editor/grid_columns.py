@@ -8,6 +8,8 @@ from timeline.data.schema import LONG_TEXT_COLUMNS
 
 FORM_COLUMN = "__form"  # the column of "Form" buttons; never a column of the file
 PINNED_COLUMNS = ("id", "title")
+# The rows' tick boxes stay with the pinned columns (else they scroll between them).
+SELECTION_COLUMN = {"pinned": "left", "lockPinned": True}
 # Enough for any paragraph an editor writes; AG Grid's default (200) cuts the text.
 LONG_TEXT_MAX_LENGTH = 100_000
 

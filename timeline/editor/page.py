@@ -26,7 +26,7 @@ from timeline.data_store import DataStore, content_version
 from timeline.editor.access import CSRF_COOKIE, editor_name
 from timeline.editor.diffing import Diff
 from timeline.editor.event_form import event_form, event_list, form_button
-from timeline.editor.grid_columns import TEXT_EDITING_HINT, shaped_for_text
+from timeline.editor.grid_columns import SELECTION_COLUMN, TEXT_EDITING_HINT, shaped_for_text
 from timeline.editor.history_list import history_list
 from timeline.editor.rows import LINE_KEY, PROBLEMS_KEY, ROW_KEY, FileFormat, table_from_bytes
 from timeline.editor.saving import Conflict
@@ -91,6 +91,7 @@ def grid(rows: list[dict], file_format: FileFormat) -> dag.AgGrid:
         getRowId=f"params.data.{ROW_KEY}",
         dashGridOptions={
             "rowSelection": {"mode": "multiRow"},
+            "selectionColumnDef": SELECTION_COLUMN,
             "undoRedoCellEditing": True, "undoRedoCellEditingLimit": 50,
             "suppressFieldDotNotation": True,  # column names may contain dots
             "tooltipShowDelay": 0, "stopEditingWhenCellsLoseFocus": True,
@@ -188,7 +189,7 @@ def editor_layout(store: DataStore, config: Config) -> html.Main:
         html.Div(problem_list(table.report, store.path.name), id="edit-problems",
                  className="problems"),
         event_list(),
-        html.P(TEXT_EDITING_HINT, className="hint"),
+        html.P(TEXT_EDITING_HINT, id="edit-text-hint", className="hint"),
         grid(table.rows, table.file_format),
         event_form(table.file_format.columns),
         html.H2("Preview, with your unsaved changes"),
