@@ -262,7 +262,8 @@ def test_the_phone_form(site, open_page, width):
     # The first screen shows the events by title and id, whole.
     items = page.locator("#edit-event-items button")
     expect(items.first).to_be_visible()
-    assert items.first.bounding_box()["y"] < 740 - 60
+    first = items.first.bounding_box()
+    assert first["y"] + first["height"] <= 740
     first_title = page.evaluate(
         "() => dash_ag_grid.getApi('edit-grid').getDisplayedRowAtIndex(0).data.title")
     expect(items.first.locator(".event-item-title")).to_have_text(first_title)

@@ -15,7 +15,11 @@
   var listed = LIST_PAGE;
 
   function gridApi() {
-    return window.dash_ag_grid && window.dash_ag_grid.getApi(GRID);
+    try {
+      return window.dash_ag_grid && window.dash_ag_grid.getApi(GRID);
+    } catch (notYet) {
+      return null;  // the grid is not drawn yet
+    }
   }
 
   function byId(id) { return document.getElementById(id); }
@@ -238,7 +242,7 @@
   // ------------------------------------------------------------ the phone's list
 
   function drawList() {
-    var api = gridApi(), items = byId("edit-event-items"), more = byId("edit-event-more");
+    var api = follow(), items = byId("edit-event-items"), more = byId("edit-event-more");
     if (!api || !items || !PHONE.matches) { return; }
     var find = (byId("edit-event-find").value || "").trim().toLowerCase();
     var shown = [], total = 0;
@@ -306,18 +310,24 @@
   });
   PHONE.addEventListener("change", drawSoon);
 
-  // The grid exists once Dash has drawn it: then follow its changes.
-  function whenGridIsThere() {
-    if (!window.dash_ag_grid || !window.dash_ag_grid.getApiAsync) {
-      window.setTimeout(whenGridIsThere, 100);
-      return;
-    }
-    window.dash_ag_grid.getApiAsync(GRID).then(function (api) {
-      api.addEventListener("modelUpdated", drawSoon);
-      api.addEventListener("cellValueChanged", drawSoon);
-      makeFields();
-      drawSoon();
-    });
+  // The grid exists once Dash has drawn it: then follow its changes. Its rows may
+  // come after it is ready, so the page is watched until the grid holds some.
+  var followed = null;
+  function follow() {
+    var api = gridApi();
+    if (!api || api === followed) { return api; }
+    followed = api;
+    api.addEventListener("modelUpdated", drawSoon);
+    api.addEventListener("cellValueChanged", drawSoon);
+    makeFields();
+    return api;
   }
-  whenGridIsThere();
+  var untilRows = new MutationObserver(function () {
+    var api = follow();
+    if (api && api.getDisplayedRowCount() > 0) {
+      untilRows.disconnect();
+      drawSoon();
+    }
+  });
+  untilRows.observe(document.documentElement, {childList: true, subtree: true});
 }());
