@@ -58,6 +58,8 @@ def cell(page, row_id_value: str, column: str):
                              has_text=re.compile(f"^{re.escape(row_id_value)}$"))
     row_index.first.scroll_into_view_if_needed()
     index = row_index.first.evaluate("e => e.closest('.ag-row').getAttribute('row-index')")
+    # The grid draws only the columns in view (`id` and `title` pinned take room).
+    page.evaluate("(c) => dash_ag_grid.getApi('edit-grid').ensureColumnVisible(c)", column)
     # `id` and `title` are pinned left, the others in the centre: one cell either way.
     return page.locator(f"#edit-grid .ag-row[row-index='{index}'] [col-id='{column}']")
 
@@ -98,6 +100,7 @@ def test_fix_a_date_add_an_event_save_and_see_it_on_the_timeline(site, page):
     for column, value in [("start", "2025-10-01"),
                           ("title", "An event added in the editor"),
                           ("actors", "Kim Jong-un"), ("category", "diplomacy")]:
+        page.evaluate("(c) => dash_ag_grid.getApi('edit-grid').ensureColumnVisible(c)", column)
         type_into(page, new_cells.locator(f"[col-id='{column}']"), value)
     expect(page.locator("#edit-problems")).to_contain_text("can be saved")
     expect(page.locator("#edit-preview")).to_be_visible()

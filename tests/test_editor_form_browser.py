@@ -219,6 +219,10 @@ def test_one_event_as_a_form_with_help_problems_and_the_keyboard(site, open_page
     assert unsaved_labels(page) == ["Changed: Tourists, retitled in the form"]
 
     save(page)
+    # Saved, it is no longer marked.
+    page.wait_for_function("""() => ![...document.querySelectorAll(
+        '#edit-preview .textpoint text')].some(t => t.textContent.startsWith('Changed: '))""",
+                           timeout=CHECK_TIMEOUT)
     saved = saved_rows(data)[TARGET_ID]
     assert (saved["start"], saved["title"]) == ("2023-12-13", "Tourists, retitled in the form")
     assert not page.problems

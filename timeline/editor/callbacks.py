@@ -33,7 +33,7 @@ from timeline.editor.page import (
     problem_list,
 )
 from timeline.editor.page_data import FormatData, GridRows
-from timeline.editor.preview_marks import marked_preview
+from timeline.editor.preview_marks import marked_preview, register_preview_callbacks
 from timeline.editor.replacing import (
     DONE_MESSAGES,
     RETENTION_KEY,
@@ -79,6 +79,7 @@ def register_editor_callbacks(editor: Dash, store: DataStore,
     register_history_callbacks(editor, store)
     register_upload_callbacks(editor, store)
     register_paste_callbacks(editor, store)
+    register_preview_callbacks(editor, store)
 
 
 def register_grid_callbacks(editor: Dash, store: DataStore) -> None:
