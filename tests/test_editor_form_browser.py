@@ -115,7 +115,7 @@ def test_a_long_description_is_edited_by_keyboard_without_losing_a_word(site, op
         held.append(route) if "cellValueChanged" in (route.request.post_data or "")
         and not held else route.continue_()))
     type_into(page, cell(page, LONG_ID, "title"), "")  # an error: the title is required
-    for _ in range(200):  # until the check's request is held (the route sees it)
+    for _ in range(600):  # until the check's request is held (the route sees it)
         if held:
             break
         page.wait_for_timeout(50)
