@@ -54,12 +54,14 @@ def log_in(page, url):
 
 def cell(page, row_id_value: str, column: str):
     """The grid cell in `column` of the row whose id is `row_id_value`."""
-    row_index = page.locator("#edit-grid .ag-center-cols-container [col-id='id']",
+    row_index = page.locator("#edit-grid .ag-row [col-id='id']",
                              has_text=re.compile(f"^{re.escape(row_id_value)}$"))
     row_index.first.scroll_into_view_if_needed()
     index = row_index.first.evaluate("e => e.closest('.ag-row').getAttribute('row-index')")
-    return page.locator(f"#edit-grid .ag-center-cols-container .ag-row[row-index='{index}'] "
-                        f"[col-id='{column}']")
+    # The grid draws only the columns in view (`id` and `title` pinned take room).
+    page.evaluate("(c) => dash_ag_grid.getApi('edit-grid').ensureColumnVisible(c)", column)
+    # `id` and `title` are pinned left, the others in the centre: one cell either way.
+    return page.locator(f"#edit-grid .ag-row[row-index='{index}'] [col-id='{column}']")
 
 
 def test_editor_needs_the_secret_and_a_wrong_one_is_refused(site, page):
@@ -90,14 +92,16 @@ def test_fix_a_date_add_an_event_save_and_see_it_on_the_timeline(site, page):
     new_row = page.locator(
         f"#edit-grid .ag-center-cols-container .ag-row[row-index='{rows_before}']")
     expect(new_row).to_be_visible()  # the grid scrolled to it
-    type_into(page, new_row.locator("[col-id='id']"), "editor-test-event")
+    new_cells = page.locator(f"#edit-grid .ag-row[row-index='{rows_before}']")
+    type_into(page, new_cells.locator("[col-id='id']"), "editor-test-event")
     # A row with an id but no date or title is incomplete, and says so.
     expect(page.locator("#edit-problems")).to_contain_text("fix the errors before saving")
     expect(page.locator("#edit-save")).to_be_disabled()
     for column, value in [("start", "2025-10-01"),
                           ("title", "An event added in the editor"),
                           ("actors", "Kim Jong-un"), ("category", "diplomacy")]:
-        type_into(page, new_row.locator(f"[col-id='{column}']"), value)
+        page.evaluate("(c) => dash_ag_grid.getApi('edit-grid').ensureColumnVisible(c)", column)
+        type_into(page, new_cells.locator(f"[col-id='{column}']"), value)
     expect(page.locator("#edit-problems")).to_contain_text("can be saved")
     expect(page.locator("#edit-preview")).to_be_visible()
 

@@ -72,8 +72,8 @@ def cell(page, row_id_value: str, column: str):
         api.ensureColumnVisible(column);
         return found;
     }""", [row_id_value, column])
-    return page.locator(f"#edit-grid .ag-center-cols-container .ag-row[row-index='{index}'] "
-                        f"[col-id='{column}']")
+    # `id` and `title` are pinned left, the others in the centre: one cell either way.
+    return page.locator(f"#edit-grid .ag-row[row-index='{index}'] [col-id='{column}']")
 
 
 def edit_and_save(page, row_id: str, column: str, text: str, done: str = "Saved version"):

@@ -126,7 +126,7 @@ def test_the_editor_and_its_grid_work_under_the_policy(site, page):
         timeout=60_000)
     # The grid's cell rules and tooltips are expressions dash-ag-grid interprets
     # itself (no eval): an error marks the cell and its tooltip gives the reason.
-    row = page.locator("#edit-grid .ag-center-cols-container [col-id='id']",
+    row = page.locator("#edit-grid .ag-row [col-id='id']",
                        has_text=re.compile(f"^{TARGET_ID}$")).first
     index = row.evaluate("e => e.closest('.ag-row').getAttribute('row-index')")
     start = page.locator(f"#edit-grid .ag-center-cols-container .ag-row[row-index='{index}'] "

@@ -597,11 +597,17 @@ def editor_site(tmp_path_factory):
 
 
 # The grid draws only the rows in view: scroll it, read each row by its index.
-READ_ROWS = """() => Object.fromEntries(
-  [...document.querySelectorAll('#edit-grid .ag-center-cols-container .ag-row')].map(row => [
-    row.getAttribute('row-index'),
-    Object.fromEntries([...row.querySelectorAll('[col-id]')].map(
-      cell => [cell.getAttribute('col-id'), cell.textContent]))]))"""
+READ_ROWS = """() => {
+  // `id` and `title` are pinned left: a row's cells are in two containers.
+  const rows = {};
+  for (const row of document.querySelectorAll('#edit-grid .ag-row')) {
+    const cells = rows[row.getAttribute('row-index')] ||= {};
+    for (const cell of row.querySelectorAll('[col-id]')) {
+      cells[cell.getAttribute('col-id')] = cell.textContent;
+    }
+  }
+  return rows;
+}"""
 
 
 def show_row(page, index: int) -> None:

@@ -17,6 +17,8 @@ class Column:
     example: str = ""
     # Editors keep private columns for themselves; readers must never see them.
     public: bool = True
+    # Paragraphs rather than a line: the editor gives them a multi-line box.
+    long_text: bool = False
 
 
 CATEGORIES: dict[str, str] = {
@@ -76,7 +78,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("title", True, f"The headline, at most {TITLE_MAX_LENGTH} characters.",
            "Kim and Putin meet at Vostochny Cosmodrome"),
     Column("description", False, "Plain text. Links written `[text](https://…)` become links.",
-           "Kim arrived by [armoured train](https://example.org/train)."),
+           "Kim arrived by [armoured train](https://example.org/train).", long_text=True),
     Column("actors", True, f"One or more people, countries or bodies, separated by "
            f"`{ACTOR_SEPARATOR}`.", "Kim Jong-un; Vladimir Putin"),
     Column("category", True, "Exactly one of: " + ", ".join(f"`{c}`" for c in CATEGORIES) +
@@ -89,7 +91,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("media_url", False, "An image, a sound or a video for the event: an `http(s)` link "
            "to a picture, an audio or video file, or a YouTube or Vimeo video; any other "
            "address is shown as a link.", "https://www.youtube.com/watch?v=dQw4w9WgXcQ"),
-    Column("media_caption", False, "The media's caption.", ""),
+    Column("media_caption", False, "The media's caption.", "", long_text=True),
     Column("media_credit", False, "Who made or owns the media.", ""),
     Column("type", False, "What the row is: empty (or `event`) for an event, `era` for a period "
            "shaded behind the events, `title` for the timeline's own title.", "era"),
@@ -98,7 +100,8 @@ COLUMNS: tuple[Column, ...] = (
                f"`{name}`: {meaning}" for name, meaning in TIMELINE_SETTINGS.items()) + ".",
            "story"),
     Column("notes", False, "For editors only: never shown to readers.",
-           "Article dates this both mid-2022 and September 2023.", public=False),
+           "Article dates this both mid-2022 and September 2023.", public=False,
+           long_text=True),
 )
 
 COLUMNS_BY_NAME: dict[str, Column] = {c.name: c for c in COLUMNS}
@@ -111,6 +114,7 @@ REQUIRED_BY_ROW_TYPE: dict[str, tuple[str, ...]] = {
     "era": ("start", "end", "title"),
     "title": (),
 }
+LONG_TEXT_COLUMNS: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.long_text)
 PUBLIC_COLUMNS: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.public)
 URL_COLUMNS: tuple[str, ...] = ("source_url", "media_url")
 DATE_COLUMNS: tuple[str, ...] = ("start", "end")

@@ -30,10 +30,10 @@ from timeline.editor.merging import Side, table_change
 from timeline.editor.page import (
     conflict_view,
     diff_view,
-    preview_figure,
     problem_list,
 )
 from timeline.editor.page_data import FormatData, GridRows
+from timeline.editor.preview_marks import marked_preview, register_preview_callbacks
 from timeline.editor.replacing import (
     DONE_MESSAGES,
     RETENTION_KEY,
@@ -79,6 +79,7 @@ def register_editor_callbacks(editor: Dash, store: DataStore,
     register_history_callbacks(editor, store)
     register_upload_callbacks(editor, store)
     register_paste_callbacks(editor, store)
+    register_preview_callbacks(editor, store)
 
 
 def register_grid_callbacks(editor: Dash, store: DataStore) -> None:
@@ -107,7 +108,7 @@ def register_grid_callbacks(editor: Dash, store: DataStore) -> None:
         # New rows go at the end; show the editor where they are.
         scroll = {"rowId": added[-1][ROW_KEY], "rowPosition": "bottom"} if added else no_update
         return (row_change(rows, marked, added, removed),
-                problem_list(result.report, store.path.name), preview_figure(result),
+                problem_list(result.report, store.path.name), marked_preview(result, store),
                 not result.report.ok, status, scroll)
 
     editor.clientside_callback(

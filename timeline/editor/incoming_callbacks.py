@@ -23,9 +23,9 @@ from timeline.editor.diffing import diff_versions
 from timeline.editor.incoming import Incoming, read_paste, read_upload, restored_warning
 from timeline.editor.incoming_merge import Merge, MergeMode, merge_rows, update_and_add
 from timeline.editor.page_data import FormatData, GridPaste, GridRows, UploadMode
+from timeline.editor.preview_marks import marked_preview
 from timeline.editor.page import (
     column_defs,
-    preview_figure,
     problem_list,
     upload_check_view,
     upload_plan_view,
@@ -195,7 +195,7 @@ def _table_taking(merge: Merge, table: list[dict], file_format: FileFormat,
     # The grid is shown where the rows came in once it holds them (editor.js): a
     # `scrollTo` sent with them can arrive before they do, and is then lost.
     return ({**row_change(table, marked, added, removed, rewritten), "show": shown},
-            problem_list(result.report, store.path.name), preview_figure(result),
+            problem_list(result.report, store.path.name), marked_preview(result, store),
             not result.report.ok, status,
             column_defs(new_format) if columns_changed else no_update,
             new_format.to_dict() if columns_changed else no_update)

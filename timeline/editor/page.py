@@ -25,6 +25,8 @@ from timeline.data.report import Report
 from timeline.data_store import DataStore, content_version
 from timeline.editor.access import CSRF_COOKIE, editor_name
 from timeline.editor.diffing import Diff
+from timeline.editor.event_form import event_form, event_list, form_button
+from timeline.editor.grid_columns import SELECTION_COLUMN, TEXT_EDITING_HINT, shaped_for_text
 from timeline.editor.history_list import history_list
 from timeline.editor.rows import LINE_KEY, PROBLEMS_KEY, ROW_KEY, FileFormat, table_from_bytes
 from timeline.editor.saving import Conflict
@@ -64,7 +66,7 @@ def column_defs(file_format: FileFormat) -> list[dict]:
                            "cell-warning": _has_problem(column, "warning")},
         "tooltipValueGetter": {"function": _problem_text(column)},
     } for column in file_format.columns]
-    return [line, *columns]
+    return shaped_for_text(line, columns)
 
 
 def _problem_text(column: str) -> str:
@@ -89,6 +91,7 @@ def grid(rows: list[dict], file_format: FileFormat) -> dag.AgGrid:
         getRowId=f"params.data.{ROW_KEY}",
         dashGridOptions={
             "rowSelection": {"mode": "multiRow"},
+            "selectionColumnDef": SELECTION_COLUMN,
             "undoRedoCellEditing": True, "undoRedoCellEditingLimit": 50,
             "suppressFieldDotNotation": True,  # column names may contain dots
             "tooltipShowDelay": 0, "stopEditingWhenCellsLoseFocus": True,
@@ -180,11 +183,15 @@ def editor_layout(store: DataStore, config: Config) -> html.Main:
             html.Button("Save", id="edit-save", n_clicks=0, type="button",
                         className="primary", disabled=not table.report.ok),
             html.Button("Discard my changes", id="edit-discard", n_clicks=0, type="button"),
+            form_button(),
         ], className="toolbar"),
         paste_panel(),
         html.Div(problem_list(table.report, store.path.name), id="edit-problems",
                  className="problems"),
+        event_list(),
+        html.P(TEXT_EDITING_HINT, id="edit-text-hint", className="hint"),
         grid(table.rows, table.file_format),
+        event_form(table.file_format.columns),
         html.H2("Preview, with your unsaved changes"),
         preview_area(preview_figure(table.result)),
         upload_panel(),

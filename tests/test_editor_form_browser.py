@@ -1,0 +1,299 @@
+"""Issue 16's cells made for text, in Chromium: long text edited by keyboard in the
+large text editor without losing a word (even when a check answers meanwhile), one
+event as a form, the phone's list and form, and the preview's marks for what is not
+saved yet."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from browser import record_problems, serving, type_into
+from support import BUNDLED_CSV
+from timeline.app_factory import create_app
+from timeline.config import Config
+from timeline.data.schema import COLUMNS_BY_NAME
+
+pytestmark = pytest.mark.browser
+expect.set_options(timeout=10_000)
+SECRET = "a newsroom passphrase"
+LONG_ID = "kim-il-sung-zis"  # its description is longer than AG Grid's default limit (200)
+TARGET_ID = "russian-tourists"
+SAVE_TIMEOUT = 30_000
+CHECK_TIMEOUT = 30_000  # a check's answer on two cores other test runs share
+
+
+@pytest.fixture
+def site(tmp_path):
+    data = tmp_path / "events.csv"
+    data.write_bytes(BUNDLED_CSV)
+    app = create_app(Config(data_path=data, edit_secret=SECRET))
+    with serving(app.server) as url:
+        yield url, data
+
+
+@pytest.fixture
+def open_page(browser):
+    """open_page(width, height): a page of a context of its own."""
+    contexts = []
+
+    def opened(width: int = 1280, height: int = 900):
+        context = browser.new_context(viewport={"width": width, "height": height})
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return record_problems(context.new_page(), console_errors=False)
+    yield opened
+    for context in contexts:
+        context.close()
+
+
+def log_in(page, url: str) -> None:
+    page.goto(url + "/edit/")
+    expect(page).to_have_url(re.compile(r"/edit/login$"))
+    page.fill("#name", "Test editor")
+    page.fill("#secret", SECRET)
+    page.click("button[type=submit]")
+    expect(page.locator("#edit-grid .ag-row").first).to_be_visible(timeout=30_000)
+
+
+def row_index(page, row_id: str) -> int:
+    """The grid's index of the row `row_id`, scrolled into view."""
+    return page.evaluate("""(id) => {
+        const api = dash_ag_grid.getApi('edit-grid');
+        let found = null;
+        api.forEachNodeAfterFilterAndSort((node) => {
+            if (node.data.id === id) { found = node.rowIndex; }
+        });
+        api.ensureIndexVisible(found, 'middle');
+        return found;
+    }""", row_id)
+
+
+def cell(page, row_id: str, column: str):
+    index = row_index(page, row_id)
+    page.evaluate("(column) => dash_ag_grid.getApi('edit-grid').ensureColumnVisible(column)",
+                  column)
+    return page.locator(f"#edit-grid .ag-row[row-index='{index}'] [col-id='{column}']")
+
+
+def saved_rows(data) -> dict[str, dict[str, str]]:
+    return {row["id"]: row for row in csv.DictReader(io.StringIO(data.read_text("utf-8")))}
+
+
+def original(column: str, row_id: str) -> str:
+    rows = csv.DictReader(io.StringIO(BUNDLED_CSV.decode("utf-8")))
+    return next(row[column] for row in rows if row["id"] == row_id)
+
+
+def save(page) -> None:
+    expect(page.locator("#edit-problems")).to_contain_text("can be saved",
+                                                           timeout=CHECK_TIMEOUT)
+    page.click("#edit-save")
+    expect(page.locator("#edit-status")).to_contain_text("Saved version", timeout=SAVE_TIMEOUT)
+
+
+def unsaved_labels(page) -> list[str]:
+    """The preview's labels of unsaved events, as Plotly draws them."""
+    return page.locator("#edit-preview .scatterlayer .trace .textpoint text") \
+        .filter(has_text=re.compile(r"^(New|Changed): ")).all_text_contents()
+
+
+def test_a_long_description_is_edited_by_keyboard_without_losing_a_word(site, open_page):
+    url, data = site
+    page = open_page()
+    log_in(page, url)
+    before = original("description", LONG_ID)
+    assert len(before) > 200
+    expect(page.locator("#edit-text-hint")).to_contain_text("Enter makes a new line")
+
+    # A title typed first: its check is held until the description is being typed.
+    held = []
+    page.route(re.compile(r"/_dash-update-component"), lambda route: (
+        held.append(route) if "cellValueChanged" in (route.request.post_data or "")
+        and not held else route.continue_()))
+    type_into(page, cell(page, LONG_ID, "title"), "")  # an error: the title is required
+    for _ in range(600):  # until the check's request is held (the route sees it)
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert len(held) == 1
+
+    # By keyboard: the title cell is focused; arrows to the description, Enter opens it.
+    target = cell(page, LONG_ID, "description")
+    cell(page, LONG_ID, "id").click()
+    for _ in range(40):
+        if page.evaluate("() => document.activeElement.getAttribute('col-id')") == "description":
+            break
+        page.keyboard.press("ArrowRight")
+    expect(target).to_be_focused()
+    page.keyboard.press("Enter")
+    box = page.locator(".ag-popup-editor textarea")
+    expect(box).to_be_focused()
+    # The caret after the text, nothing selected: a keystroke adds, it never replaces.
+    assert box.evaluate("(b) => [b.selectionStart, b.selectionEnd, b.value.length]") == \
+        [len(before)] * 3
+    page.keyboard.press("Enter")
+    page.keyboard.type("A first line added")
+    held[0].continue_()  # the title's check answers while the description is open
+    expect(page.locator("#edit-problems")).to_contain_text("fix the errors",
+                                                           timeout=CHECK_TIMEOUT)
+    expect(box).to_be_visible()
+    page.keyboard.press("Enter")
+    page.keyboard.type("and a second.")
+    page.keyboard.press("Control+Enter")
+    expect(box).to_have_count(0)
+    expected = before + "\nA first line added\nand a second."
+    assert page.evaluate("""(id) => { let text = null;
+        dash_ag_grid.getApi('edit-grid').forEachNode((n) => {
+            if (n.data.id === id) { text = n.data.description; } });
+        return text; }""", LONG_ID) == expected
+
+    page.unroute(re.compile(r"/_dash-update-component"))
+    type_into(page, cell(page, LONG_ID, "title"), "A title again")
+    save(page)
+    assert saved_rows(data)[LONG_ID]["description"] == expected
+    assert saved_rows(data)[LONG_ID]["title"] == "A title again"
+    assert not page.problems
+
+
+def test_one_event_as_a_form_with_help_problems_and_the_keyboard(site, open_page):
+    url, data = site
+    page = open_page()
+    log_in(page, url)
+    form = page.locator("#edit-form")
+    expect(form).to_be_hidden()
+
+    # The row's "Form" cell, reached by keyboard: Enter opens the form, focus goes in.
+    cell(page, TARGET_ID, "id").click()
+    page.keyboard.press("ArrowLeft")
+    expect(cell(page, TARGET_ID, "__form")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(form).to_be_visible()
+    expect(page.locator("#edit-form-title")).to_have_text(
+        "Event: " + original("title", TARGET_ID))
+    first = form.locator(".form-input").first
+    expect(first).to_be_focused()
+    expect(first).to_have_value(TARGET_ID)
+
+    # Every column a labelled field, the data guide's help under it.
+    start = form.get_by_label("start (required)")
+    expect(start).to_have_value(original("start", TARGET_ID))
+    expect(start).to_have_accessible_description(re.compile(
+        re.escape(COLUMNS_BY_NAME["start"].meaning.replace("`", "")[:40])))
+    description = form.get_by_label("description")
+    assert description.evaluate("(box) => box.tagName") == "TEXTAREA"
+    expect(description).to_have_value(original("description", TARGET_ID))
+
+    # A change goes to the grid's row and is checked there; its problem shows by its field.
+    start.fill("13/12/2023")
+    page.keyboard.press("Tab")
+    expect(start).to_have_attribute("aria-invalid", "true", timeout=CHECK_TIMEOUT)
+    expect(start).to_have_accessible_description(re.compile("did you mean 2023-12-13"))
+    expect(cell(page, TARGET_ID, "start")).to_have_text("13/12/2023")
+    start.fill("2023-12-13")
+    title = form.get_by_label("title (required)")
+    title.fill("Tourists, retitled in the form")
+    title.press("Tab")
+    expect(start).not_to_have_attribute("aria-invalid", "true", timeout=CHECK_TIMEOUT)
+    expect(page.locator("#edit-form-title")).to_have_text("Event: Tourists, retitled in the form")
+
+    # Next and previous event, in the table's order.
+    index = row_index(page, TARGET_ID)
+    page.click("#edit-form-next")
+    expect(first).to_have_value(page.evaluate(
+        "(i) => dash_ag_grid.getApi('edit-grid').getDisplayedRowAtIndex(i).data.id", index + 1))
+    page.click("#edit-form-previous")
+    expect(first).to_have_value(TARGET_ID)
+
+    # Escape closes it, and focus is back on the row.
+    page.keyboard.press("Escape")
+    expect(form).to_be_hidden()
+    expect(cell(page, TARGET_ID, "__form")).to_be_focused()
+    expect(cell(page, TARGET_ID, "title")).to_have_text("Tourists, retitled in the form")
+    # The preview marks the changed event, labelled with its title.
+    page.wait_for_function("""() => [...document.querySelectorAll(
+        '#edit-preview .textpoint text')].some(t => t.textContent.startsWith('Changed: '))""", timeout=CHECK_TIMEOUT)
+    assert unsaved_labels(page) == ["Changed: Tourists, retitled in the form"]
+
+    save(page)
+    # Saved, it is no longer marked.
+    page.wait_for_function("""() => ![...document.querySelectorAll(
+        '#edit-preview .textpoint text')].some(t => t.textContent.startsWith('Changed: '))""",
+                           timeout=CHECK_TIMEOUT)
+    saved = saved_rows(data)[TARGET_ID]
+    assert (saved["start"], saved["title"]) == ("2023-12-13", "Tourists, retitled in the form")
+    assert not page.problems
+
+
+def test_a_new_event_is_written_in_the_form_and_marked_on_the_preview(site, open_page):
+    url, data = site
+    page = open_page()
+    log_in(page, url)
+    count = page.evaluate("() => dash_ag_grid.getApi('edit-grid').getDisplayedRowCount()")
+    page.click("#edit-add")
+    page.wait_for_function("(count) => { const api = dash_ag_grid.getApi('edit-grid');"
+                           " if (api.getDisplayedRowCount() <= count) { return false; }"
+                           " api.ensureIndexVisible(count); return true; }", arg=count,
+                           timeout=CHECK_TIMEOUT)
+    new_row = page.locator(f"#edit-grid .ag-row[row-index='{count}']")
+    expect(new_row.locator("[col-id='__form'] button")).to_be_visible()
+    new_row.locator("[col-id='__form'] button").click()
+    form = page.locator("#edit-form")
+    expect(form).to_be_visible()
+    for column, value in [("id (required)", "form-made-event"), ("start (required)", "2024-03-01"),
+                          ("title (required)", "An event made in the form"),
+                          ("actors (required)", "Kim Jong-un"),
+                          ("category (required)", "diplomacy")]:
+        form.get_by_label(column).fill(value)
+    page.click("#edit-form-close")
+    expect(form).to_be_hidden()
+    page.wait_for_function("""() => [...document.querySelectorAll(
+        '#edit-preview .textpoint text')].some(t => t.textContent.startsWith('New: '))""", timeout=CHECK_TIMEOUT)
+    assert unsaved_labels(page) == ["New: An event made in the form"]
+    save(page)
+    assert saved_rows(data)["form-made-event"]["title"] == "An event made in the form"
+    assert not page.problems
+
+
+@pytest.mark.parametrize("width", [320, 375])
+def test_the_phone_form(site, open_page, width):
+    url, data = site
+    page = open_page(width, 740)
+    log_in(page, url)
+    # The first screen shows the events by title and id, whole.
+    items = page.locator("#edit-event-items button")
+    expect(items.first).to_be_visible()
+    first = items.first.bounding_box()
+    assert first["y"] + first["height"] <= 740
+    first_title = page.evaluate(
+        "() => dash_ag_grid.getApi('edit-grid').getDisplayedRowAtIndex(0).data.title")
+    expect(items.first.locator(".event-item-title")).to_have_text(first_title)
+    assert items.first.evaluate("(b) => b.scrollWidth <= b.clientWidth")
+    # No sideways scrolling of the page.
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+
+    # Found by its title, opened by keyboard: the form fills the screen.
+    page.fill("#edit-event-find", "tourists")
+    item = items.filter(has_text=TARGET_ID)
+    expect(items).to_have_count(1)
+    item.focus()
+    page.keyboard.press("Enter")
+    form = page.locator("#edit-form")
+    expect(form).to_be_visible()
+    box = form.bounding_box()
+    assert box["x"] == 0 and box["width"] >= width - 20  # all of it, but a scroll bar
+    expect(form.locator(".form-input").first).to_be_focused()
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+    title = form.get_by_label("title (required)")
+    title.fill("Retitled on a phone")
+    page.keyboard.press("Escape")
+    expect(form).to_be_hidden()
+    expect(item).to_be_focused()
+    expect(item.locator(".event-item-title")).to_have_text("Retitled on a phone",
+                                                           timeout=CHECK_TIMEOUT)
+    save(page)
+    assert saved_rows(data)[TARGET_ID]["title"] == "Retitled on a phone"
+    assert not page.problems
