@@ -54,8 +54,10 @@ WIDE_TICKS, NARROW_TICKS = 10, 5
 # as early as a script in the page's head would (picture.js finds it by its
 # id). Inline, so it runs before the first paint; its hash is in the page's
 # Content-Security-Policy.
-# Not `event` (a ring, no more) nor `list` (the list below the chart open).
-VIEW_PARAMETERS = tuple(name for name in PARAMETERS if name not in ("event", "list", "story"))
+# Not `event` (a ring, no more), `list` (the list below the chart open), `story` nor
+# `theme` (the picture takes its colours from the style sheet).
+VIEW_PARAMETERS = tuple(name for name in PARAMETERS
+                        if name not in ("event", "list", "story", "theme"))
 PLOTLY_SCRIPT_ID = "timeline-plotly"
 PREVIEW_GUARD = ("/[?&](" + "|".join(VIEW_PARAMETERS) + ")=/.test(location.search)&&("
                  "document.documentElement.classList.add(\"no-preview\"),"

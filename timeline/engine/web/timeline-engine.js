@@ -191,7 +191,8 @@
     byId("reset").addEventListener("click", function () {
       go(core.withChanges(core.parseView(""), { lanes: state.view.lanes,
                                                 listOpen: state.view.listOpen,
-                                                story: state.view.story }));
+                                                story: state.view.story,
+                                                theme: state.view.theme }));
     });
   }
 
