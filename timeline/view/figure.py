@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from timeline.data.markup import escape_for_plotly
-from timeline.view.colours import category_colours
+from timeline.view.colours import CHART_LIGHT, ERA_FILLS, category_colours
 from timeline.view.transforms import actor_names
 from timeline.view.view_state import WHOLE_TIMELINE, ViewState
 from timeline.view.window import first_window, whole_span
@@ -41,8 +41,6 @@ BOTTOM_MARGIN_PX = 8
 # The chart's height beyond its rows: the y range spans the rows exactly (layout_figure).
 FRAME_HEIGHT_PX = TOP_MARGIN_PX + BOTTOM_MARGIN_PX
 NARROW_SCREEN_PX = 600
-# Eras are backdrop: two light greys, alternating, so periods that touch stay apart.
-ERA_FILLS = ("rgba(0, 0, 0, 0.05)", "rgba(0, 0, 0, 0.09)")
 ERA_LABEL_MAX_CHARS = 28
 ERA_LABEL_ROOM = 0.6  # rows
 # The axis's dates as precise as its ticks are apart: years, then months, and
@@ -145,7 +143,7 @@ def add_eras(figure: go.Figure, eras: pd.DataFrame, window: tuple[date, date],
             figure.add_annotation(
                 x=label_at, y=1, xref="x", yref="paper", xanchor="left", yanchor="top",
                 text=escape_for_plotly(short_label(era.title, ERA_LABEL_MAX_CHARS)),
-                showarrow=False, font={"size": 11, "color": "#555"}, xshift=3)
+                showarrow=False, font={"size": 11, "color": CHART_LIGHT["era_label"]}, xshift=3)
 
 
 def event_ends(events: pd.DataFrame, today: date) -> pd.Series:
@@ -344,13 +342,13 @@ def mark_trace(events: pd.DataFrame, marks: list[Placed], category: str, colour:
         customdata.append(point)
     labels = {"text": [escape_for_plotly(m.label) for m in marks],
               "textposition": ["top left" if m.label_left else "top right" for m in marks],
-              "textfont": {"size": 12, "color": "#222"}} if labelled else {}
+              "textfont": {"size": 12, "color": CHART_LIGHT["label"]}} if labelled else {}
     return go.Scatter(
         x=rows["start_at"].to_numpy(), y=[m.y for m in marks],
         mode="markers+text" if labelled else "markers", name=category, showlegend=False,
         # Hollow is a white fill in a ring of the colour: Plotly draws an "-open"
         # symbol's ring in the marker's colour, so white would be invisible.
-        marker={"color": colour if exact else "white", "size": 12, "symbol": "circle",
+        marker={"color": colour if exact else CHART_LIGHT["background"], "size": 12, "symbol": "circle",
                 "line": {"color": colour, "width": 2.5}},
         customdata=customdata,
         hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]}<extra></extra>",
@@ -368,8 +366,8 @@ def add_selection(figure: go.Figure, events: pd.DataFrame, placed: list[Placed],
     figure.add_trace(go.Scatter(
         x=[events.at[m.event_index, "start_at"] for m in marks], y=[m.y for m in marks],
         mode="markers", name="selected", showlegend=False, hoverinfo="skip",
-        marker={"size": 22, "symbol": "circle-open", "color": "#111",
-                "line": {"width": 3, "color": "#111"}}))
+        marker={"size": 22, "symbol": "circle-open", "color": CHART_LIGHT["selected"],
+                "line": {"width": 3, "color": CHART_LIGHT["selected"]}}))
 
 
 def layout_figure(figure: go.Figure, lanes: list[tuple[str, float, int]],
@@ -378,7 +376,7 @@ def layout_figure(figure: go.Figure, lanes: list[tuple[str, float, int]],
     narrow = width_px < NARROW_SCREEN_PX
     between = (1 + LANE_GAP) / 2  # a separator halfway between a lane's last row and the next
     separators = [{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": y - between,
-                   "y1": y - between, "line": {"color": "#ddd", "width": 1}}
+                   "y1": y - between, "line": {"color": CHART_LIGHT["separator"], "width": 1}}
                   for _, y, _ in lanes[1:]]
     figure.update_layout(
         height=int(max(MIN_HEIGHT_PX, total_rows * ROW_HEIGHT_PX + FRAME_HEIGHT_PX)),
@@ -391,8 +389,10 @@ def layout_figure(figure: go.Figure, lanes: list[tuple[str, float, int]],
         # that out on every redraw.
         margin={"l": left_margin([name for name, _, _ in lanes]), "r": RIGHT_MARGIN_PX,
                 "t": TOP_MARGIN_PX, "b": BOTTOM_MARGIN_PX, "autoexpand": False},
-        plot_bgcolor="white", paper_bgcolor="white",
-        font={"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"},
+        # In the light theme's colours: a dark page swaps them (colours.dark_twins).
+        plot_bgcolor=CHART_LIGHT["background"], paper_bgcolor=CHART_LIGHT["background"],
+        font={"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+              "color": CHART_LIGHT["ink"]},
         hovermode="closest", showlegend=False,
         dragmode=False if narrow else "zoom",
         shapes=separators,
@@ -400,7 +400,7 @@ def layout_figure(figure: go.Figure, lanes: list[tuple[str, float, int]],
         # Tick labels always fit (the margins are sized for them), so Plotly need not
         # measure each one on every redraw to hide those that overflow ("allow").
         xaxis={"type": "date", "range": [window[0].isoformat(), window[1].isoformat()],
-               "showgrid": True, "gridcolor": "#eee", "side": "top", "automargin": False,
+               "showgrid": True, "gridcolor": CHART_LIGHT["grid"], "side": "top", "automargin": False,
                "ticklabeloverflow": "allow", "tickformatstops": DATE_TICK_FORMATS},
         yaxis={"tickvals": [y + (rows - 1) / 2 for _, y, rows in lanes],
                "ticktext": [escape_for_plotly(short_label(name)) for name, _, _ in lanes],
