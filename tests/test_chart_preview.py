@@ -19,6 +19,7 @@ from timeline.view.chart_preview import (
     guard_script,
     year_ticks,
 )
+from timeline.view.colours import CHART_DARK, CHART_LIGHT, DARK_PALETTE, PALETTE
 from timeline.view.payload import figure_json
 from timeline.view.view_state import ViewState
 
@@ -72,7 +73,24 @@ def test_lanes_labels_bars_and_separators_are_drawn():
     assert '<line x1="0%" x2="50.01%" y1="75%" y2="75%"/>' in svg
     assert re.search(r'text-anchor="end">Late one</text>', svg)
     assert re.search(r'dx="5" dy="-8">Early one</text>', svg)
-    assert '<line x1="0" x2="100%" y1="50%" y2="50%" stroke="#ddd"/>' in svg
+    assert re.search(r'<line x1="0" x2="100%" y1="50%" y2="50%" stroke="#ddd" '
+                     r'style="stroke:var\(--tl-\d+\)"/>', svg)
+
+
+def test_the_picture_takes_the_dark_twin_of_each_colour_on_a_dark_page():
+    hollow = marks(("2010-01-01", 0.0), marker={"color": CHART_LIGHT["background"], "size": 12,
+                                                "line": {"color": PALETTE[2], "width": 2.5}})
+    svg = chart_preview(figure(traces=[hollow]))
+    group = re.search(r'<g fill="white" stroke="#2d6101" '
+                      r'style="fill:var\((--tl-\d+)\);stroke:var\((--tl-\d+)\)"', svg)
+    fill, ring = group.groups()
+    style = re.search(r"<style>(.*?)</style>", svg).group(1)
+    light, dark, preferred = re.findall(r"\{([^{}]*)\}", style)
+    assert f"{fill}:white;" in light and f"{ring}:{PALETTE[2]};" in light
+    assert f"{fill}:{CHART_DARK['background']};" in dark and f"{ring}:{DARK_PALETTE[2]};" in dark
+    assert preferred == dark
+    assert ".theme-dark .chart-preview{" in style
+    assert "@media (prefers-color-scheme: dark){:root:not(.theme-light) .chart-preview{" in style
     assert ">a</text>" in svg and ">b</text>" in svg
 
 

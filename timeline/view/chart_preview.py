@@ -26,6 +26,7 @@ import math
 import unicodedata
 from datetime import datetime, timezone
 
+from timeline.view.colours import dark_twins
 from timeline.view.view_state import PARAMETERS
 
 log = logging.getLogger(__name__)
@@ -92,6 +93,37 @@ def _attr(value) -> str:
     return html.escape(str(value), quote=True)
 
 
+# A dark page draws the picture in each colour's dark twin (colours.dark_twins), as the
+# engine draws Plotly's chart: the picture names its colours by custom properties, which
+# the picture's style element sets for each theme, beside the light colour itself (for a
+# browser without them). The same selectors as the style sheet's dark theme.
+_TWINS = dark_twins()
+_PROPERTY = {light: f"--tl-{number}" for number, light in enumerate(_TWINS)}
+DARK_SELECTORS = (".theme-dark .chart-preview",
+                  "@media (prefers-color-scheme: dark){:root:not(.theme-light) .chart-preview")
+
+
+def _paint(**colours) -> str:
+    """`fill="…" stroke="…"` for the colours given, each by its custom property where
+    it has a dark twin."""
+    attributes, styles = [], []
+    for name, colour in colours.items():
+        name = name.replace("_", "-")
+        attributes.append(f'{name}="{_attr(colour)}"')
+        if str(colour).lower() in _PROPERTY:
+            styles.append(f"{name}:var({_PROPERTY[str(colour).lower()]})")
+    style = f' style="{";".join(styles)}"' if styles else ""
+    return " ".join(attributes) + style
+
+
+def theme_style() -> str:
+    """The custom properties of every colour with a twin: light, then dark."""
+    light = "".join(f"{_PROPERTY[c]}:{c}" + ";" for c in _TWINS)
+    dark = "".join(f"{_PROPERTY[c]}:{twin};" for c, twin in _TWINS.items())
+    return (f"<style>.chart-preview{{{light}}}{DARK_SELECTORS[0]}{{{dark}}}"
+            f"{DARK_SELECTORS[1]}{{{dark}}}}}</style>")
+
+
 class _Scale:
     """Data values to fractions of the plot area, as Plotly's axes map them."""
 
@@ -144,7 +176,7 @@ def _bars(trace: dict, scale: _Scale) -> str:
     if not segments:
         return ""
     # One group per trace, as Plotly draws one path: overlaps do not darken.
-    return (f'<g opacity="{trace.get("opacity", 1)}" stroke="{_attr(line.get("color", "#999"))}"'
+    return (f'<g opacity="{trace.get("opacity", 1)}" {_paint(stroke=line.get("color", "#999"))}'
             f' stroke-width="{width}"{dash}>' + "".join(segments) + "</g>")
 
 
@@ -218,11 +250,11 @@ def _marks(trace: dict, scale: _Scale, widths: dict[int, int] | None = None) -> 
     if not marks:
         return ""
     font = trace.get("textfont", {})
-    out = (f'<g fill="{_attr(marker.get("color", "#444"))}" '
-           f'stroke="{_attr(stroke.get("color", marker.get("color", "#444")))}" '
-           f'stroke-width="{stroke.get("width", 0)}">' + "".join(marks) + "</g>")
+    paint = _paint(fill=marker.get("color", "#444"),
+                   stroke=stroke.get("color", marker.get("color", "#444")))
+    out = (f'<g {paint} stroke-width="{stroke.get("width", 0)}">' + "".join(marks) + "</g>")
     if labels:
-        out += (f'<g fill="{_attr(font.get("color", "#222"))}" '
+        out += (f'<g {_paint(fill=font.get("color", "#222"))} '
                 f'font-size="{font.get("size", 12)}">' + "".join(labels) + "</g>")
     return out
 
@@ -240,14 +272,14 @@ def _shapes(layout: dict, scale: _Scale) -> str:
     for shape in layout.get("shapes", []):
         if shape.get("type") == "line" and shape.get("xref") == "paper":
             y = _pct(scale.y(shape["y0"]))
-            out.append(f'<line x1="0" x2="100%" y1="{y}" y2="{y}" stroke='
-                       f'"{_attr(shape.get("line", {}).get("color", "#ddd"))}"/>')
+            out.append(f'<line x1="0" x2="100%" y1="{y}" y2="{y}" '
+                       f'{_paint(stroke=shape.get("line", {}).get("color", "#ddd"))}/>')
         elif shape.get("type") == "rect" and shape.get("xref") == "x":
             a, b = scale.x(shape["x0"]), scale.x(shape["x1"])
             a, b = max(a, 0), min(b, 1)
             if b > a:
                 out.append(f'<rect x="{_pct(a)}" width="{_pct(b - a)}" y="0" height="100%" '
-                           f'fill="{_attr(shape.get("fillcolor", "#eee"))}" '
+                           f'{_paint(fill=shape.get("fillcolor", "#eee"))} '
                            f'opacity="{shape.get("opacity", 1)}"/>')
     return "".join(out)
 
@@ -285,6 +317,7 @@ def _draw(figure: dict) -> str:
     drawn = "".join(_bars(t, scale) if t.get("mode") == "lines" else _marks(t, scale, widths[n])
                     for n, t in enumerate(traces))
     horizontal = margin["l"] + margin["r"]
+    ink = layout.get("font", {}).get("color", "#444")
     vertical = margin["t"] + margin["b"]
     return (
         # Hidden from screen readers, who have the list (the page's mode bar,
@@ -294,12 +327,12 @@ def _draw(figure: dict) -> str:
         f'style="left:{margin["l"]}px;top:{margin["t"]}px;'
         f'width:calc(100% - {horizontal}px);height:calc(100% - {vertical}px)" '
         f'overflow="visible" font-size="12">'
-        f'<g stroke="{_attr(layout["xaxis"].get("gridcolor", "#eee"))}">{"".join(grid)}</g>'
-        f'<g fill="#444" text-anchor="middle">{"".join(tick_labels)}</g>'
+        f'<g {_paint(stroke=layout["xaxis"].get("gridcolor", "#eee"))}>{"".join(grid)}</g>'
+        f'<g {_paint(fill=ink)} text-anchor="middle">{"".join(tick_labels)}</g>'
         f"{_shapes(layout, scale)}"
-        f'<g fill="#444" text-anchor="end">{lanes}</g>'
+        f'<g {_paint(fill=ink)} text-anchor="end">{lanes}</g>'
         f'<svg width="100%" height="100%">{drawn}</svg>'
-        f"</svg>{label_style}</div>")
+        f"</svg>{theme_style()}{label_style}</div>")
 
 
 def _label_widths(traces: list[dict], scale: _Scale, margins: int,

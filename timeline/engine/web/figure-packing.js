@@ -292,6 +292,38 @@
     return { shapes: shapes(rings, ringOrder).concat(shapes(fills, fillOrder)), hover: hover };
   }
 
+  /* The figure in a dark page's colours: every colour that has a twin (`twins`,
+   * lower-case light colour → dark one: the payload's dark_colours, from
+   * view/colours.py) swapped for it, in traces, shapes, annotations and the
+   * layout. New objects where a colour changes; the figure's own are untouched
+   * (drawn figures are kept and drawn again). Arrays of values (x, y,
+   * customdata) are not walked: only objects and arrays of objects. */
+  var COLOUR_KEYS = { color: true, fillcolor: true, bgcolor: true, bordercolor: true,
+                      paper_bgcolor: true, plot_bgcolor: true, gridcolor: true };
+  function themed(figure, twins) {
+    function isObject(value) {
+      return value !== null && typeof value === "object" && !Array.isArray(value);
+    }
+    function swap(value) {
+      if (Array.isArray(value)) { return value.map(swap); }
+      return (typeof value === "string" && twins[value.toLowerCase()]) || value;
+    }
+    function walk(object) {
+      var changes = null;
+      Object.keys(object).forEach(function (key) {
+        var value = object[key], swapped = value;
+        if (COLOUR_KEYS[key]) { swapped = swap(value); }
+        else if (isObject(value)) { swapped = walk(value); }
+        else if (Array.isArray(value) && value.length && isObject(value[0])) {
+          swapped = value.map(function (item) { return isObject(item) ? walk(item) : item; });
+        }
+        if (swapped !== value) { (changes = changes || {})[key] = swapped; }
+      });
+      return changes ? withChanges(object, changes) : object;
+    }
+    return { data: figure.data.map(walk), layout: walk(figure.layout) };
+  }
+
   /* Text as Plotly's labels must receive it: its markup characters escaped. */
   function escapeForPlotly(text) {
     return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
@@ -313,7 +345,7 @@
 
   return {
     filterFigureData: filterFigureData, compactLanes: compactLanes,
-    packMarks: packMarks, asShapes: asShapes,
+    packMarks: packMarks, asShapes: asShapes, themed: themed,
     escapeForPlotly: escapeForPlotly, markIds: markIds,
     markPosition: markPosition, dateMs: dateMs
   };

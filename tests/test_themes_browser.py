@@ -1,0 +1,182 @@
+"""Issue 17: the dark page. Dark when the reader's system prefers it
+(`prefers-color-scheme`) or the link says `theme=dark`; light when the link says
+`theme=light`, whatever the system prefers. The chart (the picture before plotly.js,
+then Plotly's), the card, the list and the controls follow; axe-core finds nothing
+in dark on any page, at a phone's width and a desktop's.
+
+The curated timeline (tests/data/events.csv), as readers meet it.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from browser import DRAWN_MARKS, accessibility_violations, marks_seen, plotly_chart
+from timeline.view.colours import CHART_DARK, DARK_PALETTE, PALETTE
+
+pytestmark = pytest.mark.browser
+expect.set_options(timeout=15_000)
+WCAG22 = ("target-size",)
+DARK_PAGE = "rgb(22, 24, 28)"  # CHART_DARK["background"], the page's --bg in dark
+WHITE = "rgb(255, 255, 255)"
+
+
+def rgb(colour: str) -> str:
+    """'#16181c' as a browser computes it: 'rgb(22, 24, 28)'."""
+    value = colour.lstrip("#")
+    return "rgb({}, {}, {})".format(*(int(value[i:i + 2], 16) for i in (0, 2, 4)))
+
+
+assert rgb(CHART_DARK["background"]) == DARK_PAGE
+
+
+def background(page, selector: str = "body") -> str:
+    return page.locator(selector).first.evaluate("(e) => getComputedStyle(e).backgroundColor")
+
+
+def plotly_colours(page) -> dict:
+    """What Plotly drew: its paper, a date's and a lane's text, and the marks' colours."""
+    return page.evaluate("""() => ({
+      paper: getComputedStyle(document.querySelector('#timeline-graph .main-svg')).backgroundColor,
+      date: getComputedStyle(document.querySelector('#timeline-graph .xtick text')).fill,
+      lane: getComputedStyle(document.querySelector('#timeline-graph .ytick text')).fill})""")
+
+
+def ready(page) -> None:
+    page.wait_for_selector("html[data-timeline=interactive]", state="attached")
+
+
+# ------------------------------------------------------- which theme, and the chart
+
+@pytest.mark.parametrize("scheme, link", [("dark", ""), ("light", "?theme=dark"),
+                                          ("no-preference", "?theme=dark&event=aurus-delivered")])
+def test_the_embed_is_dark_by_preference_or_by_link(new_page, curated_embed_url, scheme, link):
+    page = new_page({"width": 1280, "height": 800}, color_scheme=scheme)
+    page.goto(curated_embed_url + link, wait_until="commit")
+    # The picture of the chart, dark from the first paint: the page and its marks.
+    expect(page.locator(".chart-preview")).to_be_visible()
+    assert background(page) == DARK_PAGE
+    # Marks of two events at one place look as the one on top (as in test_embed_browser).
+    pictured = list({(round(x, 1), round(y, 1)): (x, y, fill, ring) for x, y, fill, ring
+                     in marks_seen(page, ".chart-preview .preview-mark")}.values())
+    seen = {colour for _, _, fill, ring in pictured for colour in (fill, ring)}
+    assert seen <= {rgb(c) for c in DARK_PALETTE} | {DARK_PAGE}, seen
+    assert DARK_PAGE in seen and not seen & {rgb(c) for c in PALETTE}
+    # Plotly's chart then draws it in the same colours, where the picture did.
+    plotly_chart(page)
+    drawn = marks_seen(page, DRAWN_MARKS)
+    for x, y, fill, ring in pictured:
+        assert any(abs(x - dx) + abs(y - dy) < 3 and (fill, ring) == (dfill, dring)
+                   for dx, dy, dfill, dring in drawn), (x, y, fill, ring)
+    assert plotly_colours(page) == {"paper": DARK_PAGE, "date": rgb("#c9ccd1"),
+                                    "lane": rgb("#c9ccd1")}
+    # The legend's key and the card follow.
+    assert background(page, ".key-inexact .swatch") == DARK_PAGE
+    if "event=" in link:
+        expect(page.locator("#event-detail h2")).to_be_visible()
+        assert background(page, ".detail") == "rgb(34, 37, 43)"
+    assert page.problems == []
+
+
+def test_a_light_link_wins_over_a_dark_system_and_links_carry_the_theme(
+        new_page, curated_explorer_url):
+    page = new_page({"width": 1280, "height": 800}, color_scheme="dark")
+    page.goto(curated_explorer_url + "?theme=light")
+    ready(page)
+    assert background(page) == WHITE
+    assert page.evaluate("document.documentElement.className").split().count("theme-light") == 1
+    assert plotly_colours(page)["paper"] == WHITE
+    # A reader's choices keep it, and so do the snippets of this view and Reset.
+    page.locator("#filters summary").click() if not page.locator("#filters").evaluate(
+        "(f) => f.open") else None
+    page.locator("#category-filter input[value=gifts]").check()
+    expect(page).to_have_url(re.compile(r"category=gifts.*theme=light"))
+    page.locator("#reset").click()
+    expect(page).to_have_url(re.compile(r"\?theme=light$"))
+    assert "theme=light" in page.locator("#embed-snippet").input_value()
+    # Without it, the system's dark.
+    page.goto(curated_explorer_url)
+    ready(page)
+    assert background(page) == DARK_PAGE
+    assert plotly_colours(page)["paper"] == DARK_PAGE
+    assert page.problems == []
+
+
+def test_the_explorer_turns_dark_when_the_system_does(new_page, curated_explorer_url):
+    page = new_page({"width": 1280, "height": 800}, color_scheme="light")
+    page.goto(curated_explorer_url)
+    ready(page)
+    assert plotly_colours(page)["paper"] == WHITE
+    page.emulate_media(color_scheme="dark")
+    page.wait_for_function("""() => getComputedStyle(
+        document.querySelector('#timeline-graph .main-svg')).backgroundColor
+        === 'rgb(22, 24, 28)'""")
+    assert background(page) == DARK_PAGE
+    assert page.problems == []
+
+
+def test_the_server_sets_the_theme_before_any_script(new_page, curated_embed_url,
+                                                     curated_explorer_url):
+    """No flash of light colours: the class is in the page as served."""
+    page = new_page(java_script_enabled=False)
+    for url in (curated_embed_url, curated_explorer_url):
+        if url.endswith("index.html"):
+            continue  # a static host has only the style sheet's prefers-color-scheme
+        page.goto(url + "?theme=dark")
+        assert "theme-dark" in page.evaluate("document.documentElement.className")
+        assert background(page) == DARK_PAGE
+
+
+# ------------------------------------------------------------------------ axe
+
+def filters_opened(page) -> None:
+    if not page.locator("#filters").evaluate("(filters) => filters.open"):
+        page.locator("#filters summary").click()
+    expect(page.locator("#category-filter")).to_be_visible()
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize("link", ["", "?event=vostochny-summit&lanes=actor"])
+def test_axe_finds_no_violation_on_the_dark_explorer(new_page, curated_explorer_url, width,
+                                                     link):
+    page = new_page({"width": width, "height": 740 if width < 400 else 800},
+                    color_scheme="dark")
+    page.goto(curated_explorer_url + link)
+    ready(page)
+    page.wait_for_selector("#event-list li")
+    filters_opened(page)
+    assert background(page) == DARK_PAGE
+    found = accessibility_violations(page, also=WCAG22)
+    assert found == [], "\n".join(found)
+    assert page.problems == []
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_axe_finds_no_violation_in_the_dark_embed_with_an_event_open(
+        new_page, curated_embed_url, width):
+    """The app's embed and the static export (curated_embed_url's two)."""
+    page = new_page({"width": width, "height": 740 if width < 400 else 800},
+                    color_scheme="dark")
+    page.goto(curated_embed_url + "?event=vostochny-summit")
+    ready(page)
+    expect(page.locator("#event-detail h2")).to_be_visible()
+    assert background(page) == DARK_PAGE
+    found = accessibility_violations(page, also=WCAG22)  # the picture of the chart
+    assert found == [], "\n".join(found)
+    filters_opened(page)
+    page.wait_for_selector("#timeline-graph.js-plotly-plot .modebar-btn", state="attached")
+    found = accessibility_violations(page, also=WCAG22)  # Plotly's chart
+    assert found == [], "\n".join(found)
+    assert page.problems == []
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_axe_finds_no_violation_on_the_dark_login_page(new_page, curated_explorer_url, width):
+    page = new_page({"width": width, "height": 740 if width < 400 else 800},
+                    color_scheme="dark")
+    page.goto(curated_explorer_url + "edit/login")
+    assert background(page) == DARK_PAGE
+    found = accessibility_violations(page, also=WCAG22)
+    assert found == [], "\n".join(found)
