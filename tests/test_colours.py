@@ -10,8 +10,14 @@ import pytest
 from coloraide import Color
 
 from timeline.data.schema import CATEGORIES
-from timeline.view.colours import (CHART_DARK, CHART_LIGHT, DARK_PALETTE, PALETTE,
-                                   category_colours, dark_twins)
+from timeline.view.colours import (
+    CHART_DARK,
+    CHART_LIGHT,
+    DARK_PALETTE,
+    PALETTE,
+    category_colours,
+    dark_twins,
+)
 
 DEFICIENCIES = ("deutan", "protan", "tritan")
 SMALLEST_DISTANCE = 10  # CIEDE2000

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from browser import DRAWN_MARKS, accessibility_violations, marks_seen, plotly_chart
 from playwright.sync_api import expect
 
-from browser import DRAWN_MARKS, accessibility_violations, marks_seen, plotly_chart
 from timeline.view.colours import CHART_DARK, DARK_PALETTE, PALETTE
 
 pytestmark = pytest.mark.browser
