@@ -11,9 +11,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser import DRAWN_MARKS, accessibility_violations, marks_seen, plotly_chart
+from browser import DRAWN_MARKS, accessibility_violations, marks_seen, plotly_chart, serving
 from playwright.sync_api import expect
+from support import BUNDLED_CSV
+from test_editor_browser import SECRET, log_in
 
+from timeline.app_factory import create_app
+from timeline.config import Config
 from timeline.view.colours import CHART_DARK, DARK_PALETTE, PALETTE
 
 pytestmark = pytest.mark.browser
@@ -178,5 +182,26 @@ def test_axe_finds_no_violation_on_the_dark_login_page(new_page, curated_explore
                     color_scheme="dark")
     page.goto(curated_explorer_url + "edit/login")
     assert background(page) == DARK_PAGE
+    found = accessibility_violations(page, also=WCAG22)
+    assert found == [], "\n".join(found)
+
+
+@pytest.fixture(scope="module")
+def editor_url(tmp_path_factory):
+    data = tmp_path_factory.mktemp("editor") / "events.csv"
+    data.write_bytes(BUNDLED_CSV)
+    with serving(create_app(Config(data_path=data, edit_secret=SECRET)).server) as url:
+        yield url
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_axe_finds_no_violation_in_the_dark_editor_with_its_grid(editor_url, new_page, width):
+    url = editor_url
+    page = new_page({"width": width, "height": 740 if width < 400 else 800},
+                    color_scheme="dark")
+    page.set_default_timeout(30_000)
+    log_in(page, url)
+    assert background(page) == DARK_PAGE
+    assert background(page, "#edit-grid .ag-row") != WHITE
     found = accessibility_violations(page, also=WCAG22)
     assert found == [], "\n".join(found)
