@@ -13,18 +13,22 @@ import re
 import pytest
 from browser import DRAWN_MARKS, accessibility_violations, marks_seen, plotly_chart, serving
 from playwright.sync_api import expect
-from support import BUNDLED_CSV
+from support import BUNDLED_CSV, EVENTS_FIXTURE
 from test_editor_browser import SECRET, log_in
 
 from timeline.app_factory import create_app
 from timeline.config import Config
+from timeline.data.loading import load_events
 from timeline.view.colours import CHART_DARK, DARK_PALETTE, PALETTE
+from timeline.view.figure import CERTAINTY_SYMBOLS
 
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=15_000)
 WCAG22 = ("target-size",)
 DARK_PAGE = "rgb(22, 24, 28)"  # CHART_DARK["background"], the page's --bg in dark
 WHITE = "rgb(255, 255, 255)"
+EVENTS = load_events(EVENTS_FIXTURE).events
+TITLES = dict(zip(EVENTS["id"], EVENTS["title"]))
 
 
 def rgb(colour: str) -> str:
@@ -205,3 +209,61 @@ def test_axe_finds_no_violation_in_the_dark_editor_with_its_grid(editor_url, new
     assert background(page, "#edit-grid .ag-row") != WHITE
     found = accessibility_violations(page, also=WCAG22)
     assert found == [], "\n".join(found)
+
+
+# ------------------------------------------------------- certainty, by shape too
+
+# plotly.js's outlines of a mark of size 12 (view/chart_preview.py symbol_path).
+SHAPES = {"square": "M6,6H-6V-6H6Z", "triangle-up": "M-6.93,3H6.93L0,-6Z",
+          "diamond": "M7.8,0L0,7.8L-7.8,0L0,-7.8Z"}
+
+
+def test_certainty_is_drawn_by_shape_in_the_picture_the_chart_and_the_legend(
+        new_page, curated_embed_url):
+    page = new_page({"width": 1280, "height": 800})
+    page.goto(curated_embed_url + "?zoom=all&list=open", wait_until="commit")
+    ready(page)
+    page.wait_for_selector("#timeline-graph.js-plotly-plot .scatterlayer .point",
+                           state="attached")
+    drawn = set(page.locator("#timeline-graph .scatterlayer .point").evaluate_all(
+        "(points) => points.map((p) => p.getAttribute('d'))"))
+    for name, path in SHAPES.items():
+        assert path in drawn, name
+    # Each shape stands for the certainty its events have, in the list's badges.
+    by_event = page.evaluate("""() => {
+      const graph = document.getElementById('timeline-graph'), out = {};
+      graph._fullData.forEach((trace) => (trace.customdata || []).forEach((item, i) => {
+        if (Array.isArray(item) && trace.visible !== false && trace.mode !== 'none') {
+          const symbols = trace.marker && trace.marker.symbol;
+          if (symbols !== undefined) {
+            out[item[0]] = Array.isArray(symbols) ? symbols[i] : symbols;
+          }
+        }
+      }));
+      return out; }""")
+    certainty = dict(zip(EVENTS["id"], EVENTS["certainty"]))
+    assert by_event and all(CERTAINTY_SYMBOLS[certainty[e]] == s for e, s in by_event.items())
+    key = page.locator("#timeline-legend .key-certainty")
+    expect(key).to_have_text(["confirmed", "reported", "alleged", "expected"])
+    assert key.locator(".swatch").evaluate_all(
+        "(swatches) => swatches.map((s) => s.className)") == [
+        "swatch shape-circle", "swatch shape-square", "swatch shape-triangle-up",
+        "swatch shape-diamond"]
+    assert page.problems == []
+
+
+def test_the_picture_draws_the_same_shapes_before_plotly(new_page, curated_embed_url):
+    page = new_page({"width": 1280, "height": 800})
+    page.goto(curated_embed_url, wait_until="commit")
+    expect(page.locator(".chart-preview")).to_be_visible()
+    used = page.locator(".chart-preview use.preview-mark").evaluate_all(
+        "(marks) => marks.map((m) => document.querySelector(m.getAttribute('href'))"
+        ".getAttribute('d'))")
+    assert used and set(used) <= set(SHAPES.values())
+    # A shaped mark answers hover as a circle does (picture.js finds it by cx, cy, r).
+    mark = page.locator(".chart-preview use.preview-mark").first
+    box = mark.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    title = TITLES[mark.get_attribute("data-event")]
+    expect(page.locator(".chart-preview .preview-hover")).to_contain_text(title)
+    assert page.problems == []

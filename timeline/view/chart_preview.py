@@ -219,8 +219,27 @@ def narrowest_plots(labels: list[tuple[float, float, str, bool]]) -> list[float]
     return out
 
 
-def _marks(trace: dict, scale: _Scale, widths: dict[int, int] | None = None) -> str:
-    """`widths`: the narrowest chart (px) each label (by its index) shows at."""
+def symbol_path(symbol: str, radius: float) -> str | None:
+    """A marker's outline around (0, 0), as plotly.js draws the symbol (its
+    symbol_defs.js, at the same rounding); None for a circle (drawn as one)."""
+    def r(value: float) -> str:
+        return f"{round(value, 2):g}"
+    if symbol == "square":
+        return f"M{r(radius)},{r(radius)}H-{r(radius)}V-{r(radius)}H{r(radius)}Z"
+    if symbol == "diamond":
+        d = r(radius * 1.3)
+        return f"M{d},0L0,{d}L-{d},0L0,-{d}Z"
+    if symbol == "triangle-up":
+        return (f"M-{r(radius * 2 / math.sqrt(3))},{r(radius / 2)}"
+                f"H{r(radius * 2 / math.sqrt(3))}L0,-{r(radius)}Z")
+    return None
+
+
+def _marks(trace: dict, scale: _Scale, widths: dict[int, int] | None = None,
+           shapes: dict[str, str] | None = None) -> str:
+    """`widths`: the narrowest chart (px) each label (by its index) shows at;
+    `shapes`: the outlines of marks other than circles (certainty: figure.py
+    CERTAINTY_SYMBOLS), by their id, collected for the picture's <defs>."""
     marker = trace.get("marker", {})
     stroke = marker.get("line", {})
     marks, labels = [], []
@@ -237,8 +256,19 @@ def _marks(trace: dict, scale: _Scale, widths: dict[int, int] | None = None) -> 
         # Its (first) event, for picture.js; an id is the editor's text: escaped.
         event = (f' data-event="{_attr(point[0])}"'
                  if isinstance(point, list) and point and point[0] else "")
-        marks.append(f'<circle class="preview-mark" cx="{cx}" cy="{cy}" r="{radius:g}"'
-                     f'{event}/>')
+        symbol = marker.get("symbol", "circle")
+        symbol = symbol[index] if isinstance(symbol, list) else symbol
+        outline = symbol_path(symbol, radius)
+        if outline is None or shapes is None:
+            marks.append(f'<circle class="preview-mark" cx="{cx}" cy="{cy}" r="{radius:g}"'
+                         f'{event}/>')
+        else:
+            # A shape placed by <use> (a path takes no percentages); cx, cy and r
+            # for picture.js, which finds every mark by them.
+            shape = f"tl-{symbol}-{radius:g}".replace(".", "_")
+            shapes[shape] = outline
+            marks.append(f'<use class="preview-mark" href="#{shape}" x="{cx}" y="{cy}" '
+                         f'cx="{cx}" cy="{cy}" r="{radius:g}"{event}/>')
         if index < len(texts) and texts[index]:
             left = index < len(positions) and "left" in positions[index]
             anchor = ' text-anchor="end"' if left else ""
@@ -314,8 +344,12 @@ def _draw(figure: dict) -> str:
         for value, name in zip(yaxis.get("tickvals", []), yaxis.get("ticktext", [])))
     traces = [t for t in figure["data"] if t.get("x") and t.get("y")]
     widths, label_style = _label_widths(traces, scale, margin["l"] + margin["r"])
-    drawn = "".join(_bars(t, scale) if t.get("mode") == "lines" else _marks(t, scale, widths[n])
-                    for n, t in enumerate(traces))
+    shapes: dict[str, str] = {}
+    drawn = "".join(_bars(t, scale) if t.get("mode") == "lines"
+                    else _marks(t, scale, widths[n], shapes) for n, t in enumerate(traces))
+    if shapes:
+        drawn = ("<defs>" + "".join(f'<path id="{name}" d="{path}"/>'
+                                    for name, path in shapes.items()) + "</defs>" + drawn)
     horizontal = margin["l"] + margin["r"]
     ink = layout.get("font", {}).get("color", "#444")
     vertical = margin["t"] + margin["b"]

@@ -40,6 +40,10 @@ TOP_MARGIN_PX = 50  # the mode bar, then the date labels
 BOTTOM_MARGIN_PX = 8
 # The chart's height beyond its rows: the y range spans the rows exactly (layout_figure).
 FRAME_HEIGHT_PX = TOP_MARGIN_PX + BOTTOM_MARGIN_PX
+# How firmly an event stands, drawn by the mark's shape as well (the fill says whether
+# its date is exact): survives colour blindness and greyscale printing (issue 17).
+CERTAINTY_SYMBOLS = {"confirmed": "circle", "reported": "square", "alleged": "triangle-up",
+                     "expected": "diamond"}
 NARROW_SCREEN_PX = 600
 ERA_LABEL_MAX_CHARS = 28
 ERA_LABEL_ROOM = 0.6  # rows
@@ -265,7 +269,7 @@ def short_label(title: str, max_chars: int = LABEL_MAX_CHARS) -> str:
 
 
 def merge_crowded(marks: list[Placed], start_of: dict[int, int], days_per_px: float,
-                  ) -> list[Placed]:
+                  shape_of: dict[int, str] | None = None) -> list[Placed]:
     """Unlabelled marks in one row nearer than CROWDED_PX to the first of a run
     become that one mark, which names the others.
 
@@ -273,21 +277,25 @@ def merge_crowded(marks: list[Placed], start_of: dict[int, int], days_per_px: fl
     hundred per row; drawn one on another they look the same as one, but each
     costs the browser time on every redraw. The list below the chart still
     shows every event, and hovering says how many a mark stands for.
-    `start_of`: each event's start in microseconds (`microseconds`).
+    `start_of`: each event's start in microseconds (`microseconds`); `shape_of`:
+    each event's mark shape (its certainty's), when given: only marks of one shape
+    merge, so a shape is never hidden under another.
     """
     # In nanoseconds, as pandas works it out, compared exactly with whole microseconds.
     reach = pd.Timedelta(days=CROWDED_PX * days_per_px).value
     kept: list[Placed] = []
     merged: dict[int, list[int]] = {}  # index in `kept` → the events merged into it
-    run_of_row: dict[float, int] = {}  # row → index in `kept` of the mark its run merges into
+    # (row, shape) → index in `kept` of the mark its run merges into
+    run_of_row: dict[tuple[float, str], int] = {}
     for mark in sorted(marks, key=lambda m: (m.y, start_of[m.event_index])):
-        run = run_of_row.get(mark.y)
+        row = (mark.y, shape_of[mark.event_index] if shape_of else "")
+        run = run_of_row.get(row)
         if (not mark.label and run is not None and not kept[run].label
                 and (start_of[mark.event_index] - start_of[kept[run].event_index]) * 1000
                 < reach):
             merged.setdefault(run, list(kept[run].hidden)).append(mark.event_index)
             continue
-        run_of_row[mark.y] = len(kept)
+        run_of_row[row] = len(kept)
         kept.append(mark)
     for run, hidden in merged.items():
         kept[run] = replace(kept[run], hidden=tuple(hidden))
@@ -315,7 +323,9 @@ def add_category_traces(figure: go.Figure, events: pd.DataFrame, ends: pd.Series
             hoverinfo="skip", opacity=0.55,
             line={"color": colour, "width": 9, "dash": "solid" if exact else "dot"}))
     starts = dict(zip(indices, microseconds(events.loc[indices, "start_at"])))
-    shown = merge_crowded(members, starts, days_per_px) if days_per_px else members
+    shapes = {index: CERTAINTY_SYMBOLS.get(certainty, "circle")
+              for index, certainty in zip(indices, events.loc[indices, "certainty"])}
+    shown = merge_crowded(members, starts, days_per_px, shapes) if days_per_px else members
     # Labelled marks and bare ones in separate traces: a big timeline has
     # thousands of marks but few labels, and each text node costs the browser.
     for labelled in (True, False):
@@ -348,11 +358,18 @@ def mark_trace(events: pd.DataFrame, marks: list[Placed], category: str, colour:
         mode="markers+text" if labelled else "markers", name=category, showlegend=False,
         # Hollow is a white fill in a ring of the colour: Plotly draws an "-open"
         # symbol's ring in the marker's colour, so white would be invisible.
-        marker={"color": colour if exact else CHART_LIGHT["background"], "size": 12, "symbol": "circle",
-                "line": {"color": colour, "width": 2.5}},
+        marker={"color": colour if exact else CHART_LIGHT["background"], "size": 12,
+                "symbol": mark_symbols(rows["certainty"]), "line": {"color": colour, "width": 2.5}},
         customdata=customdata,
         hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]}<extra></extra>",
         **labels)
+
+
+def mark_symbols(certainties: pd.Series) -> str | list[str]:
+    """Each mark's shape by its (first) event's certainty; one for the trace when
+    all are alike, as in most traces of a big timeline."""
+    symbols = [CERTAINTY_SYMBOLS.get(c, "circle") for c in certainties]
+    return symbols[0] if len(set(symbols)) == 1 else symbols
 
 
 def add_selection(figure: go.Figure, events: pd.DataFrame, placed: list[Placed],

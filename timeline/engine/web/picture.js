@@ -109,7 +109,8 @@
     if (!plot) { return null; }
     var inner = plot.querySelector("svg") || plot;
     var marks = Array.prototype.map.call(
-      root.querySelectorAll("circle.preview-mark[data-event]"), function (circle) {
+      // Circles, and shapes (<use>) for other certainties, each with cx, cy and r.
+      root.querySelectorAll(".preview-mark[data-event]"), function (circle) {
         return { element: circle, id: circle.getAttribute("data-event"),
                  x: parseFloat(circle.getAttribute("cx")) / 100,
                  y: parseFloat(circle.getAttribute("cy")) / 100,

@@ -645,6 +645,13 @@
                                                            "exact date"]));
     items.push(element("li", { className: "key-inexact" }, [
       element("span", { className: "swatch" }), "approximate or uncertain"]));
+    // How firmly each event stands, by the shape of its mark (view/figure.py).
+    var symbols = state.data.certainty_symbols || {};
+    (state.data.certainties || []).forEach(function (certainty) {
+      items.push(element("li", { className: "key-certainty" }, [
+        element("span", { className: "swatch shape-" + (symbols[certainty] || "circle") }),
+        certainty]));
+    });
     byId("timeline-legend").replaceChildren(element("ul", { className: "legend-items" }, items));
   }
 
