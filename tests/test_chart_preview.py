@@ -9,9 +9,9 @@ import re
 from datetime import date
 
 import pytest
-
 from support import filter_cases
 from test_embed_payload import HOSTILE, snapshot
+
 from timeline.view.chart_preview import (
     PREVIEW_GUARD,
     PREVIEW_GUARD_HASH,
@@ -19,6 +19,7 @@ from timeline.view.chart_preview import (
     guard_script,
     year_ticks,
 )
+from timeline.view.colours import CHART_DARK, CHART_LIGHT, DARK_PALETTE, PALETTE
 from timeline.view.payload import figure_json
 from timeline.view.view_state import ViewState
 
@@ -40,7 +41,9 @@ def marks(*points, **trace):
 
 
 def circles(svg: str) -> list[tuple[str, str]]:
-    return re.findall(r'<circle class="preview-mark" cx="([^"]+)" cy="([^"]+)"', svg)
+    """Every mark's centre: circles, and the shapes of other certainties (<use>)."""
+    return re.findall(r'<(?:circle|use) class="preview-mark" (?:href="[^"]+" x="[^"]+" '
+                      r'y="[^"]+" )?cx="([^"]+)" cy="([^"]+)"', svg)
 
 
 def test_marks_sit_where_plotly_puts_them_as_shares_of_the_plot_area():
@@ -72,7 +75,43 @@ def test_lanes_labels_bars_and_separators_are_drawn():
     assert '<line x1="0%" x2="50.01%" y1="75%" y2="75%"/>' in svg
     assert re.search(r'text-anchor="end">Late one</text>', svg)
     assert re.search(r'dx="5" dy="-8">Early one</text>', svg)
-    assert '<line x1="0" x2="100%" y1="50%" y2="50%" stroke="#ddd"/>' in svg
+    assert re.search(r'<line x1="0" x2="100%" y1="50%" y2="50%" stroke="#ddd" '
+                     r'style="stroke:var\(--tl-\d+\)"/>', svg)
+
+
+def test_other_certainties_are_drawn_in_their_shapes_as_plotly_draws_them():
+    svg = chart_preview(figure(traces=[marks(
+        ("2010-01-01", 0.0), ("2011-01-01", 0.0), ("2012-01-01", 0.0), ("2013-01-01", 0.0),
+        marker={"color": "#0072B2", "size": 12, "line": {"color": "#0072B2", "width": 2.5},
+                "symbol": ["circle", "square", "triangle-up", "diamond"]},
+        customdata=[["a", "A", "1"], ["b", "B", "2"], ["c", "C", "3"], ["d", "D", "4"]])]))
+    assert len(circles(svg)) == 4
+    assert re.search(r'<circle class="preview-mark" cx="[^"]+" cy="25%" r="6" data-event="a"/>',
+                     svg)
+    # plotly.js's own outlines (symbol_defs.js) for a marker of size 12, placed by <use>.
+    for name, path, event in (("square", "M6,6H-6V-6H6Z", "b"),
+                              ("triangle-up", "M-6.93,3H6.93L0,-6Z", "c"),
+                              ("diamond", "M7.8,0L0,7.8L-7.8,0L0,-7.8Z", "d")):
+        assert f'<path id="tl-{name}-6" d="{path}"/>' in svg
+        assert re.search(rf'<use class="preview-mark" href="#tl-{name}-6" x="([^"]+)" '
+                         rf'y="25%" cx="\1" cy="25%" r="6" data-event="{event}"/>', svg)
+    assert svg.index("<defs>") < svg.index('<use class="preview-mark"')
+
+
+def test_the_picture_takes_the_dark_twin_of_each_colour_on_a_dark_page():
+    hollow = marks(("2010-01-01", 0.0), marker={"color": CHART_LIGHT["background"], "size": 12,
+                                                "line": {"color": PALETTE[2], "width": 2.5}})
+    svg = chart_preview(figure(traces=[hollow]))
+    group = re.search(r'<g fill="white" stroke="#2d6101" '
+                      r'style="fill:var\((--tl-\d+)\);stroke:var\((--tl-\d+)\)"', svg)
+    fill, ring = group.groups()
+    style = re.search(r"<style>(.*?)</style>", svg).group(1)
+    light, dark, preferred = re.findall(r"\{([^{}]*)\}", style)
+    assert f"{fill}:white;" in light and f"{ring}:{PALETTE[2]};" in light
+    assert f"{fill}:{CHART_DARK['background']};" in dark and f"{ring}:{DARK_PALETTE[2]};" in dark
+    assert preferred == dark
+    assert ".theme-dark .chart-preview{" in style
+    assert "@media (prefers-color-scheme: dark){:root:not(.theme-light) .chart-preview{" in style
     assert ">a</text>" in svg and ">b</text>" in svg
 
 
@@ -125,7 +164,8 @@ def test_the_real_figure_is_drawn_in_full():
     assert 0 < len(circles(svg)) == len(inside) < sum(
         len(t["x"]) for t in built["data"] if t["mode"] != "lines")
     firsts = [t["customdata"][i][0] for t, i in inside]
-    assert re.findall(r'<circle class="preview-mark" [^>]*data-event="([^"]*)"', svg) == firsts
+    assert re.findall(r'<(?:circle|use) class="preview-mark" [^>]*data-event="([^"]*)"',
+                      svg) == firsts
     for lane in built["layout"]["yaxis"]["ticktext"]:
         assert f">{lane}</text>" in svg
     assert "PRIVATE NOTE" not in svg

@@ -2,11 +2,17 @@ from datetime import date
 
 import pandas as pd
 import pytest
-
 from support import csv_bytes, prepared_events
+
 from timeline.data.loading import load_events_from_bytes
+from timeline.data.schema import CERTAINTIES
 from timeline.view.colours import PALETTE
-from timeline.view.figure import build_figure, category_colours, visible_window
+from timeline.view.figure import (
+    CERTAINTY_SYMBOLS,
+    build_figure,
+    category_colours,
+    visible_window,
+)
 from timeline.view.view_state import ViewState
 
 TODAY = date(2026, 11, 26)
@@ -20,7 +26,8 @@ ROWS = [
     {"id": "uncertain", "start": "2022?", "title": "<b>Shipments</b> & <script>x()</script>",
      "actors": "North Korea", "category": "military", "certainty": "alleged"},
     {"id": "approximate", "start": "2019-04~", "title": "Roughly then",
-     "actors": "Kim Jong-un; Vladimir Putin", "category": "diplomacy"},
+     "actors": "Kim Jong-un; Vladimir Putin", "category": "diplomacy",
+     "certainty": "expected"},
     {"id": "rough-range", "start": "1994~", "end": "2011", "title": "Rule of Kim Jong-il",
      "actors": "Kim Jong-il", "category": "gifts"},
 ]
@@ -65,15 +72,33 @@ def test_inexact_dates_are_hollow_and_dotted(events):
     marks = marks_by_id(figure)
     for event_id in ("uncertain", "approximate"):  # a white fill inside a coloured ring
         marker = marks[event_id][0].marker
-        assert (marker.symbol, marker.color) == ("circle", "white")
+        assert marker.color == "white"
         assert marker.line.color != "white" and marker.line.width >= 2
     for event_id in ("point", "ranged"):
         marker = marks[event_id][0].marker
-        assert marker.symbol == "circle" and marker.color == marker.line.color != "white"
+        assert marker.color == marker.line.color != "white"
     bars = {t.line.dash: [pd.Timestamp(x).year for x in t.x if x is not None]
             for t in figure.data if t.mode == "lines"}
     assert bars["dot"] == [1994, 2011]
     assert 2023 in bars["solid"] and 1994 not in bars["solid"]
+
+
+def test_certainty_is_drawn_by_the_marks_shape(events):
+    """Each certainty its own shape, whatever the fill (issue 17): readers who see
+    no colour, and greyscale prints, still tell them apart."""
+    assert set(CERTAINTY_SYMBOLS) == set(CERTAINTIES)
+    assert len(set(CERTAINTY_SYMBOLS.values())) == len(CERTAINTY_SYMBOLS)
+    figure = build_figure(events, ViewState(), today=TODAY)
+
+    def symbol(event_id):
+        trace, index = marks_by_id(figure)[event_id]
+        symbols = trace.marker.symbol
+        return symbols if isinstance(symbols, str) else symbols[index]
+    assert [symbol(e) for e in ("point", "ongoing", "uncertain", "approximate")] == [
+        "circle", "square", "triangle-up", "diamond"]
+    # A trace of one certainty says it once; one of several, per mark.
+    gifts = [t for t in marker_traces(figure) if t.name == "gifts"]
+    assert all(isinstance(t.marker.symbol, str) for t in gifts if len(t.x) == 1)
 
 
 def test_a_point_dated_to_a_month_or_year_has_no_bar(events):
@@ -158,6 +183,23 @@ def test_crowded_lanes_drop_labels_not_events():
     merged = [point for tr in marker_traces(figure) for point in tr.customdata if len(point) > 3]
     assert merged and all(point[2].endswith(f"and {len(point[3]) - 1} more here")
                           for point in merged)
+
+
+def test_crowded_marks_merge_only_with_marks_of_their_shape():
+    """A mark for several events takes its first event's shape: one of another
+    certainty is never hidden under it."""
+    rows = [{"id": f"e{i}", "start": "2024-01-01", "title": f"Event number {i}",
+             "actors": "A", "category": "diplomacy",
+             "certainty": "expected" if i == 7 else "confirmed"} for i in range(12)]
+    figure = build_figure(prepared_events(rows), ViewState(), today=TODAY)
+    shape_of = {}
+    for trace in marker_traces(figure):
+        symbols = trace.marker.symbol
+        for index, point in enumerate(trace.customdata):
+            for event_id in (point[3] if len(point) > 3 else [point[0]]):
+                shape_of[event_id] = symbols if isinstance(symbols, str) else symbols[index]
+    assert shape_of.pop("e7") == "diamond"
+    assert set(shape_of.values()) == {"circle"} and len(shape_of) == 11
 
 
 def test_empty_selection_draws_an_empty_chart(events):

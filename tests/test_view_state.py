@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from support import DEFAULT_VIEW_FIELDS, link_queries, table_of_cases, tricky_text, view_fields
 from timeline.data.text_folding import strip_white_space
-from timeline.view.view_state import LANE_MODES, MAX_QUERY_LENGTH, ViewState
+from timeline.view.view_state import LANE_MODES, MAX_QUERY_LENGTH, THEMES, ViewState
 
 VIEW_CASES = table_of_cases("view_cases.json")
 # Derandomized, no example database: every run checks the same cases.
@@ -16,7 +16,7 @@ FULL = ViewState(actors=("Kim Jong-un", "Vladimir Putin"), categories=("gifts",)
                  certainties=("confirmed", "reported"), date_from=date(2023, 1, 1),
                  date_to=date(2024, 6, 30), query="aurus senat", lanes="actor",
                  event="aurus-delivered", window=(date(2023, 6, 1), date(2024, 3, 31)),
-                 list_open=True, story=True)
+                 list_open=True, story=True, theme="dark")
 
 
 @pytest.mark.parametrize("view", [ViewState(), FULL, ViewState(query="Путин & 김정은 #1?"),
@@ -73,7 +73,7 @@ def test_the_whole_timeline_has_a_link_of_its_own():
 
 
 def test_cleared_keeps_lane_mode_the_open_list_and_story_mode():
-    assert FULL.cleared() == ViewState(lanes="actor", list_open=True, story=True)
+    assert FULL.cleared() == ViewState(lanes="actor", list_open=True, story=True, theme="dark")
 
 
 @pytest.mark.parametrize("case", VIEW_CASES, ids=[c["name"] for c in VIEW_CASES])
@@ -95,7 +95,7 @@ VIEWS = st.builds(
     lanes=st.sampled_from(LANE_MODES), event=st.none() | VALUES,
     window=st.none() | st.just("all")
     | st.lists(DAYS, min_size=2, max_size=2).map(sorted).map(tuple),
-    list_open=st.booleans(), story=st.booleans())
+    list_open=st.booleans(), story=st.booleans(), theme=st.sampled_from((None, *THEMES)))
 
 
 @DETERMINISTIC

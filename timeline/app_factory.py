@@ -21,6 +21,7 @@ from timeline.serving.hosts import install_host_check
 from timeline.serving.http_policy import install_http_policy
 from timeline.serving.proxies import install_trusted_proxies
 from timeline.serving.request_guard import install_request_guard
+from timeline.view.view_state import ViewState
 
 __all__ = ["DataFileError", "create_app"]
 
@@ -76,7 +77,11 @@ def place_the_page(app: Dash, store: DataStore, config: Config) -> None:
                            'as="fetch" crossorigin="anonymous">')
         parts["app_entry"] = explorer_page(parts["app_entry"], title=config.title_for(result),
                                            subtitle=config.subtitle_for(result), data_urls=urls)
-        return interpolate(**parts)
+        page = interpolate(**parts)
+        # The link's theme on <html> from the first paint (the engine keeps it after).
+        theme = ViewState.from_query_string(
+            flask.request.query_string.decode("utf-8", "replace")).theme
+        return page.replace("<html ", f'<html class="theme-{theme}" ', 1) if theme else page
     app.interpolate_index = with_the_page
 
 

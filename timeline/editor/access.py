@@ -282,7 +282,10 @@ PAGE = """<!doctype html>
 <style>body{{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;
 color:#1a1a1a}}input,button{{font:inherit;padding:.4rem .6rem}}
 .error{{color:#a40000;font-weight:600}}code{{background:#f1f1f1;padding:0 .2rem}}
-label{{display:block;margin-top:.75rem}}.hint{{color:#444;font-size:.9rem;margin:.1rem 0}}</style>
+label{{display:block;margin-top:.75rem}}.hint{{color:#444;font-size:.9rem;margin:.1rem 0}}
+:root{{color-scheme:light dark}}
+@media (prefers-color-scheme:dark){{body{{background:#16181c;color:#e8e8e6}}
+a{{color:#84b8ff}}.error{{color:#ff9a8f}}code{{background:#2a2d33}}.hint{{color:#b4b8be}}}}</style>
 </head><body><main>{body}</main></body></html>"""
 
 

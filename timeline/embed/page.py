@@ -28,6 +28,7 @@ from timeline.engine.data_files import DataFiles, data_urls
 from timeline.engine.static_files import Bundle, StaticFile, static_files
 from timeline.serving.page_asks import ask_serving
 from timeline.view.chart_preview import PREVIEW_GUARD_HASH, guard_script
+from timeline.view.view_state import THEMES, ViewState
 
 WEB = Path(__file__).resolve().parent / "web"
 TEMPLATE = Template((WEB / "embed.html").read_text("utf-8"))
@@ -44,12 +45,15 @@ EMBED_FILES = {
 
 
 def render_page(title: str, urls: dict[str, str], head_extra: str = "",
-                inline_events: bytes | None = None, preview: str = "", policy: str = "") -> str:
+                inline_events: bytes | None = None, preview: str = "", policy: str = "",
+                theme: str | None = None) -> str:
     """The page. A small timeline's data goes inside it (one request fewer before the
     chart, and a repeat visit still costs a 304); a big one's is fetched, preloaded.
     `preview`: the chart as SVG (chart_preview), which answers for the chart until a
     reader needs plotly.js (picture.js). `policy`: a Content-Security-Policy the page
-    carries itself, for a host that sends none (the static export)."""
+    carries itself, for a host that sends none (the static export). `theme`: the
+    link's `theme=dark|light`, on <html> from the first paint (the engine keeps it
+    after; the static export has only the style sheet's `prefers-color-scheme`)."""
     values = {key: html.escape(url) for key, url in urls.items()}
     values["policy_meta"] = (f'<meta http-equiv="Content-Security-Policy" '
                              f'content="{html.escape(policy)}">' if policy else "")
@@ -57,6 +61,7 @@ def render_page(title: str, urls: dict[str, str], head_extra: str = "",
     # of list (the engine opens it for `list=open`).
     values["boxes"] = BOXES.substitute(preview=preview, list_open="")
     values["preview_guard"] = guard_script(urls.get(PLOTLY_KEY, "")) if preview else ""
+    values["theme_class"] = f" theme-{theme}" if theme in THEMES else ""
     if inline_events is not None:
         # Not run as script (its type says so), and `<` is escaped in it (to_json_bytes).
         values["inline_data"] = ('<script type="application/json" id="timeline-data">'
@@ -99,7 +104,9 @@ def register_embed_page(server: flask.Flask, store: DataStore, config: Config,
         response = flask.make_response(render_page(
             title, page_urls(files, data.version, base),
             head_extra=discovery_link(current_page_url(base, "embed"), base, title),
-            inline_events=data.inline_events(base), preview=data.preview()))
+            inline_events=data.inline_events(base), preview=data.preview(),
+            theme=ViewState.from_query_string(flask.request.query_string.decode(
+                "utf-8", "replace")).theme))
         response.headers["Cache-Control"] = "no-cache"
         # The same page for every reader of this data version (its picture of the
         # chart is most of it): compressed once, not per request. Not with a query:

@@ -26,6 +26,7 @@ import math
 import unicodedata
 from datetime import datetime, timezone
 
+from timeline.view.colours import dark_twins
 from timeline.view.view_state import PARAMETERS
 
 log = logging.getLogger(__name__)
@@ -54,8 +55,10 @@ WIDE_TICKS, NARROW_TICKS = 10, 5
 # as early as a script in the page's head would (picture.js finds it by its
 # id). Inline, so it runs before the first paint; its hash is in the page's
 # Content-Security-Policy.
-# Not `event` (a ring, no more) nor `list` (the list below the chart open).
-VIEW_PARAMETERS = tuple(name for name in PARAMETERS if name not in ("event", "list", "story"))
+# Not `event` (a ring, no more), `list` (the list below the chart open), `story` nor
+# `theme` (the picture takes its colours from the style sheet).
+VIEW_PARAMETERS = tuple(name for name in PARAMETERS
+                        if name not in ("event", "list", "story", "theme"))
 PLOTLY_SCRIPT_ID = "timeline-plotly"
 PREVIEW_GUARD = ("/[?&](" + "|".join(VIEW_PARAMETERS) + ")=/.test(location.search)&&("
                  "document.documentElement.classList.add(\"no-preview\"),"
@@ -88,6 +91,37 @@ def _text(value) -> str:
 
 def _attr(value) -> str:
     return html.escape(str(value), quote=True)
+
+
+# A dark page draws the picture in each colour's dark twin (colours.dark_twins), as the
+# engine draws Plotly's chart: the picture names its colours by custom properties, which
+# the picture's style element sets for each theme, beside the light colour itself (for a
+# browser without them). The same selectors as the style sheet's dark theme.
+_TWINS = dark_twins()
+_PROPERTY = {light: f"--tl-{number}" for number, light in enumerate(_TWINS)}
+DARK_SELECTORS = (".theme-dark .chart-preview",
+                  "@media (prefers-color-scheme: dark){:root:not(.theme-light) .chart-preview")
+
+
+def _paint(**colours) -> str:
+    """`fill="…" stroke="…"` for the colours given, each by its custom property where
+    it has a dark twin."""
+    attributes, styles = [], []
+    for name, colour in colours.items():
+        name = name.replace("_", "-")
+        attributes.append(f'{name}="{_attr(colour)}"')
+        if str(colour).lower() in _PROPERTY:
+            styles.append(f"{name}:var({_PROPERTY[str(colour).lower()]})")
+    style = f' style="{";".join(styles)}"' if styles else ""
+    return " ".join(attributes) + style
+
+
+def theme_style() -> str:
+    """The custom properties of every colour with a twin: light, then dark."""
+    light = "".join(f"{_PROPERTY[c]}:{c}" + ";" for c in _TWINS)
+    dark = "".join(f"{_PROPERTY[c]}:{twin};" for c, twin in _TWINS.items())
+    return (f"<style>.chart-preview{{{light}}}{DARK_SELECTORS[0]}{{{dark}}}"
+            f"{DARK_SELECTORS[1]}{{{dark}}}}}</style>")
 
 
 class _Scale:
@@ -142,7 +176,7 @@ def _bars(trace: dict, scale: _Scale) -> str:
     if not segments:
         return ""
     # One group per trace, as Plotly draws one path: overlaps do not darken.
-    return (f'<g opacity="{trace.get("opacity", 1)}" stroke="{_attr(line.get("color", "#999"))}"'
+    return (f'<g opacity="{trace.get("opacity", 1)}" {_paint(stroke=line.get("color", "#999"))}'
             f' stroke-width="{width}"{dash}>' + "".join(segments) + "</g>")
 
 
@@ -185,8 +219,27 @@ def narrowest_plots(labels: list[tuple[float, float, str, bool]]) -> list[float]
     return out
 
 
-def _marks(trace: dict, scale: _Scale, widths: dict[int, int] | None = None) -> str:
-    """`widths`: the narrowest chart (px) each label (by its index) shows at."""
+def symbol_path(symbol: str, radius: float) -> str | None:
+    """A marker's outline around (0, 0), as plotly.js draws the symbol (its
+    symbol_defs.js, at the same rounding); None for a circle (drawn as one)."""
+    def r(value: float) -> str:
+        return f"{round(value, 2):g}"
+    if symbol == "square":
+        return f"M{r(radius)},{r(radius)}H-{r(radius)}V-{r(radius)}H{r(radius)}Z"
+    if symbol == "diamond":
+        d = r(radius * 1.3)
+        return f"M{d},0L0,{d}L-{d},0L0,-{d}Z"
+    if symbol == "triangle-up":
+        return (f"M-{r(radius * 2 / math.sqrt(3))},{r(radius / 2)}"
+                f"H{r(radius * 2 / math.sqrt(3))}L0,-{r(radius)}Z")
+    return None
+
+
+def _marks(trace: dict, scale: _Scale, widths: dict[int, int] | None = None,
+           shapes: dict[str, str] | None = None) -> str:
+    """`widths`: the narrowest chart (px) each label (by its index) shows at;
+    `shapes`: the outlines of marks other than circles (certainty: figure.py
+    CERTAINTY_SYMBOLS), by their id, collected for the picture's <defs>."""
     marker = trace.get("marker", {})
     stroke = marker.get("line", {})
     marks, labels = [], []
@@ -203,8 +256,19 @@ def _marks(trace: dict, scale: _Scale, widths: dict[int, int] | None = None) -> 
         # Its (first) event, for picture.js; an id is the editor's text: escaped.
         event = (f' data-event="{_attr(point[0])}"'
                  if isinstance(point, list) and point and point[0] else "")
-        marks.append(f'<circle class="preview-mark" cx="{cx}" cy="{cy}" r="{radius:g}"'
-                     f'{event}/>')
+        symbol = marker.get("symbol", "circle")
+        symbol = symbol[index] if isinstance(symbol, list) else symbol
+        outline = symbol_path(symbol, radius)
+        if outline is None or shapes is None:
+            marks.append(f'<circle class="preview-mark" cx="{cx}" cy="{cy}" r="{radius:g}"'
+                         f'{event}/>')
+        else:
+            # A shape placed by <use> (a path takes no percentages); cx, cy and r
+            # for picture.js, which finds every mark by them.
+            shape = f"tl-{symbol}-{radius:g}".replace(".", "_")
+            shapes[shape] = outline
+            marks.append(f'<use class="preview-mark" href="#{shape}" x="{cx}" y="{cy}" '
+                         f'cx="{cx}" cy="{cy}" r="{radius:g}"{event}/>')
         if index < len(texts) and texts[index]:
             left = index < len(positions) and "left" in positions[index]
             anchor = ' text-anchor="end"' if left else ""
@@ -216,11 +280,11 @@ def _marks(trace: dict, scale: _Scale, widths: dict[int, int] | None = None) -> 
     if not marks:
         return ""
     font = trace.get("textfont", {})
-    out = (f'<g fill="{_attr(marker.get("color", "#444"))}" '
-           f'stroke="{_attr(stroke.get("color", marker.get("color", "#444")))}" '
-           f'stroke-width="{stroke.get("width", 0)}">' + "".join(marks) + "</g>")
+    paint = _paint(fill=marker.get("color", "#444"),
+                   stroke=stroke.get("color", marker.get("color", "#444")))
+    out = (f'<g {paint} stroke-width="{stroke.get("width", 0)}">' + "".join(marks) + "</g>")
     if labels:
-        out += (f'<g fill="{_attr(font.get("color", "#222"))}" '
+        out += (f'<g {_paint(fill=font.get("color", "#222"))} '
                 f'font-size="{font.get("size", 12)}">' + "".join(labels) + "</g>")
     return out
 
@@ -238,14 +302,14 @@ def _shapes(layout: dict, scale: _Scale) -> str:
     for shape in layout.get("shapes", []):
         if shape.get("type") == "line" and shape.get("xref") == "paper":
             y = _pct(scale.y(shape["y0"]))
-            out.append(f'<line x1="0" x2="100%" y1="{y}" y2="{y}" stroke='
-                       f'"{_attr(shape.get("line", {}).get("color", "#ddd"))}"/>')
+            out.append(f'<line x1="0" x2="100%" y1="{y}" y2="{y}" '
+                       f'{_paint(stroke=shape.get("line", {}).get("color", "#ddd"))}/>')
         elif shape.get("type") == "rect" and shape.get("xref") == "x":
             a, b = scale.x(shape["x0"]), scale.x(shape["x1"])
             a, b = max(a, 0), min(b, 1)
             if b > a:
                 out.append(f'<rect x="{_pct(a)}" width="{_pct(b - a)}" y="0" height="100%" '
-                           f'fill="{_attr(shape.get("fillcolor", "#eee"))}" '
+                           f'{_paint(fill=shape.get("fillcolor", "#eee"))} '
                            f'opacity="{shape.get("opacity", 1)}"/>')
     return "".join(out)
 
@@ -280,9 +344,14 @@ def _draw(figure: dict) -> str:
         for value, name in zip(yaxis.get("tickvals", []), yaxis.get("ticktext", [])))
     traces = [t for t in figure["data"] if t.get("x") and t.get("y")]
     widths, label_style = _label_widths(traces, scale, margin["l"] + margin["r"])
-    drawn = "".join(_bars(t, scale) if t.get("mode") == "lines" else _marks(t, scale, widths[n])
-                    for n, t in enumerate(traces))
+    shapes: dict[str, str] = {}
+    drawn = "".join(_bars(t, scale) if t.get("mode") == "lines"
+                    else _marks(t, scale, widths[n], shapes) for n, t in enumerate(traces))
+    if shapes:
+        drawn = ("<defs>" + "".join(f'<path id="{name}" d="{path}"/>'
+                                    for name, path in shapes.items()) + "</defs>" + drawn)
     horizontal = margin["l"] + margin["r"]
+    ink = layout.get("font", {}).get("color", "#444")
     vertical = margin["t"] + margin["b"]
     return (
         # Hidden from screen readers, who have the list (the page's mode bar,
@@ -292,12 +361,12 @@ def _draw(figure: dict) -> str:
         f'style="left:{margin["l"]}px;top:{margin["t"]}px;'
         f'width:calc(100% - {horizontal}px);height:calc(100% - {vertical}px)" '
         f'overflow="visible" font-size="12">'
-        f'<g stroke="{_attr(layout["xaxis"].get("gridcolor", "#eee"))}">{"".join(grid)}</g>'
-        f'<g fill="#444" text-anchor="middle">{"".join(tick_labels)}</g>'
+        f'<g {_paint(stroke=layout["xaxis"].get("gridcolor", "#eee"))}>{"".join(grid)}</g>'
+        f'<g {_paint(fill=ink)} text-anchor="middle">{"".join(tick_labels)}</g>'
         f"{_shapes(layout, scale)}"
-        f'<g fill="#444" text-anchor="end">{lanes}</g>'
+        f'<g {_paint(fill=ink)} text-anchor="end">{lanes}</g>'
         f'<svg width="100%" height="100%">{drawn}</svg>'
-        f"</svg>{label_style}</div>")
+        f"</svg>{theme_style()}{label_style}</div>")
 
 
 def _label_widths(traces: list[dict], scale: _Scale, margins: int,

@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from timeline.data.markup import escape_for_plotly
-from timeline.view.colours import category_colours
+from timeline.view.colours import CHART_LIGHT, ERA_FILLS, category_colours
 from timeline.view.transforms import actor_names
 from timeline.view.view_state import WHOLE_TIMELINE, ViewState
 from timeline.view.window import first_window, whole_span
@@ -40,9 +40,11 @@ TOP_MARGIN_PX = 50  # the mode bar, then the date labels
 BOTTOM_MARGIN_PX = 8
 # The chart's height beyond its rows: the y range spans the rows exactly (layout_figure).
 FRAME_HEIGHT_PX = TOP_MARGIN_PX + BOTTOM_MARGIN_PX
+# How firmly an event stands, drawn by the mark's shape as well (the fill says whether
+# its date is exact): survives colour blindness and greyscale printing (issue 17).
+CERTAINTY_SYMBOLS = {"confirmed": "circle", "reported": "square", "alleged": "triangle-up",
+                     "expected": "diamond"}
 NARROW_SCREEN_PX = 600
-# Eras are backdrop: two light greys, alternating, so periods that touch stay apart.
-ERA_FILLS = ("rgba(0, 0, 0, 0.05)", "rgba(0, 0, 0, 0.09)")
 ERA_LABEL_MAX_CHARS = 28
 ERA_LABEL_ROOM = 0.6  # rows
 # The axis's dates as precise as its ticks are apart: years, then months, and
@@ -145,7 +147,7 @@ def add_eras(figure: go.Figure, eras: pd.DataFrame, window: tuple[date, date],
             figure.add_annotation(
                 x=label_at, y=1, xref="x", yref="paper", xanchor="left", yanchor="top",
                 text=escape_for_plotly(short_label(era.title, ERA_LABEL_MAX_CHARS)),
-                showarrow=False, font={"size": 11, "color": "#555"}, xshift=3)
+                showarrow=False, font={"size": 11, "color": CHART_LIGHT["era_label"]}, xshift=3)
 
 
 def event_ends(events: pd.DataFrame, today: date) -> pd.Series:
@@ -267,7 +269,7 @@ def short_label(title: str, max_chars: int = LABEL_MAX_CHARS) -> str:
 
 
 def merge_crowded(marks: list[Placed], start_of: dict[int, int], days_per_px: float,
-                  ) -> list[Placed]:
+                  shape_of: dict[int, str] | None = None) -> list[Placed]:
     """Unlabelled marks in one row nearer than CROWDED_PX to the first of a run
     become that one mark, which names the others.
 
@@ -275,21 +277,25 @@ def merge_crowded(marks: list[Placed], start_of: dict[int, int], days_per_px: fl
     hundred per row; drawn one on another they look the same as one, but each
     costs the browser time on every redraw. The list below the chart still
     shows every event, and hovering says how many a mark stands for.
-    `start_of`: each event's start in microseconds (`microseconds`).
+    `start_of`: each event's start in microseconds (`microseconds`); `shape_of`:
+    each event's mark shape (its certainty's), when given: only marks of one shape
+    merge, so a shape is never hidden under another.
     """
     # In nanoseconds, as pandas works it out, compared exactly with whole microseconds.
     reach = pd.Timedelta(days=CROWDED_PX * days_per_px).value
     kept: list[Placed] = []
     merged: dict[int, list[int]] = {}  # index in `kept` → the events merged into it
-    run_of_row: dict[float, int] = {}  # row → index in `kept` of the mark its run merges into
+    # (row, shape) → index in `kept` of the mark its run merges into
+    run_of_row: dict[tuple[float, str], int] = {}
     for mark in sorted(marks, key=lambda m: (m.y, start_of[m.event_index])):
-        run = run_of_row.get(mark.y)
+        row = (mark.y, shape_of[mark.event_index] if shape_of else "")
+        run = run_of_row.get(row)
         if (not mark.label and run is not None and not kept[run].label
                 and (start_of[mark.event_index] - start_of[kept[run].event_index]) * 1000
                 < reach):
             merged.setdefault(run, list(kept[run].hidden)).append(mark.event_index)
             continue
-        run_of_row[mark.y] = len(kept)
+        run_of_row[row] = len(kept)
         kept.append(mark)
     for run, hidden in merged.items():
         kept[run] = replace(kept[run], hidden=tuple(hidden))
@@ -317,7 +323,9 @@ def add_category_traces(figure: go.Figure, events: pd.DataFrame, ends: pd.Series
             hoverinfo="skip", opacity=0.55,
             line={"color": colour, "width": 9, "dash": "solid" if exact else "dot"}))
     starts = dict(zip(indices, microseconds(events.loc[indices, "start_at"])))
-    shown = merge_crowded(members, starts, days_per_px) if days_per_px else members
+    shapes = {index: CERTAINTY_SYMBOLS.get(certainty, "circle")
+              for index, certainty in zip(indices, events.loc[indices, "certainty"])}
+    shown = merge_crowded(members, starts, days_per_px, shapes) if days_per_px else members
     # Labelled marks and bare ones in separate traces: a big timeline has
     # thousands of marks but few labels, and each text node costs the browser.
     for labelled in (True, False):
@@ -344,17 +352,24 @@ def mark_trace(events: pd.DataFrame, marks: list[Placed], category: str, colour:
         customdata.append(point)
     labels = {"text": [escape_for_plotly(m.label) for m in marks],
               "textposition": ["top left" if m.label_left else "top right" for m in marks],
-              "textfont": {"size": 12, "color": "#222"}} if labelled else {}
+              "textfont": {"size": 12, "color": CHART_LIGHT["label"]}} if labelled else {}
     return go.Scatter(
         x=rows["start_at"].to_numpy(), y=[m.y for m in marks],
         mode="markers+text" if labelled else "markers", name=category, showlegend=False,
         # Hollow is a white fill in a ring of the colour: Plotly draws an "-open"
         # symbol's ring in the marker's colour, so white would be invisible.
-        marker={"color": colour if exact else "white", "size": 12, "symbol": "circle",
-                "line": {"color": colour, "width": 2.5}},
+        marker={"color": colour if exact else CHART_LIGHT["background"], "size": 12,
+                "symbol": mark_symbols(rows["certainty"]), "line": {"color": colour, "width": 2.5}},
         customdata=customdata,
         hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]}<extra></extra>",
         **labels)
+
+
+def mark_symbols(certainties: pd.Series) -> str | list[str]:
+    """Each mark's shape by its (first) event's certainty; one for the trace when
+    all are alike, as in most traces of a big timeline."""
+    symbols = [CERTAINTY_SYMBOLS.get(c, "circle") for c in certainties]
+    return symbols[0] if len(set(symbols)) == 1 else symbols
 
 
 def add_selection(figure: go.Figure, events: pd.DataFrame, placed: list[Placed],
@@ -368,8 +383,8 @@ def add_selection(figure: go.Figure, events: pd.DataFrame, placed: list[Placed],
     figure.add_trace(go.Scatter(
         x=[events.at[m.event_index, "start_at"] for m in marks], y=[m.y for m in marks],
         mode="markers", name="selected", showlegend=False, hoverinfo="skip",
-        marker={"size": 22, "symbol": "circle-open", "color": "#111",
-                "line": {"width": 3, "color": "#111"}}))
+        marker={"size": 22, "symbol": "circle-open", "color": CHART_LIGHT["selected"],
+                "line": {"width": 3, "color": CHART_LIGHT["selected"]}}))
 
 
 def layout_figure(figure: go.Figure, lanes: list[tuple[str, float, int]],
@@ -378,7 +393,7 @@ def layout_figure(figure: go.Figure, lanes: list[tuple[str, float, int]],
     narrow = width_px < NARROW_SCREEN_PX
     between = (1 + LANE_GAP) / 2  # a separator halfway between a lane's last row and the next
     separators = [{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": y - between,
-                   "y1": y - between, "line": {"color": "#ddd", "width": 1}}
+                   "y1": y - between, "line": {"color": CHART_LIGHT["separator"], "width": 1}}
                   for _, y, _ in lanes[1:]]
     figure.update_layout(
         height=int(max(MIN_HEIGHT_PX, total_rows * ROW_HEIGHT_PX + FRAME_HEIGHT_PX)),
@@ -391,8 +406,10 @@ def layout_figure(figure: go.Figure, lanes: list[tuple[str, float, int]],
         # that out on every redraw.
         margin={"l": left_margin([name for name, _, _ in lanes]), "r": RIGHT_MARGIN_PX,
                 "t": TOP_MARGIN_PX, "b": BOTTOM_MARGIN_PX, "autoexpand": False},
-        plot_bgcolor="white", paper_bgcolor="white",
-        font={"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"},
+        # In the light theme's colours: a dark page swaps them (colours.dark_twins).
+        plot_bgcolor=CHART_LIGHT["background"], paper_bgcolor=CHART_LIGHT["background"],
+        font={"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+              "color": CHART_LIGHT["ink"]},
         hovermode="closest", showlegend=False,
         dragmode=False if narrow else "zoom",
         shapes=separators,
@@ -400,7 +417,7 @@ def layout_figure(figure: go.Figure, lanes: list[tuple[str, float, int]],
         # Tick labels always fit (the margins are sized for them), so Plotly need not
         # measure each one on every redraw to hide those that overflow ("allow").
         xaxis={"type": "date", "range": [window[0].isoformat(), window[1].isoformat()],
-               "showgrid": True, "gridcolor": "#eee", "side": "top", "automargin": False,
+               "showgrid": True, "gridcolor": CHART_LIGHT["grid"], "side": "top", "automargin": False,
                "ticklabeloverflow": "allow", "tickformatstops": DATE_TICK_FORMATS},
         yaxis={"tickvals": [y + (rows - 1) / 2 for _, y, rows in lanes],
                "ticktext": [escape_for_plotly(short_label(name)) for name, _, _ in lanes],

@@ -18,7 +18,13 @@ import plotly.io
 
 from timeline.data.markup import Link, is_web_address, split_links
 from timeline.data.schema import CERTAINTIES
-from timeline.view.figure import build_figure, category_colours, lane_categories
+from timeline.view.colours import dark_twins
+from timeline.view.figure import (
+    CERTAINTY_SYMBOLS,
+    build_figure,
+    category_colours,
+    lane_categories,
+)
 from timeline.view.transforms import actor_names
 from timeline.view.view_state import ViewState
 
@@ -152,7 +158,10 @@ def payload(events: pd.DataFrame, *, version: str, title: str, subtitle: str,
         "detail_chunks": max(1, math.ceil(len(events) / DETAIL_CHUNK)),
         "categories": lane_categories(events),
         "colours": category_colours(sorted(present)),
+        # The figures are in light colours; a dark page draws each one's twin.
+        "dark_colours": dark_twins(),
         "certainties": [c for c in CERTAINTIES if c in set(events["certainty"])],
+        "certainty_symbols": CERTAINTY_SYMBOLS,  # the legend's key to the marks' shapes
         "actors": actor_names(events),
         "figures": {"category": category_figure if category_figure is not None
                     else figure_json(events, "category", today, eras, title_window)},

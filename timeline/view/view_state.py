@@ -20,6 +20,10 @@ from timeline.data.text_folding import strip_white_space
 
 LaneMode = Literal["category", "actor"]
 LANE_MODES: tuple[LaneMode, ...] = ("category", "actor")
+# `theme=dark|light`: for an article whose own page is dark (or light), winning over
+# the reader's `prefers-color-scheme` both ways; none follows the reader's setting.
+Theme = Literal["light", "dark"]
+THEMES: tuple[Theme, ...] = ("light", "dark")
 # Long enough for any honest search, short enough that a hostile link costs nothing.
 MAX_QUERY_LENGTH = 200
 MAX_VALUES_PER_PARAMETER = 50
@@ -35,7 +39,7 @@ _LINK_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{1,2})(?:-([0-9]{1,2}))?)?[~?]?")
 WHOLE_TIMELINE = "all"
 
 PARAMETERS = ("actor", "category", "certainty", "from", "to", "q", "lanes", "event", "zoom",
-              "list", "story")
+              "list", "story", "theme")
 
 
 def clean_value(text: str) -> str:
@@ -65,6 +69,8 @@ class ViewState:
     # Story mode (`story=1`): one event's card at a time, in date order, large,
     # with the chart above it to find one's way.
     story: bool = False
+    # The page's colours (`theme=dark|light`); None: the reader's preference.
+    theme: Theme | None = None
 
     @classmethod
     def from_query_string(cls, query_string: str | None) -> ViewState:
@@ -78,7 +84,7 @@ class ViewState:
             found = values(name)
             return found[0] if found else ""
 
-        lanes = first("lanes")
+        lanes, theme = first("lanes"), first("theme")
         return cls(
             actors=values("actor"),
             categories=values("category"),
@@ -91,6 +97,7 @@ class ViewState:
             window=_window(first("zoom")),
             list_open=first("list") == "open",
             story=first("story") == "1",
+            theme=theme if theme in THEMES else None,
         )
 
     def to_query_string(self) -> str:
@@ -117,6 +124,8 @@ class ViewState:
             pairs.append(("list", "open"))
         if self.story:
             pairs.append(("story", "1"))
+        if self.theme:
+            pairs.append(("theme", self.theme))
         return urlencode(pairs)
 
     def with_changes(self, **changes) -> ViewState:
@@ -129,8 +138,9 @@ class ViewState:
 
     def cleared(self) -> ViewState:
         """The view with no filters, no selection and no zoom; the lane mode, the
-        list's being open and story mode stay (how the reader reads, not what)."""
-        return ViewState(lanes=self.lanes, list_open=self.list_open, story=self.story)
+        list's being open, story mode and the theme stay (how the reader reads, not what)."""
+        return ViewState(lanes=self.lanes, list_open=self.list_open, story=self.story,
+                         theme=self.theme)
 
     def describe(self, shown: int, total: int) -> str:
         """The count line, in words: '3 of 27 events · Kim Jong-un · gifts'."""

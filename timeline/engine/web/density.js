@@ -54,7 +54,8 @@
    * its events in date order), the mark traces as templates, and the other
    * traces (bars, ...). */
   function marks(data, startOf) {
-    var units = { fill: [], ring: [], label: [], side: [], item: [], first: [], count: [] };
+    var units = { fill: [], ring: [], symbol: [], label: [], side: [], item: [], first: [],
+                  count: [] };
     var templates = { bare: null, labelled: null }, others = [], traces = [], total = 0;
     data.forEach(function (trace) {
       var isMarks = trace.marker && trace.customdata && trace.x &&
@@ -77,6 +78,7 @@
         var fill = pointValue(trace.marker.color, i);
         units.fill.push(fill);
         units.ring.push(pointValue(line.color, i) || fill);
+        units.symbol.push(pointValue(trace.marker.symbol, i) || "circle");
         units.label.push(labelled ? pointValue(trace.text, i) || "" : "");
         units.side.push(labelled ? pointValue(trace.textposition, i) : "");
         units.item.push(item);  // its hover lines, for an event drawn alone
@@ -163,12 +165,13 @@
     function isShown(atom) { return !shown || shown.has(ids[atom]); }
     function ring(atom) { return units.ring[unit[atom]]; }
     function fill(atom) { return units.fill[unit[atom]]; }
+    function symbol(atom) { return units.symbol[unit[atom]]; }
 
     placed.rows.forEach(function (row) {
       var first = firstAtLeast(row.x, from - margin), last = firstAtLeast(row.x, to + margin + 1);
       var spans = [];  // the labels kept in this row, [from, to]
       var items = [];  // its marks: { at: positions in the row, label, side, filled }
-      // Events group by pixel column and colour (open: the current column's
+      // Events group by pixel column, colour and shape (open: the current column's
       // groups), or by the figure's own marks.
       var open = [], column = NaN, groups = frame.columns ? null : new Map();
 
@@ -220,7 +223,10 @@
           var here = Math.floor(row.x[i] / columnWidth);
           if (here !== column) { column = here; open = []; }
           for (var k = 0; k < open.length && !item; k++) {
-            if (ring(row.atoms[open[k].at[0]]) === ring(atom)) { item = open[k]; }
+            var neighbour = row.atoms[open[k].at[0]];
+            if (ring(neighbour) === ring(atom) && symbol(neighbour) === symbol(atom)) {
+              item = open[k];
+            }
           }
           if (!item) { item = { at: [], filled: 0 }; open.push(item); items.push(item); }
         }
@@ -253,7 +259,7 @@
     }
 
     function newTrace() {
-      return { x: [], y: [], customdata: [], fill: [], ring: [], size: [], text: [],
+      return { x: [], y: [], customdata: [], fill: [], ring: [], symbol: [], size: [], text: [],
                textposition: [] };
     }
 
@@ -282,6 +288,7 @@
       }
       trace.y.push(row.y);
       trace.ring.push(ring(firstAtom));
+      trace.symbol.push(symbol(firstAtom));
       trace.text.push(item.label || "");
       trace.textposition.push(item.side || "top right");
     }
@@ -305,7 +312,7 @@
     if (!template) { return { x: [], mode: "markers" }; }
     var base = template.marker.size || 6;
     var marker = withChanges(template.marker, {
-      color: collected.fill,
+      color: collected.fill, symbol: collected.symbol,
       size: collected.size.map(function (size) { return size || base; }),
       line: withChanges(template.marker.line || {}, { color: collected.ring }) });
     var trace = withChanges(template, { x: collected.x, y: collected.y,

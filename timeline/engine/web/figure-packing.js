@@ -66,7 +66,7 @@
     var copy = kept(trace, ["x", "y", "text", "textposition"]);
     copy.customdata = customdata;
     if (trace.marker) {
-      copy.marker = kept(trace.marker, ["color"]);
+      copy.marker = kept(trace.marker, ["color", "symbol"]);
       if (trace.marker.line) { copy.marker.line = kept(trace.marker.line, ["color"]); }
     }
     return copy;
@@ -173,7 +173,7 @@
       if (!group) {
         group = byMode[trace.mode] = withChanges(trace, {
           x: [], y: [], customdata: [], name: "",
-          marker: withChanges(trace.marker, { color: [], line: withChanges(
+          marker: withChanges(trace.marker, { color: [], symbol: [], line: withChanges(
             trace.marker.line || {}, { color: [] }) }) });
         if (trace.text) { group.text = []; group.textposition = []; }
         packed.push(group);
@@ -184,6 +184,7 @@
         group.y.push(trace.y[i]);
         group.customdata.push(trace.customdata[i]);
         group.marker.color.push(trace.marker.color);
+        group.marker.symbol.push(pointSymbol(trace.marker, i));
         group.marker.line.color.push(line);
         if (group.text) {
           group.text.push(Array.isArray(trace.text) ? trace.text[i] : trace.text || "");
@@ -193,6 +194,12 @@
       }
     });
     return packed;
+  }
+
+  /* A mark's shape (its event's certainty: view/figure.py CERTAINTY_SYMBOLS). */
+  function pointSymbol(marker, index) {
+    var symbol = Array.isArray(marker.symbol) ? marker.symbol[index] : marker.symbol;
+    return symbol || "circle";
   }
 
   /* Bars and bare marks as path shapes, in far fewer SVG elements: Plotly
@@ -219,6 +226,7 @@
         var dots = dotShapes(trace);
         Array.prototype.push.apply(shapes, dots.shapes);
         traces.push(dots.hover);
+        if (dots.shaped) { traces.push(dots.shaped); }
       } else {
         traces.push(trace);
       }
@@ -271,7 +279,9 @@
       if (!dots[key]) { dots[key] = { colour: colour, width: width, path: [] }; order.push(key); }
       dots[key].path.push(dot);
     }
+    var shaped = [];  // marks of other shapes than a circle: Plotly draws them
     for (var i = 0; i < trace.x.length; i++) {
+      if (pointSymbol(marker, i) !== "circle") { shaped.push(i); continue; }
       var size = pointValue(marker.size, i) || 6;
       var fill = pointValue(marker.color, i);
       var edge = pointValue((marker.line || {}).color, i) || fill;
@@ -289,7 +299,55 @@
     var hover = withChanges(trace, { mode: "none", hoveron: "points",
                                      hoverlabel: { bgcolor: marker.color } });
     delete hover.marker;
-    return { shapes: shapes(rings, ringOrder).concat(shapes(fills, fillOrder)), hover: hover };
+    return { shapes: shapes(rings, ringOrder).concat(shapes(fills, fillOrder)), hover: hover,
+             shaped: shaped.length ? shapedMarks(trace, shaped) : null };
+  }
+
+  /* The points `kept` (indices) of a bare marks trace as a trace that draws them
+   * and leaves hover and clicks to the trace over all of them. */
+  function shapedMarks(trace, kept) {
+    function pick(values) {
+      return Array.isArray(values) ? kept.map(function (i) { return values[i]; }) : values;
+    }
+    var marker = trace.marker, line = marker.line || {};
+    return { type: "scatter", mode: "markers", name: "", showlegend: false,
+             hoverinfo: "skip", x: pick(trace.x), y: pick(trace.y),
+             marker: withChanges(marker, { color: pick(marker.color), size: pick(marker.size),
+                                           symbol: pick(marker.symbol),
+                                           line: withChanges(line, { color: pick(line.color) })
+                                         }) };
+  }
+
+  /* The figure in a dark page's colours: every colour that has a twin (`twins`,
+   * lower-case light colour → dark one: the payload's dark_colours, from
+   * view/colours.py) swapped for it, in traces, shapes, annotations and the
+   * layout. New objects where a colour changes; the figure's own are untouched
+   * (drawn figures are kept and drawn again). Arrays of values (x, y,
+   * customdata) are not walked: only objects and arrays of objects. */
+  var COLOUR_KEYS = { color: true, fillcolor: true, bgcolor: true, bordercolor: true,
+                      paper_bgcolor: true, plot_bgcolor: true, gridcolor: true };
+  function themed(figure, twins) {
+    function isObject(value) {
+      return value !== null && typeof value === "object" && !Array.isArray(value);
+    }
+    function swap(value) {
+      if (Array.isArray(value)) { return value.map(swap); }
+      return (typeof value === "string" && twins[value.toLowerCase()]) || value;
+    }
+    function walk(object) {
+      var changes = null;
+      Object.keys(object).forEach(function (key) {
+        var value = object[key], swapped = value;
+        if (COLOUR_KEYS[key]) { swapped = swap(value); }
+        else if (isObject(value)) { swapped = walk(value); }
+        else if (Array.isArray(value) && value.length && isObject(value[0])) {
+          swapped = value.map(function (item) { return isObject(item) ? walk(item) : item; });
+        }
+        if (swapped !== value) { (changes = changes || {})[key] = swapped; }
+      });
+      return changes ? withChanges(object, changes) : object;
+    }
+    return { data: figure.data.map(walk), layout: walk(figure.layout) };
   }
 
   /* Text as Plotly's labels must receive it: its markup characters escaped. */
@@ -313,7 +371,7 @@
 
   return {
     filterFigureData: filterFigureData, compactLanes: compactLanes,
-    packMarks: packMarks, asShapes: asShapes,
+    packMarks: packMarks, asShapes: asShapes, themed: themed,
     escapeForPlotly: escapeForPlotly, markIds: markIds,
     markPosition: markPosition, dateMs: dateMs
   };

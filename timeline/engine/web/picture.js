@@ -91,10 +91,10 @@
 
   /* Dark text on a light colour, white on a dark one (Plotly's hover labels do the same). */
   function textColourOn(colour) {
-    var hex = /^#([0-9a-f]{6})$/i.exec(colour || "");
-    if (!hex) { return "#222"; }
-    var value = parseInt(hex[1], 16);
-    var light = 0.299 * (value >> 16) + 0.587 * (value >> 8 & 255) + 0.114 * (value & 255);
+    // As the browser computes it: "rgb(r, g, b)" (the picture's colours follow the theme).
+    var rgb = /^rgba?\((\d+),\s*(\d+),\s*(\d+)/.exec(colour || "");
+    if (!rgb) { return "#222"; }
+    var light = 0.299 * rgb[1] + 0.587 * rgb[2] + 0.114 * rgb[3];
     return light > 150 ? "#222" : "#fff";
   }
 
@@ -109,7 +109,8 @@
     if (!plot) { return null; }
     var inner = plot.querySelector("svg") || plot;
     var marks = Array.prototype.map.call(
-      root.querySelectorAll("circle.preview-mark[data-event]"), function (circle) {
+      // Circles, and shapes (<use>) for other certainties, each with cx, cy and r.
+      root.querySelectorAll(".preview-mark[data-event]"), function (circle) {
         return { element: circle, id: circle.getAttribute("data-event"),
                  x: parseFloat(circle.getAttribute("cx")) / 100,
                  y: parseFloat(circle.getAttribute("cy")) / 100,
@@ -187,7 +188,7 @@
       hover.replaceChildren(title, document.createElement("br"),
                             document.createTextNode(plainText(mark.item[2])));
       var group = mark.element.parentNode;
-      var fill = group.getAttribute("fill"), edge = group.getAttribute("stroke") || fill;
+      var colours = getComputedStyle(group), fill = colours.fill, edge = colours.stroke;
       hover.style.background = fill;
       hover.style.borderColor = edge;
       hover.style.color = textColourOn(fill);

@@ -15,6 +15,7 @@
   var MAX_QUERY_LENGTH = 200;
   var MAX_VALUES = 50;
   var LANE_MODES = ["category", "actor"];
+  var THEMES = ["light", "dark"];  // view_state.THEMES
   var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
                 "Dec"];
 
@@ -102,14 +103,15 @@
       return seen.slice(0, MAX_VALUES);
     }
     function first(name) { return values(name)[0] || ""; }
-    var lanes = first("lanes");
+    var lanes = first("lanes"), theme = first("theme");
     return {
       actors: values("actor"), categories: values("category"),
       certainties: values("certainty"),
       from: partialDay(first("from"), false), to: partialDay(first("to"), true),
       q: first("q"), lanes: LANE_MODES.indexOf(lanes) >= 0 ? lanes : "category",
       event: first("event") || null, zoom: parseWindow(first("zoom")),
-      listOpen: first("list") === "open", story: first("story") === "1"
+      listOpen: first("list") === "open", story: first("story") === "1",
+      theme: THEMES.indexOf(theme) >= 0 ? theme : null
     };
   }
 
@@ -128,6 +130,7 @@
     else if (view.zoom) { params.append("zoom", view.zoom[0] + ".." + view.zoom[1]); }
     if (view.listOpen) { params.append("list", "open"); }
     if (view.story) { params.append("story", "1"); }
+    if (view.theme) { params.append("theme", view.theme); }
     return params.toString();
   }
 

@@ -191,7 +191,8 @@
     byId("reset").addEventListener("click", function () {
       go(core.withChanges(core.parseView(""), { lanes: state.view.lanes,
                                                 listOpen: state.view.listOpen,
-                                                story: state.view.story }));
+                                                story: state.view.story,
+                                                theme: state.view.theme }));
     });
   }
 
@@ -495,7 +496,8 @@
     if (preview) { preview.classList.add("is-replaced"); }
     // The configuration once: given again, Plotly works it out again, measuring the page.
     var config = graph._context ? undefined : GRAPH_CONFIG;
-    state.chartDrawn = window.Plotly.react(graph, data, layout, config);
+    var colours = inTheme({ data: data, layout: layout });
+    state.chartDrawn = window.Plotly.react(graph, colours.data, colours.layout, config);
     state.chartDrawn.then(function () {
       if (preview) { preview.remove(); }
       if (state.picture) { state.picture.replaced(); state.picture = null; }
@@ -636,14 +638,66 @@
     var items = state.data.categories.filter(function (c) { return present[c]; })
       .map(function (category) {
         var swatch = element("span", { className: "swatch" });
-        swatch.style.background = state.data.colours[category];
+        swatch.style.background = themeColour(state.data.colours[category]);
         return element("li", {}, [swatch, category]);
       });
     items.push(element("li", { className: "key-exact" }, [element("span", { className: "swatch" }),
                                                            "exact date"]));
     items.push(element("li", { className: "key-inexact" }, [
       element("span", { className: "swatch" }), "approximate or uncertain"]));
+    // How firmly each event stands, by the shape of its mark (view/figure.py).
+    var symbols = state.data.certainty_symbols || {};
+    (state.data.certainties || []).forEach(function (certainty) {
+      items.push(element("li", { className: "key-certainty" }, [
+        element("span", { className: "swatch shape-" + (symbols[certainty] || "circle") }),
+        certainty]));
+    });
     byId("timeline-legend").replaceChildren(element("ul", { className: "legend-items" }, items));
+  }
+
+  // ------------------------------------------------------------------ theme
+
+  /* The page is dark when the link says `theme=dark`, or says no theme and the
+   * reader's system prefers dark: the style sheet's rule (assets/style.css), which
+   * the class on <html> drives. The server sets the class already where it can
+   * (no flash of light colours); the engine keeps it in step with the view. */
+  var PREFERS_DARK = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)")
+                                       : null;
+  function applyTheme(view) {
+    var page = document.documentElement;
+    page.classList.toggle("theme-dark", view.theme === "dark");
+    page.classList.toggle("theme-light", view.theme === "light");
+  }
+
+  function pageIsDark() {
+    var page = document.documentElement;
+    return page.classList.contains("theme-dark") ||
+      (!page.classList.contains("theme-light") && !!PREFERS_DARK && PREFERS_DARK.matches);
+  }
+
+  /* A colour of the light figure as the page's theme draws it. */
+  function themeColour(colour) {
+    var twins = state.data.dark_colours;
+    return pageIsDark() && twins && colour ? twins[colour.toLowerCase()] || colour : colour;
+  }
+
+  /* The figure about to be drawn in the page's theme: a dark page's colours
+   * (figure-packing.js themed) and Plotly's mode bar to suit. */
+  function inTheme(figure) {
+    if (!pageIsDark() || !state.data.dark_colours) { return figure; }
+    var dark = packing.themed(figure, state.data.dark_colours);
+    var ink = themeColour(figure.layout.font && figure.layout.font.color) || "#c9ccd1";
+    dark.layout = core.withChanges(dark.layout, { modebar: {
+      bgcolor: "rgba(0, 0, 0, 0.3)", color: ink, activecolor: "#ffffff" } });
+    return dark;
+  }
+
+  /* A reader's system turning dark or light redraws the page in its colours. */
+  function followThemePreference() {
+    if (!PREFERS_DARK) { return; }
+    var redraw = function () { if (state.view && !state.view.theme) { draw(); } };
+    if (PREFERS_DARK.addEventListener) { PREFERS_DARK.addEventListener("change", redraw); }
+    else if (PREFERS_DARK.addListener) { PREFERS_DARK.addListener(redraw); }
   }
 
   // ------------------------------------------------------------- chart keys
@@ -1008,6 +1062,7 @@
       state.listFromTop = true;  // other events: the list starts again at its first
     }
     state.view = view;
+    applyTheme(view);
     if (view.q) { loadSearchText(); }  // fetched when a reader first searches
     var shown = state.shown = core.filterEvents(state.events, view);
     // A story always has an event open: the first shown, when the link names none
@@ -1080,6 +1135,7 @@
     shell.openFilters(window.innerWidth >= 760 &&
                       !document.documentElement.classList.contains("is-embed"));
     followListDisclosure();
+    followThemePreference();
     draw(core.parseView(location.search));
     watchWidth();
     window.addEventListener("popstate", function () {
