@@ -355,7 +355,12 @@ def _events(rows: CheckedRows) -> pd.DataFrame:
     data |= _spans(rows, shown)
     data["approximate"] = rows.approximate[shown]
     data["uncertain"] = rows.uncertain[shown]
-    return _frame(EVENT_COLUMNS, data)
+    events = _frame(EVENT_COLUMNS, data)
+    # Per-language words (schema.LANGUAGE_COLUMNS), only those the file has.
+    for column in schema.LANGUAGE_COLUMNS:
+        if column in rows.raw:
+            events[column] = pd.Series(rows.raw[column][shown], dtype="str")
+    return events
 
 
 def _eras(rows: CheckedRows) -> pd.DataFrame:

@@ -21,6 +21,7 @@ import numpy as np
 
 from timeline.data import schema
 from timeline.data.checks import quick_pass
+from timeline.data.checks.languages import partly_translated
 from timeline.data.checks.columns import (
     NO_DATE,
     ContractColumns,
@@ -182,6 +183,7 @@ def validate(table: Table, dialect: Dialect = OUR_FORMAT) -> Validation:
         found.setdefault(i, []).append(problem)
     problems.extend(p for i in sorted(found) for p in found[i])
     problems.extend(spelling_warnings(distinct["actors"], actor_names, lines, keys))
+    problems.extend(partly_translated(raw, kind, lines))
     if not count and not required_missing:
         problems.append(warning(None, None, "the file has a header but no events"))
 
