@@ -69,8 +69,8 @@ TIMELINE_KEYED_SETTINGS: dict[str, tuple[str, tuple[str, ...]]] = {
                  tuple(LANGUAGES)),
 }
 # Columns an editor may also write per language, named `<column>_<language>` (e.g.
-# `title_ko`, `description_ru`): readers of that language see them, the base column
-# where they are empty.
+# `title_ko`, `description_ru`; `title_en` for a timeline written in another
+# language): readers of that language see them, the base column where they are empty.
 TRANSLATABLE_COLUMNS: tuple[str, ...] = ("title", "description", "display_date", "media_caption")
 
 
@@ -86,7 +86,7 @@ def setting_value(settings: frozenset[str], name: str, default: str) -> str:
 
 LANGUAGE_COLUMNS: tuple[str, ...] = tuple(
     language_column(column, language) for column in TRANSLATABLE_COLUMNS
-    for language in LANGUAGES if language != DEFAULT_LANGUAGE)
+    for language in LANGUAGES)
 
 ACTOR_SEPARATOR = ";"
 ONGOING = ".."

@@ -49,9 +49,11 @@ class ExportSummary:
 
 
 def export_static(snapshot: Snapshot, out: Path, config: Config, today: date,
-                  explorer_url: str = "") -> ExportSummary:
+                  explorer_url: str = "", language: str | None = None) -> ExportSummary:
+    """`language`: the page's (view/language.py), by default the timeline's own. A
+    static page has one: no server reads a link's `lang` (`export --lang` picks it)."""
     out.mkdir(parents=True, exist_ok=True)
-    language = language_of(None, snapshot.result.settings)  # the timeline's own
+    language = language_of(language, snapshot.result.settings)
     data = DataFiles(snapshot, config, today, language=language)
     written: dict[str, bytes] = {}
     files = static_files(EMBED_FILES)

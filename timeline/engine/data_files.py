@@ -14,7 +14,7 @@ import flask
 import pandas as pd
 
 from timeline.config import Config
-from timeline.data.schema import DEFAULT_LANGUAGE, LANGUAGE_COLUMNS, LANGUAGES, setting_value
+from timeline.data.schema import DEFAULT_LANGUAGE, LANGUAGE_COLUMNS, LANGUAGES
 from timeline.data_store import DataStore, Snapshot
 from timeline.serving.caching import IMMUTABLE
 from timeline.serving.shared_builds import SharedBuilds, build_key, shared_builds_for
@@ -104,11 +104,10 @@ class DataFiles:
     @lru_cache(maxsize=1)
     def _localised(self) -> tuple[pd.DataFrame, pd.DataFrame | None]:
         result = self._snapshot.result
-        base = setting_value(result.settings, "language", DEFAULT_LANGUAGE)
         if self.language == DEFAULT_LANGUAGE and not any(
                 column in self._snapshot.events.columns for column in LANGUAGE_COLUMNS):
             return self._snapshot.events, result.eras
-        return (localised_events(self._snapshot.events, self.language, base),
+        return (localised_events(self._snapshot.events, self.language),
                 localised_eras(result.eras, self.language))
 
     def _shared(self, product: str, build: Callable[[], list[bytes]],

@@ -166,13 +166,16 @@ def short_day(day: date, language: str) -> str:
 
 # ------------------------------------------------------------------ events
 
-TEXT_LANGUAGE = "text_language"  # the column saying which language an event's title is in
+# The column saying which language an event's title is in where it comes from a
+# per-language column ("" where it is the base column's, in the page's language
+# or the timeline's): the pages mark those titles with `lang`.
+TEXT_LANGUAGE = "text_language"
 
 
-def localised_events(events: pd.DataFrame, language: str, base_language: str) -> pd.DataFrame:
+def localised_events(events: pd.DataFrame, language: str) -> pd.DataFrame:
     """`events` as readers of `language` see them: each translatable column from its
     `<column>_<language>` where filled, the dates in their words; TEXT_LANGUAGE
-    says each title's language (`base_language`, the timeline's, where it fell back)."""
+    says which titles are translated."""
     shown = events.copy()
     translated_title = pd.Series(False, index=shown.index)
     if language != DEFAULT_LANGUAGE:
@@ -192,7 +195,7 @@ def localised_events(events: pd.DataFrame, language: str, base_language: str) ->
                 shown["date_label"] = shown[own].where(filled, shown["date_label"])
             if column == "title":
                 translated_title = filled
-    shown[TEXT_LANGUAGE] = [language if own else base_language for own in translated_title]
+    shown[TEXT_LANGUAGE] = [language if own else "" for own in translated_title]
     return shown
 
 

@@ -244,8 +244,8 @@
         startDay: columns.start[i],
         search: columns.search ? columns.search[i] : undefined,
         // The title's language where the timeline has per-language titles (payload).
-        lang: columns.title_lang ? columns.title_lang.values[columns.title_lang.codes[i]]
-                                 : undefined
+        lang: columns.title_lang && columns.title_lang.values[columns.title_lang.codes[i]] ||
+              undefined
       };
     }
     return events;
