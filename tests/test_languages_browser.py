@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import expect
-
 from browser import accessibility_violations, serving, serving_embed
+from playwright.sync_api import expect
 from support import DATA
+
 from timeline.data.loading import load_events
 
 pytestmark = pytest.mark.browser

@@ -21,7 +21,6 @@ import numpy as np
 
 from timeline.data import schema
 from timeline.data.checks import quick_pass
-from timeline.data.checks.languages import partly_translated
 from timeline.data.checks.columns import (
     NO_DATE,
     ContractColumns,
@@ -34,6 +33,7 @@ from timeline.data.checks.columns import (
 )
 from timeline.data.checks.dialect import OUR_FORMAT, Dialect
 from timeline.data.checks.header import RESERVED_COLUMNS, read_header, unique_name
+from timeline.data.checks.languages import partly_translated
 from timeline.data.checks.row_rules import (
     KINDS,
     NO_SOURCE,

@@ -5,7 +5,7 @@ it fetches, built once per data version and served; `static_files`, the pages'
 scripts served under their content's hash."""
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from string import Template
 
@@ -15,7 +15,7 @@ from timeline.view.language import browser_catalogue, translated_markup
 WEB = Path(__file__).resolve().parent / "web"
 
 
-@lru_cache(maxsize=None)
+@cache
 def page_template(path: Path, language: str) -> Template:
     """A page's template (its [[words]] in `language`: view/language.py), read once."""
     return Template(translated_markup(path.read_text("utf-8"), language))

@@ -16,11 +16,11 @@ import gettext
 import html
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 from babel import Locale
@@ -101,7 +101,7 @@ def plural_categories(messages: Messages) -> list[str]:
     return [names[form] for form in sorted(names)]
 
 
-@lru_cache(maxsize=None)
+@cache
 def messages_for(language: str) -> Messages:
     """The catalogue of `language` (English: none, the ids are its words)."""
     if language == DEFAULT_LANGUAGE or language not in LANGUAGES:
@@ -119,7 +119,7 @@ def messages_for(language: str) -> Messages:
     return Messages(language, translations, gettext.c2py(catalogue.plural_expr))
 
 
-@lru_cache(maxsize=None)
+@cache
 def browser_catalogue(language: str) -> bytes:
     """The JSON the page carries for the engine (`<` escaped: it sits in a script)."""
     return json.dumps(messages_for(language).for_browser(), ensure_ascii=False,

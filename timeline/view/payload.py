@@ -18,8 +18,8 @@ import plotly.io
 
 from timeline.data.markup import Link, is_web_address, split_links
 from timeline.data.schema import CERTAINTIES, DEFAULT_LANGUAGE
-from timeline.view.language import TEXT_LANGUAGE, date_label
 from timeline.view.figure import build_figure, category_colours, lane_categories
+from timeline.view.language import TEXT_LANGUAGE, date_label
 from timeline.view.transforms import actor_names
 from timeline.view.view_state import ViewState
 

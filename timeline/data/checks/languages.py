@@ -4,7 +4,7 @@ base column's words among theirs. A warning, not an error: a translation may
 well be under way."""
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 
