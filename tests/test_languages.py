@@ -142,7 +142,7 @@ def test_spans_in_each_language():
 def test_the_count_line_in_russian():
     view = ViewState.from_query_string("category=gifts&certainty=reported&from=2020&q=Ким")
     assert view.describe(3, 27, messages_for("ru")) == (
-        "3 из 27 событий · gifts · сообщается · с 1 янв. 2020\u202fг. · по запросу «Ким»")
+        "3 из 27 событий · gifts · сообщается · с 1 янв. 2020\u00a0г. · по запросу «Ким»")
     assert view.describe(3, 27) == (
         "3 of 27 events · gifts · reported · from 1 Jan 2020 · matching “Ким”")
     assert ViewState().describe(1, 1, messages_for("ko")) == "사건 1건"

@@ -182,3 +182,31 @@ def test_a_korean_page_has_no_accessibility_violations(new_page, korean_app):
         assert accessibility_violations(page) == []
         opened(page, korean_app + f"/?event={GIFT_CAR}")
         assert accessibility_violations(page) == []
+
+
+def test_the_browser_s_count_line_is_python_s(new_page, korean_app):
+    """describe in timeline-core.js and ViewState.describe say the same in Russian
+    (Intl's dates and Babel's are both CLDR's)."""
+    from timeline.view.language import messages_for
+    from timeline.view.view_state import ViewState
+    page = new_page()
+    opened(page, korean_app + "/embed?lang=ru")
+    for query in ("category=gifts&certainty=reported&from=2020&q=Ким",
+                  "from=2019-04&to=2024-02-20", "to=2023", "actor=Kim+Jong-un&actor=Putin"):
+        said = page.evaluate("(q) => TimelineCore.describe(TimelineCore.parseView(q), 3, 27)",
+                             query)
+        assert said == ViewState.from_query_string(query).describe(3, 27, messages_for("ru"))
+
+
+def test_plotly_s_chart_in_korean(new_page, korean_app):
+    """Once plotly.js draws the chart (a filter brings it), its mode bar and its
+    axis's months are Korean too."""
+    from browser import plotly_chart
+    page = new_page()
+    opened(page, korean_app + "/embed?zoom=2023-08-01..2024-03-31")
+    plotly_chart(page)
+    expect(page.locator(".modebar-btn[data-title='확대']")).to_have_count(1)
+    ticks = page.locator("#timeline-graph .xtick text").evaluate_all(
+        "(texts) => texts.map((text) => text.textContent)")
+    assert any(re.search("[0-9]+월", tick) for tick in ticks), ticks
+    assert page.problems == []

@@ -53,6 +53,12 @@ def language_of(link_language: str | None, settings: frozenset[str]) -> str:
     return setting_value(settings, "language", DEFAULT_LANGUAGE)
 
 
+def no_break(text: str) -> str:
+    """CLDR's no-break spaces (narrow or not, as Babel's and the browser's ICU
+    versions differ) as one kind, U+00A0: Python's and the browser's words agree."""
+    return text.replace("\u202f", "\u00a0")
+
+
 def fill(text: str, values: dict[str, object]) -> str:
     """`{name}` placeholders replaced (no str.format: a value's braces stay text)."""
     for name, value in values.items():
@@ -68,8 +74,9 @@ class Messages:
     plural_form: Callable[[int], int] = lambda n: 0 if n == 1 else 1
 
     def number(self, value: int) -> str:
-        return str(value) if self.language == DEFAULT_LANGUAGE else format_decimal(
-            value, locale=self.language)
+        """12,345, 12 345: as formatNumber in timeline-core.js writes it."""
+        return f"{value:,}" if self.language == DEFAULT_LANGUAGE else no_break(format_decimal(
+            value, locale=self.language))
 
     def gettext(self, msgid: str, **values) -> str:
         found = self.translations.get(msgid)
@@ -161,7 +168,7 @@ def short_day(day: date, language: str) -> str:
     """A day in the count line: '20 Feb 2024', '2024년 2월 20일'."""
     if language == DEFAULT_LANGUAGE:
         return f"{day.day} {day:%b %Y}"
-    return format_skeleton("yMMMd", day, locale=language)
+    return no_break(format_skeleton("yMMMd", day, locale=language)).replace(" г.", "\u00a0г.")
 
 
 # ------------------------------------------------------------------ events

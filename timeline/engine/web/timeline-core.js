@@ -50,10 +50,15 @@
   }
 
   /* A count as the page's language writes it: 12,345, 12 345. */
+  /* language.no_break: CLDR's no-break spaces as U+00A0, whatever ICU's version. */
+  function noBreak(text) {
+    return text.replace(/\u202f/g, "\u00a0").replace(/ \u0433\./g, "\u00a0\u0433.");
+  }
+
   function formatNumber(count) {
     var said = messages();
     return said.lang === "en" ? String(count).replace(/\B(?=(\d{3})+$)/g, ",")
-                              : said.numbers.format(count);
+                              : noBreak(said.numbers.format(count));
   }
 
   /* Messages.ngettext: the plural form for `count` (Intl.PluralRules names the
@@ -309,8 +314,8 @@
   function shortDay(iso) {
     var parts = iso.split("-");
     if (language() === "en") { return (+parts[2]) + " " + MONTHS[+parts[1] - 1] + " " + parts[0]; }
-    return new Intl.DateTimeFormat(language(), { year: "numeric", month: "short", day: "numeric",
-                                                 timeZone: "UTC" }).format(new Date(iso));
+    return noBreak(new Intl.DateTimeFormat(language(), {
+      year: "numeric", month: "short", day: "numeric", timeZone: "UTC" }).format(new Date(iso)));
   }
 
   /* The count line, as ViewState.describe. */

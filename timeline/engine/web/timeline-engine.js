@@ -21,6 +21,27 @@
     displaylogo: false, displayModeBar: true, responsive: true, scrollZoom: false,
     modeBarButtons: [["zoomIn2d", "zoomOut2d", "pan2d", "zoom2d", "autoScale2d"]]
   };
+  /* GRAPH_CONFIG in the page's language: Plotly's mode bar titles from our
+   * catalogue and its axis's month names from the browser's Intl (CLDR's, as
+   * Babel's dates in the data). English is Plotly's own. */
+  function plotlyConfig() {
+    var language = core.language();
+    if (language === "en") { return GRAPH_CONFIG; }
+    function names(style) {
+      var format = new Intl.DateTimeFormat(language, { month: style, timeZone: "UTC" });
+      return [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map(function (month) {
+        return format.format(new Date(Date.UTC(2024, month, 15)));
+      });
+    }
+    var dictionary = {};
+    ["Zoom in", "Zoom out", "Pan", "Zoom", "Autoscale"].forEach(function (title) {
+      dictionary[title] = t(title);
+    });
+    var locales = {};
+    locales[language] = { dictionary: dictionary,
+                          format: { months: names("long"), shortMonths: names("short") } };
+    return core.withChanges(GRAPH_CONFIG, { locale: language, locales: locales });
+  }
   var state = { data: null, events: [], eventsById: new Map(), figures: {}, details: {},
                 list: null, view: null, pendingFigure: {} };
 
@@ -499,7 +520,7 @@
     var preview = graph.querySelector(".chart-preview");
     if (preview) { preview.classList.add("is-replaced"); }
     // The configuration once: given again, Plotly works it out again, measuring the page.
-    var config = graph._context ? undefined : GRAPH_CONFIG;
+    var config = graph._context ? undefined : plotlyConfig();
     state.chartDrawn = window.Plotly.react(graph, data, layout, config);
     state.chartDrawn.then(function () {
       if (preview) { preview.remove(); }
