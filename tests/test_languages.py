@@ -32,6 +32,7 @@ from timeline.view.language import (
     messages_for,
     plural_categories,
     span_label,
+    timeline_title,
     translated_markup,
 )
 from timeline.view.transforms import prepare_events
@@ -240,3 +241,13 @@ def test_a_partly_filled_language_column_is_warned_about():
     assert "title_ko is filled for 2 of 3 events" in result.report.problems[0].message
     assert "readers in Korean" in result.report.problems[0].message
     assert date(2012, 2, 20) == result.events["start_date"][1].first_day
+
+
+def test_the_title_row_s_own_words_per_language():
+    rows = [{**TITLE_ROW, "description": "Standfirst", "title_ko": "연표"}, event(1)]
+    result = load_events_from_bytes(csv_with(rows, ("title_ko",)), "x.csv")
+    assert result.report.problems == ()  # the title row is no event: no warning
+    assert result.translated_titles == {"ko": ("연표", "")}
+    assert timeline_title("A timeline", "Standfirst", result, "ko") == ("연표", "Standfirst")
+    assert timeline_title("A timeline", "Standfirst", result, "ru") == ("A timeline",
+                                                                         "Standfirst")

@@ -210,3 +210,14 @@ def test_plotly_s_chart_in_korean(new_page, korean_app):
         "(texts) => texts.map((text) => text.textContent)")
     assert any(re.search("[0-9]+월", tick) for tick in ticks), ticks
     assert page.problems == []
+
+
+def test_the_timeline_s_own_title_in_its_language(new_page, korean_app):
+    page = new_page()
+    opened(page, korean_app + "/")
+    expect(page).to_have_title("러시아와 북한: 연표")
+    expect(page.locator(".site-header h1")).to_have_text("러시아와 북한: 연표")
+    opened(page, korean_app + "/embed?lang=ru")
+    expect(page).to_have_title("Россия и КНДР: хронология")
+    opened(page, korean_app + "/embed?lang=en")
+    expect(page).to_have_title("Russia and North Korea: a timeline")

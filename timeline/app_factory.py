@@ -22,7 +22,7 @@ from timeline.serving.hosts import install_host_check
 from timeline.serving.http_policy import install_http_policy
 from timeline.serving.proxies import install_trusted_proxies
 from timeline.serving.request_guard import install_request_guard
-from timeline.view.language import language_of
+from timeline.view.language import language_of, timeline_title
 
 __all__ = ["DataFileError", "create_app"]
 
@@ -79,9 +79,11 @@ def place_the_page(app: Dash, store: DataStore, config: Config) -> None:
         urls = data_urls(store.snapshot.version, language=language)
         parts["metas"] += (f'<link rel="preload" href="{html.escape(urls["events"])}" '
                            'as="fetch" crossorigin="anonymous">')
-        parts["app_entry"] = explorer_page(parts["app_entry"], title=config.title_for(result),
-                                           subtitle=config.subtitle_for(result), data_urls=urls,
-                                           language=language)
+        title, subtitle = timeline_title(config.title_for(result), config.subtitle_for(result),
+                                         result, language)
+        parts["title"] = html_title(title)
+        parts["app_entry"] = explorer_page(parts["app_entry"], title=title, subtitle=subtitle,
+                                           data_urls=urls, language=language)
         return interpolate(**parts).replace('<html lang="en">', f'<html lang="{language}">', 1)
     app.interpolate_index = with_the_page
 

@@ -28,7 +28,7 @@ from timeline.engine.data_files import DataFiles, data_urls
 from timeline.engine.static_files import StaticFile, static_files
 from timeline.serving.page_asks import ask_serving
 from timeline.view.chart_preview import PREVIEW_GUARD_HASH, guard_script
-from timeline.view.language import language_of
+from timeline.view.language import language_of, timeline_title
 
 WEB = Path(__file__).resolve().parent / "web"
 
@@ -112,7 +112,8 @@ def register_embed_page(server: flask.Flask, store: DataStore, config: Config,
     def embed():
         language = language_of(flask.request.args.get("lang"), store.snapshot.result.settings)
         data = data_files(language)
-        title = config.title_for(store.snapshot.result)
+        result = store.snapshot.result
+        title, _ = timeline_title(config.title_for(result), "", result, language)
         base = explorer_base()
         response = flask.make_response(render_page(
             title, page_urls(files, data.version, base, language=language),

@@ -24,7 +24,7 @@ from timeline.engine.data_files import DataFiles, data_urls
 from timeline.engine.static_files import static_files
 from timeline.serving.http_policy import meta_content_security_policy
 from timeline.view.chart_preview import PREVIEW_GUARD_HASH
-from timeline.view.language import language_of
+from timeline.view.language import language_of, timeline_title
 
 COMPRESSED_SUFFIXES = {".html", ".js", ".css", ".json"}
 # Brotli's best quality (11) makes the smallest files but runs at about 0.4 MB/s here;
@@ -69,7 +69,8 @@ def export_static(snapshot: Snapshot, out: Path, config: Config, today: date,
     written |= later
     urls = page_urls(files, data.version, explorer_url or "./", exported=True,
                      language=language)
-    written["index.html"] = render_page(config.title_for(snapshot.result), urls,
+    title, _ = timeline_title(config.title_for(snapshot.result), "", snapshot.result, language)
+    written["index.html"] = render_page(title, urls,
                                         inline_events=data.inline_events(explorer_url),
                                         preview=data.preview(), language=language,
                                         policy=meta_content_security_policy(

@@ -19,7 +19,7 @@ from timeline.data_store import DataStore, Snapshot
 from timeline.serving.caching import IMMUTABLE
 from timeline.serving.shared_builds import SharedBuilds, build_key, shared_builds_for
 from timeline.view.chart_preview import chart_preview
-from timeline.view.language import localised_eras, localised_events
+from timeline.view.language import localised_eras, localised_events, timeline_title
 from timeline.view.payload import (
     actor_figure,
     detail_chunks,
@@ -131,7 +131,9 @@ class DataFiles:
     @lru_cache(maxsize=1)
     def _events_file(self, explorer_url: str) -> Sequence[bytes]:
         snapshot, config = self._snapshot, self._config
-        title, subtitle = config.title_for(snapshot.result), config.subtitle_for(snapshot.result)
+        title, subtitle = timeline_title(config.title_for(snapshot.result),
+                                         config.subtitle_for(snapshot.result),
+                                         snapshot.result, self.language)
         return self._shared("events", lambda: [to_json_bytes(payload(
             self.events, version=self.version, title=title, subtitle=subtitle,
             today=self.today, eras=self.eras, explorer_url=explorer_url,

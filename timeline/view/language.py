@@ -173,6 +173,14 @@ def short_day(day: date, language: str) -> str:
 
 # ------------------------------------------------------------------ events
 
+def timeline_title(title: str, subtitle: str, result, language: str) -> tuple[str, str]:
+    """The timeline's title and subtitle (config.title_for's and subtitle_for's) in
+    `language`: the title row's `title_<language>` and `description_<language>`
+    where written, else those given."""
+    own_title, own_subtitle = getattr(result, "translated_titles", {}).get(language, ("", ""))
+    return own_title or title, own_subtitle or subtitle
+
+
 # The column saying which language an event's title is in where it comes from a
 # per-language column ("" where it is the base column's, in the page's language
 # or the timeline's): the pages mark those titles with `lang`.
