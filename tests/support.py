@@ -70,7 +70,7 @@ def table_of_cases(name: str) -> list[dict]:
 # fields that differ from these.
 DEFAULT_VIEW_FIELDS = {"actors": [], "categories": [], "certainties": [], "from": None,
                        "to": None, "q": "", "lanes": "category", "event": None, "zoom": None,
-                       "listOpen": False, "story": False, "theme": None}
+                       "listOpen": False, "story": False, "theme": None, "lang": None}
 
 
 def view_fields(view) -> dict:
@@ -82,7 +82,8 @@ def view_fields(view) -> dict:
             "lanes": view.lanes, "event": view.event,
             "zoom": view.window if isinstance(view.window, str)
             else view.window and [day.isoformat() for day in view.window],
-            "listOpen": view.list_open, "story": view.story, "theme": view.theme}
+            "listOpen": view.list_open, "story": view.story, "theme": view.theme,
+            "lang": view.language}
 
 
 # ------------------------------------------- generated text and links (Hypothesis)

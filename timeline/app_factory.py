@@ -8,6 +8,7 @@ from dash import Dash
 
 from timeline.addresses import public_base
 from timeline.config import REPOSITORY, Config
+from timeline.data.schema import DEFAULT_LANGUAGE
 from timeline.data_store import DataFileError, DataStore
 from timeline.editor.routes import register_editor
 from timeline.embed.oembed import register_embed_tools
@@ -21,6 +22,7 @@ from timeline.serving.hosts import install_host_check
 from timeline.serving.http_policy import install_http_policy
 from timeline.serving.proxies import install_trusted_proxies
 from timeline.serving.request_guard import install_request_guard
+from timeline.view.language import language_of, timeline_title
 from timeline.view.view_state import ViewState
 
 __all__ = ["DataFileError", "create_app"]
@@ -71,16 +73,23 @@ def place_the_page(app: Dash, store: DataStore, config: Config) -> None:
     interpolate = app.interpolate_index
 
     def with_the_page(**parts):
-        urls = data_urls(store.snapshot.version)
         result = store.snapshot.result
+        # The link's `lang`, else the timeline's (view/language.py); never the browser's.
+        language = (language_of(flask.request.args.get("lang"), result.settings)
+                    if flask.has_request_context() else DEFAULT_LANGUAGE)
+        urls = data_urls(store.snapshot.version, language=language)
         parts["metas"] += (f'<link rel="preload" href="{html.escape(urls["events"])}" '
                            'as="fetch" crossorigin="anonymous">')
-        parts["app_entry"] = explorer_page(parts["app_entry"], title=config.title_for(result),
-                                           subtitle=config.subtitle_for(result), data_urls=urls)
-        page = interpolate(**parts)
+        title, subtitle = timeline_title(config.title_for(result), config.subtitle_for(result),
+                                         result, language)
+        parts["title"] = html_title(title)
+        parts["app_entry"] = explorer_page(parts["app_entry"], title=title, subtitle=subtitle,
+                                           data_urls=urls, language=language)
+        page = interpolate(**parts).replace('<html lang="en">', f'<html lang="{language}">', 1)
         # The link's theme on <html> from the first paint (the engine keeps it after).
-        theme = ViewState.from_query_string(
+        theme = (ViewState.from_query_string(
             flask.request.query_string.decode("utf-8", "replace")).theme
+            if flask.has_request_context() else None)
         return page.replace("<html ", f'<html class="theme-{theme}" ', 1) if theme else page
     app.interpolate_index = with_the_page
 

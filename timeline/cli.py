@@ -20,6 +20,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
+from timeline.data.schema import LANGUAGES
+
 if TYPE_CHECKING:
     from timeline.data.loading import LoadResult, SizeLimit
     from timeline.data_store import Snapshot
@@ -172,7 +174,7 @@ def _export_static(args: argparse.Namespace) -> int:
         return 1
     try:
         summary = export_static(snapshot, out, Config.from_environment(), date.today(),
-                                explorer_url=args.explorer_url or "")
+                                explorer_url=args.explorer_url or "", language=args.lang)
     except OSError as exc:
         _say(f"{out}: error: cannot write the export: {exc.strerror or exc}")
         return 1
@@ -232,6 +234,9 @@ def build_parser() -> argparse.ArgumentParser:
                                                        "JSON file (default: stdout)")
     exporter.add_argument("--explorer-url", help="static export: the full explorer's address, "
                                                  "for the page's 'Open the full timeline' link")
+    exporter.add_argument("--lang", choices=tuple(LANGUAGES),
+                          help="static export: the page's language (default: the title "
+                               "row's `language`, else en); a static page has one")
     exporter.add_argument("--max-mb", type=_size_in_mb, metavar="MB", help=MAX_MB_HELP)
     exporter.set_defaults(run=_export)
 

@@ -95,6 +95,9 @@ class LoadResult:
     window: tuple[date, date] | None = None
     # The title row's `settings` (schema.TIMELINE_SETTINGS), in their known spelling.
     settings: frozenset[str] = frozenset()
+    # The title row's `title_<language>` and `description_<language>`, where written:
+    # language → (title, subtitle), either "" (view/language.py falls back).
+    translated_titles: dict[str, tuple[str, str]] = field(default_factory=dict)
     # "timelinejs" when the header is a TimelineJS sheet's: `columns` and `raw` are
     # then the sheet's own, and `events` its rows in our columns.
     file_format: Literal["timeline", "timelinejs"] = "timeline"
@@ -355,7 +358,12 @@ def _events(rows: CheckedRows) -> pd.DataFrame:
     data |= _spans(rows, shown)
     data["approximate"] = rows.approximate[shown]
     data["uncertain"] = rows.uncertain[shown]
-    return _frame(EVENT_COLUMNS, data)
+    events = _frame(EVENT_COLUMNS, data)
+    # Per-language words (schema.LANGUAGE_COLUMNS), only those the file has.
+    for column in schema.LANGUAGE_COLUMNS:
+        if column in rows.raw:
+            events[column] = pd.Series(rows.raw[column][shown], dtype="str")
+    return events
 
 
 def _eras(rows: CheckedRows) -> pd.DataFrame:
@@ -381,7 +389,18 @@ def _title(rows: CheckedRows) -> dict:
     return {"title": rows.clean["title"][first] or None,
             "subtitle": rows.clean["description"][first] or None,
             "window": window,
-            "settings": timeline_settings(rows.clean["settings"][first])}
+            "settings": timeline_settings(rows.clean["settings"][first]),
+            "translated_titles": _translated_titles(rows, first)}
+
+
+def _translated_titles(rows: CheckedRows, row: int) -> dict[str, tuple[str, str]]:
+    """The title row's own words per language (schema.LANGUAGE_COLUMNS)."""
+    def cell(column: str, language: str) -> str:
+        name = schema.language_column(column, language)
+        return str(rows.raw[name][row]) if name in rows.raw else ""
+    found = {language: (cell("title", language), cell("description", language))
+             for language in schema.LANGUAGES}
+    return {language: words for language, words in found.items() if any(words)}
 
 
 def _raw(columns: tuple[str, ...], rows: CheckedRows) -> pd.DataFrame:

@@ -57,6 +57,38 @@ TIMELINE_SETTINGS: dict[str, str] = {
              "order (the explorer always does)",
 }
 SETTINGS_SEPARATOR = ";"
+# Settings with a value, written `name=value` in the same cell: each name with its
+# meaning and the values it accepts.
+KEYED_SETTINGS_MARK = "="
+# The reader's interface languages (timeline/locale/ holds the catalogues); the
+# first is the default and the language of the base columns' words.
+LANGUAGES: dict[str, str] = {"en": "English", "ko": "Korean", "ru": "Russian"}
+DEFAULT_LANGUAGE = "en"
+TIMELINE_KEYED_SETTINGS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "language": ("the language of the reader's interface (controls, dates, the count line), "
+                 "one of " + ", ".join(f"`{code}` ({name})" for code, name in LANGUAGES.items())
+                 + f"; `{DEFAULT_LANGUAGE}` when not set. A link's `?lang=` overrides it",
+                 tuple(LANGUAGES)),
+}
+# Columns an editor may also write per language, named `<column>_<language>` (e.g.
+# `title_ko`, `description_ru`; `title_en` for a timeline written in another
+# language): readers of that language see them, the base column where they are empty.
+TRANSLATABLE_COLUMNS: tuple[str, ...] = ("title", "description", "display_date", "media_caption")
+
+
+def language_column(column: str, language: str) -> str:
+    return f"{column}_{language}"
+
+
+def setting_value(settings: frozenset[str], name: str, default: str) -> str:
+    """A keyed setting's value among a title row's settings (loading.LoadResult's)."""
+    prefix = name + KEYED_SETTINGS_MARK
+    return next((s[len(prefix):] for s in settings if s.startswith(prefix)), default)
+
+
+LANGUAGE_COLUMNS: tuple[str, ...] = tuple(
+    language_column(column, language) for column in TRANSLATABLE_COLUMNS
+    for language in LANGUAGES)
 
 ACTOR_SEPARATOR = ";"
 ONGOING = ".."
@@ -97,7 +129,9 @@ COLUMNS: tuple[Column, ...] = (
            "shaded behind the events, `title` for the timeline's own title.", "era"),
     Column("settings", False, "On the title row only: options for the whole timeline, "
            f"separated by `{SETTINGS_SEPARATOR}`. " + "; ".join(
-               f"`{name}`: {meaning}" for name, meaning in TIMELINE_SETTINGS.items()) + ".",
+               f"`{name}`: {meaning}" for name, meaning in TIMELINE_SETTINGS.items()) + "; "
+           + "; ".join(f"`{name}=…`: {meaning}"
+                       for name, (meaning, _) in TIMELINE_KEYED_SETTINGS.items()) + ".",
            "story"),
     Column("notes", False, "For editors only: never shown to readers.",
            "Article dates this both mid-2022 and September 2023.", public=False,

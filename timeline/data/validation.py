@@ -33,6 +33,7 @@ from timeline.data.checks.columns import (
 )
 from timeline.data.checks.dialect import OUR_FORMAT, Dialect
 from timeline.data.checks.header import RESERVED_COLUMNS, read_header, unique_name
+from timeline.data.checks.languages import partly_translated
 from timeline.data.checks.row_rules import (
     KINDS,
     NO_SOURCE,
@@ -182,6 +183,7 @@ def validate(table: Table, dialect: Dialect = OUR_FORMAT) -> Validation:
         found.setdefault(i, []).append(problem)
     problems.extend(p for i in sorted(found) for p in found[i])
     problems.extend(spelling_warnings(distinct["actors"], actor_names, lines, keys))
+    problems.extend(partly_translated(raw, kind, lines))
     if not count and not required_missing:
         problems.append(warning(None, None, "the file has a header but no events"))
 

@@ -14,24 +14,24 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
-from string import Template
 from typing import Callable
 
 import flask
 
 from timeline.config import REPOSITORY, Config
+from timeline.data.schema import DEFAULT_LANGUAGE
 from timeline.data_store import DataStore
 from timeline.embed.oembed import current_page_url, discovery_link
-from timeline.engine import BOXES, ENGINE_MAIN, ENGINE_PARTS
+from timeline.engine import ENGINE_MAIN, ENGINE_PARTS, boxes, inline_messages, page_template
 from timeline.engine import WEB as ENGINE_WEB
 from timeline.engine.data_files import DataFiles, data_urls
 from timeline.engine.static_files import Bundle, StaticFile, static_files
 from timeline.serving.page_asks import ask_serving
 from timeline.view.chart_preview import PREVIEW_GUARD_HASH, guard_script
+from timeline.view.language import language_of, timeline_title
 from timeline.view.view_state import THEMES, ViewState
 
 WEB = Path(__file__).resolve().parent / "web"
-TEMPLATE = Template((WEB / "embed.html").read_text("utf-8"))
 
 # The page's files: name in the template → file. plotly.js comes when a reader needs
 # it (picture.js); the scripts are one bundle, its parts in the order they run.
@@ -46,20 +46,24 @@ EMBED_FILES = {
 
 def render_page(title: str, urls: dict[str, str], head_extra: str = "",
                 inline_events: bytes | None = None, preview: str = "", policy: str = "",
-                theme: str | None = None) -> str:
+                theme: str | None = None, language: str = DEFAULT_LANGUAGE) -> str:
     """The page. A small timeline's data goes inside it (one request fewer before the
     chart, and a repeat visit still costs a 304); a big one's is fetched, preloaded.
     `preview`: the chart as SVG (chart_preview), which answers for the chart until a
     reader needs plotly.js (picture.js). `policy`: a Content-Security-Policy the page
     carries itself, for a host that sends none (the static export). `theme`: the
     link's `theme=dark|light`, on <html> from the first paint (the engine keeps it
-    after; the static export has only the style sheet's `prefers-color-scheme`)."""
+    after; the static export has only the style sheet's `prefers-color-scheme`).
+    `language`: the interface's (view/language.py): its words, and its catalogue
+    inline for the engine when not English."""
     values = {key: html.escape(url) for key, url in urls.items()}
     values["policy_meta"] = (f'<meta http-equiv="Content-Security-Policy" '
                              f'content="{html.escape(policy)}">' if policy else "")
     # The list folded: an article shows the chart and the event's card, not pages
     # of list (the engine opens it for `list=open`).
-    values["boxes"] = BOXES.substitute(preview=preview, list_open="")
+    values["boxes"] = boxes(language).substitute(preview=preview, list_open="")
+    values["language"] = language
+    values["inline_messages"] = inline_messages(language)
     values["preview_guard"] = guard_script(urls.get(PLOTLY_KEY, "")) if preview else ""
     values["theme_class"] = f" theme-{theme}" if theme in THEMES else ""
     if inline_events is not None:
@@ -71,42 +75,45 @@ def render_page(title: str, urls: dict[str, str], head_extra: str = "",
         values["inline_data"] = ""
         values["preload_tag"] = (f'<link rel="preload" href="{values["events_url"]}" '
                                  f'as="fetch" crossorigin="anonymous">')
-    page = TEMPLATE.substitute(title=html.escape(title), head_extra=head_extra, **values)
+    page = page_template(WEB / "embed.html", language).substitute(
+        title=html.escape(title), head_extra=head_extra, **values)
     # A file that is missing (none should be) leaves no empty script tag behind.
     return page.replace('<script src="" defer></script>\n', "")
 
 
 def page_urls(files: dict[str, StaticFile], version: str, explorer_url: str,
-              exported: bool = False) -> dict[str, str]:
+              exported: bool = False, language: str = DEFAULT_LANGUAGE) -> dict[str, str]:
     """The addresses the page names, by their names in its template: its files',
     its data's (of `version`) and the explorer's. `exported`: the static export's,
     relative to its page."""
     urls = {key: file.fingerprinted_name if exported else file.url
             for key, file in files.items()}
     urls |= {f"{name.replace('-', '_')}_url": url
-             for name, url in data_urls(version, exported).items()}
+             for name, url in data_urls(version, exported, language).items()}
     urls["explorer_url"] = explorer_url
     return urls
 
 
 def register_embed_page(server: flask.Flask, store: DataStore, config: Config,
                         explorer_base: Callable[[], str],
-                        data_files: Callable[[], DataFiles]) -> None:
+                        data_files: Callable[..., DataFiles]) -> None:
     """`/embed`; its files and data are served for both reader pages
     (engine.static_files, engine.data_files), `data_files` giving the current ones."""
     files = static_files(EMBED_FILES)
 
     @server.route("/embed")
     def embed():
-        data = data_files()
-        title = config.title_for(store.snapshot.result)
+        language = language_of(flask.request.args.get("lang"), store.snapshot.result.settings)
+        data = data_files(language)
+        result = store.snapshot.result
+        title, _ = timeline_title(config.title_for(result), "", result, language)
         base = explorer_base()
         response = flask.make_response(render_page(
-            title, page_urls(files, data.version, base),
+            title, page_urls(files, data.version, base, language=language),
             head_extra=discovery_link(current_page_url(base, "embed"), base, title),
             inline_events=data.inline_events(base), preview=data.preview(),
             theme=ViewState.from_query_string(flask.request.query_string.decode(
-                "utf-8", "replace")).theme))
+                "utf-8", "replace")).theme, language=language))
         response.headers["Cache-Control"] = "no-cache"
         # The same page for every reader of this data version (its picture of the
         # chart is most of it): compressed once, not per request. Not with a query:

@@ -24,6 +24,7 @@ from timeline.engine.data_files import DataFiles, data_urls
 from timeline.engine.static_files import static_files
 from timeline.serving.http_policy import meta_content_security_policy
 from timeline.view.chart_preview import PREVIEW_GUARD_HASH
+from timeline.view.language import language_of, timeline_title
 
 COMPRESSED_SUFFIXES = {".html", ".js", ".css", ".json"}
 # Brotli's best quality (11) makes the smallest files but runs at about 0.4 MB/s here;
@@ -48,14 +49,17 @@ class ExportSummary:
 
 
 def export_static(snapshot: Snapshot, out: Path, config: Config, today: date,
-                  explorer_url: str = "") -> ExportSummary:
+                  explorer_url: str = "", language: str | None = None) -> ExportSummary:
+    """`language`: the page's (view/language.py), by default the timeline's own. A
+    static page has one: no server reads a link's `lang` (`export --lang` picks it)."""
     out.mkdir(parents=True, exist_ok=True)
-    data = DataFiles(snapshot, config, today)
+    language = language_of(language, snapshot.result.settings)
+    data = DataFiles(snapshot, config, today, language=language)
     written: dict[str, bytes] = {}
     files = static_files(EMBED_FILES)
     for file in files.values():
         written[file.fingerprinted_name] = file.content
-    names = data_urls(data.version, exported=True)
+    names = data_urls(data.version, exported=True, language=language)
     written[names["events"]] = data.events_json(explorer_url)
     # Data fetched after the first paint, when a reader asks for it.
     later = {names["details"].format(chunk=number): chunk
@@ -63,10 +67,12 @@ def export_static(snapshot: Snapshot, out: Path, config: Config, today: date,
     later[names["actor-figure"]] = data.actor_figure_json()
     later[names["search"]] = data.search_json()
     written |= later
-    urls = page_urls(files, data.version, explorer_url or "./", exported=True)
-    written["index.html"] = render_page(config.title_for(snapshot.result), urls,
+    urls = page_urls(files, data.version, explorer_url or "./", exported=True,
+                     language=language)
+    title, _ = timeline_title(config.title_for(snapshot.result), "", snapshot.result, language)
+    written["index.html"] = render_page(title, urls,
                                         inline_events=data.inline_events(explorer_url),
-                                        preview=data.preview(),
+                                        preview=data.preview(), language=language,
                                         policy=meta_content_security_policy(
                                             [PREVIEW_GUARD_HASH])).encode("utf-8")
     # plotly.js is not among them: it comes when a reader filters or zooms (picture.js).

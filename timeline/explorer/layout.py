@@ -13,15 +13,14 @@ from __future__ import annotations
 
 from html import escape
 from pathlib import Path
-from string import Template
 
 from dash import html
 
-from timeline.engine import BOXES, ENGINE_MAIN, ENGINE_PARTS
+from timeline.data.schema import DEFAULT_LANGUAGE
+from timeline.engine import ENGINE_MAIN, ENGINE_PARTS, boxes, inline_messages, page_template
 from timeline.engine.static_files import Bundle, static_files
 
 WEB = Path(__file__).resolve().parent / "web"
-PAGE = Template((WEB / "explorer.html").read_text("utf-8"))
 # Dash serves the style sheet, stepping.js and plotly.js from assets/; the page
 # adds the engine and its own shell, one bundle (engine.static_files serves it).
 EXPLORER_FILES = {
@@ -35,14 +34,18 @@ def build_layout() -> html.Div:
     return html.Div()
 
 
-def explorer_page(dash_entry: str, *, title: str, subtitle: str, data_urls: dict[str, str]) -> str:
+def explorer_page(dash_entry: str, *, title: str, subtitle: str, data_urls: dict[str, str],
+                  language: str = DEFAULT_LANGUAGE) -> str:
     """The page around Dash's entry point (`dash_entry`): the engine's boxes are
     plain HTML, so the engine draws as soon as its data is in, not after Dash has
     started (at 100,000 events, most of a second). `data_urls`
-    name the data files of the current version (engine.data_files.data_urls)."""
+    name the data files of the current version (engine.data_files.data_urls), in
+    `language`, the page's (view/language.py)."""
     values = {f"{name.replace('-', '_')}_url": escape(url) for name, url in data_urls.items()}
-    return PAGE.substitute(dash_entry=dash_entry, title=escape(title), subtitle=escape(subtitle),
-                           boxes=BOXES.substitute(preview="", list_open=" open"), **values)
+    return page_template(WEB / "explorer.html", language).substitute(
+        dash_entry=dash_entry, title=escape(title), subtitle=escape(subtitle),
+        boxes=boxes(language).substitute(preview="", list_open=" open"),
+        inline_messages=inline_messages(language), **values)
 
 
 def explorer_scripts() -> list[str]:

@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.io
 
 from timeline.data.markup import Link, is_web_address, split_links
-from timeline.data.schema import CERTAINTIES
+from timeline.data.schema import CERTAINTIES, DEFAULT_LANGUAGE
 from timeline.view.colours import dark_twins
 from timeline.view.figure import (
     CERTAINTY_SYMBOLS,
@@ -25,6 +25,7 @@ from timeline.view.figure import (
     category_colours,
     lane_categories,
 )
+from timeline.view.language import TEXT_LANGUAGE, date_label
 from timeline.view.transforms import actor_names
 from timeline.view.view_state import ViewState
 
@@ -52,7 +53,8 @@ def coded(values: list) -> dict:
     return {"values": [str(value) for value in uniques], "codes": codes.tolist()}
 
 
-def summary_columns(events: pd.DataFrame, with_search: bool = True) -> dict:
+def summary_columns(events: pd.DataFrame, with_search: bool = True,
+                    language: str = DEFAULT_LANGUAGE) -> dict:
     """What filtering, the list and the count need, column by column (the
     browser reads each column once; repeated strings travel once): no long text.
     Read back by the engine's `eventsFrom` (engine/web/timeline-engine.js)."""
@@ -71,14 +73,16 @@ def summary_columns(events: pd.DataFrame, with_search: bool = True) -> dict:
         "category": coded(list(events["category"])),
         "actors": {"values": actors["values"], "codes": actor_codes},
         "certainty": coded(list(events["certainty"])),
-        "start_label": start_labels(events),
+        "start_label": start_labels(events, language),
     }
+    if TEXT_LANGUAGE in events.columns:  # per-language titles: each title's language
+        columns["title_lang"] = coded(list(events[TEXT_LANGUAGE]))
     if with_search:
         columns["search"] = list(events["search_text"])
     return columns
 
 
-def start_labels(events: pd.DataFrame) -> dict:
+def start_labels(events: pd.DataFrame, language: str = DEFAULT_LANGUAGE) -> dict:
     """When each event began, as a reader reads it ('c. 2019', 'September 2023'): a
     mark for several events names the first and the last by it (engine/web/
     timeline-engine.js, densityText), at the precision each has, never a day the
@@ -92,7 +96,8 @@ def start_labels(events: pd.DataFrame) -> dict:
     # Each distinct start worded once (a big timeline repeats its dates).
     codes, _ = pd.factorize(events["start"].to_numpy()[rows])
     _, first = np.unique(codes, return_index=True)
-    worded = np.array([d.label() for d in events["start_date"].to_numpy()[rows[first]]],
+    worded = np.array([date_label(d, language)
+                       for d in events["start_date"].to_numpy()[rows[first]]],
                       dtype=object)
     labels = worded[codes] if len(rows) else np.array([], dtype=object)
     differs = labels != events["date_label"].to_numpy()[rows]
@@ -142,7 +147,8 @@ def figure_json(events: pd.DataFrame, lanes: str, today: date,
 def payload(events: pd.DataFrame, *, version: str, title: str, subtitle: str,
             today: date, eras: pd.DataFrame | None = None, explorer_url: str = "",
             category_figure: dict | None = None,
-            title_window: tuple[date, date] | None = None, story: bool = False) -> dict:
+            title_window: tuple[date, date] | None = None, story: bool = False,
+            language: str = DEFAULT_LANGUAGE) -> dict:
     """Everything the first paint needs; details are named by chunk, not included.
     `category_figure`: the figure by category, when the caller has built it already;
     `story`: the title row's `story` setting (the embed offers the story)."""
@@ -153,7 +159,9 @@ def payload(events: pd.DataFrame, *, version: str, title: str, subtitle: str,
         "subtitle": subtitle,
         "explorer_url": explorer_url,
         "story": story,
-        "events": summary_columns(events, with_search=len(events) <= INLINE_SEARCH_LIMIT),
+        "language": language,
+        "events": summary_columns(events, with_search=len(events) <= INLINE_SEARCH_LIMIT,
+                                  language=language),
         "detail_chunk": DETAIL_CHUNK,
         "detail_chunks": max(1, math.ceil(len(events) / DETAIL_CHUNK)),
         "categories": lane_categories(events),

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from timeline.data.markup import plain_text
+from timeline.data.schema import LANGUAGES, language_column
 from timeline.data.text_folding import normalise_text, normalise_texts
 from timeline.view.colours import category_colours
 from timeline.view.view_state import ViewState
@@ -42,6 +43,10 @@ def prepare_events(events: pd.DataFrame) -> pd.DataFrame:
                              for text in prepared["description"].to_numpy()], dtype=object)
     actors = np.array([" ".join(names) for names in prepared["actors"].to_numpy()], dtype=object)
     texts = prepared["title"].to_numpy(dtype=object) + " " + descriptions + " " + actors
+    # A reader finds an event by its words in any of the timeline's languages.
+    for column in language_columns(prepared, ("title", "description")):
+        texts = texts + " " + np.array([text if "](" not in text else plain_text(text)
+                                        for text in prepared[column].to_numpy()], dtype=object)
     prepared["search_text"] = normalise_texts(texts.tolist())
     for column in REPEATED_COLUMNS[:4]:
         prepared[column] = prepared[column].astype("category")
@@ -51,6 +56,12 @@ def prepare_events(events: pd.DataFrame) -> pd.DataFrame:
     colours = category_colours(list(prepared["category"].cat.categories))
     prepared["colour"] = prepared["category"].map(colours).astype("category")
     return order_events(prepared)
+
+
+def language_columns(events: pd.DataFrame, columns: tuple[str, ...]) -> list[str]:
+    """The per-language columns (schema.LANGUAGE_COLUMNS) of `columns` that `events` has."""
+    return [language_column(column, language) for column in columns
+            for language in LANGUAGES if language_column(column, language) in events.columns]
 
 
 def order_events(events: pd.DataFrame) -> pd.DataFrame:

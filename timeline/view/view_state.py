@@ -16,7 +16,9 @@ from typing import Literal
 from urllib.parse import parse_qs, urlencode
 
 from timeline.data.dates import PartialDate
+from timeline.data.schema import DEFAULT_LANGUAGE, LANGUAGES
 from timeline.data.text_folding import strip_white_space
+from timeline.view.language import Messages, messages_for, short_day
 
 LaneMode = Literal["category", "actor"]
 LANE_MODES: tuple[LaneMode, ...] = ("category", "actor")
@@ -39,7 +41,7 @@ _LINK_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{1,2})(?:-([0-9]{1,2}))?)?[~?]?")
 WHOLE_TIMELINE = "all"
 
 PARAMETERS = ("actor", "category", "certainty", "from", "to", "q", "lanes", "event", "zoom",
-              "list", "story", "theme")
+              "list", "story", "theme", "lang")
 
 
 def clean_value(text: str) -> str:
@@ -71,6 +73,9 @@ class ViewState:
     story: bool = False
     # The page's colours (`theme=dark|light`); None: the reader's preference.
     theme: Theme | None = None
+    # The interface's language (`lang=ko`), when the link names one the app has;
+    # None: the timeline's own (its title row's `language`, view/language.py).
+    language: str | None = None
 
     @classmethod
     def from_query_string(cls, query_string: str | None) -> ViewState:
@@ -98,6 +103,7 @@ class ViewState:
             list_open=first("list") == "open",
             story=first("story") == "1",
             theme=theme if theme in THEMES else None,
+            language=first("lang") if first("lang") in LANGUAGES else None,
         )
 
     def to_query_string(self) -> str:
@@ -126,6 +132,8 @@ class ViewState:
             pairs.append(("story", "1"))
         if self.theme:
             pairs.append(("theme", self.theme))
+        if self.language:
+            pairs.append(("lang", self.language))
         return urlencode(pairs)
 
     def with_changes(self, **changes) -> ViewState:
@@ -138,33 +146,36 @@ class ViewState:
 
     def cleared(self) -> ViewState:
         """The view with no filters, no selection and no zoom; the lane mode, the
-        list's being open, story mode and the theme stay (how the reader reads, not what)."""
+        list's being open, story mode, the theme and the language stay (how the reader
+        reads, not what)."""
         return ViewState(lanes=self.lanes, list_open=self.list_open, story=self.story,
-                         theme=self.theme)
+                         theme=self.theme, language=self.language)
 
-    def describe(self, shown: int, total: int) -> str:
-        """The count line, in words: '3 of 27 events · Kim Jong-un · gifts'."""
-        noun = "event" if total == 1 else "events"
-        parts = [f"{shown} of {total} {noun}" if self.filtered else f"{total} {noun}"]
+    def describe(self, shown: int, total: int, messages: Messages | None = None) -> str:
+        """The count line, in words ('3 of 27 events · Kim Jong-un · gifts'), in the
+        language of `messages` (describe in timeline-core.js says it alike)."""
+        say = messages or messages_for(DEFAULT_LANGUAGE)
+        parts = [say.ngettext("{shown} of {count} event", "{shown} of {count} events", total,
+                              shown=say.number(shown)) if self.filtered
+                 else say.ngettext("{count} event", "{count} events", total)]
+        either = say.gettext(" or ")
         if self.actors:
-            parts.append(" or ".join(self.actors))
+            parts.append(either.join(self.actors))
         if self.categories:
-            parts.append(" or ".join(self.categories))
+            parts.append(either.join(self.categories))
         if self.certainties:
-            parts.append(" or ".join(self.certainties))
+            parts.append(either.join(say.gettext(c) for c in self.certainties))
+        first, last = (short_day(day, say.language) if day else ""
+                       for day in (self.date_from, self.date_to))
         if self.date_from and self.date_to:
-            parts.append(f"{_short(self.date_from)} to {_short(self.date_to)}")
+            parts.append(say.gettext("{from} to {to}", **{"from": first, "to": last}))
         elif self.date_from:
-            parts.append(f"from {_short(self.date_from)}")
+            parts.append(say.gettext("from {day}", day=first))
         elif self.date_to:
-            parts.append(f"until {_short(self.date_to)}")
+            parts.append(say.gettext("until {day}", day=last))
         if self.query:
-            parts.append(f"matching “{self.query}”")
+            parts.append(say.gettext("matching “{words}”", words=self.query))
         return " · ".join(parts)
-
-
-def _short(day: date) -> str:
-    return f"{day.day} {day:%b %Y}"
 
 
 def _day(text: str, *, last: bool) -> date | None:

@@ -75,6 +75,8 @@ def read_header(fields: Sequence[str], records: Sequence[Record],
         if key in schema.COLUMNS_BY_NAME:
             header.positions[key] = index
             header.names.append(unique_name(key, taken))
+        elif key in schema.LANGUAGE_COLUMNS:  # known, optional, read by name (loading)
+            header.names.append(unique_name(key, taken))
         else:
             header.names.append(unique_name(name, taken))
             unknown.append(name)

@@ -201,10 +201,31 @@ def _check_title_row(line: int, row: dict[str, str], problems: list[Problem],
 
 def timeline_settings(value: str) -> frozenset[str]:
     """The settings a title row's `settings` cell names, in their known spelling
-    (those it does not know, `_check_settings` reports)."""
+    (those it does not know, `_check_settings` reports); a keyed one as
+    `name=value` (schema.TIMELINE_KEYED_SETTINGS), read by `schema.setting_value`."""
     words = (word.strip() for word in value.split(schema.SETTINGS_SEPARATOR))
-    return frozenset(known for word in words
-                     if (known := _SETTINGS.by_key.get(spelling_key(word))) is not None)
+    found = set()
+    for word in words:
+        if schema.KEYED_SETTINGS_MARK in word:
+            if (keyed := _keyed_setting(word)) is not None and not isinstance(keyed, str):
+                found.add(schema.KEYED_SETTINGS_MARK.join(keyed))
+        elif (known := _SETTINGS.by_key.get(spelling_key(word))) is not None:
+            found.add(known)
+    return frozenset(found)
+
+
+def _keyed_setting(word: str) -> tuple[str, str] | str | None:
+    """`name=value` as (name, value) in their known spelling; a message when the
+    name is known but not the value; None when the name is not known."""
+    name, _, value = (part.strip() for part in word.partition(schema.KEYED_SETTINGS_MARK))
+    if name.lower() not in schema.TIMELINE_KEYED_SETTINGS:
+        return None
+    name = name.lower()
+    accepted = schema.TIMELINE_KEYED_SETTINGS[name][1]
+    if value.lower() in accepted:
+        return name, value.lower()
+    return (f"{quote(value)} is not a {name} the app knows: write one of "
+            f"{', '.join(accepted)} (e.g. '{name}={accepted[-1]}')")
 
 
 def _check_settings(line: int, value: str, kind: str, problems: list[Problem]) -> None:
@@ -216,6 +237,10 @@ def _check_settings(line: int, value: str, kind: str, problems: list[Problem]) -
     for word in filter(None, (w.strip() for w in value.split(schema.SETTINGS_SEPARATOR))):
         if word in schema.TIMELINE_SETTINGS:
             continue
+        if schema.KEYED_SETTINGS_MARK in word and (keyed := _keyed_setting(word)) is not None:
+            if isinstance(keyed, str):
+                problems.append(error(line, "settings", keyed))
+            continue
         if (match := _SETTINGS.by_key.get(spelling_key(word))) is not None:
             problems.append(warning(line, "settings", (
                 f"{quote(word)} was read as '{match}'; write it exactly '{match}'")))
@@ -226,7 +251,8 @@ def _check_settings(line: int, value: str, kind: str, problems: list[Problem]) -
             f"{quote(word)} is not a setting the app knows"
             + (f"; did you mean '{close[0]}'?" if close else ".")
             + f" Settings: {', '.join(schema.TIMELINE_SETTINGS)}, separated by "
-              f"'{schema.SETTINGS_SEPARATOR}'")))
+              f"'{schema.SETTINGS_SEPARATOR}'; and "
+            + ", ".join(f"'{name}=…'" for name in schema.TIMELINE_KEYED_SETTINGS))))
 
 
 def _check_event_facts(line: int, row: dict[str, str], clean: dict[str, str],

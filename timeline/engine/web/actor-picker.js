@@ -59,24 +59,25 @@
     var input = element("input", { id: ID + "-input", type: "text", role: "combobox",
       "aria-autocomplete": "list", "aria-expanded": "false", "aria-controls": ID + "-options",
       "aria-describedby": ID + "-hint", autocomplete: "off", spellcheck: "false",
-      placeholder: "Type a name", maxlength: "200" });
+      placeholder: core.t("Type a name"), maxlength: "200" });
     var listbox = element("ul", { id: ID + "-options", role: "listbox", class: "picker-options",
-                                  "aria-label": "Matching names" });
+                                  "aria-label": core.t("Matching names") });
     listbox.hidden = true;
     var hint = element("p", { id: ID + "-hint", class: "picker-hint" },
-                       names.length.toLocaleString("en") +
-                       " names: type to find one, then the arrow keys and Enter.");
-    var none = element("p", { class: "picker-none" }, "No name matches.");
+                       core.tn("{count} name: type to find one, then the arrow keys and Enter.",
+                               "{count} names: type to find one, then the arrow keys and Enter.",
+                               names.length));
+    var none = element("p", { class: "picker-none" }, core.t("No name matches."));
     none.hidden = true;
     var status = element("p", { id: ID + "-status", class: "visually-hidden", role: "status",
                                 "aria-live": "polite" });
-    var chips = element("ul", { class: "picker-chosen", "aria-label": "Chosen" });
+    var chips = element("ul", { class: "picker-chosen", "aria-label": core.t("Chosen") });
     chips.hidden = true;
     var box = element("div", { class: "picker-box" });
     box.appendChild(input);
     box.appendChild(listbox);
     var group = element("div", { id: ID, class: "actor-picker", role: "group",
-                                 "aria-label": "Who" });
+                                 "aria-label": core.t("Who") });
     [chips, box, none, hint, status].forEach(function (child) { group.appendChild(child); });
 
     function prepare() {
@@ -123,10 +124,12 @@
       listbox.hidden = !shown.length;
       none.hidden = !!shown.length;
       input.setAttribute("aria-expanded", shown.length ? "true" : "false");
-      status.textContent = !found.total ? "No name matches." :
-        found.total > shown.length ? found.total.toLocaleString("en") + " names match; the " +
-          shown.length + " most frequent are listed." :
-        found.total === 1 ? "1 name matches." : found.total + " names match.";
+      status.textContent = !found.total ? core.t("No name matches.") :
+        found.total > shown.length
+          ? core.tn("{count} name matches; the {listed} most frequent are listed.",
+                    "{count} names match; the {listed} most frequent are listed.", found.total,
+                    { listed: core.formatNumber(shown.length) })
+          : core.tn("{count} name matches.", "{count} names match.", found.total);
     }
 
     function choose(name) {
@@ -194,7 +197,7 @@
       chosen = next;
       chips.replaceChildren.apply(chips, chosen.map(function (name) {
         var button = element("button", { type: "button", class: "picker-chip" });
-        button.appendChild(element("span", { class: "visually-hidden" }, "Remove "));
+        button.appendChild(element("span", { class: "visually-hidden" }, core.t("Remove") + " "));
         button.appendChild(document.createTextNode(name));
         button.appendChild(element("span", { class: "picker-chip-x", "aria-hidden": "true" },
                                    "\u00d7"));

@@ -15,6 +15,11 @@
   else { root.TimelineMedia = factory(); }
 }(typeof self !== "undefined" ? self : this, function () {
   "use strict";
+  /* The interface's words (TimelineCore.t: view/language.py); as they are without it. */
+  function t(msgid) {
+    var core = typeof self !== "undefined" && self.TimelineCore;
+    return core && core.t ? core.t(msgid) : msgid;
+  }
 
   var IMAGE_ENDINGS = [".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif", ".bmp"];
   var AUDIO_ENDINGS = [".mp3", ".m4a", ".ogg", ".oga", ".wav", ".opus", ".aac"];
@@ -124,7 +129,8 @@
         // preload none: nothing is fetched until the reader presses play.
         // Its link shows only where the browser cannot play the file.
         var file = element(media.kind, { src: address, controls: "", preload: "none" },
-          [link(address, (media.kind === "audio" ? "Listen: " : "Watch: ") + hostOf(address))]);
+          [link(address, (media.kind === "audio" ? t("Listen:") : t("Watch:")) + " " +
+                        hostOf(address))]);
         if (media.kind === "video") { file.setAttribute("playsinline", ""); }
         return file;
       case "youtube":
@@ -133,10 +139,11 @@
           element("iframe", {
             src: media.player, loading: "lazy", sandbox: SANDBOX, allow: ALLOW,
             referrerpolicy: "strict-origin-when-cross-origin",
-            title: (media.kind === "youtube" ? "YouTube" : "Vimeo") + " video: " + name })]);
+            title: (media.kind === "youtube" ? t("YouTube video:") : t("Vimeo video:")) + " " +
+                   name })]);
       default:
         return element("p", { className: "media-address" },
-                       ["Media: ", link(address, hostOf(address))]);
+                       [t("Media:") + " ", link(address, hostOf(address))]);
     }
   }
 

@@ -15,6 +15,11 @@
   else { root.TimelineOverview = factory(); }
 }(typeof self !== "undefined" ? self : this, function () {
   "use strict";
+  /* The interface's words (TimelineCore.t: view/language.py); as they are without it. */
+  function t(msgid) {
+    var core = typeof self !== "undefined" && self.TimelineCore;
+    return core && core.t ? core.t(msgid) : msgid;
+  }
 
   var SVG = "http://www.w3.org/2000/svg";
   var COLUMNS = 1000;       // the ticks' drawing is this many units wide
@@ -80,13 +85,13 @@
     outside.setAttribute("class", "overview-outside");
     ticks.appendChild(outside);
     var shown = element("div", "overview-window", {
-      role: "slider", tabindex: "0", "aria-label": "Years the chart shows",
+      role: "slider", tabindex: "0", "aria-label": t("Years the chart shows"),
       "aria-orientation": "horizontal" });
     track.appendChild(ticks);
     track.appendChild(years);
     track.appendChild(shown);
     var whole = element("button", "overview-whole", { type: "button", "aria-pressed": "false" });
-    whole.textContent = "Whole timeline";
+    whole.textContent = t("Whole timeline");
     var row = element("div", "overview-row");
     row.appendChild(whole);
     box.appendChild(track);

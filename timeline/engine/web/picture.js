@@ -16,6 +16,11 @@
  */
 (function () {
   "use strict";
+  /* The interface's words (TimelineCore.t: view/language.py); as they are without it. */
+  function t(msgid) {
+    var core = typeof self !== "undefined" && self.TimelineCore;
+    return core && core.t ? core.t(msgid) : msgid;
+  }
   var SVG = "http://www.w3.org/2000/svg";
   var SCRIPT_ID = "timeline-plotly";  // chart_preview.PLOTLY_SCRIPT_ID: the guard may have started it
   var HOVER_PX = 20;       // Plotly's hoverdistance: how near a mark answers
@@ -26,6 +31,7 @@
   // Plotly's mode bar as the engine configures it (GRAPH_CONFIG), with Plotly's
   // icons (plotly.js's ploticon.js, MIT): title, Plotly's data-attr, data-val,
   // icon width, path.
+  // t("Zoom in") t("Zoom out") t("Pan") t("Zoom") t("Autoscale"): their titles, translated.
   var BUTTONS = [
     ["Zoom in", "zoom", "in", 875, "m1 787l0-875 875 0 0 875-875 0z m687-500l-187 0 0-187-125 0 0 187-188 0 0 125 188 0 0 187 125 0 0-187 187 0 0-125z"],
     ["Zoom out", "zoom", "out", 875, "m0 788l0-876 875 0 0 876-875 0z m688-500l-500 0 0 125 500 0 0-125z"],
@@ -140,13 +146,13 @@
       var bar = document.createElement("div");
       bar.className = "preview-modebar";
       bar.setAttribute("role", "toolbar");
-      bar.setAttribute("aria-label", "Chart tools");
+      bar.setAttribute("aria-label", t("Chart tools"));
       BUTTONS.forEach(function (spec) {
         var button = document.createElement("button");
         button.type = "button";
         button.className = "preview-modebar-btn";
-        button.setAttribute("aria-label", spec[0]);
-        button.setAttribute("data-title", spec[0]);
+        button.setAttribute("aria-label", t(spec[0]));
+        button.setAttribute("data-title", t(spec[0]));
         button.setAttribute("data-attr", spec[1]);
         button.setAttribute("data-val", spec[2]);
         var icon = svgElement("svg", { viewBox: "0 0 " + spec[3] + " 1000", height: "1em",

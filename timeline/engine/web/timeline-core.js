@@ -18,6 +18,62 @@
   var THEMES = ["light", "dark"];  // view_state.THEMES
   var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
                 "Dec"];
+  var LANGUAGES = ["en", "ko", "ru"];  // schema.LANGUAGES
+
+  /* The interface's words (view/language.py): the page's catalogue, inline as
+   * #timeline-messages when its language is not English (whose words are the
+   * ids), read on first use; `useMessages` sets another (tests). */
+  var catalogue = null;
+  function useMessages(given) {
+    catalogue = given || { lang: "en", plural: [], messages: {} };
+    catalogue.numbers = new Intl.NumberFormat(catalogue.lang);
+    catalogue.rules = new Intl.PluralRules(catalogue.lang);
+  }
+  function messages() {
+    if (catalogue === null) {
+      var inline = typeof document !== "undefined" && document.getElementById("timeline-messages");
+      useMessages(inline ? JSON.parse(inline.textContent) : null);
+    }
+    return catalogue;
+  }
+
+  function fill(text, values) {
+    Object.keys(values || {}).forEach(function (name) {
+      text = text.split("{" + name + "}").join(String(values[name]));
+    });
+    return text;
+  }
+
+  /* Messages.gettext: `msgid` in the page's language, its {placeholders} filled. */
+  function t(msgid, values) {
+    var found = messages().messages[msgid];
+    return fill(typeof found === "string" && found ? found : msgid, values);
+  }
+
+  /* A count as the page's language writes it: 12,345, 12 345. */
+  /* language.no_break: CLDR's no-break spaces as U+00A0, whatever ICU's version. */
+  function noBreak(text) {
+    return text.replace(/\u202f/g, "\u00a0").replace(/ \u0433\./g, "\u00a0\u0433.");
+  }
+
+  function formatNumber(count) {
+    var said = messages();
+    return said.lang === "en" ? String(count).replace(/\B(?=(\d{3})+$)/g, ",")
+                              : noBreak(said.numbers.format(count));
+  }
+
+  /* Messages.ngettext: the plural form for `count` (Intl.PluralRules names the
+   * catalogue's forms: 1 событие, 3 события, 5 событий); {count} filled. */
+  function tn(singular, plural, count, values) {
+    var said = messages(), forms = said.messages[singular], text;
+    if (Array.isArray(forms)) {
+      var form = said.plural.indexOf(said.rules.select(count));
+      text = forms[form < 0 ? forms.length - 1 : form];
+    } else { text = count === 1 ? singular : plural; }
+    return fill(fill(text, { count: formatNumber(count) }), values);
+  }
+
+  function language() { return messages().lang; }
 
   /* The sets of timeline/data/text_folding.py: marks writers leave out (Latin, Greek and
    * Cyrillic accents, Hebrew points, Arabic vowel marks), and Unicode's White_Space
@@ -111,7 +167,8 @@
       q: first("q"), lanes: LANE_MODES.indexOf(lanes) >= 0 ? lanes : "category",
       event: first("event") || null, zoom: parseWindow(first("zoom")),
       listOpen: first("list") === "open", story: first("story") === "1",
-      theme: THEMES.indexOf(theme) >= 0 ? theme : null
+      theme: THEMES.indexOf(theme) >= 0 ? theme : null,
+      lang: LANGUAGES.indexOf(first("lang")) >= 0 ? first("lang") : null
     };
   }
 
@@ -131,6 +188,7 @@
     if (view.listOpen) { params.append("list", "open"); }
     if (view.story) { params.append("story", "1"); }
     if (view.theme) { params.append("theme", view.theme); }
+    if (view.lang) { params.append("lang", view.lang); }
     return params.toString();
   }
 
@@ -192,7 +250,10 @@
         actorKeys: keys, categoryKey: kind.key, certaintyKey: sure.key,
         lastDay: ongoing ? null : (end || start),
         startDay: columns.start[i],
-        search: columns.search ? columns.search[i] : undefined
+        search: columns.search ? columns.search[i] : undefined,
+        // The title's language where the timeline has per-language titles (payload).
+        lang: columns.title_lang && columns.title_lang.values[columns.title_lang.codes[i]] ||
+              undefined
       };
     }
     return events;
@@ -252,22 +313,30 @@
             position + 1 < ids.length ? ids[position + 1] : null];
   }
 
+  /* language.short_day: '20 Feb 2024', '2024년 2월 20일'. */
   function shortDay(iso) {
     var parts = iso.split("-");
-    return (+parts[2]) + " " + MONTHS[+parts[1] - 1] + " " + parts[0];
+    if (language() === "en") { return (+parts[2]) + " " + MONTHS[+parts[1] - 1] + " " + parts[0]; }
+    return noBreak(new Intl.DateTimeFormat(language(), {
+      year: "numeric", month: "short", day: "numeric", timeZone: "UTC" }).format(new Date(iso)));
   }
 
   /* The count line, as ViewState.describe. */
   function describe(view, shown, total) {
-    var noun = total === 1 ? "event" : "events";
-    var parts = [isFiltered(view) ? shown + " of " + total + " " + noun : total + " " + noun];
-    if (view.actors.length) { parts.push(view.actors.join(" or ")); }
-    if (view.categories.length) { parts.push(view.categories.join(" or ")); }
-    if (view.certainties.length) { parts.push(view.certainties.join(" or ")); }
-    if (view.from && view.to) { parts.push(shortDay(view.from) + " to " + shortDay(view.to)); }
-    else if (view.from) { parts.push("from " + shortDay(view.from)); }
-    else if (view.to) { parts.push("until " + shortDay(view.to)); }
-    if (view.q) { parts.push("matching \u201c" + view.q + "\u201d"); }
+    var parts = [isFiltered(view)
+      ? tn("{shown} of {count} event", "{shown} of {count} events", total,
+           { shown: formatNumber(shown) })
+      : tn("{count} event", "{count} events", total)];
+    var either = t(" or ");
+    if (view.actors.length) { parts.push(view.actors.join(either)); }
+    if (view.categories.length) { parts.push(view.categories.join(either)); }
+    if (view.certainties.length) { parts.push(view.certainties.map(function (c) {
+      return t(c); }).join(either)); }
+    if (view.from && view.to) {
+      parts.push(t("{from} to {to}", { from: shortDay(view.from), to: shortDay(view.to) }));
+    } else if (view.from) { parts.push(t("from {day}", { day: shortDay(view.from) })); }
+    else if (view.to) { parts.push(t("until {day}", { day: shortDay(view.to) })); }
+    if (view.q) { parts.push(t("matching \u201c{words}\u201d", { words: view.q })); }
     return parts.join(" \u00b7 ");
   }
 
@@ -276,6 +345,7 @@
     parseView: parseView, WHOLE: WHOLE,
     toQueryString: toQueryString, withChanges: withChanges, isFiltered: isFiltered,
     eventsFrom: eventsFrom, prepareEvents: prepareEvents, filterEvents: filterEvents,
-    neighbours: neighbours, describe: describe
+    neighbours: neighbours, describe: describe,
+    t: t, tn: tn, formatNumber: formatNumber, language: language, useMessages: useMessages
   };
 }));

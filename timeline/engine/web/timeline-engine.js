@@ -14,18 +14,41 @@
   "use strict";
   var core = window.TimelineCore, packing = window.TimelineFigurePacking;
   if (!core || !packing) { return; }
+  var t = core.t, tn = core.tn;  // the interface's words (view/language.py)
   var root = null;   // the page's #timeline, which names the data files
   var shell = null;  // the page's controls: plainControls, with the explorer's changes
   var GRAPH_CONFIG = {
     displaylogo: false, displayModeBar: true, responsive: true, scrollZoom: false,
     modeBarButtons: [["zoomIn2d", "zoomOut2d", "pan2d", "zoom2d", "autoScale2d"]]
   };
+  /* GRAPH_CONFIG in the page's language: Plotly's mode bar titles from our
+   * catalogue and its axis's month names from the browser's Intl (CLDR's, as
+   * Babel's dates in the data). English is Plotly's own. */
+  function plotlyConfig() {
+    var language = core.language();
+    if (language === "en") { return GRAPH_CONFIG; }
+    function names(style) {
+      var format = new Intl.DateTimeFormat(language, { month: style, timeZone: "UTC" });
+      return [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map(function (month) {
+        return format.format(new Date(Date.UTC(2024, month, 15)));
+      });
+    }
+    var dictionary = {};
+    ["Zoom in", "Zoom out", "Pan", "Zoom", "Autoscale"].forEach(function (title) {
+      dictionary[title] = t(title);
+    });
+    var locales = {};
+    locales[language] = { dictionary: dictionary,
+                          format: { months: names("long"), shortMonths: names("short") } };
+    return core.withChanges(GRAPH_CONFIG, { locale: language, locales: locales });
+  }
   var state = { data: null, events: [], eventsById: new Map(), figures: {}, details: {},
                 list: null, view: null, pendingFigure: {} };
 
   function element(tag, attributes, children) {
     var node = document.createElement(tag);
     Object.keys(attributes || {}).forEach(function (name) {
+      if (attributes[name] === undefined || attributes[name] === null) { return; }
       if (name === "text") { node.textContent = attributes[name]; }
       else if (name === "className") { node.className = attributes[name]; }
       else { node.setAttribute(name, attributes[name]); }
@@ -111,10 +134,11 @@
                    [element("legend", { text: legend })].concat(choices));
   }
 
-  function checkboxes(id, legend, name, options) {
+  function checkboxes(id, legend, name, options, labelOf) {
     return group(id, legend, options.map(function (value) {
       return element("label", {}, [element("input", { type: "checkbox", name: name,
-                                                      value: value }), value]);
+                                                      value: value }),
+                                   labelOf ? labelOf(value) : value]);
     }));
   }
 
@@ -131,36 +155,38 @@
   function buildControls() {
     var data = state.data;
     var search = element("input", { id: "search", type: "search", maxlength: "200",
-                                    placeholder: "Words in titles, text, names",
+                                    placeholder: t("Words in titles, text, names"),
                                     autocomplete: "off" });
-    var dates = group("date-filter", "Dates", [dateField("date-from", "From"),
-                                               dateField("date-to", "To")]);
+    var dates = group("date-filter", t("Dates"), [dateField("date-from", t("From")),
+                                                  dateField("date-to", t("To"))]);
     dates.classList.add("dates");
-    var lanes = group("lane-switch", "Lanes",
-      [["category", "by category"], ["actor", "by actor"]].map(function (pair) {
+    var lanes = group("lane-switch", t("Lanes"),
+      [["category", t("by category")], ["actor", t("by actor")]].map(function (pair) {
         return element("label", {}, [element("input", { type: "radio", name: "lanes",
                                                         value: pair[0] }), pair[1]]);
       }));
     var filters = byId("filters");
-    filters.appendChild(field("Search", search, "search"));
+    filters.appendChild(field(t("Search"), search, "search"));
     if (data.actors.length > ACTOR_CHECKBOXES_MAX && window.TimelineActorPicker) {
       actorPicker = window.TimelineActorPicker.create({
         names: data.actors,
         onChange: function (actors) { go(core.withChanges(state.view, { actors: actors })); }
       });
-      filters.appendChild(field("Who", actorPicker.element, "actor-filter-input"));
+      filters.appendChild(field(t("Who"), actorPicker.element, "actor-filter-input"));
     } else {
-      filters.appendChild(checkboxes("actor-filter", "Who", "actor", data.actors));
+      filters.appendChild(checkboxes("actor-filter", t("Who"), "actor", data.actors));
     }
-    filters.appendChild(checkboxes("category-filter", "Category", "category", data.categories));
+    filters.appendChild(checkboxes("category-filter", t("Category"), "category",
+                                   data.categories));
     if (data.certainties.length) {
-      filters.appendChild(checkboxes("certainty-filter", "Certainty", "certainty",
-                                     data.certainties));
+      // The certainties are the contract's words: their labels in the page's language.
+      filters.appendChild(checkboxes("certainty-filter", t("Certainty"), "certainty",
+                                     data.certainties, t));
     }
     filters.appendChild(dates);
     filters.appendChild(lanes);
     filters.appendChild(element("button", { id: "reset", type: "button", className: "reset",
-                                            text: "Reset" }));
+                                            text: t("Reset") }));
 
     var typing = null;
     search.addEventListener("input", function () {
@@ -410,8 +436,8 @@
       drawChart(state.view, state.shown);
     }, function () {
       state.plotlyComing = null;  // the next view that needs it tries again
-      byId("event-count").textContent += " The chart could not be loaded: reload the page " +
-        "to try again.";
+      byId("event-count").textContent +=
+        " " + t("The chart could not be loaded: reload the page to try again.");
     });
   }
 
@@ -495,7 +521,7 @@
     var preview = graph.querySelector(".chart-preview");
     if (preview) { preview.classList.add("is-replaced"); }
     // The configuration once: given again, Plotly works it out again, measuring the page.
-    var config = graph._context ? undefined : GRAPH_CONFIG;
+    var config = graph._context ? undefined : plotlyConfig();
     var colours = inTheme({ data: data, layout: layout });
     state.chartDrawn = window.Plotly.react(graph, colours.data, colours.layout, config);
     state.chartDrawn.then(function () {
@@ -618,16 +644,16 @@
   function densityText(firstId, lastId, count) {
     var from = startText(state.eventsById.get(firstId));
     var to = startText(state.eventsById.get(lastId));
-    return [thousands(count) + " events", from === to ? from : from + " \u2013 " + to];
+    return [tn("{count} event", "{count} events", count),
+            from === to ? from : from + " \u2013 " + to];
   }
 
   /* An event's start as a reader reads it: its date label, or for one that lasts,
    * its start's own (payload.start_labels); never a day the data does not hold. */
   function startText(event) { return event.startLabel || event.date; }
 
-  /* 12345 as "12,345" (toLocaleString is slow enough to show, called for each
-   * of a thousand marks). */
-  function thousands(count) { return String(count).replace(/\B(?=(\d{3})+$)/g, ","); }
+  /* 12345 as "12,345", "12 345" (core.formatNumber). */
+  function thousands(count) { return core.formatNumber(count); }
 
   /* The key to the marks. Colours are named only when the lanes are actors: in
    * lanes of categories, each lane's own name says its colour, and a phone's
@@ -642,15 +668,15 @@
         return element("li", {}, [swatch, category]);
       });
     items.push(element("li", { className: "key-exact" }, [element("span", { className: "swatch" }),
-                                                           "exact date"]));
+                                                           t("exact date")]));
     items.push(element("li", { className: "key-inexact" }, [
-      element("span", { className: "swatch" }), "approximate or uncertain"]));
+      element("span", { className: "swatch" }), t("approximate or uncertain")]));
     // How firmly each event stands, by the shape of its mark (view/figure.py).
     var symbols = state.data.certainty_symbols || {};
     (state.data.certainties || []).forEach(function (certainty) {
       items.push(element("li", { className: "key-certainty" }, [
         element("span", { className: "swatch shape-" + (symbols[certainty] || "circle") }),
-        certainty]));
+        t(certainty)]));
     });
     byId("timeline-legend").replaceChildren(element("ul", { className: "legend-items" }, items));
   }
@@ -747,8 +773,9 @@
 
   function sayCursor(index) {
     var event = state.shown[index];
-    sayKeys(event.title + ", " + event.date + " (" + (index + 1) + " of " +
-            thousands(state.shown.length) + "). Enter opens it.");
+    sayKeys(t("{title}, {date} ({position} of {total}). Enter opens it.", {
+      title: event.title, date: event.date, position: thousands(index + 1),
+      total: thousands(state.shown.length) }));
   }
 
   /* Moves the cursor to the event at `index` of those shown. */
@@ -790,7 +817,7 @@
     var moves = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
     if (key.key in moves || key.key === "Home" || key.key === "End") {
       key.preventDefault();  // the page's own arrows (stepping.js) are the chart's here
-      if (!shown.length) { sayKeys("No events are shown: change the filters."); return; }
+      if (!shown.length) { sayKeys(t("No events are shown: change the filters.")); return; }
       var direction = moves[key.key] || 0;
       var target = key.key === "Home" ? 0 : key.key === "End" ? shown.length - 1
         : at < 0 ? cursorStart(direction) : Math.max(0, Math.min(shown.length - 1, at + direction));
@@ -808,8 +835,9 @@
   }
 
   function chartHelp() {
-    return "Chart of " + thousands(state.shown.length) + (state.shown.length === 1 ? " event" :
-      " events") + ": the arrow keys move between them, Enter opens one.";
+    return tn("Chart of {count} event: the arrow keys move between them, Enter opens one.",
+              "Chart of {count} events: the arrow keys move between them, Enter opens one.",
+              state.shown.length);
   }
 
   function wireChartKeys() {
@@ -864,9 +892,9 @@
                               className: "list-link" + (event.id === view.event ? " selected" : "")
                             }, [
       element("span", { className: "list-date", text: event.date }),
-      element("span", { className: "list-title", text: event.title }),
+      element("span", { className: "list-title", text: event.title, lang: event.lang }),
       event.certainty ? element("span", { className: "badge badge-" + event.certainty,
-                                          text: event.certainty }) : null]);
+                                          text: t(event.certainty) }) : null]);
     link.addEventListener("click", function (click) {
       if (click.ctrlKey || click.metaKey || click.shiftKey || click.button) { return; }
       click.preventDefault();
@@ -887,13 +915,13 @@
     state.list.update(shown, selected);
     var count = document.querySelector("#timeline .list-count");  // the list's summary
     if (count) {
-      count.textContent = thousands(shown.length) + (shown.length === 1 ? " event" : " events");
+      count.textContent = tn("{count} event", "{count} events", shown.length);
     }
     if (state.listFromTop && selected < 0) { state.list.scrollToIndex(0); }
     state.listFromTop = false;
     if (!shown.length) {
       list.replaceChildren(element("li", { className: "list-empty",
-                                           text: "No events match these filters." }));
+                                           text: t("No events match these filters.") }));
     }
   }
 
@@ -923,22 +951,25 @@
     var event = view.event && shown.find(function (e) { return e.id === view.event; });
     if (!event) {
       panel.replaceChildren(element("p", { className: "detail-empty",
-        text: "Choose an event on the chart or in the list to read about it." }));
+        text: t("Choose an event on the chart or in the list to read about it.") }));
       return;
     }
     var more = detailsOf(event);
-    var facts = [["Date", event.date], ["Who", event.actors.join("; ")],
-                 ["Category", event.category]];
-    if (event.certainty) { facts.push(["Certainty", event.certainty]); }
+    var facts = [[t("Date"), event.date], [t("Who"), event.actors.join("; ")],
+                 [t("Category"), event.category]];
+    if (event.certainty) { facts.push([t("Certainty"), t(event.certainty)]); }
     if (more && (more.source || more.source_url)) {
-      facts.push(["Source", more.source_url
+      facts.push([t("Source"), more.source_url
         ? element("a", { href: more.source_url, target: "_blank", rel: "noopener noreferrer",
                          text: more.source || more.source_url })
         : more.source]);
     }
-    var children = [element("h2", { id: "event-detail-title", tabindex: "-1", text: event.title }),
+    var children = [element("h2", { id: "event-detail-title", tabindex: "-1", text: event.title,
+                                    lang: event.lang }),
                     element("p", { className: "detail-date", text: event.date })];
-    if (!more) { children.push(element("p", { className: "detail-loading", text: "Loading…" })); }
+    if (!more) {
+      children.push(element("p", { className: "detail-loading", text: t("Loading…") }));
+    }
     var paragraphs = more && more.description || [];
     // In an article (shell.teaserCards) the card opens as a teaser: its first
     // lines and "Read more", so the chart and the card fit one screen. Once a
@@ -966,7 +997,7 @@
     }
     if (media) { children.push(media); }
     var close = element("a", { href: href(core.withChanges(view, { event: null })),
-                               className: "detail-close", text: "Close" });
+                               className: "detail-close", text: t("Close") });
     close.addEventListener("click", function (click) {
       click.preventDefault();
       go(core.withChanges(state.view, { event: null }));
@@ -986,7 +1017,7 @@
   function readMoreToggle(whole) {
     var toggle = element("button", { type: "button", className: "detail-more",
                                      "aria-expanded": whole ? "true" : "false",
-                                     text: whole ? "Show less" : "Read more" });
+                                     text: whole ? t("Show less") : t("Read more") });
     toggle.addEventListener("click", function () {
       state.cardsWhole = !whole;
       drawDetail(state.view, state.shown);
@@ -1019,10 +1050,11 @@
                          root.hasAttribute("data-shell");
     toggle.hidden = !state.storyOffered;
     toggle.setAttribute("aria-pressed", view.story ? "true" : "false");
-    toggle.textContent = view.story ? "Leave the story" : "Read as a story";
+    toggle.textContent = view.story ? t("Leave the story") : t("Read as a story");
     var at = view.story ? shown.findIndex(function (e) { return e.id === view.event; }) : -1;
     progress.hidden = at < 0;
-    progress.textContent = at < 0 ? "" : "Event " + (at + 1) + " of " + shown.length;
+    progress.textContent = at < 0 ? "" : t("Event {position} of {total}", {
+      position: thousands(at + 1), total: thousands(shown.length) });
   }
 
   /* The story button: a story starts at the first event shown, in date order;
@@ -1236,8 +1268,8 @@
     var loading = inline ? Promise.resolve(JSON.parse(inline.textContent))
                          : fetchJson(root.getAttribute("data-events"));
     loading.then(prepare).then(begin, function (problem) {
-      byId("event-count").textContent = "The timeline could not be loaded. " +
-        "Reload the page to try again.";
+      byId("event-count").textContent =
+        t("The timeline could not be loaded. Reload the page to try again.");
       throw problem;
     });
   }

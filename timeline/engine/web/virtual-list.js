@@ -18,6 +18,11 @@
   else { root.TimelineList = factory(); }
 }(typeof self !== "undefined" ? self : this, function () {
   "use strict";
+  /* The interface's words (TimelineCore.t: view/language.py); as they are without it. */
+  function t(msgid) {
+    var core = typeof self !== "undefined" && self.TimelineCore;
+    return core && core.t ? core.t(msgid) : msgid;
+  }
 
   var SHORT_LIST = 50;        // items drawn whole, without a scroll box of their own
   var OVERSCAN = 4;           // rows drawn beyond each edge of the box: neighbours for stepping
@@ -35,7 +40,7 @@
     var rowHeight = options.rowHeight > 0 ? options.rowHeight : ROW_ESTIMATE;
     var measured = false;
     // Not the section's "Event list": two landmarks of one name are one too many.
-    var label = options.label || "Scrollable event list";
+    var label = options.label || t("Scrollable event list");
     var box = scrollBox(list);
     var items = [];
     var selected = -1;

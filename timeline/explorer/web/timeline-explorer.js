@@ -54,8 +54,9 @@
     box.select();
     var written = navigator.clipboard && window.isSecureContext
       ? navigator.clipboard.writeText(box.value) : Promise.reject();
-    written.then(function () { copied("Copied"); }, function () {
-      copied(document.execCommand && document.execCommand("copy") ? "Copied" : "Selected");
+    written.then(function () { copied(core.t("Copied")); }, function () {
+      copied(document.execCommand && document.execCommand("copy") ? core.t("Copied")
+                                                                  : core.t("Selected"));
     });
   }
   document.addEventListener("click", function (click) {
