@@ -198,7 +198,7 @@ def test_the_unsaved_count_save_disabled_with_none_and_marks_cleared_by_save(sit
 
 
 def test_a_new_row_is_in_view_with_its_first_cell_open(site, open_page):
-    url, data = site
+    url, _ = site
     page = open_page(1280, 800)
     log_in(page, url)
     page.click("#edit-add")

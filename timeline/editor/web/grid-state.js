@@ -35,6 +35,7 @@
     checkAsked: false,    // the next rowData sync asks for a check
     version: null,        // the data version the table (and its draft) starts from
     offer: null,          // a draft offered back and not yet answered
+    touched: false,       // changed on this page: its draft is kept from then on
     draftTimer: null, countTimer: null, keys: 0
   };
 
@@ -147,6 +148,7 @@
 
   function record(rows) {
     if (!rows.length) { return; }
+    state.touched = true;
     state.undo.push(rows);
     if (state.undo.length > UNDO_LIMIT) { state.undo.shift(); }
     state.redo = [];
@@ -388,10 +390,12 @@
   }
 
   function keepDraft() {
-    // A draft offered back and not yet answered is never written over.
-    if (state.offer || !state.api || !window.localStorage) { return; }
+    // Only this page's own changes are kept (or, undone, dropped); a draft offered
+    // back and not yet answered is never written over.
+    if (!state.touched || state.offer || !state.api || !window.localStorage) { return; }
     clearTimeout(state.draftTimer);
     state.draftTimer = setTimeout(function () {
+      if (state.offer) { return; }
       var key = draftKey(currentVersion());
       try {
         if (state.unsaved > 0) {
@@ -500,6 +504,7 @@
       window.dash_clientside.set_props("edit-base-version", {data: draft.version});
     }
     closeOffer();
+    state.touched = true;
     refreshMarks();
     syncAndCheck();
     countNow();
