@@ -175,7 +175,8 @@
   // this before the grid applies them): recorded to be undone. Marks are not.
   function rowsChanging(api, change) {
     state.api = state.api || api;
-    var at = positions(), rows = [];
+    var moved = (change.remove || []).length || (change.add || []).length;
+    var at = moved ? positions() : new Map(), rows = [];
     (change.remove || []).forEach(function (gone) {
       var node = api.getRowNode(gone.__row);
       if (node && node.data) {
