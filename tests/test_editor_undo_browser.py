@@ -95,13 +95,20 @@ def test_undo_and_redo_after_the_checks_answer_cells_and_rows(site, open_page):
     order = ids(page)
     title = cell(page, TARGET_ID, "title")
     original = title.inner_text()
+    start = cell(page, TARGET_ID, "start").inner_text()
     type_into(page, title, "A title typed, then undone")
-    # The check answers first: its marks come after the typing.
-    expect(page.locator("#edit-problems")).to_contain_text("can be saved")
-    check_answered(page)
-    expect(page.locator("#edit-unsaved")).to_have_text("1 unsaved change")
+    type_into(page, cell(page, TARGET_ID, "start"), "13/12/2023")
+    # The check has answered, as a row transaction: the cell is marked. Before
+    # issue 16 that answer emptied AG Grid's undo stack.
+    expect(cell(page, TARGET_ID, "start")).to_have_class(re.compile("cell-error"))
+    expect(page.locator("#edit-unsaved")).to_have_text("2 unsaved changes")
     expect(cell(page, TARGET_ID, "title")).to_have_class(re.compile("cell-changed"))
 
+    page.keyboard.press("Control+z")
+    expect(cell(page, TARGET_ID, "start")).to_have_text(start)
+    # The undo is checked like any change: the mark goes with the error.
+    expect(cell(page, TARGET_ID, "start")).not_to_have_class(re.compile("cell-error"))
+    expect(page.locator("#edit-problems")).to_contain_text("can be saved")
     page.keyboard.press("Control+z")
     expect(cell(page, TARGET_ID, "title")).to_have_text(original)
     expect(page.locator("#edit-unsaved")).to_have_text("No unsaved changes")
