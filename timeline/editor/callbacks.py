@@ -93,11 +93,12 @@ def register_grid_callbacks(editor: Dash, store: DataStore) -> None:
         Output("edit-grid", "scrollTo"),
         Input("edit-add", "n_clicks"), Input("edit-duplicate", "n_clicks"),
         Input("edit-delete", "n_clicks"), Input("edit-grid", "cellValueChanged"),
+        Input("edit-grid-undone", "data"),
         State("edit-grid", "rowData"), State("edit-grid", "selectedRows"),
         State("edit-format", "data"),
         prevent_initial_call=True,
     )
-    def change_rows(_add, _duplicate, _delete, _changed, rows: GridRows | None,
+    def change_rows(_add, _duplicate, _delete, _changed, _undone, rows: GridRows | None,
                     selected: GridRows | None, format_data: FormatData):
         file_format = FileFormat.from_dict(format_data)
         rows, selected = list(rows or []), list(selected or [])
@@ -122,6 +123,12 @@ def register_grid_callbacks(editor: Dash, store: DataStore) -> None:
         Output("edit-edits", "data", allow_duplicate=True),
         Input("edit-grid", "cellValueChanged"), State("edit-edits", "data"),
         State("edit-saved-edits", "data"), prevent_initial_call=True)
+    # An undo, a redo or a restored draft (grid-state.js), checked once rowData holds it.
+    editor.clientside_callback(
+        ClientsideFunction("gridState", "checkAfterSync"),
+        Output("edit-grid-undone", "data"),
+        Output("edit-edits", "data", allow_duplicate=True),
+        Input("edit-grid", "rowData"), State("edit-edits", "data"), prevent_initial_call=True)
 
 
 def register_saving_callbacks(editor: Dash, store: DataStore,
@@ -202,6 +209,11 @@ def register_saving_callbacks(editor: Dash, store: DataStore,
     editor.clientside_callback(
         ClientsideFunction("editor", "markSaved"),
         Input("edit-saved-edits", "data"), State("edit-edits", "data"),
+        prevent_initial_call=True)
+    # The saved table becomes the baseline of the unsaved count (grid-state.js).
+    editor.clientside_callback(
+        ClientsideFunction("gridState", "saved"),
+        Input("edit-saved-edits", "data"), State("edit-base-version", "data"),
         prevent_initial_call=True)
 
 

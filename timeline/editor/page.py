@@ -63,7 +63,9 @@ def column_defs(file_format: FileFormat) -> list[dict]:
     columns = [{
         "field": column, "headerName": column, "editable": True,
         "cellClassRules": {"cell-error": _has_problem(column, "error"),
-                           "cell-warning": _has_problem(column, "warning")},
+                           "cell-warning": _has_problem(column, "warning"),
+                           # grid-state.js: differs from the version loaded or saved
+                           "cell-changed": {"function": "timelineCellChanged(params)"}},
         "tooltipValueGetter": {"function": _problem_text(column)},
     } for column in file_format.columns]
     return shaped_for_text(line, columns)
@@ -92,7 +94,8 @@ def grid(rows: list[dict], file_format: FileFormat) -> dag.AgGrid:
         dashGridOptions={
             "rowSelection": {"mode": "multiRow"},
             "selectionColumnDef": SELECTION_COLUMN,
-            "undoRedoCellEditing": True, "undoRedoCellEditingLimit": 50,
+            # Undo and redo are grid-state.js's: AG Grid's forget every row transaction.
+            "undoRedoCellEditing": False,
             "suppressFieldDotNotation": True,  # column names may contain dots
             "tooltipShowDelay": 0, "stopEditingWhenCellsLoseFocus": True,
             "enableCellTextSelection": True, "animateRows": False,
@@ -108,7 +111,18 @@ def problem_list(report: Report, source_name: str) -> html.Div:
         verdict = html.P(f"{report.summary()}: fix the errors before saving. Hover a marked "
                          "cell, or read them here (line numbers are in the table's first "
                          "column).", className="error")
-    return html.Div([verdict, html.Ul([html.Li(line) for line in lines]) if lines else None])
+    return html.Div([verdict, html.Ul([html.Li(_problem_item(problem, source_name))
+                                       for problem in report.problems]) if lines else None])
+
+
+def _problem_item(problem, source_name: str):
+    """A problem on a line is a button to its cell (grid-state.js finds the row by
+    its line, the column by name); one about the whole file is text."""
+    words = problem.format(source_name)
+    if problem.line is None:
+        return words
+    return html.Button(words, type="button", className="problem-link",
+                       **{"data-line": str(problem.line), "data-column": problem.column or ""})
 
 
 def preview_figure(result: LoadResult):
@@ -156,6 +170,7 @@ def editor_layout(store: DataStore, config: Config) -> html.Main:
         dcc.Store(id="edit-merge-change"),   # what a merged save changes in the table
         dcc.Store(id="edit-upload-mode", data="merge"),  # what the upload is to do
         dcc.Store(id="edit-grid-paste"),  # cells pasted on the table (editor.js)
+        dcc.Store(id="edit-grid-undone"),  # an undo, redo or draft applied (grid-state.js)
         dcc.ConfirmDialog(id="edit-upload-really"),  # the second "yes" to a big replace
         dcc.Location(id="edit-location", refresh=True),
         dcc.Download(id="edit-download-mine"),
@@ -176,12 +191,22 @@ def editor_layout(store: DataStore, config: Config) -> html.Main:
         html.P(read_error or "", id="edit-status", role="status", className="status",
                **{"aria-live": "polite"}),
         html.Div(id="edit-conflict"),
+        # Unsaved changes kept in this browser, offered back (grid-state.js fills it).
+        html.Div(id="edit-draft", className="draft", role="region", hidden=True,
+                 **{"aria-label": "Unsaved changes kept in this browser"}),
         html.Div([
+            html.Button("Undo", id="edit-undo", type="button", disabled=True,
+                        title="Undo (Ctrl+Z)", **{"aria-keyshortcuts": "Control+Z Meta+Z"}),
+            html.Button("Redo", id="edit-redo", type="button", disabled=True,
+                        title="Redo (Ctrl+Shift+Z)",
+                        **{"aria-keyshortcuts": "Control+Shift+Z Meta+Shift+Z Control+Y"}),
             html.Button("Add a row", id="edit-add", n_clicks=0, type="button"),
             html.Button("Duplicate selected", id="edit-duplicate", n_clicks=0, type="button"),
             html.Button("Delete selected", id="edit-delete", n_clicks=0, type="button"),
             html.Button("Save", id="edit-save", n_clicks=0, type="button",
-                        className="primary", disabled=not table.report.ok),
+                        className="primary", disabled=not table.report.ok,
+                        **{"aria-describedby": "edit-unsaved", "aria-disabled": "true"}),
+            html.Span(id="edit-unsaved", className="unsaved", role="status"),
             html.Button("Discard my changes", id="edit-discard", n_clicks=0, type="button"),
             form_button(),
         ], className="toolbar"),
@@ -209,7 +234,7 @@ def editor_layout(store: DataStore, config: Config) -> html.Main:
             html.Button("Restore this version", id="edit-restore", n_clicks=0, type="button",
                         disabled=True),
         ], className="panel"),
-    ], className="edit-page")
+    ], className="edit-page", **{"data-timeline": str(store.path)})
 
 
 def _name_shown() -> str:

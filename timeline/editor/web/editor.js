@@ -60,6 +60,7 @@
       var rowsChanged = change.add.length > 0 || change.remove.length > 0 ||
         rewritten.length > 0;
       if (change.show) { showOnceThere(api, change.show); }
+      if (window.timelineGridState) { window.timelineGridState.rowsChanging(api, change); }
       return [{add: change.add, remove: change.remove, update: update, async: false},
               rowsChanged ? counted(edits, savedEdits) : noUpdate];
     },
@@ -109,6 +110,7 @@
         if (marks[key]) { row.__problems = marks[key][1]; row.__line = marks[key][2]; }
         update.push(row);
       });
+      if (window.timelineGridState) { window.timelineGridState.merged(); }
       return {add: change.add, remove: change.remove, update: update, async: false};
     }
   };
@@ -167,7 +169,8 @@
 
   // Leaving the editor with unsaved changes asks first: nothing an editor typed is lost.
   window.addEventListener("beforeunload", function (event) {
-    if (window.timelineEditorDirty) {
+    var state = window.timelineGridState;
+    if (state ? state.unsaved() > 0 : window.timelineEditorDirty) {
       event.preventDefault();
       event.returnValue = "";
     }
