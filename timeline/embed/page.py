@@ -47,6 +47,8 @@ EMBED_FILES = {
     "actor_picker_url": ENGINE_WEB / "actor-picker.js",
     "picture_url": ENGINE_WEB / "picture.js",
     "media_script_url": ENGINE_WEB / "media.js",
+    "announcer_url": ENGINE_WEB / "announcer.js",
+    "downloads_url": ENGINE_WEB / "downloads.js",
     "engine_url": ENGINE_WEB / "timeline-engine.js",
     "stepping_url": REPOSITORY / "assets" / "stepping.js",
     "resize_url": WEB / "resize.js",

@@ -94,7 +94,8 @@ class DataFiles:
             snapshot.events, version=self.version, title=title, subtitle=subtitle,
             today=self.today, eras=snapshot.result.eras, explorer_url=explorer_url,
             category_figure=self.category_figure(),
-            story="story" in snapshot.result.settings))], title, subtitle, explorer_url)
+            story="story" in snapshot.result.settings,
+            downloads="downloads" in snapshot.result.settings))], title, subtitle, explorer_url)
 
     def events_json(self, explorer_url: str) -> bytes:
         return self._events_file(explorer_url)[0]

@@ -34,6 +34,8 @@ EXPLORER_FILES = {
     "label_fit_url": ENGINE_WEB / "label-fit.js",
     "overview_url": ENGINE_WEB / "overview.js",
     "actor_picker_url": ENGINE_WEB / "actor-picker.js",
+    "announcer_url": ENGINE_WEB / "announcer.js",
+    "downloads_url": ENGINE_WEB / "downloads.js",
     "engine_url": ENGINE_WEB / "timeline-engine.js",
     "shell_url": WEB / "timeline-explorer.js",
 }
