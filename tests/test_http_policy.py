@@ -56,7 +56,7 @@ def assert_strict(policy: dict[str, str]) -> None:
     assert "unsafe-inline" not in policy["script-src"]
     assert policy["default-src"] == "'self'"
     assert policy["style-src"] == "'self' 'unsafe-inline'"
-    assert policy["img-src"] == "'self' data: https: http:"
+    assert policy["img-src"] == "'self' data: blob: https: http:"
     # Sounds and videos from wherever pictures may come; frames from the two
     # privacy-enhanced players only (timeline/engine/web/media.js).
     assert policy["media-src"] == "'self' https: http:"
@@ -201,7 +201,7 @@ def test_every_answer_gets_nosniff_and_a_referrer_policy(data, path):
 def test_the_policy_text():
     policy = content_security_policy(["'sha256-abc='"], "https://news.example")
     assert policy == ("default-src 'self'; script-src 'self' 'sha256-abc='; "
-                      "style-src 'self' 'unsafe-inline'; img-src 'self' data: https: http:; "
+                      "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: https: http:; "
                       "media-src 'self' https: http:; "
                       "frame-src https://www.youtube-nocookie.com https://player.vimeo.com; "
                       "connect-src 'self'; object-src 'none'; base-uri 'self'; "

@@ -55,6 +55,8 @@ DEFAULT_ROW_TYPE = "event"
 TIMELINE_SETTINGS: dict[str, str] = {
     "story": "the embed offers \"Read as a story\": the events one card at a time, in date "
              "order (the explorer always does)",
+    "downloads": "the embed offers \"Download data\": the events shown as a CSV file and "
+                 "the chart as a PNG picture (the explorer always does)",
 }
 SETTINGS_SEPARATOR = ";"
 # Settings with a value, written `name=value` in the same cell: each name with its

@@ -18,7 +18,7 @@ WEB = Path(__file__).resolve().parent / "web"
 # embed's picture.js) between them, and its shell after.
 ENGINE_PARTS = tuple(WEB / name for name in (
     "timeline-core.js", "figure-packing.js", "virtual-list.js", "density.js", "label-fit.js",
-    "overview.js", "actor-picker.js", "media.js"))
+    "overview.js", "actor-picker.js", "media.js", "announcer.js", "downloads.js"))
 ENGINE_MAIN = WEB / "timeline-engine.js"
 
 

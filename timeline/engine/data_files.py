@@ -138,7 +138,8 @@ class DataFiles:
             self.events, version=self.version, title=title, subtitle=subtitle,
             today=self.today, eras=self.eras, explorer_url=explorer_url,
             category_figure=self.category_figure(),
-            story="story" in snapshot.result.settings, language=self.language))],
+            story="story" in snapshot.result.settings, language=self.language,
+            downloads="downloads" in snapshot.result.settings))],
             title, subtitle, explorer_url)
 
     def events_json(self, explorer_url: str) -> bytes:

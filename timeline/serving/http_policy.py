@@ -105,7 +105,9 @@ def _page_directives(script_hashes: Iterable[str]) -> dict[str, str]:
         "script-src": " ".join(["'self'", *script_hashes]),
         "style-src": "'self' 'unsafe-inline'",
         # Event pictures live on other sites; http too, as the data may name them so.
-        "img-src": "'self' data: https: http:",
+        # blob: for Plotly's toImage, which draws the chart's picture for a reader's
+        # download (engine/web/downloads.js) from a blob of its own making.
+        "img-src": "'self' data: blob: https: http:",
         # So do their sounds and video files (timeline.data.media), as pictures do.
         "media-src": "'self' https: http:",
         # The only frames: the privacy-enhanced YouTube and Vimeo players, made when

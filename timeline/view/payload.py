@@ -118,7 +118,12 @@ def rich_pieces(text: str) -> list[list[list[str]]]:
 
 
 def detail_record(event) -> dict:
-    record = {"description": rich_pieces(event.description), "source": event.source}
+    record = {"description": rich_pieces(event.description), "source": event.source,
+              # The dates as the file writes them, for the readers' CSV download
+              # (engine/web/downloads.js): the summaries carry days, not their precision.
+              "start": event.start}
+    record |= {name: getattr(event, name) for name in ("end", "display_date")
+               if getattr(event, name)}
     if is_web_address(event.source_url):
         record["source_url"] = event.source_url
     if is_web_address(event.media_url):
@@ -148,10 +153,11 @@ def payload(events: pd.DataFrame, *, version: str, title: str, subtitle: str,
             today: date, eras: pd.DataFrame | None = None, explorer_url: str = "",
             category_figure: dict | None = None,
             title_window: tuple[date, date] | None = None, story: bool = False,
-            language: str = DEFAULT_LANGUAGE) -> dict:
+            language: str = DEFAULT_LANGUAGE, downloads: bool = False) -> dict:
     """Everything the first paint needs; details are named by chunk, not included.
     `category_figure`: the figure by category, when the caller has built it already;
-    `story`: the title row's `story` setting (the embed offers the story)."""
+    `story`: the title row's `story` setting (the embed offers the story);
+    `downloads`: its `downloads` setting (the embed offers the data and the picture)."""
     present = set(events["category"])
     return {
         "version": version,
@@ -160,6 +166,7 @@ def payload(events: pd.DataFrame, *, version: str, title: str, subtitle: str,
         "explorer_url": explorer_url,
         "story": story,
         "language": language,
+        "downloads": downloads,
         "events": summary_columns(events, with_search=len(events) <= INLINE_SEARCH_LIMIT,
                                   language=language),
         "detail_chunk": DETAIL_CHUNK,

@@ -441,6 +441,15 @@
     });
   }
 
+  function plotlyChart() {
+    if (!window.Plotly) { usePlotly(); }
+    return Promise.resolve(state.plotlyComing).then(function () {
+      if (!window.Plotly) { throw new Error("plotly.js could not be loaded"); }
+      if (!state.chartDrawn) { drawChart(state.view, state.shown); }
+      return state.chartDrawn;
+    }).then(function () { return byId("timeline-graph"); });
+  }
+
   /* A zoom to the share `from`–`to` (fractions) of the whole timeline's time axis. */
   function zoomTo(from, to) {
     var range = state.figures.category.layout.xaxis.range.map(packing.dateMs);
@@ -935,15 +944,51 @@
     }));
   }
 
-  function detailsOf(event) {
-    var chunk = Math.floor(event.index / state.data.detail_chunk);
-    if (!state.details[chunk]) {
+  function chunkOf(event) { return Math.floor(event.index / state.data.detail_chunk); }
+
+  /* The details of the events in chunk `chunk` by id, fetched once: a Promise.
+   * The card of an event in it is drawn again when they come; one that could
+   * not be fetched shows none (the card stays usable), and is asked for again
+   * by the next download (a download must not leave its text out). */
+  function detailChunk(chunk) {
+    var kept = state.details[chunk];
+    if (!kept || (state.detailsFailed && state.detailsFailed[chunk] && !(kept instanceof Promise))) {
       var url = root.getAttribute("data-details").replace("{chunk}", chunk);
       state.details[chunk] = fetchJson(url).then(function (records) {
-        state.details[chunk] = records; draw();
-      }, function () { state.details[chunk] = {}; });
+        state.details[chunk] = records;
+        if (state.detailsFailed) { delete state.detailsFailed[chunk]; }
+        var open = state.view && state.view.event && state.eventsById.get(state.view.event);
+        if (open && chunkOf(open) === chunk) { draw(); }
+        return records;
+      }, function (problem) {
+        state.details[chunk] = {};
+        state.detailsFailed = state.detailsFailed || {};
+        state.detailsFailed[chunk] = true;
+        throw problem;
+      });
     }
+    return Promise.resolve(state.details[chunk]);
+  }
+
+  function detailsOf(event) {
+    var chunk = chunkOf(event);
+    if (!state.details[chunk]) { detailChunk(chunk).catch(function () {}); }
     return state.details[chunk] instanceof Promise ? null : state.details[chunk][event.id] || {};
+  }
+
+  /* The details of `events` (a Promise of a Map by id), their chunks fetched as
+   * need be, a few at a time. */
+  function detailsFor(events) {
+    var chunks = Array.from(new Set(events.map(chunkOf))), found = new Map();
+    function next() {
+      var chunk = chunks.shift();
+      if (chunk === undefined) { return Promise.resolve(found); }
+      return detailChunk(chunk).then(function (records) {
+        Object.keys(records).forEach(function (id) { found.set(id, records[id]); });
+        return next();
+      });
+    }
+    return Promise.all([next(), next(), next()]).then(function () { return found; });
   }
 
   function drawDetail(view, shown) {
@@ -1106,7 +1151,8 @@
     // it): before the chart is drawn, at its new width.
     var storyChanged = root.classList.contains("is-story") !== !!view.story;
     root.classList.toggle("is-story", !!view.story);
-    byId("event-count").textContent = core.describe(view, shown.length, state.events.length);
+    var countLine = core.describe(view, shown.length, state.events.length);
+    byId("event-count").textContent = countLine;
     shell.sync(view);
     if (shell.listInView && listDisclosure()) { listDisclosure().open = view.listOpen; }
     drawChart(view, shown);
@@ -1116,6 +1162,7 @@
     // The chart is painted first; the rest follows once that frame is out.
     afterPaint(function () {
       flushAddress();
+      announce(view, shown, countLine);
       drawLegend(view, shown);
       drawList(view, shown);
       drawDetail(view, shown);
@@ -1124,7 +1171,27 @@
       drawStory(view, shown);
       if (state.revealCard) { state.revealCard = false; revealCard(); }
       if (shell.afterDraw) { shell.afterDraw(view, shown); }
+      // For the page's other parts (downloads.js): a view is drawn.
+      root.dispatchEvent(new CustomEvent("timeline:view", { bubbles: true }));
     });
+  }
+
+  /* What a screen reader hears of a view drawn, once settled, and what the
+   * chart says it shows (announcer.js). */
+  function announce(view, shown, countLine) {
+    var words = window.TimelineAnnouncer;
+    if (!words) { return; }
+    var description = byId("chart-description");
+    if (description) { description.textContent = words.chartDescription(view, shown, countLine); }
+    var region = byId("timeline-announcer");
+    if (!region) { return; }
+    state.announcer = state.announcer || words.create(region);
+    var event = view.event && state.eventsById.get(view.event);
+    var open = event && shown.indexOf(event) >= 0 ? event : null;
+    state.announcer.follow({
+      count: countLine, event: open && open.id, title: open && open.title, query: view.q,
+      // The card takes the focus (or keeps it), and is read out as it does.
+      focused: state.focusCard || byId("event-detail").contains(document.activeElement) });
   }
 
   /* Runs `task` after the next frame is painted (or within 100 ms, should frames
@@ -1284,6 +1351,12 @@
     },
     view: function () { return state.view; },
     data: function () { return state.data; },
+    /* The events shown (filtered, in date order), and their details (detailsFor). */
+    shown: function () { return state.shown; },
+    details: detailsFor,
+    /* Plotly's chart of the view drawn (plotly.js loaded first, where the page
+     * shows its picture of the chart): a Promise of the chart's element. */
+    plotlyChart: plotlyChart,
     step: step
   };
 
