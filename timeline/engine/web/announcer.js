@@ -38,6 +38,7 @@
   var SETTLE_MS = 300;          // a click's change: its redraws (details arriving) settle
   var TYPING_SETTLE_MS = 1200;  // a search's: said once the reader stops typing
 
+  /* The chart's text alternative for `shown` (the engine's records, in date
    * order) under `view`; `countLine` is the count line (core.describe), whose
    * filters it repeats in words. */
   function chartDescription(view, shown, countLine) {
