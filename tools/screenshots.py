@@ -23,14 +23,18 @@ from timeline.config import Config  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 SIZES = {"375": (375, 740), "1280": (1280, 800)}
-# (file name, address): the explorer, and the embed as an article shows it.
-SHOTS = (("explorer", "/"), ("embed", "/embed"))
+# (file name, address, sizes): the explorer, the embed as an article shows it, a
+# Korean article's embed on a phone, and the explorer on a dark page.
+SHOTS = (("explorer", "/", ("375", "1280")), ("embed", "/embed", ("375", "1280")),
+         ("embed-ko", "/embed?lang=ko&event=aurus-delivered", ("375",)),
+         ("explorer-dark", "/?theme=dark", ("1280",)))
 
 
 def shoot(base: str, browser, out: Path) -> list[Path]:
     written = []
-    for name, address in SHOTS:
-        for size, (width, height) in SIZES.items():
+    for name, address, sizes in SHOTS:
+        for size in sizes:
+            width, height = SIZES[size]
             context = browser.new_context(viewport={"width": width, "height": height},
                                           device_scale_factor=1)
             page = context.new_page()
