@@ -185,6 +185,17 @@ def test_crowded_lanes_drop_labels_not_events():
                           for point in merged)
 
 
+@pytest.mark.parametrize(("language", "words"), [("ko", "이곳에 {count}건 더"),
+                                                 ("ru", "и ещё {count} здесь")])
+def test_a_mark_for_several_events_says_so_in_the_page_s_language(language, words):
+    rows = [{"id": f"e{i}", "start": "2024-01-01", "title": f"Event number {i}",
+             "actors": "A", "category": "diplomacy"} for i in range(12)]
+    figure = build_figure(prepared_events(rows), ViewState(language=language), today=TODAY)
+    merged = [point for tr in marker_traces(figure) for point in tr.customdata if len(point) > 3]
+    assert merged and all(point[2].endswith(words.format(count=len(point[3]) - 1))
+                          for point in merged)
+
+
 def test_crowded_marks_merge_only_with_marks_of_their_shape():
     """A mark for several events takes its first event's shape: one of another
     certainty is never hidden under it."""

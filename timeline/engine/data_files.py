@@ -120,7 +120,7 @@ class DataFiles:
     def _figure_file(self) -> Sequence[bytes]:
         return self._shared("category-figure", lambda: [json.dumps(figure_json(
             self.events, "category", self.today, self.eras,
-            self._snapshot.result.window),
+            self._snapshot.result.window, self.language),
             separators=(",", ":")).encode("utf-8")])
 
     def category_figure(self) -> dict:
@@ -175,7 +175,7 @@ class DataFiles:
     def _actor_figure_file(self) -> Sequence[bytes]:
         return self._shared("actor-figure", lambda: [to_json_bytes(actor_figure(
             self.events, self.today, self.eras,
-            self._snapshot.result.window))])
+            self._snapshot.result.window, self.language))])
 
     def actor_figure_json(self) -> bytes:
         return self._actor_figure_file()[0]

@@ -17,7 +17,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from timeline.data.markup import escape_for_plotly
+from timeline.data.schema import DEFAULT_LANGUAGE
 from timeline.view.colours import CHART_LIGHT, ERA_FILLS, category_colours
+from timeline.view.language import Messages, messages_for
 from timeline.view.transforms import actor_names
 from timeline.view.view_state import WHOLE_TIMELINE, ViewState
 from timeline.view.window import first_window, whole_span
@@ -102,11 +104,12 @@ def build_figure(events: pd.DataFrame, view: ViewState, *, today: date,
     # every kind of chart), which plotly.js then applies to each trace on every
     # redraw. The few styles the timeline needs are set below.
     figure.layout.template = None
+    messages = messages_for(view.language or DEFAULT_LANGUAGE)
     for category in lane_categories(events):
         for is_exact in (True, False):
             if (category, is_exact) in groups:
                 add_category_traces(figure, events, ends, groups[category, is_exact], category,
-                                    colours[category], is_exact, days_per_px)
+                                    colours[category], is_exact, days_per_px, messages)
     add_selection(figure, events, placed, view.event)
     layout_figure(figure, lanes, window, width_px)
     # The whole span, for `zoom=all` and the overview strip (engine/web/overview.js).
@@ -304,7 +307,7 @@ def merge_crowded(marks: list[Placed], start_of: dict[int, int], days_per_px: fl
 
 def add_category_traces(figure: go.Figure, events: pd.DataFrame, ends: pd.Series,
                         members: list[Placed], category: str, colour: str, exact: bool,
-                        days_per_px: float = 0.0) -> None:
+                        days_per_px: float = 0.0, messages: Messages | None = None) -> None:
     bars_x: list = []
     bars_y: list = []
     bars_ids: list = []  # which event each point belongs to, for filtering in a browser
@@ -331,13 +334,16 @@ def add_category_traces(figure: go.Figure, events: pd.DataFrame, ends: pd.Series
     for labelled in (True, False):
         marks = [m for m in shown if bool(m.label) == labelled]
         if marks:
-            figure.add_trace(mark_trace(events, marks, category, colour, exact, labelled))
+            figure.add_trace(mark_trace(events, marks, category, colour, exact, labelled,
+                                        messages))
 
 
 def mark_trace(events: pd.DataFrame, marks: list[Placed], category: str, colour: str,
-               exact: bool, labelled: bool) -> go.Scatter:
+               exact: bool, labelled: bool, messages: Messages | None = None) -> go.Scatter:
     """Each point's customdata: [id, title, date line] and, for a mark standing
-    for several events, the ids of all of them (a browser filter needs them)."""
+    for several events, the ids of all of them (a browser filter needs them).
+    `messages`: the page's language, for the words of such a mark's hover."""
+    messages = messages or messages_for("en")
     indices = [m.event_index for m in marks]
     rows = events.loc[indices]  # event_index is the frame's label, kept through filtering
     ids, titles, dates = (rows[c].to_numpy() for c in ("id", "title", "date_label"))
@@ -347,7 +353,8 @@ def mark_trace(events: pd.DataFrame, marks: list[Placed], category: str, colour:
     for mark, event_id, title, day in zip(marks, ids, titles, dates):
         point = [event_id, escape_for_plotly(title), escape_for_plotly(day)]
         if mark.hidden:
-            point[2] += f" · and {len(mark.hidden)} more here"
+            point[2] += messages.gettext(" · and {count} more here",
+                                         count=messages.number(len(mark.hidden)))
             point.append([event_id, *(id_of[i] for i in mark.hidden)])
         customdata.append(point)
     labels = {"text": [escape_for_plotly(m.label) for m in marks],

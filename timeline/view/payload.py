@@ -142,9 +142,12 @@ def detail_chunks(events: pd.DataFrame) -> list[dict[str, dict]]:
 
 def figure_json(events: pd.DataFrame, lanes: str, today: date,
                 eras: pd.DataFrame | None,
-                title_window: tuple[date, date] | None = None) -> dict:
-    """The figure at the first window (`title_window`: the title row's, if set)."""
-    figure = build_figure(events, ViewState(lanes=lanes), today=today, eras=eras,
+                title_window: tuple[date, date] | None = None,
+                language: str | None = None) -> dict:
+    """The figure at the first window (`title_window`: the title row's, if set), its
+    hover's words in `language`."""
+    figure = build_figure(events, ViewState(lanes=lanes, language=language), today=today,
+                          eras=eras,
                           title_window=title_window)
     return json.loads(plotly.io.to_json(figure, validate=False, engine="json"))
 
@@ -179,14 +182,16 @@ def payload(events: pd.DataFrame, *, version: str, title: str, subtitle: str,
         "certainty_symbols": CERTAINTY_SYMBOLS,  # the legend's key to the marks' shapes
         "actors": actor_names(events),
         "figures": {"category": category_figure if category_figure is not None
-                    else figure_json(events, "category", today, eras, title_window)},
+                    else figure_json(events, "category", today, eras, title_window,
+                                     language)},
     }
 
 
 def actor_figure(events: pd.DataFrame, today: date, eras: pd.DataFrame | None,
-                 title_window: tuple[date, date] | None = None) -> dict:
+                 title_window: tuple[date, date] | None = None,
+                 language: str | None = None) -> dict:
     """Lanes by actor: fetched only when a reader switches to them."""
-    return figure_json(events, "actor", today, eras, title_window)
+    return figure_json(events, "actor", today, eras, title_window, language)
 
 
 def to_json_bytes(value) -> bytes:
