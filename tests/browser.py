@@ -231,9 +231,31 @@ def zoom_to(page, first: str, last: str, *, with_labels: bool = False) -> None:
 
 
 def type_into(page, target, text: str) -> None:
-    """Type `text` into an editor's grid cell as an editor does: open it, fill it, Enter."""
+    """Type `text` into an editor's grid cell as an editor does: open it, fill it,
+    end the edit (Enter; in a long text's box, where Enter is a new line, Ctrl+Enter)."""
     target.dblclick()
     editor = page.locator("#edit-grid .ag-cell-inline-editing input, "
-                          "#edit-grid .ag-cell-inline-editing textarea").first
+                          "#edit-grid .ag-cell-inline-editing textarea, "
+                          ".ag-popup-editor textarea").first
     editor.fill(text)
-    editor.press("Enter")
+    long_text = editor.evaluate("(box) => !!box.closest('.ag-popup-editor')")
+    editor.press("Control+Enter" if long_text else "Enter")
+
+
+def grid_cell(page, row_id_value: str, column: str):
+    """The editor's grid cell in `column` of the row whose id is `row_id_value`,
+    scrolled into view (the grid draws only the rows and columns in view). `id`
+    and `title` are pinned left, the others in the centre: one cell either way."""
+    index = page.evaluate("""([id, column]) => {
+        const api = dash_ag_grid.getApi('edit-grid');
+        let found = null;
+        api.forEachNodeAfterFilterAndSort((node) => {
+            if (found === null && node.data.id === id) { found = node; }
+        });
+        if (found === null) { return null; }
+        api.ensureNodeVisible(found);
+        api.ensureColumnVisible(column);
+        return found.rowIndex;
+    }""", [row_id_value, column])
+    assert index is not None, f"no row {row_id_value}"
+    return page.locator(f"#edit-grid .ag-row[row-index='{index}'] [col-id='{column}']")

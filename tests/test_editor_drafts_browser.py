@@ -9,7 +9,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from browser import accessibility_violations, record_problems, serving, type_into
+from browser import (
+    accessibility_violations,
+    grid_cell,
+    record_problems,
+    serving,
+    type_into,
+)
 from support import BUNDLED_CSV
 from timeline.app_factory import create_app
 from timeline.config import Config
@@ -56,21 +62,7 @@ def open_editor(page, url: str) -> None:
     expect(page.locator("#edit-unsaved")).to_have_text(re.compile("unsaved change"))
 
 
-def cell(page, row_id_value: str, column: str):
-    index = page.evaluate("""([id, column]) => {
-        const api = dash_ag_grid.getApi('edit-grid');
-        let found = null;
-        api.forEachNodeAfterFilterAndSort((node) => {
-            if (found === null && node.data.id === id) { found = node; }
-        });
-        if (found === null) { return null; }
-        api.ensureNodeVisible(found);
-        api.ensureColumnVisible(column);
-        return found.rowIndex;
-    }""", [row_id_value, column])
-    assert index is not None, f"no row {row_id_value}"
-    return page.locator(f"#edit-grid .ag-center-cols-container .ag-row[row-index='{index}'] "
-                        f"[col-id='{column}']")
+cell = grid_cell
 
 
 def draft_key(data, version: str) -> str:
