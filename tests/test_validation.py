@@ -345,7 +345,7 @@ def test_a_title_row_s_settings_are_the_whole_timeline_s():
 
 @pytest.mark.parametrize("row, fragment", [
     (title_row(settings="stroy"), "'stroy' is not a setting the app knows; did you mean 'story'? "
-                                  "Settings: story, separated by ';'"),
+                                  "Settings: story, downloads, separated by ';'"),
     (title_row(settings="story; autoplay"), "'autoplay' is not a setting the app knows."),
     (event(id="second", settings="story"), "settings belong on the title row (type 'title')"),
     (era(settings="story"), "move 'story' there, or clear this cell"),

@@ -484,7 +484,10 @@ def test_the_explorer_shows_every_payload_as_text(new_page, app_url):
     # of categories the lane names do: check_chart_text).
     page.goto(app_url + "/?lanes=actor")
     page.wait_for_selector("html[data-timeline=interactive]", state="attached")
-    expect(page.locator("#timeline-legend li")).to_have_count(len(set(EVENTS["category"])) + 2)
+    # Each category's colour, exact and approximate, and each certainty's shape.
+    shapes = [c for c in CERTAINTIES if c and c in set(EVENTS["certainty"])]
+    expect(page.locator("#timeline-legend li")).to_have_count(
+        len(set(EVENTS["category"])) + 2 + len(shapes))
     legend = squash(page.locator("#timeline-legend").inner_text())
     assert all(squash(c) in legend for c in EVENTS["category"])
     assert_nothing_ran(page)

@@ -331,15 +331,21 @@ def add_category_traces(figure: go.Figure, events: pd.DataFrame, ends: pd.Series
     shown = merge_crowded(members, starts, days_per_px, shapes) if days_per_px else members
     # Labelled marks and bare ones in separate traces: a big timeline has
     # thousands of marks but few labels, and each text node costs the browser.
+    # A trace per shape too: plotly.py checks a list of symbols point by point,
+    # which more than doubled the figure's build at 100,000 events.
     for labelled in (True, False):
-        marks = [m for m in shown if bool(m.label) == labelled]
-        if marks:
+        by_shape: dict[str, list[Placed]] = {}
+        for mark in shown:
+            if bool(mark.label) == labelled:
+                by_shape.setdefault(shapes[mark.event_index], []).append(mark)
+        for symbol, marks in by_shape.items():
             figure.add_trace(mark_trace(events, marks, category, colour, exact, labelled,
-                                        messages))
+                                        messages, symbol))
 
 
 def mark_trace(events: pd.DataFrame, marks: list[Placed], category: str, colour: str,
-               exact: bool, labelled: bool, messages: Messages | None = None) -> go.Scatter:
+               exact: bool, labelled: bool, messages: Messages | None = None,
+               symbol: str = "circle") -> go.Scatter:
     """Each point's customdata: [id, title, date line] and, for a mark standing
     for several events, the ids of all of them (a browser filter needs them).
     `messages`: the page's language, for the words of such a mark's hover."""
@@ -366,17 +372,10 @@ def mark_trace(events: pd.DataFrame, marks: list[Placed], category: str, colour:
         # Hollow is a white fill in a ring of the colour: Plotly draws an "-open"
         # symbol's ring in the marker's colour, so white would be invisible.
         marker={"color": colour if exact else CHART_LIGHT["background"], "size": 12,
-                "symbol": mark_symbols(rows["certainty"]), "line": {"color": colour, "width": 2.5}},
+                "symbol": symbol, "line": {"color": colour, "width": 2.5}},
         customdata=customdata,
         hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]}<extra></extra>",
         **labels)
-
-
-def mark_symbols(certainties: pd.Series) -> str | list[str]:
-    """Each mark's shape by its (first) event's certainty; one for the trace when
-    all are alike, as in most traces of a big timeline."""
-    symbols = [CERTAINTY_SYMBOLS.get(c, "circle") for c in certainties]
-    return symbols[0] if len(set(symbols)) == 1 else symbols
 
 
 def add_selection(figure: go.Figure, events: pd.DataFrame, placed: list[Placed],
