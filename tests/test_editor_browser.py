@@ -458,7 +458,7 @@ def test_rows_added_after_a_save_was_sent_are_unsaved(site, page):
     is not in the saved file, so the table is unsaved again."""
     url, data = site
     log_in(page, url)
-    held = held_checks(page, "edit-add.n_clicks")
+    held = held_checks(page, "\"action\":\"edit-add\"")
     type_into(page, cell(page, TARGET_ID, "title"), "Saved before the row came")
     page.click("#edit-add")
     page.click("#edit-save")

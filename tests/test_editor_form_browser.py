@@ -112,7 +112,7 @@ def test_a_long_description_is_edited_by_keyboard_without_losing_a_word(site, op
     # A title typed first: its check is held until the description is being typed.
     held = []
     page.route(re.compile(r"/_dash-update-component"), lambda route: (
-        held.append(route) if "cellValueChanged" in (route.request.post_data or "")
+        held.append(route) if "edit-row-change.data" in (route.request.post_data or "")
         and not held else route.continue_()))
     type_into(page, cell(page, LONG_ID, "title"), "")  # an error: the title is required
     for _ in range(600):  # until the check's request is held (the route sees it)

@@ -521,6 +521,21 @@ def _load(data: bytes, frames: Frames, limit: SizeLimit | None) -> LoadResult:
     table = read_table(data, limit)
     if isinstance(table, str):
         return _failed(table)
+    return _load_table(table, frames)
+
+
+def load_events_from_table(table: Table, frames: Frames = "raw") -> LoadResult:
+    """Load a file's records already split (the editor's table, row by row: no CSV
+    to write and read again). Never raises."""
+    try:
+        with _cycle_collector_paused():
+            return _load_table(table, frames)
+    except Exception as exc:  # as _loaded: a bug here must not take the app down
+        return _failed(f"could not read the table: unexpected {type(exc).__name__} "
+                       f"({exc}). This is a bug in the timeline tool; please report it")
+
+
+def _load_table(table: Table, frames: Frames) -> LoadResult:
     if timelinejs.is_timelinejs_header(table.header.fields):
         return _sheet_result(table, timelinejs.as_our_table(table), frames)
     if message := _header_problem(table.header, table.delimiter):

@@ -7,13 +7,13 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs
 
-from dash import ClientsideFunction, Dash, Input, Output, State, ctx, dcc, no_update
+from dash import ClientsideFunction, Dash, Input, Output, State, dcc, no_update
 from typing_extensions import TypedDict  # pydantic reads these on Python < 3.12
 
 from timeline.addresses import EDIT_PREFIX
 from timeline.config import Config
 from timeline.data.history import Retention, read_version
-from timeline.data_store import DataStore
+from timeline.data_store import DataStore, content_version
 from timeline.editor.access import editor_name
 from timeline.editor.diffing import diff_versions
 from timeline.editor.history_list import history_list
@@ -33,7 +33,7 @@ from timeline.editor.page import (
     problem_list,
 )
 from timeline.editor.page_data import FormatData, GridRows
-from timeline.editor.preview_marks import marked_preview, register_preview_callbacks
+from timeline.editor.preview_marks import marked_preview
 from timeline.editor.replacing import (
     DONE_MESSAGES,
     RETENTION_KEY,
@@ -47,7 +47,6 @@ from timeline.editor.rows import (
     check_rows,
     download_bytes,
     duplicate_rows,
-    row_change,
     rows_to_bytes,
 )
 from timeline.editor.saving import (
@@ -60,6 +59,14 @@ from timeline.editor.saving import (
     Saved,
     Unchanged,
     save_merging,
+)
+from timeline.editor.table_delta import (
+    BaseTables,
+    NeedsRows,
+    TableDelta,
+    base_tables,
+    marks_of_table,
+    table_rows,
 )
 
 # The fields chosen after a merge (merge_view.py, editor.js readChoices): Clash.ident →
@@ -79,39 +86,62 @@ def register_editor_callbacks(editor: Dash, store: DataStore,
     register_history_callbacks(editor, store)
     register_upload_callbacks(editor, store)
     register_paste_callbacks(editor, store)
-    register_preview_callbacks(editor, store)
 
 
 def register_grid_callbacks(editor: Dash, store: DataStore) -> None:
     """Rows added, duplicated and deleted, every change checked, and the browser's
-    count of edits (editor.js)."""
+    count of edits (editor.js). The table comes as what changed since a version on
+    disk (`table_delta`), put together here."""
+    bases = base_tables(editor.server)
 
     @editor.callback(
         Output("edit-row-change", "data"), Output("edit-problems", "children"),
-        Output("edit-preview", "figure"), Output("edit-save", "disabled"),
-        Output("edit-status", "children"),
+        Output("edit-save", "disabled"), Output("edit-status", "children"),
         Output("edit-grid", "scrollTo"),
-        Input("edit-add", "n_clicks"), Input("edit-duplicate", "n_clicks"),
-        Input("edit-delete", "n_clicks"), Input("edit-grid", "cellValueChanged"),
-        Input("edit-grid-undone", "data"),
-        State("edit-grid", "rowData"), State("edit-grid", "selectedRows"),
-        State("edit-format", "data"),
+        Input("edit-table", "data"), State("edit-format", "data"),
         prevent_initial_call=True,
     )
-    def change_rows(_add, _duplicate, _delete, _changed, _undone, rows: GridRows | None,
-                    selected: GridRows | None, format_data: FormatData):
+    def change_rows(delta: TableDelta | None, format_data: FormatData):
         file_format = FileFormat.from_dict(format_data)
-        rows, selected = list(rows or []), list(selected or [])
-        added, removed, status = _rows_edited(ctx.triggered_id, rows, selected, file_format)
+        if not delta:
+            return (no_update,) * 5
+        try:
+            rows = table_rows(delta, bases, file_format.columns)
+        except NeedsRows:
+            return {"resend": True}, no_update, no_update, no_update, no_update
+        chosen = set(delta["selected"])
+        selected = [r for r in rows if r[ROW_KEY] in chosen]
+        added, removed, status = _rows_edited(delta["action"], rows, selected, file_format)
         gone = set(removed)
         marked, result = check_rows([r for r in rows if r[ROW_KEY] not in gone] + added,
-                                    file_format)
+                                    file_format, frames="report")
         # New rows go at the end; show the editor where they are.
         scroll = {"rowId": added[-1][ROW_KEY], "rowPosition": "bottom"} if added else no_update
-        return (row_change(rows, marked, added, removed),
-                problem_list(result.report, store.path.name), marked_preview(result, store),
-                not result.report.ok, status, scroll)
+        return (marks_of_table(marked, added, removed),
+                problem_list(result.report, store.path.name), not result.report.ok, status,
+                scroll)
 
+    @editor.callback(
+        Output("edit-preview", "figure"),
+        Input("edit-row-change", "data"), Input("edit-base-version", "data"),
+        State("edit-table", "data"), State("edit-format", "data"))
+    def draw_preview(_change: dict | None, _version: str, delta: TableDelta | None,
+                     format_data: FormatData):
+        # Once the check has answered, in a request of its own: the check's marks
+        # never wait for the chart (half a second of figure at 10,000 events). Drawn
+        # again after a save, when what was saved is no longer marked.
+        rows = _rows_or_none(delta, bases, format_data)
+        if rows is None:
+            return no_update
+        _, result = check_rows(rows, FileFormat.from_dict(format_data))
+        return marked_preview(result, store)
+
+    editor.clientside_callback(
+        ClientsideFunction("gridState", "tableDelta"),
+        Output("edit-table", "data"),
+        Input("edit-add", "n_clicks"), Input("edit-duplicate", "n_clicks"),
+        Input("edit-delete", "n_clicks"), Input("edit-grid", "cellValueChanged"),
+        Input("edit-grid-undone", "data"), prevent_initial_call=True)
     editor.clientside_callback(
         ClientsideFunction("editor", "applyChange"),
         Output("edit-grid", "rowTransaction"), Output("edit-edits", "data"),
@@ -131,11 +161,22 @@ def register_grid_callbacks(editor: Dash, store: DataStore) -> None:
         Input("edit-grid", "rowData"), State("edit-edits", "data"), prevent_initial_call=True)
 
 
+def _rows_or_none(delta: TableDelta | None, bases: BaseTables,
+                  format_data: FormatData) -> list[dict] | None:
+    if not delta:
+        return None
+    try:
+        return table_rows(delta, bases, FileFormat.from_dict(format_data).columns)
+    except NeedsRows:  # the check's answer asks the browser for every row
+        return None
+
+
 def register_saving_callbacks(editor: Dash, store: DataStore,
                               config: Config | None = None) -> None:
     """Saving the table (merged with what others saved since, field by field),
     downloading it as it is, and discarding it."""
     config = config or Config(data_path=store.path)
+    bases = base_tables(editor.server)
     # What every save answers (see _save_answer).
     save_outputs = [
         Output("edit-status", "children", allow_duplicate=True),
@@ -152,21 +193,31 @@ def register_saving_callbacks(editor: Dash, store: DataStore,
     def saved_with(rows: GridRows | None, format_data: FormatData, base_version: str,
                    edits: int, choices: dict[str, Side] | None = None) -> tuple:
         file_format = FileFormat.from_dict(format_data)
-        outcome = save_merging(store.path, rows_to_bytes(rows or [], file_format), base_version,
+        new = rows_to_bytes(rows or [], file_format)
+        outcome = save_merging(store.path, new, base_version,
                                by=editor_name(), retention=retention(), choices=choices)
+        if isinstance(outcome, Saved) and outcome.version == content_version(new):
+            # The next check starts from this version: no need to read it back.
+            bases.remember(outcome.version, file_format, rows or [])
         return _save_answer(outcome, store, edits, rows or [], file_format, config)
 
     @editor.callback(
         *save_outputs,
-        Input("edit-save", "n_clicks"),
-        State("edit-grid", "rowData"), State("edit-format", "data"),
+        Input("edit-save-table", "data"),
+        State("edit-format", "data"),
         State("edit-base-version", "data"), State("edit-edits", "data"),
         prevent_initial_call=True,
     )
-    def save(_clicks, rows: GridRows | None, format_data: FormatData, base_version: str,
+    def save(delta: TableDelta | None, format_data: FormatData, base_version: str,
              edits: int):
-        # `edits` counts the changes in `rows` (editor.js): the table is saved up to
+        # The table as it was when Save was clicked (grid-state.js sends it then).
+        # `edits` counts the changes in it (editor.js): the table is saved up to
         # there, whatever answers land after this one.
+        rows = _rows_or_none(delta, bases, format_data)
+        if rows is None:
+            return ("Not saved: the table could not be read back; reload the page (your "
+                    "changes are kept in this browser) and save again.",
+                    *(no_update,) * (len(save_outputs) - 1))
         return saved_with(rows, format_data, base_version, edits)
 
     @editor.callback(

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import dash_ag_grid as dag
 import flask
+import plotly.graph_objects as go
 from dash import Dash, dcc, html
 
 from timeline.addresses import EDIT_PREFIX
@@ -30,6 +31,7 @@ from timeline.editor.grid_columns import SELECTION_COLUMN, TEXT_EDITING_HINT, sh
 from timeline.editor.history_list import history_list
 from timeline.editor.rows import LINE_KEY, PROBLEMS_KEY, ROW_KEY, FileFormat, table_from_bytes
 from timeline.editor.saving import Conflict
+from timeline.editor.table_delta import BASE_TABLES_KEY, BaseTables, base_tables, key_runs
 from timeline.view.figure import build_figure
 from timeline.view.transforms import prepare_events
 from timeline.view.view_state import ViewState
@@ -49,6 +51,7 @@ def create_editor_app(server: flask.Flask, store: DataStore, config: Config) -> 
                   # The conflict panel's button exists only once there is a conflict.
                   suppress_callback_exceptions=True)
     editor.index_string = editor.index_string.replace("<html>", '<html lang="en">', 1)
+    server.extensions[BASE_TABLES_KEY] = BaseTables(store.path)
     editor.layout = lambda: editor_layout(store, config)
     return editor
 
@@ -132,6 +135,21 @@ def preview_figure(result: LoadResult):
                         eras=result.eras, title_window=result.window)
 
 
+def empty_preview() -> go.Figure:
+    """The preview's place until its callback draws it (a second at 10,000 events)."""
+    return go.Figure(layout={
+        "height": 450, "xaxis": {"visible": False}, "yaxis": {"visible": False},
+        "annotations": [{"text": "Drawing the preview…", "showarrow": False,
+                         "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5}]})
+
+
+def first_delta(version: str, rows: list[dict]) -> dict:
+    """The table as loaded, as grid-state.js would send it: no row changed."""
+    keys = key_runs([row[ROW_KEY] for row in rows])
+    return {"base": version, "baseKeys": keys, "order": keys, "rows": {}, "action": "load",
+            "selected": [], "at": 0}
+
+
 def preview_area(figure) -> html.Div:
     """The preview chart, in a box as tall as the chart before plotly.js has drawn
     it (a second or more after the page): the history and upload panels below
@@ -155,6 +173,8 @@ def editor_layout(store: DataStore, config: Config) -> html.Main:
     else:
         read_error = None
     table = table_from_bytes(data, store.path.name)
+    version = content_version(data)
+    base_tables(flask.current_app).remember(version, table.file_format, table.rows)
     csrf = flask.request.cookies.get(CSRF_COOKIE, "") if flask.has_request_context() else ""
     # One main landmark holds the page: screen readers' "skip to main", and axe's rule
     # that everything be in a landmark.
@@ -165,7 +185,11 @@ def editor_layout(store: DataStore, config: Config) -> html.Main:
         # (editor.js): unsaved while they differ.
         dcc.Store(id="edit-edits", data=0),
         dcc.Store(id="edit-saved-edits", data=0),
-        dcc.Store(id="edit-row-change"),  # a check's rows to add and remove, marks changed
+        # The table as changed since its version on disk (grid-state.js tableDelta): what
+        # each check, the preview and Save read (table_delta.py).
+        dcc.Store(id="edit-table", data=first_delta(version, table.rows)),
+        dcc.Store(id="edit-save-table"),  # the same, as it was when Save was clicked
+        dcc.Store(id="edit-row-change"),  # a check's rows to add and remove, every row's marks
         dcc.Store(id="edit-merge-choices"),  # the fields chosen after a merge (editor.js)
         dcc.Store(id="edit-merge-change"),   # what a merged save changes in the table
         dcc.Store(id="edit-upload-mode", data="merge"),  # what the upload is to do
@@ -218,7 +242,8 @@ def editor_layout(store: DataStore, config: Config) -> html.Main:
         grid(table.rows, table.file_format),
         event_form(table.file_format.columns),
         html.H2("Preview, with your unsaved changes"),
-        preview_area(preview_figure(table.result)),
+        # Drawn by its callback once the page is up (draw_preview): the grid first.
+        preview_area(empty_preview()),
         upload_panel(),
         html.Div([
             html.H2("History", id="edit-history-heading"),

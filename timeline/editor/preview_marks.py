@@ -9,15 +9,12 @@ from typing import Mapping
 
 import pandas as pd
 import plotly.graph_objects as go
-from dash import Dash, Input, Output, State
 
 from timeline.data.loading import LoadResult
 from timeline.data.markup import escape_for_plotly
 from timeline.data.schema import COLUMN_NAMES
 from timeline.data_store import DataStore
 from timeline.editor.page import preview_figure
-from timeline.editor.page_data import FormatData, GridRows
-from timeline.editor.rows import FileFormat, check_rows
 
 UNSAVED_TRACE = "unsaved"
 RING_COLOUR = "#b3470b"  # 5.2:1 on white, apart from every category's colour
@@ -83,16 +80,3 @@ def marked_preview(result: LoadResult, store: DataStore) -> go.Figure:
     """The preview of the table as checked, its unsaved events marked."""
     return mark_unsaved(preview_figure(result),
                         unsaved_events(result.events, saved_signatures(store)))
-
-
-def register_preview_callbacks(editor: Dash, store: DataStore) -> None:
-    """After a save the preview is drawn again: what was saved is no longer marked."""
-
-    @editor.callback(
-        Output("edit-preview", "figure", allow_duplicate=True),
-        Input("edit-base-version", "data"),
-        State("edit-grid", "rowData"), State("edit-format", "data"),
-        prevent_initial_call=True)
-    def redraw_after_save(_version: str, rows: GridRows | None, format_data: FormatData):
-        _, result = check_rows(list(rows or []), FileFormat.from_dict(format_data))
-        return marked_preview(result, store)

@@ -11,8 +11,15 @@ from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 from timeline.data.csv_writing import line_ending_of, neutralise_row, row_lines, serialise_rows
-from timeline.data.loading import LoadResult, load_events_from_bytes
+from timeline.data.loading import (
+    Frames,
+    LoadResult,
+    load_events_from_bytes,
+    load_events_from_table,
+)
 from timeline.data.report import Report
+from timeline.data.table import Record
+from timeline.data.table import Table as CsvTable
 
 ROW_KEY = "__row"            # the grid's own id for a row; never written to the file
 PROBLEMS_KEY = "__problems"  # column (or ROW_KEY for the whole row) → message
@@ -80,15 +87,30 @@ def download_bytes(rows: Sequence[Mapping], file_format: FileFormat) -> bytes:
                           line_ending=file_format.line_ending)
 
 
-def check_rows(rows: Sequence[Mapping], file_format: FileFormat) -> tuple[list[dict], LoadResult]:
-    """The rows with their problems attached, and the loader's result for them."""
-    result = load_events_from_bytes(rows_to_bytes(rows, file_format))
-    return mark_problems(rows, file_format, result), result
+def check_rows(rows: Sequence[Mapping], file_format: FileFormat,
+               frames: Frames = "raw") -> tuple[list[dict], LoadResult]:
+    """The rows with their problems attached, and the loader's result for them
+    (`frames="report"`: the problems alone, a third quicker)."""
+    lines = row_lines(file_format.columns, rows, file_format.delimiter)
+    # The rows go to the loader as the records it would read from their CSV, on
+    # the lines it would count: what the file would say, without writing it.
+    columns = file_format.columns
+    records = [Record(line, [value if type(value) is str else _cell_text(value)
+                             for value in map(row.get, columns)])
+               for line, row in zip(lines, rows)]
+    table = CsvTable(Record(1, columns), records, "utf-8", file_format.delimiter, ())
+    result = load_events_from_table(table, frames)
+    return mark_problems(rows, file_format, result, lines), result
+
+
+def _cell_text(value: object) -> str:
+    return "" if value is None else str(value)  # JSON brings no NaN
 
 
 def mark_problems(rows: Sequence[Mapping], file_format: FileFormat,
-                  result: LoadResult) -> list[dict]:
-    lines = row_lines(file_format.columns, rows, file_format.delimiter)
+                  result: LoadResult, lines: list[int] | None = None) -> list[dict]:
+    if lines is None:
+        lines = row_lines(file_format.columns, rows, file_format.delimiter)
     by_line = {line: index for index, line in enumerate(lines)}
     problems: dict[int, dict[str, str]] = {}
     for problem in result.report.problems:

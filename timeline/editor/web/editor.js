@@ -30,6 +30,34 @@
     if (!show()) { api.addEventListener("modelUpdated", show); }
   }
 
+  function noProblems(problems) {
+    for (var column in problems || {}) {
+      if (Object.prototype.hasOwnProperty.call(problems, column)) { return false; }
+    }
+    return true;
+  }
+
+  // Every row's marks from a check of the whole table (table_delta.marks_of_table):
+  // the rows whose problems or line differ from what the grid shows, updated.
+  function markedRows(api, change) {
+    var keys = window.timelineGridState.expandKeys(change.order), lines = [], update = [];
+    change.lines.forEach(function (run) {
+      for (var n = 0; n < run[1]; n += 1) { lines.push(run[0] + n); }
+    });
+    keys.forEach(function (key, index) {
+      var node = api.getRowNode(key);
+      if (!node || !node.data) { return; }  // removed since, or added by this change
+      var data = node.data, problems = change.problems[index] || {}, line = lines[index];
+      if (data.__line === line && (noProblems(problems) ? noProblems(data.__problems) :
+          JSON.stringify(data.__problems) === JSON.stringify(problems))) { return; }
+      var row = Object.assign({}, data);
+      row.__problems = problems;
+      row.__line = line;
+      update.push(row);
+    });
+    return update;
+  }
+
   window.dash_clientside = window.dash_clientside || {};
   window.dash_clientside.editor = {
     // A checked change, applied to the grid as it is now: new rows added, deleted
@@ -40,8 +68,13 @@
       var noUpdate = window.dash_clientside.no_update;
       var api = window.dash_ag_grid && window.dash_ag_grid.getApi("edit-grid");
       if (!change || !api) { return [noUpdate, noUpdate]; }
+      if (change.resend) {
+        if (window.timelineGridState) { window.timelineGridState.resend(); }
+        return [noUpdate, noUpdate];
+      }
       var update = [];
-      change.marks.forEach(function (mark) {
+      if (change.order) { update = markedRows(api, change); }
+      (change.marks || []).forEach(function (mark) {
         var node = api.getRowNode(mark[0]);
         if (!node || !node.data) { return; }  // removed since
         var data = node.data;

@@ -36,6 +36,8 @@
     version: null,        // the data version the table (and its draft) starts from
     offer: null,          // a draft offered back and not yet answered
     touched: false,       // changed on this page: its draft is kept from then on
+    sendAll: false,       // the server lacks the baseline: the next check sends every row
+    lastAsk: null,        // the last check asked for (its action and selected rows)
     draftTimer: null, countTimer: null, keys: 0
   };
 
@@ -113,6 +115,58 @@
     return allNodes().map(function (node) {
       return {key: node.data.__row, values: valuesOf(node.data)};
     });
+  }
+
+  // ------------------------------------------------------------- the table, as sent
+
+  // Keys as runs, as table_delta.py reads them: r1, r2, r3 → ["r", 1, 3].
+  function keyRuns(keys) {
+    var runs = [];
+    keys.forEach(function (key) {
+      var match = /^(.*?)([1-9][0-9]*)$/.exec(key), last = runs[runs.length - 1];
+      if (!match) { runs.push(key); return; }
+      var number = Number(match[2]);
+      if (Array.isArray(last) && last[0] === match[1] && last[2] === number - 1) {
+        last[2] = number;
+      } else {
+        runs.push([match[1], number, number]);
+      }
+    });
+    return runs;
+  }
+
+  function expandKeys(runs) {
+    var keys = [];
+    runs.forEach(function (run) {
+      if (typeof run === "string") { keys.push(run); return; }
+      for (var number = run[1]; number <= run[2]; number += 1) { keys.push(run[0] + number); }
+    });
+    return keys;
+  }
+
+  // What the server needs to put the table back together (table_delta.py): the
+  // version the baseline is, its keys, the table's keys in order, and the rows that
+  // are new or differ from the baseline. `sendAll` once the server could not.
+  function tableDelta(action, selected) {
+    var cols = columns(), rows = {}, order = [], all = state.sendAll;
+    allNodes().forEach(function (node) {
+      var data = node.data, key = data.__row, base = all ? null : state.baseline.get(key);
+      order.push(key);
+      var same = !!base;
+      for (var i = 0; same && i < cols.length; i += 1) {
+        same = text(data[cols[i]]) === text(base[cols[i]]);
+      }
+      if (!same) { rows[key] = valuesOf(data); }
+    });
+    state.sendAll = false;
+    state.lastAsk = {action: action, selected: selected};
+    return {base: all ? null : currentVersion(), baseKeys: all ? [] : keyRuns(state.baseOrder),
+            order: keyRuns(order), rows: rows, action: action, selected: selected,
+            at: Date.now()};
+  }
+
+  function selectedKeys() {
+    return (state.api.getSelectedRows() || []).map(function (row) { return row.__row; });
   }
 
   // ------------------------------------------------------------- what the page shows
@@ -580,6 +634,9 @@
         return;
       }
       state.snapshot = state.api ? gridAsRows() : null;
+      if (state.api) {
+        window.dash_clientside.set_props("edit-save-table", {data: tableDelta("save", [])});
+      }
     } else if (target.id === "edit-add") {
       state.openAdded = true;
     } else if (target.id === "edit-undo") {
@@ -598,7 +655,19 @@
   }, true);
 
   window.dash_clientside = window.dash_clientside || {};
+  var BUTTONS = {"edit-add": true, "edit-duplicate": true, "edit-delete": true};
+
   window.dash_clientside.gridState = {
+    // A change to check (a typed cell, an undo, a restored draft) or a button's
+    // rows to add or delete: the table as the server reads it (edit-table).
+    tableDelta: function () {
+      var noUpdate = window.dash_clientside.no_update;
+      if (!state.api) { return noUpdate; }
+      var triggered = (window.dash_clientside.callback_context.triggered || [])[0] || {};
+      var id = (triggered.prop_id || "").split(".")[0];
+      return BUTTONS[id] ? tableDelta(id, selectedKeys()) : tableDelta("check", []);
+    },
+
     // The first rowData after an undo, a redo or a restore asks for the table's
     // check (and counts as a change, as editor.js counts the others).
     checkAfterSync: function (_rowData, edits) {
@@ -639,6 +708,15 @@
       api.addEventListener("modelUpdated", settle);
     },
     unsaved: function () { return state.unsaved; },
+    expandKeys: expandKeys,
+    // The server could not put the table together (its copy of the baseline is
+    // gone): the same check again, with every row.
+    resend: function () {
+      if (!state.api) { return; }
+      state.sendAll = true;
+      var ask = state.lastAsk || {action: "check", selected: []};
+      window.dash_clientside.set_props("edit-table", {data: tableDelta(ask.action, ask.selected)});
+    },
     undo: undo,
     redo: redo
   };
