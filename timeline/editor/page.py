@@ -18,7 +18,7 @@ import flask
 from dash import Dash, dcc, html
 
 from timeline.addresses import EDIT_PREFIX
-from timeline.config import Config
+from timeline.config import REPOSITORY, Config
 from timeline.data.history import list_versions
 from timeline.data.loading import LoadResult
 from timeline.data.report import Report
@@ -30,11 +30,25 @@ from timeline.editor.grid_columns import SELECTION_COLUMN, TEXT_EDITING_HINT, sh
 from timeline.editor.history_list import history_list
 from timeline.editor.rows import LINE_KEY, PROBLEMS_KEY, ROW_KEY, FileFormat, table_from_bytes
 from timeline.editor.saving import Conflict
+from timeline.engine import WEB as ENGINE_WEB
+from timeline.engine.static_files import Bundle, static_files
+from timeline.view.colours import dark_twins
 from timeline.view.figure import build_figure
 from timeline.view.transforms import prepare_events
 from timeline.view.view_state import ViewState
 
 EDITOR_ASSETS = Path(__file__).resolve().parent / "web"
+# Scripts the page needs before its own (Dash puts external scripts first), served
+# fingerprinted by engine.static_files: the reader pages' plotly.js of scatter traces
+# only, which dcc.Graph takes as window.Plotly instead of loading Dash's whole
+# plotly.js (4.6 MB; docs/performance.md, "The editor's plotly.js"), and the engine's
+# figure-packing.js, whose `themed` draws the preview in a dark page's colours
+# (web/preview-theme.js).
+EDITOR_FILES = {
+    "plotly": REPOSITORY / "assets" / "vendor" / "plotly-scatter.min.js",
+    "theming": Bundle("editor-theming.js", (ENGINE_WEB / "timeline-core.js",
+                                            ENGINE_WEB / "figure-packing.js")),
+}
 PREVIEW_WIDTH_PX = 1000
 MAX_DIFF_ROWS = 200  # changed fields shown in a diff
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -45,12 +59,17 @@ def create_editor_app(server: flask.Flask, store: DataStore, config: Config) -> 
     """The editor's Dash app and its page; its callbacks are editor/callbacks.py's."""
     editor = Dash(__name__, server=server, url_base_pathname=EDIT_PREFIX,
                   assets_folder=str(EDITOR_ASSETS), title="Edit the timeline",
-                  update_title=None, serve_locally=True,
+                  update_title=None, serve_locally=True, external_scripts=editor_scripts(),
                   # The conflict panel's button exists only once there is a conflict.
                   suppress_callback_exceptions=True)
     editor.index_string = editor.index_string.replace("<html>", '<html lang="en">', 1)
     editor.layout = lambda: editor_layout(store, config)
     return editor
+
+
+def editor_scripts() -> list[str]:
+    """EDITOR_FILES by their fingerprinted addresses, in the order they run."""
+    return [file.url for file in static_files(EDITOR_FILES).values()]
 
 
 # ------------------------------------------------------------------ layout
@@ -135,10 +154,14 @@ def preview_figure(result: LoadResult):
 def preview_area(figure) -> html.Div:
     """The preview chart, in a box as tall as the chart before plotly.js has drawn
     it (a second or more after the page): the history and upload panels below
-    must not jump under the editor's pointer."""
+    must not jump under the editor's pointer. The figure comes in the light
+    theme's colours; on a dark page web/preview-theme.js draws each colour's dark
+    twin, listed here (colours.dark_twins)."""
     return html.Div(dcc.Graph(id="edit-preview", figure=figure,
                               config={"displaylogo": False, "responsive": True}),
-                    style={"minHeight": f"{figure.layout.height or 450}px"})
+                    style={"minHeight": f"{figure.layout.height or 450}px"},
+                    className="preview-box",
+                    **{"data-dark-colours": json.dumps(dark_twins(), sort_keys=True)})
 
 
 def history_options(store: DataStore) -> list[dict]:
