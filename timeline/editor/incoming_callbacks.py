@@ -104,12 +104,12 @@ def register_upload_callbacks(editor: Dash, store: DataStore) -> None:
         State("edit-upload", "contents"), State("edit-upload", "filename"),
         State("edit-upload-mode", "data"), State("edit-grid", "rowData"),
         State("edit-format", "data"), State("edit-base-version", "data"),
-        State("edit-edits", "data"), State("edit-saved-edits", "data"),
-        prevent_initial_call=True)
+        State("edit-unsaved-count", "data"), prevent_initial_call=True)
     def save_upload(_confirm, _really, contents: str | None, filename: str | None,
                     mode: UploadMode, rows: GridRows | None, format_data: FormatData,
-                    base_version: str, edits: int, saved_edits: int):
-        if edits != saved_edits:
+                    base_version: str, unsaved: int):
+        # The page's own count (grid-state.js), as "N unsaved changes" shows it.
+        if unsaved:
             return ("You have unsaved changes in the table: save or discard them before "
                     "saving an upload, or open the file in the table instead."), no_update, False
         name, incoming = _read_upload(contents, filename)

@@ -188,6 +188,9 @@ def editor_layout(store: DataStore, config: Config) -> html.Main:
         # (editor.js): unsaved while they differ.
         dcc.Store(id="edit-edits", data=0),
         dcc.Store(id="edit-saved-edits", data=0),
+        # How many changes the table holds that are not saved, as "N unsaved changes"
+        # says (grid-state.js): a restore or a saved upload is refused while there are.
+        dcc.Store(id="edit-unsaved-count", data=0),
         dcc.Store(id="edit-row-change"),  # a check's rows to add and remove, marks changed
         dcc.Store(id="edit-merge-choices"),  # the fields chosen after a merge (editor.js)
         dcc.Store(id="edit-merge-change"),   # what a merged save changes in the table
