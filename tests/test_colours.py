@@ -64,6 +64,8 @@ def test_marks_stand_out_from_the_chart_and_text_reads(theme):
         # Era names sit on an era's shading too.
         on_era = Color.layer([chart["era_fill_alternate"], background])
         assert Color(chart[role]).contrast(on_era) >= 4.5, role
+    # The editor's preview titles its unsaved events in this colour.
+    assert Color(chart["unsaved"]).contrast(background) >= 4.5
     # Grid and separators are faint on purpose (decoration, not information), but seen.
     assert 1.1 <= Color(chart["grid"]).contrast(background) < 3
 

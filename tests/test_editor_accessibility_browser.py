@@ -1,7 +1,7 @@
 """Issue 17's audit of the editor, logged in: axe-core finds no violation of any
 impact in the grid, the form of one event, the conflict view (fields changed on both
 sides, to choose from) and the history with a version's differences, on a phone and
-on a laptop."""
+on a laptop, on a light page and a dark one (the system prefers dark)."""
 from __future__ import annotations
 
 import re
@@ -36,9 +36,10 @@ def site(tmp_path):
 def open_page(browser):
     contexts = []
 
-    def opened(width: int):
+    def opened(width: int, scheme: str = "light"):
         context = browser.new_context(viewport={"width": width,
-                                                "height": 740 if width < 400 else 800})
+                                                "height": 740 if width < 400 else 800},
+                                      color_scheme=scheme)
         context.set_default_timeout(15_000)
         contexts.append(context)
         return record_problems(context.new_page(), console_errors=False)
@@ -76,11 +77,12 @@ def no_violations(page, view: str) -> None:
     assert found == [], f"{view}:\n" + "\n".join(found)
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width", [375, 1280])
 def test_axe_finds_nothing_in_the_editor_its_form_conflicts_and_history(site, open_page,
-                                                                        width):
+                                                                        width, scheme):
     url, data = site
-    page = open_page(width)
+    page = open_page(width, scheme)
     log_in(page, url, "Ben")
     no_violations(page, "the grid")
 

@@ -258,6 +258,82 @@ def test_a_new_event_is_written_in_the_form_and_marked_on_the_preview(site, open
     assert not page.problems
 
 
+def test_the_form_follows_columns_a_paste_brings(site, open_page):
+    """Rows pasted with a column the file lacks add it to the table: the form of
+    one event then has its field too, and a change there goes to the row."""
+    url, data = site
+    page = open_page()
+    log_in(page, url)
+    open_and_close_the_form(page)  # its fields made for the file's columns
+    page.click("#edit-paste summary")
+    page.fill("#edit-paste-text", f"id\ttitle\tpodcast\n{TARGET_ID}\tTourists, with a podcast"
+                                  "\tEpisode 12")
+    page.click("#edit-paste-apply")
+    page.wait_for_function("() => dash_ag_grid.getApi('edit-grid').getColumn('podcast')",
+                           timeout=CHECK_TIMEOUT)
+    cell(page, TARGET_ID, "__form").locator("button").click()
+    form = page.locator("#edit-form")
+    expect(form).to_be_visible()
+    expect(form.get_by_label("title (required)")).to_have_value("Tourists, with a podcast")
+    podcast = form.get_by_label("podcast")
+    expect(podcast).to_have_value("Episode 12")
+    expect(podcast).to_have_accessible_description(re.compile("the timeline does not read it"))
+    podcast.fill("Episode 13")
+    page.click("#edit-form-close")
+    expect(form).to_be_hidden()
+    expect(cell(page, TARGET_ID, "podcast")).to_have_text("Episode 13")
+    # Every column once, each field's box where its label points.
+    labels = form.locator("label").evaluate_all("(all) => all.map((l) => l.htmlFor)")
+    assert len(labels) == len(set(labels)) == form.locator(".form-input").count()
+    save(page)
+    assert saved_rows(data)[TARGET_ID]["podcast"] == "Episode 13"
+    assert not page.problems
+
+
+def open_and_close_the_form(page) -> None:
+    cell(page, TARGET_ID, "__form").locator("button").click()
+    expect(page.locator("#edit-form")).to_be_visible()
+    page.click("#edit-form-close")
+    expect(page.locator("#edit-form")).to_be_hidden()
+
+
+def test_the_form_follows_columns_an_upload_opened_in_the_table_brings(site, open_page,
+                                                                      tmp_path):
+    """An upload that replaces everything with a file of fewer columns, opened in the
+    table: the form's fields are the file's, each where another column's was."""
+    url, _ = site
+    columns = ["id", "start", "title", "description", "actors", "category", "source"]
+    every = list(csv.DictReader(io.StringIO(BUNDLED_CSV.decode("utf-8"))))
+    rows = [row for row in every if row["id"] == TARGET_ID] + [
+        row for row in every if row["id"] not in ("", TARGET_ID) and row["type"] != "title"][:2]
+    upload = tmp_path / "fewer-columns.csv"
+    with upload.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.DictWriter(file, columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    page = open_page()
+    log_in(page, url)
+    open_and_close_the_form(page)
+    page.set_input_files("#edit-upload input[type=file]", str(upload))
+    page.click("#edit-upload-replace")
+    expect(page.locator("#edit-upload-replace")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#edit-upload-draft")).to_be_enabled()
+    page.click("#edit-upload-draft")
+    page.wait_for_function("() => !dash_ag_grid.getApi('edit-grid').getColumn('notes')",
+                           timeout=CHECK_TIMEOUT)
+    cell(page, TARGET_ID, "__form").locator("button").click()
+    form = page.locator("#edit-form")
+    expect(form).to_be_visible()
+    assert form.locator(".form-input").evaluate_all(
+        "(all) => all.map((box) => box.dataset.column)") == columns
+    expect(form.get_by_label("title (required)")).to_have_value(original("title", TARGET_ID))
+    description = form.get_by_label("description")
+    assert description.evaluate("(box) => box.tagName") == "TEXTAREA"
+    expect(description).to_have_value(original("description", TARGET_ID))
+    expect(form.get_by_label("notes")).to_have_count(0)
+    assert not page.problems
+
+
 @pytest.mark.parametrize("width", [320, 375])
 def test_the_phone_form(site, open_page, width):
     url, data = site

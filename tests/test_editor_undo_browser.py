@@ -16,6 +16,7 @@ from browser import (
     type_into,
 )
 from support import BUNDLED_CSV
+from test_editor_browser import three_rows, upload
 from timeline.app_factory import create_app
 from timeline.config import Config
 
@@ -192,6 +193,59 @@ def test_the_unsaved_count_save_disabled_with_none_and_marks_cleared_by_save(sit
     expect(page.locator("#edit-unsaved")).to_have_text("No unsaved changes")
     expect(page.locator("#edit-grid .cell-changed")).to_have_count(0)
     assert "One" in data.read_text("utf-8")
+    assert not page.problems
+
+
+RESTORE_REFUSED = ("You have unsaved changes: save them or discard them before restoring "
+                   "a version.")
+UPLOAD_REFUSED = "You have unsaved changes in the table: save or discard them"
+
+
+def test_restore_and_upload_refuse_by_the_unsaved_count_an_undone_edit_is_none(
+        site, open_page, tmp_path):
+    """A restore and a saved upload would lose the table's unsaved changes: they are
+    refused while "N unsaved changes" says there are some, and only then (a cell
+    typed and undone is no change, though it was two edits)."""
+    url, data = site
+    page = open_page()
+    log_in(page, url)
+    type_into(page, cell(page, TARGET_ID, "title"), "Saved first")
+    check_answered(page)
+    page.click("#edit-save")
+    expect(page.locator("#edit-status")).to_contain_text("Saved version")
+    saved = data.read_bytes()
+
+    type_into(page, cell(page, OTHER_ID, "title"), "Typed, not undone")
+    expect(page.locator("#edit-unsaved")).to_have_text("1 unsaved change")
+    page.locator("#edit-history-list button.history-version").nth(1).click()
+    expect(page.locator("#edit-history-diff")).to_contain_text("Saved first")
+    page.click("#edit-restore")
+    expect(page.locator("#edit-status")).to_have_text(RESTORE_REFUSED)
+    upload(page, three_rows(data, tmp_path / "three.csv"))
+    expect(page.locator("#edit-upload-confirm")).to_be_enabled()
+    page.click("#edit-upload-confirm")
+    expect(page.locator("#edit-status")).to_contain_text(UPLOAD_REFUSED)
+    assert data.read_bytes() == saved
+
+    page.click("#edit-undo")
+    expect(page.locator("#edit-unsaved")).to_have_text("No unsaved changes")
+    page.click("#edit-restore")
+    expect(page.locator("#edit-status")).to_contain_text("Restored the version you chose")
+    assert data.read_bytes() == BUNDLED_CSV
+
+    # The page again, after the restore: typed and undone, an upload is saved.
+    expect(page.locator("#edit-unsaved")).to_have_text("No unsaved changes")
+    type_into(page, cell(page, OTHER_ID, "title"), "Typed, then undone")
+    expect(page.locator("#edit-unsaved")).to_have_text("1 unsaved change")
+    page.keyboard.press("Control+z")
+    expect(page.locator("#edit-unsaved")).to_have_text("No unsaved changes")
+    upload(page, three_rows(data, tmp_path / "three.csv"))
+    expect(page.locator("#edit-upload-confirm")).to_be_enabled()
+    page.click("#edit-upload-confirm")
+    expect(page.locator("#edit-status")).to_contain_text(
+        "Updated and added the uploaded file's rows by id")
+    assert b"Uploaded title" in data.read_bytes()
+    assert b"Typed, then undone" not in data.read_bytes()
     assert not page.problems
 
 

@@ -10,6 +10,7 @@ from timeline.addresses import public_base
 from timeline.config import REPOSITORY, Config
 from timeline.data.schema import DEFAULT_LANGUAGE
 from timeline.data_store import DataFileError, DataStore
+from timeline.editor.page import EDITOR_FILES
 from timeline.editor.routes import register_editor
 from timeline.embed.oembed import register_embed_tools
 from timeline.embed.page import EMBED_FILES, register_embed_page
@@ -52,7 +53,7 @@ def create_app(config: Config | None = None) -> Dash:
         return public_base(config)
     # What both reader pages fetch: the engine's data files and the pages' scripts.
     data_files = register_data_files(server, store, config, explorer_base)
-    register_static_files(server, EMBED_FILES, EXPLORER_FILES)
+    register_static_files(server, EMBED_FILES, EXPLORER_FILES, EDITOR_FILES)
     register_embed_page(server, store, config, explorer_base, data_files)
     register_health(server, store)
     register_embed_tools(server, config, lambda: config.title_for(store.snapshot.result))

@@ -285,10 +285,11 @@ def register_history_callbacks(editor: Dash, store: DataStore) -> None:
         Output("edit-status", "children", allow_duplicate=True),
         Output("edit-location", "href", allow_duplicate=True),
         Input("edit-restore", "n_clicks"), State("edit-history", "value"),
-        State("edit-base-version", "data"), State("edit-edits", "data"),
-        State("edit-saved-edits", "data"), prevent_initial_call=True)
-    def restore(_clicks, name, base_version, edits: int, saved_edits: int):
-        if edits != saved_edits:
+        State("edit-base-version", "data"), State("edit-unsaved-count", "data"),
+        prevent_initial_call=True)
+    def restore(_clicks, name, base_version, unsaved: int):
+        # The page's own count (grid-state.js): an edit undone is no change.
+        if unsaved:
             return ("You have unsaved changes: save them or discard them before restoring "
                     "a version.", no_update)
         old = read_version(store.path, name) if name else None

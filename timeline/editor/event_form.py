@@ -15,6 +15,7 @@ from dash import dcc, html
 from timeline.data.schema import COLUMNS_BY_NAME, LONG_TEXT_COLUMNS
 
 FORM_ID = "edit-form"
+FIELDS_ID = f"{FORM_ID}-fields"
 OWN_COLUMN_HELP = "A column of this file's own: the timeline does not read it."
 
 
@@ -40,9 +41,14 @@ def event_form(columns: Sequence[str]) -> html.Dialog:
         ], className="form-head"),
         html.P("Changes go to the table as you leave each field, and are checked there; "
                "Save saves them with the rest. Escape closes the form.", className="hint"),
-        html.Div([form_field(number, column) for number, column in enumerate(columns)],
-                 className="form-fields"),
+        html.Div(form_fields(columns), id=FIELDS_ID, className="form-fields"),
     ], id=FORM_ID, className="event-form", **{"aria-labelledby": f"{FORM_ID}-title"})
+
+
+def form_fields(columns: Sequence[str]) -> list[html.Div]:
+    """A field for each column: drawn again when an upload or a paste brings other
+    columns (incoming_callbacks.py), so the form always has the table's."""
+    return [form_field(number, column) for number, column in enumerate(columns)]
 
 
 def form_field(number: int, column: str) -> html.Div:

@@ -20,6 +20,7 @@ from timeline.addresses import EDIT_PREFIX
 from timeline.data.loading import load_events_from_bytes
 from timeline.data_store import DataStore
 from timeline.editor.diffing import diff_versions
+from timeline.editor.event_form import FIELDS_ID, form_fields
 from timeline.editor.incoming import Incoming, read_paste, read_upload, restored_warning
 from timeline.editor.incoming_merge import Merge, MergeMode, merge_rows, update_and_add
 from timeline.editor.page_data import FormatData, GridPaste, GridRows, UploadMode
@@ -44,6 +45,7 @@ TABLE_OUTPUTS = (
     Output("edit-status", "children", allow_duplicate=True),
     Output("edit-grid", "columnDefs", allow_duplicate=True),
     Output("edit-format", "data", allow_duplicate=True),
+    Output(FIELDS_ID, "children", allow_duplicate=True),  # the form's, one per column
 )
 MODE_WORDS = {"merge": "update and add by id", "replace": "replace everything"}
 
@@ -104,12 +106,12 @@ def register_upload_callbacks(editor: Dash, store: DataStore) -> None:
         State("edit-upload", "contents"), State("edit-upload", "filename"),
         State("edit-upload-mode", "data"), State("edit-grid", "rowData"),
         State("edit-format", "data"), State("edit-base-version", "data"),
-        State("edit-edits", "data"), State("edit-saved-edits", "data"),
-        prevent_initial_call=True)
+        State("edit-unsaved-count", "data"), prevent_initial_call=True)
     def save_upload(_confirm, _really, contents: str | None, filename: str | None,
                     mode: UploadMode, rows: GridRows | None, format_data: FormatData,
-                    base_version: str, edits: int, saved_edits: int):
-        if edits != saved_edits:
+                    base_version: str, unsaved: int):
+        # The page's own count (grid-state.js), as "N unsaved changes" shows it.
+        if unsaved:
             return ("You have unsaved changes in the table: save or discard them before "
                     "saving an upload, or open the file in the table instead."), no_update, False
         name, incoming = _read_upload(contents, filename)
@@ -144,7 +146,8 @@ def register_upload_callbacks(editor: Dash, store: DataStore) -> None:
                              mode: UploadMode, rows: GridRows | None, format_data: FormatData):
         name, incoming = _read_upload(contents, filename)
         if incoming is None or not incoming.readable:
-            return (*[no_update] * 4, "Choose a file first.", *[no_update] * 4)
+            return (*[no_update] * 4, "Choose a file first.",
+                    *[no_update] * (len(TABLE_OUTPUTS) - 5), no_update, no_update)
         file_format, table = FileFormat.from_dict(format_data), list(rows or [])
         merge = merge_rows(mode, table, file_format.columns, incoming.rows, incoming.columns)
         status = (f"Opened {name} in the table ({MODE_WORDS[mode]}): it {merge.summary()}. "
@@ -171,7 +174,8 @@ def register_paste_callbacks(editor: Dash, store: DataStore) -> None:
         if not incoming.readable:
             reason = incoming.report.errors[0].message if incoming.report.errors else \
                 "no rows in it"
-            return (*[no_update] * 4, f"Nothing pasted: {reason}.", *[no_update] * 3)
+            return (*[no_update] * 4, f"Nothing pasted: {reason}.",
+                    *[no_update] * (len(TABLE_OUTPUTS) - 5), no_update)
         merge = update_and_add(table, file_format.columns, incoming.rows, incoming.columns)
         status = f"Pasted {_count(incoming)}: this {merge.summary()}. {_restored(incoming)}" \
                  "Nothing is saved until you Save."
@@ -198,7 +202,8 @@ def _table_taking(merge: Merge, table: list[dict], file_format: FileFormat,
             problem_list(result.report, store.path.name), marked_preview(result, store),
             not result.report.ok, status,
             column_defs(new_format) if columns_changed else no_update,
-            new_format.to_dict() if columns_changed else no_update)
+            new_format.to_dict() if columns_changed else no_update,
+            form_fields(new_format.columns) if columns_changed else no_update)
 
 
 # What the reload after a saved upload says (replacing.DONE_MESSAGES).

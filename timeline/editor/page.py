@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 from dash import Dash, dcc, html
 
 from timeline.addresses import EDIT_PREFIX
-from timeline.config import Config
+from timeline.config import REPOSITORY, Config
 from timeline.data.history import list_versions
 from timeline.data.loading import LoadResult
 from timeline.data.report import Report
@@ -32,11 +32,25 @@ from timeline.editor.history_list import history_list
 from timeline.editor.rows import LINE_KEY, PROBLEMS_KEY, ROW_KEY, FileFormat, table_from_bytes
 from timeline.editor.saving import Conflict
 from timeline.editor.table_delta import BASE_TABLES_KEY, BaseTables, base_tables, key_runs
+from timeline.engine import WEB as ENGINE_WEB
+from timeline.engine.static_files import Bundle, static_files
+from timeline.view.colours import dark_twins
 from timeline.view.figure import build_figure
 from timeline.view.transforms import prepare_events
 from timeline.view.view_state import ViewState
 
 EDITOR_ASSETS = Path(__file__).resolve().parent / "web"
+# Scripts the page needs before its own (Dash puts external scripts first), served
+# fingerprinted by engine.static_files: the reader pages' plotly.js of scatter traces
+# only, which dcc.Graph takes as window.Plotly instead of loading Dash's whole
+# plotly.js (4.6 MB; docs/performance.md, "The editor's plotly.js"), and the engine's
+# figure-packing.js, whose `themed` draws the preview in a dark page's colours
+# (web/preview-theme.js).
+EDITOR_FILES = {
+    "plotly": REPOSITORY / "assets" / "vendor" / "plotly-scatter.min.js",
+    "theming": Bundle("editor-theming.js", (ENGINE_WEB / "timeline-core.js",
+                                            ENGINE_WEB / "figure-packing.js")),
+}
 PREVIEW_WIDTH_PX = 1000
 MAX_DIFF_ROWS = 200  # changed fields shown in a diff
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -47,13 +61,18 @@ def create_editor_app(server: flask.Flask, store: DataStore, config: Config) -> 
     """The editor's Dash app and its page; its callbacks are editor/callbacks.py's."""
     editor = Dash(__name__, server=server, url_base_pathname=EDIT_PREFIX,
                   assets_folder=str(EDITOR_ASSETS), title="Edit the timeline",
-                  update_title=None, serve_locally=True,
+                  update_title=None, serve_locally=True, external_scripts=editor_scripts(),
                   # The conflict panel's button exists only once there is a conflict.
                   suppress_callback_exceptions=True)
     editor.index_string = editor.index_string.replace("<html>", '<html lang="en">', 1)
     server.extensions[BASE_TABLES_KEY] = BaseTables(store.path)
     editor.layout = lambda: editor_layout(store, config)
     return editor
+
+
+def editor_scripts() -> list[str]:
+    """EDITOR_FILES by their fingerprinted addresses, in the order they run."""
+    return [file.url for file in static_files(EDITOR_FILES).values()]
 
 
 # ------------------------------------------------------------------ layout
@@ -153,10 +172,14 @@ def first_delta(version: str, rows: list[dict]) -> dict:
 def preview_area(figure) -> html.Div:
     """The preview chart, in a box as tall as the chart before plotly.js has drawn
     it (a second or more after the page): the history and upload panels below
-    must not jump under the editor's pointer."""
+    must not jump under the editor's pointer. The figure comes in the light
+    theme's colours; on a dark page web/preview-theme.js draws each colour's dark
+    twin, listed here (colours.dark_twins)."""
     return html.Div(dcc.Graph(id="edit-preview", figure=figure,
                               config={"displaylogo": False, "responsive": True}),
-                    style={"minHeight": f"{figure.layout.height or 450}px"})
+                    style={"minHeight": f"{figure.layout.height or 450}px"},
+                    className="preview-box",
+                    **{"data-dark-colours": json.dumps(dark_twins(), sort_keys=True)})
 
 
 def history_options(store: DataStore) -> list[dict]:
@@ -189,6 +212,9 @@ def editor_layout(store: DataStore, config: Config) -> html.Main:
         # each check, the preview and Save read (table_delta.py).
         dcc.Store(id="edit-table", data=first_delta(version, table.rows)),
         dcc.Store(id="edit-save-table"),  # the same, as it was when Save was clicked
+        # How many changes the table holds that are not saved, as "N unsaved changes"
+        # says (grid-state.js): a restore or a saved upload is refused while there are.
+        dcc.Store(id="edit-unsaved-count", data=0),
         dcc.Store(id="edit-row-change"),  # a check's rows to add and remove, every row's marks
         dcc.Store(id="edit-merge-choices"),  # the fields chosen after a merge (editor.js)
         dcc.Store(id="edit-merge-change"),   # what a merged save changes in the table

@@ -15,9 +15,11 @@ from timeline.data.markup import escape_for_plotly
 from timeline.data.schema import COLUMN_NAMES
 from timeline.data_store import DataStore
 from timeline.editor.page import preview_figure
+from timeline.view.colours import CHART_LIGHT
 
 UNSAVED_TRACE = "unsaved"
-RING_COLOUR = "#b3470b"  # 5.2:1 on white, apart from every category's colour
+# 5.5:1 on the chart (7.9:1 its dark twin), apart from every category's colour
+RING_COLOUR = CHART_LIGHT["unsaved"]
 _saved_cache: dict[str, dict[str, tuple]] = {}  # one entry: the snapshot's version
 
 

@@ -36,6 +36,7 @@ CHART_LIGHT = {
     "selected": "#111",     # the selected event's ring
     "era_fill": "rgba(0, 0, 0, 0.05)",
     "era_fill_alternate": "rgba(0, 0, 0, 0.09)",
+    "unsaved": "#b3470b",   # the editor's preview: rings and titles of unsaved events
 }
 CHART_DARK = {
     "background": "#16181c",
@@ -47,6 +48,7 @@ CHART_DARK = {
     "selected": "#f2f2f2",
     "era_fill": "rgba(255, 255, 255, 0.06)",
     "era_fill_alternate": "rgba(255, 255, 255, 0.11)",
+    "unsaved": "#ff8f4d",
 }
 # Eras are backdrop: two light greys, alternating, so periods that touch stay apart.
 ERA_FILLS = (CHART_LIGHT["era_fill"], CHART_LIGHT["era_fill_alternate"])

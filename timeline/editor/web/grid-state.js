@@ -30,6 +30,7 @@
     baseOrder: [],        // the baseline's keys in file order
     undo: [], redo: [],
     unsaved: 0,
+    told: 0,              // the count last written to `edit-unsaved-count`
     snapshot: null,       // the table when Save was clicked, the baseline once it is saved
     openAdded: false,     // the next row added is the editor's "Add a row"
     checkAsked: false,    // the next rowData sync asks for a check
@@ -93,8 +94,27 @@
     state.baseline.forEach(function (_base, key) { if (!present.has(key)) { count += 1; } });
     state.unsaved = count;
     window.timelineEditorDirty = count > 0;
+    tellTheServer(count);
     showState();
     keepDraft();
+  }
+
+  // The count in `edit-unsaved-count`, which a restore and a saved upload read
+  // (editor/callbacks.py, incoming_callbacks.py): they refuse while it is not 0.
+  function tellTheServer(count) {
+    if (state.told === count || !window.dash_clientside || !window.dash_clientside.set_props) {
+      return;
+    }
+    state.told = count;
+    window.dash_clientside.set_props("edit-unsaved-count", {data: count});
+  }
+
+  // A count still to be made (a cell typed just before a click) made now.
+  function countPending() {
+    if (!state.countTimer) { return; }
+    clearTimeout(state.countTimer);
+    state.countTimer = null;
+    countNow();
   }
 
   function countSoon() {
@@ -637,6 +657,8 @@
       if (state.api) {
         window.dash_clientside.set_props("edit-save-table", {data: tableDelta("save", [])});
       }
+    } else if (target.id === "edit-restore" || target.id === "edit-upload-confirm") {
+      countPending();  // before Dash reads the count
     } else if (target.id === "edit-add") {
       state.openAdded = true;
     } else if (target.id === "edit-undo") {

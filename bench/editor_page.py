@@ -1,0 +1,170 @@
+"""What an editor waits for in the editor's page, in headless Chromium.
+
+    .venv/bin/python bench/editor_page.py [--sizes curated,1000,10000,100000] [--runs 3]
+
+For each size, the app (its factory, one process, as `make run` serves it) gets a
+copy of the data; a logged-in editor opens `/edit/` and:
+
+1. grid: from the navigation until the grid holds every row and shows the first
+   ones (what the editor can start editing);
+2. check: types an impossible date into a `start` cell and presses Enter; the
+   time until that cell is marked as an error (the check's answer applied);
+3. save: types a good date back, waits for its check, clicks Save, and times
+   until the status line says the version was saved.
+
+The peer, measured in the same run on the same data, is the reader's explorer
+(`/`, until its chart is drawn): the editor's numbers are also given as ratios
+to it, since this machine's speed drifts by tens of percent between runs.
+Issue 16's targets at 10,000 events: grid 1.5 s, check 0.2 s, save 1 s.
+
+Writes medians to bench/results/editor_page.json and a table to docs/performance.md.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "bench")]
+
+from browser import chromium, serving  # noqa: E402
+from report import write_section  # noqa: E402
+from timeline.app_factory import create_app  # noqa: E402
+from timeline.config import Config  # noqa: E402
+from timeline.data.synth import synthetic_csv  # noqa: E402
+
+SECRET = "a bench passphrase"
+TARGETS_10K = {"grid_s": 1.5, "check_s": 0.2, "save_s": 1.0}
+WAIT_MS = 180_000
+
+# The first event row's `start` cell, opened, filled and ended as an editor does.
+TYPE_START = """([value]) => {
+    const api = dash_ag_grid.getApi('edit-grid');
+    let node = null;
+    api.forEachNode((n) => { if (node === null && !n.data.type && !n.data.end) { node = n; } });
+    api.ensureNodeVisible(node, 'top');
+    api.ensureColumnVisible('start');
+    return node.rowIndex;
+}"""
+
+
+def data_for(size: str) -> bytes:
+    if size == "curated":
+        return (ROOT / "tests" / "data" / "events.csv").read_bytes()
+    return synthetic_csv(int(size), seed=1)
+
+
+def log_in(page, url: str) -> None:
+    page.goto(url + "/edit/login")
+    page.fill("#name", "Bench")
+    page.fill("#secret", SECRET)
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+
+
+def grid_ready(page, url: str) -> float:
+    started = time.perf_counter()
+    page.goto(url + "/edit/", wait_until="commit")
+    page.wait_for_function("""() => {
+        let api = null;
+        try { api = dash_ag_grid.getApi('edit-grid'); } catch (notYet) { return false; }
+        return !!api && api.getDisplayedRowCount() > 0
+            && !!document.querySelector('#edit-grid .ag-row');
+    }""", timeout=WAIT_MS, polling=20)
+    return time.perf_counter() - started
+
+
+def edit_start(page, value: str) -> None:
+    index = page.evaluate(TYPE_START, [value])
+    target = page.locator(f"#edit-grid .ag-center-cols-container .ag-row[row-index='{index}'] "
+                          "[col-id='start']")
+    target.dblclick()
+    box = page.locator("#edit-grid .ag-cell-inline-editing input").first
+    box.fill(value)
+    box.press("Enter")
+    return target
+
+
+def check_time(page) -> float:
+    target = edit_start(page, "2023-13-45")
+    started = time.perf_counter()
+    target.locator("xpath=.").and_(page.locator(".cell-error")).wait_for(timeout=WAIT_MS)
+    return time.perf_counter() - started
+
+
+def save_time(page) -> float:
+    target = edit_start(page, "2023-09-13")
+    page.wait_for_function("(cell) => !cell.classList.contains('cell-error')",
+                           arg=target.element_handle(), timeout=WAIT_MS, polling=20)
+    started = time.perf_counter()
+    page.click("#edit-save")
+    page.locator("#edit-status", has_text="Saved version").wait_for(timeout=WAIT_MS)
+    return time.perf_counter() - started
+
+
+def explorer_time(page, url: str) -> float:
+    started = time.perf_counter()
+    page.goto(url + "/", wait_until="commit")
+    page.wait_for_function("() => !!document.querySelector('#timeline-graph .scatterlayer')",
+                           timeout=WAIT_MS, polling=20)
+    return time.perf_counter() - started
+
+
+def measure(browser, size: str, runs: int) -> dict:
+    folder = Path(tempfile.mkdtemp())
+    data = folder / "events.csv"
+    data.write_bytes(data_for(size))
+    app = create_app(Config(data_path=data, edit_secret=SECRET))
+    found: dict[str, list[float]] = {"grid_s": [], "check_s": [], "save_s": [], "explorer_s": []}
+    with serving(app.server) as url:
+        for _ in range(runs):
+            context = browser.new_context(viewport={"width": 1280, "height": 800})
+            page = context.new_page()
+            log_in(page, url)
+            found["grid_s"].append(grid_ready(page, url))
+            found["check_s"].append(check_time(page))
+            found["save_s"].append(save_time(page))
+            found["explorer_s"].append(explorer_time(page, url))
+            context.close()
+    result = {k: statistics.median(v) for k, v in found.items()}
+    result["bytes"] = data.stat().st_size
+    print(size, json.dumps(result), flush=True)
+    return result
+
+
+def table(results: dict) -> str:
+    lines = ["| events | grid ready | a cell's check | Save | explorer drawn (peer) | "
+             "grid / explorer |", "| --- | --- | --- | --- | --- | --- |"]
+    for size, r in results.items():
+        lines.append(f"| {size} | {r['grid_s']:.2f} s | {r['check_s'] * 1000:.0f} ms | "
+                     f"{r['save_s']:.2f} s | {r['explorer_s']:.2f} s | "
+                     f"{r['grid_s'] / r['explorer_s']:.2f} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="curated,1000,10000,100000")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    results = {}
+    with chromium() as browser:
+        for size in args.sizes.split(","):
+            results[size] = measure(browser, size, args.runs)
+    out = ROOT / "bench" / "results" / "editor_page.json"
+    out.write_text(json.dumps(results, indent=1) + "\n", "utf-8")
+    print(table(results))
+    if set(args.sizes.split(",")) >= {"curated", "1000", "10000", "100000"}:
+        write_section("bench/editor_page.py", table(results) + (
+            "\n\nIssue 16's targets at 10,000 events: grid ready within "
+            f"{TARGETS_10K['grid_s']} s, a cell's check within "
+            f"{TARGETS_10K['check_s'] * 1000:.0f} ms, Save within {TARGETS_10K['save_s']} s."))
+
+
+if __name__ == "__main__":
+    main()
