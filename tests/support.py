@@ -44,7 +44,10 @@ def refuse_the_live_data(event: str, args: tuple) -> None:
 
 def csv_bytes(rows: list[dict[str, str]]) -> bytes:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(COLUMN_NAMES), restval="")
+    # The contract's columns, then any other the rows have (`title_ko`, say).
+    extra = [name for name in dict.fromkeys(k for row in rows for k in row)
+             if name not in COLUMN_NAMES]
+    writer = csv.DictWriter(buffer, fieldnames=[*COLUMN_NAMES, *extra], restval="")
     writer.writeheader()
     for row in rows:
         writer.writerow({"source": "test", **row})
@@ -54,7 +57,7 @@ def csv_bytes(rows: list[dict[str, str]]) -> bytes:
 def prepared_events(rows: list[dict[str, str]]) -> pd.DataFrame:
     result = load_events_from_bytes(csv_bytes(rows), "test.csv")
     assert result.report.ok, result.report.format_lines("test.csv")
-    return prepare_events(result.events)
+    return prepare_events(result.events, result.categories)
 
 
 def filter_cases() -> dict:

@@ -19,7 +19,7 @@ from timeline.view.chart_preview import (
     guard_script,
     year_ticks,
 )
-from timeline.view.colours import CHART_DARK, CHART_LIGHT, DARK_PALETTE, PALETTE
+from timeline.view.colours import CHART_DARK, CHART_LIGHT, DARK_PALETTE, PALETTE, dark_twins
 from timeline.view.payload import figure_json
 from timeline.view.view_state import ViewState
 
@@ -71,7 +71,9 @@ def test_lanes_labels_bars_and_separators_are_drawn():
     separator = {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": 1.0, "y1": 1.0,
                  "line": {"color": "#ddd"}}
     svg = chart_preview(figure(traces=[bars, labelled], shapes=[separator]))
-    assert '<g opacity="0.55" stroke="#D55E00" stroke-width="9" stroke-dasharray="9,9">' in svg
+    # (A colour outside the palettes, as a timeline may declare, has its dark twin too.)
+    assert ('<g opacity="0.55" stroke="#D55E00" style="stroke:var(--tl-cd55e00)" '
+            'stroke-width="9" stroke-dasharray="9,9">') in svg
     assert '<line x1="0%" x2="50.01%" y1="75%" y2="75%"/>' in svg
     assert re.search(r'text-anchor="end">Late one</text>', svg)
     assert re.search(r'dx="5" dy="-8">Early one</text>', svg)
@@ -113,6 +115,19 @@ def test_the_picture_takes_the_dark_twin_of_each_colour_on_a_dark_page():
     assert ".theme-dark .chart-preview{" in style
     assert "@media (prefers-color-scheme: dark){:root:not(.theme-light) .chart-preview{" in style
     assert ">a</text>" in svg and ">b</text>" in svg
+
+
+def test_a_declared_colour_has_its_dark_twin_in_the_picture_too():
+    """A timeline's own colour (issue 18) is not in the palettes: its twin is made."""
+    declared = marks(("2010-01-01", 0.0), marker={"color": "#C2185B", "size": 12,
+                                                  "line": {"color": "#c2185b", "width": 2.5}})
+    svg = chart_preview(figure(traces=[declared]))
+    assert 'fill="#C2185B" stroke="#c2185b" style="fill:var(--tl-cc2185b);' \
+           'stroke:var(--tl-cc2185b)"' in svg
+    light, dark, _ = re.findall(r"\{([^{}]*)\}", re.search(r"<style>(.*?)</style>", svg)[1])
+    twin = dark_twins(["#c2185b"])["#c2185b"]
+    assert "--tl-cc2185b:#c2185b;" in light and f"--tl-cc2185b:{twin};" in dark
+    assert twin != "#c2185b"
 
 
 def test_text_from_the_data_is_escaped_once_and_never_markup():

@@ -10,7 +10,6 @@ files take seconds per MB.
 from __future__ import annotations
 
 import csv
-import difflib
 import gc
 import re
 import subprocess
@@ -27,7 +26,6 @@ from support import DATA, EVENTS_FIXTURE, tricky_text
 from timeline.data import loading, schema
 from timeline.data.checks import quick_pass
 from timeline.data.checks.text import clean_value, spelling_key, split_actors, usual_spellings
-from timeline.data.checks.whole_file import close_to_a_category
 from timeline.data.dates import parse_partial_date, parse_plain_dates
 from timeline.data.loading import check_file, load_events, load_events_from_bytes
 from timeline.data.synth import AWKWARD, awkward_csv, synthetic_csv
@@ -109,7 +107,9 @@ ROW_VALUES = {  # what editors write, right and wrong, often the same value agai
                    "https://a b.org", "HTTPS://Example.org/?q=1#f", "https://[::1/",
                    "https://exa\u00e9.org/", "https://a.org:80/p", "javascript:x"],
     "media_url": ["", "https://example.org/a.jpg", "http://."],
-    "type": ["", "", "", "event", "era", "title", "Era", "EVENT", "Évent", "banana"],
+    "type": ["", "", "", "event", "era", "title", "Era", "EVENT", "Évent", "banana", "category",
+             "Category"],
+    "colour": ["", "", "#3b2ba9", "#3B2BA9", "#fff", "red", "#ffee58", "#7a6300", "#ff0000"],
 }
 
 
@@ -165,14 +165,6 @@ def test_spelling_key_is_the_folding_without_spaces(text):
 def test_split_actors_cleans_each_name_as_clean_value_does(value):
     names = (clean_value(name) for name in value.split(schema.ACTOR_SEPARATOR))
     assert split_actors(value) == tuple(dict.fromkeys(name for name in names if name))
-
-
-@given(st.one_of(tricky_text(max_size=16), st.sampled_from(list(schema.CATEGORIES)).flatmap(
-    lambda name: st.sampled_from([name, name[:-1], name + "s", name.upper(), name[1:],
-                                  name.replace("i", "y"), f"{name} x", name[::-1]]))))
-def test_close_to_a_category_answers_as_difflib_does(value):
-    close = difflib.get_close_matches(value.lower(), list(schema.CATEGORIES), n=1, cutoff=0.75)
-    assert close_to_a_category(value) == bool(close)
 
 
 PLAIN_DATE = re.compile(r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?[~?]?")

@@ -1,6 +1,9 @@
 """The palettes keep their promises (issue 17): every two categories apart for
 readers with the common colour-vision deficiencies, marks 3:1 and text 4.5:1
-against the chart's background, in the light theme and the dark one.
+against the chart's background, in the light theme and the dark one. A
+timeline's declared colours (issue 18) keep their order, and get a dark twin of
+their hue that keeps the same promise; the validator's colour science
+(timeline/data/colour_vision.py) answers as coloraide's does here.
 
 Colour science from coloraide (pinned in requirements-dev.txt): its Machado et
 al. (2009) simulation at severity 1, its CIEDE2000, its WCAG 2 contrast."""
@@ -9,7 +12,7 @@ import itertools
 import pytest
 from coloraide import Color
 
-from timeline.data.schema import CATEGORIES
+from timeline.data import colour_vision
 from timeline.view.colours import (
     CHART_DARK,
     CHART_LIGHT,
@@ -47,7 +50,7 @@ def test_the_colour_science_is_the_published_one():
 @pytest.mark.parametrize("deficiency", [None, *DEFICIENCIES])
 def test_every_two_categories_stay_apart(theme, deficiency):
     palette, _ = THEMES[theme]
-    assert len(set(palette)) == len(palette) >= len(CATEGORIES)
+    assert len(set(palette)) == len(palette) >= 7  # the seven a timeline may well have
     nearest = min((seen_with(a, deficiency).delta_e(seen_with(b, deficiency), method="2000"),
                    a, b) for a, b in itertools.combinations(palette, 2))
     assert nearest[0] >= SMALLEST_DISTANCE, nearest
@@ -80,8 +83,40 @@ def test_each_light_colour_has_its_dark_twin():
     assert all(twins[CHART_LIGHT[role].lower()] == CHART_DARK[role] for role in CHART_LIGHT)
 
 
-def test_past_the_palette_colours_repeat_and_the_contract_keeps_its_own():
+def test_past_the_palette_colours_repeat_and_undeclared_categories_go_by_name():
     many = [f"category {n:02}" for n in range(len(PALETTE) + 2)]
-    colours = category_colours(many)
+    colours = category_colours(many[::-1])
+    assert list(colours) == many
     assert [colours[c] for c in many] == [*PALETTE, *PALETTE[:2]]
-    assert category_colours(list(CATEGORIES))["diplomacy"] == PALETTE[0]
+
+
+def test_declared_categories_keep_their_order_and_colours_and_the_rest_take_the_palette():
+    declared = {"storms": "#c2185b", "ferries": "", "cargo": "#8a5a00"}
+    colours = category_colours(["cargo", "adrift", "storms", "ferries"], declared)
+    assert list(colours) == ["storms", "ferries", "cargo", "adrift"]
+    assert colours == {"storms": "#c2185b", "ferries": PALETTE[0], "cargo": "#8a5a00",
+                       "adrift": PALETTE[1]}
+
+
+@pytest.mark.parametrize("colour", ["#c2185b", "#8a5a00", "#000000", "#2f2a24", "#1b6ca8"])
+def test_a_declared_colour_has_a_dark_twin_of_its_hue_that_stands_out(colour):
+    twin = dark_twins([colour.upper()])[colour]
+    assert Color(twin).contrast(CHART_DARK["background"]) >= 3, twin
+    if Color(colour).convert("oklch")["chroma"] > 0.02:  # a grey has no hue to keep
+        hues = [Color(c).convert("oklch")["hue"] for c in (colour, twin)]
+        assert min(abs(hues[0] - hues[1]), 360 - abs(hues[0] - hues[1])) <= 25, (colour, twin)
+    # The palette's own colours keep the twins chosen for them.
+    assert dark_twins([PALETTE[0]])[PALETTE[0]] == DARK_PALETTE[0]
+
+
+def test_the_validators_colour_science_is_coloraides():
+    a, b = "#ff0000", "#7a6300"
+    assert colour_vision.contrast(a, "#ffffff") == pytest.approx(Color(a).contrast("white"))
+    for deficiency in DEFICIENCIES:
+        assert colour_vision.distance(a, b, deficiency) == pytest.approx(
+            seen_with(a, deficiency).delta_e(seen_with(b, deficiency), method="2000"))
+    assert colour_vision.too_close({"red": a, "brown": b}) == [
+        ("red", "brown", "readers with protanopia",
+         pytest.approx(seen_with(a, "protan").delta_e(seen_with(b, "protan"), method="2000")))]
+    assert colour_vision.low_contrast("#ffff00")[0][0] == "light"
+    assert colour_vision.low_contrast("#3b2ba9") == []

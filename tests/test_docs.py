@@ -14,7 +14,8 @@ import pytest
 
 from support import EVENTS_FIXTURE
 from timeline.config import ENVIRONMENT
-from timeline.data.schema import CATEGORIES, CERTAINTIES, COLUMN_NAMES, COLUMNS, ROW_TYPES
+from timeline.data.loading import load_events_from_bytes
+from timeline.data.schema import CERTAINTIES, COLUMN_NAMES, COLUMNS, ROW_TYPES
 from timeline.view.view_state import PARAMETERS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,9 +32,20 @@ def test_every_column_is_documented(guide_text: str, name: str) -> None:
     assert f"`{name}`" in guide_text, f"column `{name}` is not documented in {GUIDE.name}"
 
 
-@pytest.mark.parametrize("name", list(CATEGORIES))
-def test_every_category_is_documented(guide_text: str, name: str) -> None:
-    assert f"`{name}`" in guide_text, f"category `{name}` is not documented in {GUIDE.name}"
+def test_the_guides_category_rows_declare_categories(guide_text: str) -> None:
+    """The guide's example of category rows, its `…` filled with empty columns, is
+    what it says: rows that declare categories, in their order, with their colours."""
+    example = re.search(r"```\n(id,[^`]*,category,…,type,[^`]*)```", guide_text)
+    assert example, "the guide shows no category rows"
+    header, *rows = example[1].splitlines()
+    names = header.split(",")
+    left_out = [c for c in COLUMN_NAMES if c not in names]
+    text = "\n".join([header.replace("…", ",".join(left_out)),
+                      *[row.replace("…", "," * (len(left_out) - 1)) for row in rows]])
+    result = load_events_from_bytes(text.encode("utf-8") + b"\n")
+    assert result.report.ok, result.report.problems
+    assert list(result.categories["name"]) == ["diplomacy", "military"]
+    assert list(result.categories["colour"]) == ["#3b2ba9", "#9e8773"]
 
 
 @pytest.mark.parametrize("name", list(CERTAINTIES))

@@ -10,12 +10,14 @@ from datetime import date, timedelta
 import brotli
 import pandas as pd
 
-from support import BUNDLED_CSV, csv_bytes, filter_cases
+from support import BUNDLED_CSV, DATA, csv_bytes, filter_cases
 from timeline.app_factory import create_app
 from timeline.config import Config
 from timeline.data.synth import synthetic_csv
 from timeline.data_store import snapshot_of
 from timeline.embed.static_export import export_static
+from timeline.view.colours import PALETTE
+from timeline.view.language import localised_events
 from timeline.view.payload import DETAIL_CHUNK, detail_chunks, payload, rich_pieces, to_json_bytes
 
 TODAY = date(2026, 11, 26)
@@ -39,6 +41,34 @@ def test_only_public_columns_go_out():
     sent += b"".join(to_json_bytes(chunk) for chunk in detail_chunks(data.events))
     assert b"PRIVATE NOTE" not in sent and b"SECRET PHONE" not in sent
     assert b'"notes"' not in sent and b"desk_contact" not in sent
+
+
+def test_two_timelines_send_their_own_categories_labels_and_colours():
+    """Each timeline's category rows decide its lanes, legend and filter (issue 18)."""
+    sent = {}
+    for name in ("courts", "harbour"):
+        data = snapshot_of((DATA / "timelines" / f"{name}.csv").read_bytes(), f"{name}.csv")
+        sent[name] = payload(localised_events(data.events, "ko"), version="v", title="T",
+                             subtitle="", today=TODAY, language="ko")
+    courts, harbour = sent["courts"], sent["harbour"]
+    assert courts["categories"] == ["hearings", "rulings", "appeals"]
+    assert courts["colours"] == {"hearings": "#1b6ca8", "rulings": "#b0412e",
+                                 "appeals": "#2f2a24"}
+    assert courts["category_labels"] == {"hearings": "Hearings", "rulings": "Rulings",
+                                         "appeals": "Appeals"}
+    assert harbour["categories"] == ["ferries", "cargo", "storms", "works"]
+    # A category declared without a colour takes the palette's first free one.
+    assert harbour["colours"]["works"] == PALETTE[0]
+    # Korean labels where the file writes them, else the base ones.
+    assert harbour["category_labels"] == {"ferries": "여객선", "cargo": "Cargo",
+                                          "storms": "폭풍", "works": "Works"}
+    # A dark page has a twin for every declared colour (a lighter one of its hue).
+    for colour in [*courts["colours"].values(), *harbour["colours"].values()]:
+        assert courts["dark_colours"].get(colour) or harbour["dark_colours"].get(colour)
+    assert harbour["dark_colours"]["#00695c"] != "#00695c"
+    lanes = [lane[0] for lane in harbour["figures"]["category"]["layout"]["meta"]["lanes"]]
+    assert lanes == ["ferries", "cargo", "storms", "works"]
+    assert harbour["figures"]["category"]["layout"]["yaxis"]["ticktext"][0] == "여객선"
 
 
 def test_json_cannot_close_a_script_element():

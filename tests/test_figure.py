@@ -5,6 +5,7 @@ import pytest
 from support import csv_bytes, prepared_events
 
 from timeline.data.loading import load_events_from_bytes
+from timeline.data.markup import escape_for_plotly
 from timeline.data.schema import CERTAINTIES
 from timeline.view.colours import PALETTE
 from timeline.view.figure import (
@@ -13,6 +14,7 @@ from timeline.view.figure import (
     category_colours,
     visible_window,
 )
+from timeline.view.language import localised_events
 from timeline.view.view_state import ViewState
 
 TODAY = date(2026, 11, 26)
@@ -116,7 +118,8 @@ def test_colour_by_category(events):
 
 def test_lanes_by_category_and_by_actor(events):
     by_category = build_figure(events, ViewState(), today=TODAY)
-    assert list(by_category.layout.yaxis.ticktext) == ["diplomacy", "military", "gifts"]
+    # No category rows: the categories as written, by name.
+    assert list(by_category.layout.yaxis.ticktext) == ["diplomacy", "gifts", "military"]
     by_actor = build_figure(events, ViewState(lanes="actor"), today=TODAY)
     assert set(by_actor.layout.yaxis.ticktext) == {
         "Kim Jong-un", "North Korea", "Russia", "Sergei Shoigu", "Vladimir Putin", "Kim Jong-il"}
@@ -286,6 +289,36 @@ def test_eras_make_room_for_their_names_above_the_first_lane(events):
     with_eras = build_figure(events, ViewState(), today=TODAY, eras=eras_of(*ERAS))
     assert with_eras.layout.yaxis.range[1] < plain.layout.yaxis.range[1]
     assert with_eras.layout.height > plain.layout.height
+
+
+DECLARING = [
+    {"type": "category", "category": "storms", "title": "Storms", "colour": "#c2185b",
+     "title_ko": "폭풍"},
+    {"type": "category", "category": "ferries", "title": "Ferry lines & <b>boats</b>"},
+    {"type": "category", "category": "cargo", "title": "Cargo", "colour": "#8a5a00"},
+    *[{"id": f"e{i}", "start": f"{2000 + i}", "title": f"E{i}", "actors": "A",
+       "category": category} for i, category in enumerate(["cargo", "ferries", "storms"])],
+]
+
+
+def test_declared_categories_give_the_lanes_their_order_labels_and_colours():
+    events = prepared_events(DECLARING)
+    figure = build_figure(events, ViewState(), today=TODAY)
+    assert [lane[0] for lane in figure.layout.meta["lanes"]] == ["storms", "ferries", "cargo"]
+    assert list(figure.layout.yaxis.ticktext) == [
+        "Storms", escape_for_plotly("Ferry lines & <b>boats</b>"), "Cargo"]
+    colours = {trace.name: trace.marker.line.color for trace in marker_traces(figure)}
+    assert colours == {"storms": "#c2185b", "ferries": PALETTE[0], "cargo": "#8a5a00"}
+    # A filter keeps the order and the colours (the browser closes lanes by their names).
+    without_storms = build_figure(events[events["category"] != "storms"], ViewState(),
+                                  today=TODAY)
+    assert list(without_storms.layout.yaxis.ticktext)[-1] == "Cargo"
+    assert {t.name: t.marker.line.color for t in marker_traces(without_storms)}["cargo"] == \
+        "#8a5a00"
+    # In Korean, the label written for it, else the base label.
+    korean = build_figure(localised_events(events, "ko"), ViewState(language="ko"),
+                          today=TODAY)
+    assert list(korean.layout.yaxis.ticktext)[::2] == ["폭풍", "Cargo"]
 
 
 def test_a_timelines_own_categories_keep_their_colours_when_filtered():

@@ -16,8 +16,9 @@ MESSY = Path(__file__).parent / "data" / "messy"
 GOOD_IDS = ["vostochny-summit", "pyongyang-visit", "troops-kursk"]
 # The fixtures were saved before the optional `type` column existed, as many
 # editors' files are: they must load all the same.
-# The messy files were written before the `type` and `settings` columns (both optional).
-FIXTURE_COLUMNS = tuple(c for c in schema.COLUMN_NAMES if c not in ("type", "settings"))
+# The messy files were written before the `type`, `settings` and `colour` columns (all
+# optional).
+FIXTURE_COLUMNS = tuple(c for c in schema.COLUMN_NAMES if c not in ("type", "settings", "colour"))
 
 
 # ------------------------------------------------------------------ the fixtures' bytes

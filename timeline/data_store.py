@@ -84,7 +84,7 @@ def snapshot_of(data: bytes, source_name: str) -> Snapshot | Report:
 
 def snapshot_from(result: LoadResult, data: bytes) -> Snapshot:
     """The data as served, from `data` loaded without errors (`result`, its `raw` left out)."""
-    events = prepare_events(result.events)
+    events = prepare_events(result.events, result.categories)
     return Snapshot(events, replace(result, events=empty_events()), data,
                     content_version(data), datetime.now(timezone.utc))
 

@@ -53,7 +53,7 @@ class HistoryEntry:
 
     @property
     def line(self) -> str:
-        """'Anna: changed the title of russian-tourists', or 'unknown'."""
+        """'Anna: changed the title of bridge-vote', or 'unknown'."""
         if self.by is None or not self.summary:
             return self.who
         return f"{self.who}: {self.summary}"

@@ -46,6 +46,8 @@ DERIVED_COLUMNS = ("line", "start_date", "end_date", "ongoing", "start_at", "end
 EVENT_COLUMNS: tuple[str, ...] = schema.COLUMN_NAMES + DERIVED_COLUMNS
 ERA_COLUMNS = ("id", "title", "description", "start_date", "end_date", "ongoing", "start_at",
                "end_at", "date_label", "line")
+# A category row's declaration (LoadResult.categories), and `label_<language>` where written.
+CATEGORY_COLUMNS = ("name", "label", "colour", "description", "line")
 _OBJECT_COLUMNS = {"actors", "start_date", "end_date"}
 _BOOL_COLUMNS = {"ongoing", "approximate", "uncertain"}
 _TIME_COLUMNS = {"start_at", "end_at"}
@@ -77,6 +79,10 @@ def empty_eras() -> pd.DataFrame:
     return _frame(ERA_COLUMNS, {})
 
 
+def empty_categories() -> pd.DataFrame:
+    return _frame(CATEGORY_COLUMNS, {})
+
+
 @dataclass(frozen=True, eq=False)  # frames have no single truth value to compare
 class LoadResult:
     events: pd.DataFrame     # rows without errors, sorted by (start, line)
@@ -98,6 +104,13 @@ class LoadResult:
     # The title row's `title_<language>` and `description_<language>`, where written:
     # language → (title, subtitle), either "" (view/language.py falls back).
     translated_titles: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # The categories the category rows declare (rows of type `category` without
+    # errors), in the file's order, which is the lanes', the legend's and the filter's:
+    # CATEGORY_COLUMNS (`label` is the name where none is written, `colour` lower-case
+    # or '' for the palette's next), then `label_<language>` for each language the
+    # file writes titles in. None declared: the events' categories are taken as
+    # written, in the default palette.
+    categories: pd.DataFrame = field(default_factory=empty_categories)
     # "timelinejs" when the header is a TimelineJS sheet's: `columns` and `raw` are
     # then the sheet's own, and `events` its rows in our columns.
     file_format: Literal["timeline", "timelinejs"] = "timeline"
@@ -376,6 +389,25 @@ def _eras(rows: CheckedRows) -> pd.DataFrame:
     return _frame(ERA_COLUMNS, data)
 
 
+def _categories(rows: CheckedRows) -> pd.DataFrame:
+    declared = np.flatnonzero(rows.ok & (rows.kind == "category"))  # in the file's order
+    names, labels = rows.clean["category"][declared], rows.clean["title"][declared]
+    categories = _frame(CATEGORY_COLUMNS, {
+        "name": names, "label": np.where(labels != "", labels, names),
+        "colour": [colour.lower() for colour in rows.clean["colour"][declared].tolist()],
+        "description": rows.clean["description"][declared], "line": rows.line[declared]})
+    for language in schema.LANGUAGES:
+        if (column := schema.language_column("title", language)) in rows.raw:
+            categories[category_label_column(language)] = pd.Series(
+                rows.raw[column][declared], dtype="str")
+    return categories
+
+
+def category_label_column(language: str) -> str:
+    """LoadResult.categories' column of the labels in `language` ('' where not written)."""
+    return schema.language_column("label", language)
+
+
 def _title(rows: CheckedRows) -> dict:
     """What the title row says of the whole timeline (LoadResult's title, subtitle,
     window and settings); nothing without one."""
@@ -514,7 +546,8 @@ def _result(checked: Validation, table: Table, frames: Frames, raw: Callable[[],
     return LoadResult(_events(checked.rows), report,
                       raw=raw() if frames == "raw" else _frame(("line",), {}),
                       encoding=table.encoding, delimiter=table.delimiter,
-                      eras=_eras(checked.rows), **_title(checked.rows), **details)
+                      eras=_eras(checked.rows), categories=_categories(checked.rows),
+                      **_title(checked.rows), **details)
 
 
 def _load(data: bytes, frames: Frames, limit: SizeLimit | None) -> LoadResult:

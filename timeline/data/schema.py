@@ -21,16 +21,6 @@ class Column:
     long_text: bool = False
 
 
-CATEGORIES: dict[str, str] = {
-    "diplomacy": "summits, visits, statements and treaties between governments",
-    "military": "weapons, troops, munitions and military co-operation",
-    "sanctions": "sanctions, their breaches and the bodies that police them",
-    "gifts": "presents between leaders and the goods they covet",
-    "tourism": "travel, tourism and people-to-people exchanges",
-    "economy": "trade, smuggling, transport and money",
-    "conflict": "wars and armed conflicts that shape the relationship",
-}
-
 CERTAINTIES: dict[str, str] = {
     "confirmed": "stated on the record by a party to the event or shown by documents",
     "reported": "reported by media or intelligence services, not confirmed by the parties",
@@ -38,8 +28,10 @@ CERTAINTIES: dict[str, str] = {
     "expected": "announced or anticipated, not yet happened",
 }
 
-# What a row is. Most rows are events; an era shades a period behind them, and
-# one title row names the whole timeline (as TimelineJS sheets do).
+# What a row is. Most rows are events; an era shades a period behind them, one
+# title row names the whole timeline (as TimelineJS sheets do), and category rows
+# declare the timeline's own categories (a timeline without them uses its
+# events' categories as written, in the default colours).
 ROW_TYPES: dict[str, str] = {
     "event": "an event (what a row is when `type` is empty)",
     "era": "a period shown as a shaded band behind the events: needs `start`, `end` and "
@@ -47,6 +39,11 @@ ROW_TYPES: dict[str, str] = {
     "title": "the timeline's own title: `title` is its headline and `description` the line "
              "under it; `start` and `end`, both or neither, the window readers see first "
              "(else the app picks the span that holds most events). At most one row",
+    "category": "declares one of the timeline's categories: `category` is its name (what "
+                "events write), `title` its label (the name when empty), `colour` its colour "
+                "and `description` a line on what it holds; `title_<language>` its label in "
+                "a language. The category rows' order is the lanes', the legend's and the "
+                "filter's. With category rows, every event's category must be one of them",
 }
 DEFAULT_ROW_TYPE = "event"
 
@@ -102,7 +99,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("id", True, "Stable short name for the event, unique in the file: lower-case "
            "letters, digits and hyphens. Links to the event use it, so do not change it once "
            "published.",
-           "vostochny-summit"),
+           "bridge-vote-2023"),
     Column("start", True, "When the event happened or began: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, "
            "optionally followed by `~` (approximate) or `?` (uncertain).", "2023-09-13"),
     Column("end", False, "When an event that lasts ended, in the same form as `start`; `..` means "
@@ -110,31 +107,38 @@ COLUMNS: tuple[Column, ...] = (
     Column("display_date", False, "The date as readers should read it, shown instead of the "
            "computed one.", "mid-2022"),
     Column("title", True, f"The headline, at most {TITLE_MAX_LENGTH} characters.",
-           "Kim and Putin meet at Vostochny Cosmodrome"),
+           "Council votes to close the old bridge"),
     Column("description", False, "Plain text. Links written `[text](https://…)` become links.",
-           "Kim arrived by [armoured train](https://example.org/train).", long_text=True),
+           "The vote followed [a year of protests](https://example.org/bridge).", long_text=True),
     Column("actors", True, f"One or more people, countries or bodies, separated by "
-           f"`{ACTOR_SEPARATOR}`.", "Kim Jong-un; Vladimir Putin"),
-    Column("category", True, "Exactly one of: " + ", ".join(f"`{c}`" for c in CATEGORIES) +
-           "; or, in a timeline that uses none of these, its own categories.", "diplomacy"),
+           f"`{ACTOR_SEPARATOR}`.", "City Council; Jane Smith"),
+    Column("category", True, "The event's category, exactly one: one the timeline's category "
+           "rows declare (type `category`), or, in a timeline without them, any name (each "
+           "category as written, in the default colours). On a category row, the name it "
+           "declares.", "courts"),
     Column("certainty", False, "How firmly the fact stands: " +
            ", ".join(f"`{c}`" for c in CERTAINTIES) + ".", "reported"),
-    Column("source", False, "Who confirmed or reported it.", "KCNA"),
+    Column("source", False, "Who confirmed or reported it.", "City Council minutes"),
     Column("source_url", False, "A link to the source, starting `http://` or `https://`.",
-           "https://www.un.org/securitycouncil/"),
+           "https://example.org/minutes"),
     Column("media_url", False, "An image, a sound or a video for the event: an `http(s)` link "
            "to a picture, an audio or video file, or a YouTube or Vimeo video; any other "
            "address is shown as a link.", "https://www.youtube.com/watch?v=dQw4w9WgXcQ"),
     Column("media_caption", False, "The media's caption.", "", long_text=True),
     Column("media_credit", False, "Who made or owns the media.", ""),
     Column("type", False, "What the row is: empty (or `event`) for an event, `era` for a period "
-           "shaded behind the events, `title` for the timeline's own title.", "era"),
+           "shaded behind the events, `title` for the timeline's own title, `category` for one of "
+           "the timeline's categories.", "era"),
     Column("settings", False, "On the title row only: options for the whole timeline, "
            f"separated by `{SETTINGS_SEPARATOR}`. " + "; ".join(
                f"`{name}`: {meaning}" for name, meaning in TIMELINE_SETTINGS.items()) + "; "
            + "; ".join(f"`{name}=…`: {meaning}"
                        for name, (meaning, _) in TIMELINE_KEYED_SETTINGS.items()) + ".",
            "story"),
+    Column("colour", False, "On a category row only: the category's colour, written "
+           "`#rrggbb`; empty for the default palette's next colour. Checked for contrast "
+           "against the chart, light and dark, and for its distance from the other "
+           "categories' colours as people with colour blindness see them.", "#3b2ba9"),
     Column("notes", False, "For editors only: never shown to readers.",
            "Article dates this both mid-2022 and September 2023.", public=False,
            long_text=True),
@@ -149,6 +153,7 @@ REQUIRED_BY_ROW_TYPE: dict[str, tuple[str, ...]] = {
     "event": REQUIRED_COLUMNS,
     "era": ("start", "end", "title"),
     "title": (),
+    "category": ("category",),
 }
 LONG_TEXT_COLUMNS: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.long_text)
 PUBLIC_COLUMNS: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.public)

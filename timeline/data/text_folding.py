@@ -46,7 +46,7 @@ _OTHER_SPACE = WHITE_SPACE.replace(" ", "")
 
 
 def normalise_text(text: str) -> str:
-    """'Kim  Jong-Un' → 'kim jong-un', 'Ёлка' → 'елка', 'Straße' → 'strasse'."""
+    """'Ada  Lovelace-King' → 'ada lovelace-king', 'Ёлка' → 'елка', 'Straße' → 'strasse'."""
     return _single_spaced(_folded_letters(text))
 
 

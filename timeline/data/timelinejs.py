@@ -295,7 +295,7 @@ def as_our_table(sheet: Table) -> SheetInOurColumns:
     # so what is said of the Group covers them.
     said = frozenset((p.line, _DATE_OF.get(p.column, p.column))
                      for p in conversion.problems if p.is_error)
-    dialect = Dialect(own_categories=True, expects_source=False, labels=LABELS, said=said,
+    dialect = Dialect(expects_source=False, labels=LABELS, said=said,
                       made_up=("actors",))
     columns = _sheet_columns(sheet.header.fields)
     return SheetInOurColumns(

@@ -44,6 +44,8 @@ from timeline.data.checks.row_rules import (
 from timeline.data.checks.text import column_letter, split_actors
 from timeline.data.checks.whole_file import (
     category_vocabulary,
+    colour_warnings,
+    duplicate_categories,
     duplicate_ids,
     extra_title_rows,
     spelling_warnings,
@@ -64,7 +66,7 @@ class CheckedRows:
     end: np.ndarray                # PartialDate or None
     ongoing: np.ndarray            # bool
     ok: np.ndarray                 # bool: no errors, so the row can be shown
-    kind: np.ndarray               # its `type`: event, era or title ('' if unknown)
+    kind: np.ndarray               # its `type`: event, era, title or category ('' if unknown)
     first_day: np.ndarray          # int64: start's first day as an ordinal, -1 without one
     last_day: np.ndarray           # int64: the last day of end (else start), -1 without one
     approximate: np.ndarray        # bool: start or end is approximate
@@ -137,7 +139,7 @@ def validate(table: Table, dialect: Dialect = OUR_FORMAT) -> Validation:
         row, ascii, distinct, *read_dates(row["start"], row["end"], parsed),
         distinct["type"].each(map(KINDS.get, distinct["type"].values)), actor_names)
     keys = SpellingKeys()
-    categories = Vocabulary(category_vocabulary(contract, present, dialect, keys))
+    categories = Vocabulary(category_vocabulary(contract, present, keys))
     flagged = broken | lost | quick_pass.may_have_problems(contract, categories, present, dialect)
 
     # What the rows without problems are, read from the columns.
@@ -178,18 +180,20 @@ def validate(table: Table, dialect: Dialect = OUR_FORMAT) -> Validation:
         approximate[i] = bool(start_i and start_i.approximate or end_i and end_i.approximate)
         uncertain[i] = bool(start_i and start_i.uncertain or end_i and end_i.uncertain)
 
-    for i, problem in (duplicate_ids(row["id"], lines)
-                       | extra_title_rows(kind, lines)).items():
+    for i, problem in (duplicate_ids(row["id"], lines) | extra_title_rows(kind, lines)
+                       | duplicate_categories(contract, lines)).items():
         found.setdefault(i, []).append(problem)
     problems.extend(p for i in sorted(found) for p in found[i])
     problems.extend(spelling_warnings(distinct["actors"], actor_names, lines, keys))
+    problems.extend(colour_warnings(contract, lines))
     problems.extend(partly_translated(raw, kind, lines))
     if not count and not required_missing:
         problems.append(warning(None, None, "the file has a header but no events"))
 
     bad_lines = np.fromiter({p.line for p in problems if p.is_error and p.line is not None},
                             np.int64)
-    ok = ~np.isin(line, bad_lines) & ((first_day != NO_DATE) | (kind == "title"))
+    # Title and category rows need no date: they are not on the chart.
+    ok = ~np.isin(line, bad_lines) & ((first_day != NO_DATE) | (kind == "title") | (kind == "category"))
     checked = CheckedRows(line, raw, clean, start_date, end_date, ongoing,
                           ok & (not required_missing), kind, first_day, last_day,
                           approximate, uncertain,

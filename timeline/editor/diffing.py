@@ -67,7 +67,7 @@ class Diff:
 
     def headline(self) -> str:
         """What changed, in words, for the history: 'changed the title of
-        russian-tourists; added putin-visit-2024'."""
+        bridge-vote; added mayor-visit-2024'."""
         if self.empty:
             return "no changes"
         parts = []

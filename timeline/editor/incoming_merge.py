@@ -40,7 +40,7 @@ class Merge:
         return len(self.removed) * 4 > self.before
 
     def summary(self) -> str:
-        """'updates 1 row (russian-tourists), adds 2 (a, b), removes 27 of 28'."""
+        """'updates 1 row (bridge-vote), adds 2 (a, b), removes 27 of 28'."""
         parts = []
         if self.updated:
             parts.append(f"updates {_rows(len(self.updated))} ({_named(self.updated)})")

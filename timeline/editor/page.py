@@ -148,7 +148,7 @@ def _problem_item(problem, source_name: str):
 
 
 def preview_figure(result: LoadResult):
-    events = prepare_events(result.events)
+    events = prepare_events(result.events, result.categories)
     # At the window readers see first: the title row's, or the one the app picks.
     return build_figure(events, ViewState(), today=date.today(), width_px=PREVIEW_WIDTH_PX,
                         eras=result.eras, title_window=result.window)

@@ -23,9 +23,11 @@ import hashlib
 import html
 import logging
 import math
+import re
 import unicodedata
 from datetime import datetime, timezone
 
+from timeline.data.colour_vision import HEX_COLOUR
 from timeline.view.colours import dark_twins
 from timeline.view.view_state import PARAMETERS
 
@@ -99,27 +101,37 @@ def _attr(value) -> str:
 # browser without them). The same selectors as the style sheet's dark theme.
 _TWINS = dark_twins()
 _PROPERTY = {light: f"--tl-{number}" for number, light in enumerate(_TWINS)}
+_DECLARED_PROPERTY = "--tl-c"  # and the colour's hex digits: '--tl-cc2185b'
+
 DARK_SELECTORS = (".theme-dark .chart-preview",
                   "@media (prefers-color-scheme: dark){:root:not(.theme-light) .chart-preview")
 
 
 def _paint(**colours) -> str:
     """`fill="…" stroke="…"` for the colours given, each by its custom property where
-    it has a dark twin."""
+    it has a dark twin: the palettes' and the chart's own (numbered), or a timeline's
+    declared colour (named by its hex digits, defined by `theme_style`)."""
     attributes, styles = [], []
     for name, colour in colours.items():
         name = name.replace("_", "-")
         attributes.append(f'{name}="{_attr(colour)}"')
-        if str(colour).lower() in _PROPERTY:
-            styles.append(f"{name}:var({_PROPERTY[str(colour).lower()]})")
+        colour = str(colour).lower()
+        if colour in _PROPERTY:
+            styles.append(f"{name}:var({_PROPERTY[colour]})")
+        elif HEX_COLOUR.fullmatch(colour):
+            styles.append(f"{name}:var({_DECLARED_PROPERTY}{colour[1:]})")
     style = f' style="{";".join(styles)}"' if styles else ""
     return " ".join(attributes) + style
 
 
-def theme_style() -> str:
-    """The custom properties of every colour with a twin: light, then dark."""
-    light = "".join(f"{_PROPERTY[c]}:{c}" + ";" for c in _TWINS)
-    dark = "".join(f"{_PROPERTY[c]}:{twin};" for c, twin in _TWINS.items())
+def theme_style(markup: str = "") -> str:
+    """The custom properties of every colour with a twin, light then dark: the
+    palettes' and the chart's, and the declared colours `markup` names."""
+    declared = sorted(set(re.findall(f"var\\({_DECLARED_PROPERTY}([0-9a-f]{{6}})\\)", markup)))
+    twins = _TWINS | dark_twins("#" + digits for digits in declared)
+    named = _PROPERTY | {f"#{digits}": f"{_DECLARED_PROPERTY}{digits}" for digits in declared}
+    light = "".join(f"{named[c]}:{c}" + ";" for c in named)
+    dark = "".join(f"{named[c]}:{twins[c]};" for c in named)
     return (f"<style>.chart-preview{{{light}}}{DARK_SELECTORS[0]}{{{dark}}}"
             f"{DARK_SELECTORS[1]}{{{dark}}}}}</style>")
 
@@ -353,10 +365,10 @@ def _draw(figure: dict) -> str:
     horizontal = margin["l"] + margin["r"]
     ink = layout.get("font", {}).get("color", "#444")
     vertical = margin["t"] + margin["b"]
-    return (
+    picture = (
+        f'<div class="chart-preview" style="height:{int(layout["height"])}px">'
         # Hidden from screen readers, who have the list (the page's mode bar,
         # which picture.js adds beside the picture, is for them too).
-        f'<div class="chart-preview" style="height:{int(layout["height"])}px">'
         f'<svg class="preview-plot" aria-hidden="true" '
         f'style="left:{margin["l"]}px;top:{margin["t"]}px;'
         f'width:calc(100% - {horizontal}px);height:calc(100% - {vertical}px)" '
@@ -366,7 +378,8 @@ def _draw(figure: dict) -> str:
         f"{_shapes(layout, scale)}"
         f'<g {_paint(fill=ink)} text-anchor="end">{lanes}</g>'
         f'<svg width="100%" height="100%">{drawn}</svg>'
-        f"</svg>{theme_style()}{label_style}</div>")
+        f"</svg>")
+    return f"{picture}{theme_style(picture)}{label_style}</div>"
 
 
 def _label_widths(traces: list[dict], scale: _Scale, margins: int,

@@ -1,9 +1,10 @@
 """Colours: one per category on the chart, in the legend, in every view; and the
 chart's own colours, in a light theme and a dark one.
 
-Category colours are computed once over the whole timeline (see
-`transforms.prepare_events`), so a filter that hides some categories never
-changes the colour of the others. The figure is built in the light colours;
+A timeline's category rows declare its categories' colours (`LoadResult.categories`);
+a category without one takes the palette's next colour. Colours are given once over
+the whole timeline (see `transforms.prepare_events`), so a filter that hides some
+categories never changes the colour of the others. The figure is built in the light colours;
 a dark page swaps each for its twin (`dark_twins`): the engine in Plotly's
 figure, the SVG picture of the chart through the style sheet.
 tests/test_colours.py holds both palettes to their promises: marks 3:1 against
@@ -12,7 +13,10 @@ at least 10) in normal vision and under deuteranopia, protanopia and tritanopia.
 """
 from __future__ import annotations
 
-from timeline.data.schema import CATEGORIES
+import itertools
+from collections.abc import Iterable
+
+from timeline.data.colour_vision import DARK_BACKGROUND, dark_twin
 
 # Chosen by a search over OKLCH for the largest smallest distance between any two
 # colours, as seen with each colour-vision deficiency (Machado et al. 2009 at
@@ -39,7 +43,7 @@ CHART_LIGHT = {
     "unsaved": "#b3470b",   # the editor's preview: rings and titles of unsaved events
 }
 CHART_DARK = {
-    "background": "#16181c",
+    "background": DARK_BACKGROUND,
     "ink": "#c9ccd1",
     "label": "#e8e8e6",
     "era_label": "#b4b8be",
@@ -54,21 +58,24 @@ CHART_DARK = {
 ERA_FILLS = (CHART_LIGHT["era_fill"], CHART_LIGHT["era_fill_alternate"])
 
 
-def category_colours(categories: list[str]) -> dict[str, str]:
-    """Colours keyed by category, stable: the contract's categories keep theirs.
+def category_colours(categories: list[str],
+                     declared: dict[str, str] | None = None) -> dict[str, str]:
+    """Colours keyed by category, in the lanes' order: the declared categories
+    (name → colour, '' for none) first, in their order, then any others by name.
+    A category without a declared colour takes the palette's next colour."""
+    ordered = list(declared or {}) + sorted(set(categories) - set(declared or {}))
+    given = {name: colour for name, colour in (declared or {}).items() if colour}
+    spare = iter(PALETTE[i % len(PALETTE)] for i in itertools.count())
+    return {c: given.get(c) or next(spare) for c in ordered}
 
-    Other categories follow in name order; a timeline with categories of its
-    own (and none of the contract's) starts the palette with them.
-    """
-    known = list(CATEGORIES)
-    others = sorted(set(categories) - set(known))
-    ordered = known + others if set(categories) & set(known) else others
-    return {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(ordered)}
 
-
-def dark_twins() -> dict[str, str]:
+def dark_twins(colours: Iterable[str] = ()) -> dict[str, str]:
     """Each colour the light figure uses → the one a dark page draws instead
-    (keys lower-case, as the engine and the picture look them up)."""
+    (keys lower-case, as the engine and the picture look them up): the palettes'
+    own pairs, the chart's, and for `colours` outside the palette (a timeline's
+    declared ones) a twin of the same hue made light enough (colour_vision.dark_twin)."""
     twins = dict(zip(PALETTE, DARK_PALETTE))
     twins |= {CHART_LIGHT[role]: CHART_DARK[role] for role in CHART_LIGHT}
-    return {light.lower(): dark for light, dark in twins.items()}
+    twins = {light.lower(): dark for light, dark in twins.items()}
+    return twins | {colour.lower(): dark_twin(colour.lower()) for colour in colours
+                    if colour.lower() not in twins}

@@ -20,7 +20,12 @@ from timeline.data.markup import escape_for_plotly
 from timeline.data.schema import DEFAULT_LANGUAGE
 from timeline.view.colours import CHART_LIGHT, ERA_FILLS, category_colours
 from timeline.view.language import Messages, messages_for
-from timeline.view.transforms import actor_names
+from timeline.view.transforms import (
+    CATEGORY_LABEL,
+    actor_names,
+    category_values,
+    lane_label,
+)
 from timeline.view.view_state import WHOLE_TIMELINE, ViewState
 from timeline.view.window import first_window, whole_span
 
@@ -83,7 +88,9 @@ def build_figure(events: pd.DataFrame, view: ViewState, *, today: date,
     view/window.py finds."""
     window = visible_window(events, view, today, title_window)
     names = lane_names(events, view)
-    days_per_px = max((window[1] - window[0]).days, 1) / plot_width(width_px, names)
+    labels = lane_label(events) if view.lanes != "actor" else {}
+    days_per_px = max((window[1] - window[0]).days, 1) / plot_width(
+        width_px, [labels.get(name, name) for name in names])
     ends = event_ends(events, today)
     label_chars = LABEL_MAX_CHARS_NARROW if width_px < NARROW_SCREEN_PX else LABEL_MAX_CHARS
     placed, lanes = place_events(events, ends, view, names, days_per_px,
@@ -97,7 +104,7 @@ def build_figure(events: pd.DataFrame, view: ViewState, *, today: date,
         groups.setdefault(key_of[mark.event_index], []).append(mark)
     # Prepared events carry the colour chosen over the whole timeline, which the
     # legend shows too; a filtered view must not recolour what is left.
-    colours = (dict(zip(events["category"], events["colour"])) if "colour" in events
+    colours = (category_values(events, "colour") if CATEGORY_LABEL in events
                else category_colours(list(events["category"])))
     figure = go.Figure()
     # No template: plotly.py would embed its default one (7 KB of styles for
@@ -111,7 +118,7 @@ def build_figure(events: pd.DataFrame, view: ViewState, *, today: date,
                 add_category_traces(figure, events, ends, groups[category, is_exact], category,
                                     colours[category], is_exact, days_per_px, messages)
     add_selection(figure, events, placed, view.event)
-    layout_figure(figure, lanes, window, width_px)
+    layout_figure(figure, lanes, window, width_px, labels)
     # The whole span, for `zoom=all` and the overview strip (engine/web/overview.js).
     whole = whole_span(events["start_at"], ends, today)
     figure.update_layout(meta={**figure.layout.meta,
@@ -190,9 +197,13 @@ def plot_width(width_px: int, lanes: list[str]) -> float:
 
 
 def lane_categories(events: pd.DataFrame) -> list[str]:
-    """The categories present, in the contract's order, then any others by name."""
+    """The categories present, in the lanes' order: prepared events carry it (the
+    declared categories', `transforms.prepare_events`); else by name."""
     present = set(events["category"])
-    return [c for c in category_colours(list(present)) if c in present]
+    category = events["category"]
+    order = (list(category.cat.categories) if isinstance(category.dtype, pd.CategoricalDtype)
+             else category_colours(list(present)))
+    return [c for c in order if c in present]
 
 
 def lane_names(events: pd.DataFrame, view: ViewState) -> list[str]:
@@ -394,7 +405,12 @@ def add_selection(figure: go.Figure, events: pd.DataFrame, placed: list[Placed],
 
 
 def layout_figure(figure: go.Figure, lanes: list[tuple[str, float, int]],
-                  window: tuple[date, date], width_px: int) -> None:
+                  window: tuple[date, date], width_px: int,
+                  labels: dict[str, str] | None = None) -> None:
+    """The axes, lanes and margins; `labels`: a lane's name as readers read it (a
+    category's label), where it differs (the lanes keep their names in `meta`, by
+    which the browser's filter closes them)."""
+    shown = [(labels or {}).get(name, name) for name, _, _ in lanes]
     total_rows = sum(rows + LANE_GAP for _, _, rows in lanes) or 1
     narrow = width_px < NARROW_SCREEN_PX
     between = (1 + LANE_GAP) / 2  # a separator halfway between a lane's last row and the next
@@ -410,7 +426,7 @@ def layout_figure(figure: go.Figure, lanes: list[tuple[str, float, int]],
         # The top margin holds the mode bar and, under it, the date labels. Fixed
         # (autoexpand off): nothing needs to push it, and Plotly skips working
         # that out on every redraw.
-        margin={"l": left_margin([name for name, _, _ in lanes]), "r": RIGHT_MARGIN_PX,
+        margin={"l": left_margin(shown), "r": RIGHT_MARGIN_PX,
                 "t": TOP_MARGIN_PX, "b": BOTTOM_MARGIN_PX, "autoexpand": False},
         # In the light theme's colours: a dark page swaps them (colours.dark_twins).
         plot_bgcolor=CHART_LIGHT["background"], paper_bgcolor=CHART_LIGHT["background"],
@@ -426,7 +442,7 @@ def layout_figure(figure: go.Figure, lanes: list[tuple[str, float, int]],
                "showgrid": True, "gridcolor": CHART_LIGHT["grid"], "side": "top", "automargin": False,
                "ticklabeloverflow": "allow", "tickformatstops": DATE_TICK_FORMATS},
         yaxis={"tickvals": [y + (rows - 1) / 2 for _, y, rows in lanes],
-               "ticktext": [escape_for_plotly(short_label(name)) for name, _, _ in lanes],
+               "ticktext": [escape_for_plotly(short_label(name)) for name in shown],
                # 0.9 row above the first row's centre and, below the last row's, its
                # lane's gap and 0.4: the range is total_rows long, a row ROW_HEIGHT_PX.
                "range": [total_rows - 0.9, -0.9], "fixedrange": True, "showgrid": False,

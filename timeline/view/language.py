@@ -211,6 +211,9 @@ def localised_events(events: pd.DataFrame, language: str) -> pd.DataFrame:
             if column == "title":
                 translated_title = filled
     shown[TEXT_LANGUAGE] = [language if own else "" for own in translated_title]
+    # The categories' labels in this language (transforms.prepare_events made them).
+    if (labels := language_column("category_label", language)) in shown.columns:
+        shown["category_label"] = shown[labels]
     return shown
 
 

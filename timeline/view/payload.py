@@ -26,7 +26,7 @@ from timeline.view.figure import (
     lane_categories,
 )
 from timeline.view.language import TEXT_LANGUAGE, date_label
-from timeline.view.transforms import actor_names
+from timeline.view.transforms import CATEGORY_LABEL, actor_names, category_values, lane_label
 from timeline.view.view_state import ViewState
 
 DETAIL_CHUNK = 500  # events per details file
@@ -161,7 +161,9 @@ def payload(events: pd.DataFrame, *, version: str, title: str, subtitle: str,
     `category_figure`: the figure by category, when the caller has built it already;
     `story`: the title row's `story` setting (the embed offers the story);
     `downloads`: its `downloads` setting (the embed offers the data and the picture)."""
-    present = set(events["category"])
+    categories = lane_categories(events)
+    colours = (category_values(events, "colour") if CATEGORY_LABEL in events
+               else category_colours(categories))
     return {
         "version": version,
         "title": title,
@@ -174,10 +176,14 @@ def payload(events: pd.DataFrame, *, version: str, title: str, subtitle: str,
                                   language=language),
         "detail_chunk": DETAIL_CHUNK,
         "detail_chunks": max(1, math.ceil(len(events) / DETAIL_CHUNK)),
-        "categories": lane_categories(events),
-        "colours": category_colours(sorted(present)),
+        "categories": categories,
+        # What the legend and the filter call each (the declared label; the page's
+        # language's already, view/language.py).
+        "category_labels": {name: label for name, label in lane_label(events).items()
+                            if name in colours and label != name},
+        "colours": {name: colours[name] for name in categories},
         # The figures are in light colours; a dark page draws each one's twin.
-        "dark_colours": dark_twins(),
+        "dark_colours": dark_twins(colours[name] for name in categories),
         "certainties": [c for c in CERTAINTIES if c in set(events["certainty"])],
         "certainty_symbols": CERTAINTY_SYMBOLS,  # the legend's key to the marks' shapes
         "actors": actor_names(events),

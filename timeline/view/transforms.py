@@ -21,21 +21,30 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
+from timeline.data.loading import category_label_column
 from timeline.data.markup import plain_text
 from timeline.data.schema import LANGUAGES, language_column
 from timeline.data.text_folding import normalise_text, normalise_texts
 from timeline.view.colours import category_colours
 from timeline.view.view_state import ViewState
 
+# Each prepared event's category label (in a language: `category_label_<language>`,
+# which view/language.py's localised_events swaps in).
+CATEGORY_LABEL = "category_label"
+
 # Columns of a few values repeated on every row, kept as pandas categories: a
 # small code per row instead of a string object each (a 100,000-event file's
-# rows each had their own copy of "military").
+# rows each had their own copy of its category's name).
 REPEATED_COLUMNS = ("category", "certainty", "type", "source", "category_key",
-                    "certainty_key", "colour")
+                    "certainty_key", "colour", CATEGORY_LABEL)
 
 
-def prepare_events(events: pd.DataFrame) -> pd.DataFrame:
-    """Add what filtering needs, computed once per load rather than per view."""
+def prepare_events(events: pd.DataFrame, categories: pd.DataFrame | None = None
+                   ) -> pd.DataFrame:
+    """Add what filtering needs, computed once per load rather than per view.
+    `categories`: the file's declared ones (LoadResult.categories), whose order,
+    colours and labels the lanes, legend and filter take; without them, the
+    events' categories by name, in the default palette."""
     prepared = events.copy()
     # Title, description as read and actors, joined by spaces (folding makes any run
     # of them one): added up column by column, not row by row.
@@ -48,14 +57,51 @@ def prepare_events(events: pd.DataFrame) -> pd.DataFrame:
         texts = texts + " " + np.array([text if "](" not in text else plain_text(text)
                                         for text in prepared[column].to_numpy()], dtype=object)
     prepared["search_text"] = normalise_texts(texts.tolist())
-    for column in REPEATED_COLUMNS[:4]:
+    for column in REPEATED_COLUMNS[1:4]:
         prepared[column] = prepared[column].astype("category")
+    declared = categories if categories is not None and len(categories) else None
+    colours = category_colours(prepared["category"].unique().tolist(), None if declared is None
+                               else dict(zip(declared["name"], declared["colour"])))
+    # The category's codes in the lanes' order, so every view (filtered or not) keeps it.
+    prepared["category"] = pd.Categorical(prepared["category"], categories=list(colours))
     # Worked out once per distinct value, not per row.
     prepared["category_key"] = prepared["category"].map(normalise_text).astype("category")
     prepared["certainty_key"] = prepared["certainty"].map(normalise_text).astype("category")
-    colours = category_colours(list(prepared["category"].cat.categories))
     prepared["colour"] = prepared["category"].map(colours).astype("category")
+    for language, labels in category_labels(declared).items():
+        column = CATEGORY_LABEL if language is None else language_column(CATEGORY_LABEL,
+                                                                          language)
+        prepared[column] = prepared["category"].map(
+            lambda name, labels=labels: labels.get(name, name)).astype("category")
     return order_events(prepared)
+
+
+def category_labels(declared: pd.DataFrame | None) -> dict[str | None, dict[str, str]]:
+    """The declared categories' labels: the base ones (None), and each language's
+    the file writes (its own where written, else the base label)."""
+    if declared is None:
+        return {None: {}}
+    base = dict(zip(declared["name"], declared["label"]))
+    found: dict[str | None, dict[str, str]] = {None: base}
+    for language in LANGUAGES:
+        if (column := category_label_column(language)) in declared.columns:
+            found[language] = {name: own or base[name]
+                               for name, own in zip(declared["name"], declared[column])}
+    return found
+
+
+def lane_label(events: pd.DataFrame) -> dict[str, str]:
+    """Each category of the prepared events → its label (its name when it has none)."""
+    if CATEGORY_LABEL not in events.columns:
+        return {}
+    return category_values(events, CATEGORY_LABEL)
+
+
+def category_values(events: pd.DataFrame, column: str) -> dict[str, str]:
+    """Each category present → its value in `column` (one per category, as the
+    colour and the label are): worked out over the distinct pairs, not every row."""
+    pairs = events[["category", column]].drop_duplicates()
+    return dict(zip(pairs["category"].astype(object), pairs[column].astype(object)))
 
 
 def language_columns(events: pd.DataFrame, columns: tuple[str, ...]) -> list[str]:

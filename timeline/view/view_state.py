@@ -152,7 +152,7 @@ class ViewState:
                          theme=self.theme, language=self.language)
 
     def describe(self, shown: int, total: int, messages: Messages | None = None) -> str:
-        """The count line, in words ('3 of 27 events · Kim Jong-un · gifts'), in the
+        """The count line, in words ('3 of 27 events · City Council · courts'), in the
         language of `messages` (describe in timeline-core.js says it alike)."""
         say = messages or messages_for(DEFAULT_LANGUAGE)
         parts = [say.ngettext("{shown} of {count} event", "{shown} of {count} events", total,

@@ -111,8 +111,12 @@ bad("error_source_url.csv", row("bad-source-url", "2023-09-14", "A link without 
 bad("error_media_url.csv", row("bad-media-url", "2023-09-14", "A link with no host",
                                media_url="https:///photo.jpg"))
 bad("error_title_too_long.csv", row("long-title", "2023-09-14", "Kim " * 31))
+# The file declares its categories (a category row, after the events here), so an
+# event's other category is an error; without declarations it would be its own.
 bad("error_unknown_category.csv", row("politics", "2023-09-14", "Not a category",
-                                      category="politics"))
+                                      category="politics"),
+    dict(type="category", category="diplomacy", title="Diplomacy", colour="#3b2ba9"),
+    header=HEADER[:-1] + ["type", "colour", "notes"])
 bad("error_unknown_certainty.csv", row("rumour", "2023-09-14", "Not a certainty",
                                        certainty="rumoured"))
 write("error_too_many_fields.csv", csv_text([GOOD[0]]) +

@@ -10,8 +10,6 @@ from typing import Mapping
 @dataclass(frozen=True)
 class Dialect:
     """How a file format other than ours bends the contract (see `timeline.data.timelinejs`)."""
-    # TimelineJS groups are free text: every category is then the file's own.
-    own_categories: bool = False
     # A format with nowhere to write a source should not be warned about each row.
     expects_source: bool = True
     # Our column → the column the editor actually wrote, for the problems' column

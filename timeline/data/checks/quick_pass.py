@@ -66,6 +66,7 @@ def may_have_problems(columns: ContractColumns, categories: Vocabulary,
         dated = np.logical_or.reduce([~empty[column] for column in schema.DATE_COLUMNS])
         flagged |= title & ((empty["title"] & empty["description"]) | dated)
     flagged |= ~empty["settings"]  # a title row's, or out of place: few rows have any
+    flagged |= ~empty["colour"]  # a category row's, likewise
     flagged |= np.fromiter(map(len, row["title"]), np.int64, len(title)) > schema.TITLE_MAX_LENGTH
     facts = distinct["actors"].each(
         (bool(value) and not names

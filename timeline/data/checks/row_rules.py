@@ -14,6 +14,7 @@ from timeline.data import schema
 from timeline.data.checks.dialect import OUR_FORMAT, Dialect
 from timeline.data.checks.mixed_scripts import mixed_script_messages
 from timeline.data.checks.text import quote, slugify, spelling_key, split_actors
+from timeline.data.colour_vision import HEX_COLOUR
 from timeline.data.dates import PartialDate, parse_partial_date
 from timeline.data.report import Problem, error, warning
 from timeline.data.table import Record
@@ -120,6 +121,9 @@ def _empty_message(column: str, kind: str, dialect: Dialect) -> str:
     if kind == "era":
         hint = f" ('{schema.ONGOING}' if it is still going on)" if name == "end" else ""
         return f"{name} is empty; an era needs a start, an end and a title{hint}"
+    if kind == "category":
+        return (f"{name} is empty; a category row declares a category: write its name "
+                f"(what events write in {name})")
     return f"{name} is empty; every event needs one"
 
 
@@ -150,7 +154,7 @@ def check_row(line: int, row: dict[str, str], present: dict[str, int],
         suggestion = slugify(row["id"])
         problems.append(error(line, "id", (
             f"{quote(row['id'])} is not a usable id: use only lowercase letters a-z, digits and "
-            f"single hyphens between them, e.g. '{suggestion or 'kim-putin-summit-2023'}'")))
+            f"single hyphens between them, e.g. '{suggestion or 'council-vote-2023'}'")))
     if kind == "title":
         dates = _check_title_row(line, row, problems, read_date)
     else:
@@ -164,6 +168,8 @@ def check_row(line: int, row: dict[str, str], present: dict[str, int],
         _check_event_facts(line, row, clean, present, first_use, categories, dialect, problems)
     if row["settings"]:
         _check_settings(line, row["settings"], kind, problems)
+    if row["colour"]:
+        _check_colour(line, row["colour"], kind, problems)
     for column in schema.URL_COLUMNS:
         if row[column] and (message := _url_problem(row[column])):
             problems.append(error(line, column, message))
@@ -255,6 +261,18 @@ def _check_settings(line: int, value: str, kind: str, problems: list[Problem]) -
             + ", ".join(f"'{name}=…'" for name in schema.TIMELINE_KEYED_SETTINGS))))
 
 
+def _check_colour(line: int, value: str, kind: str, problems: list[Problem]) -> None:
+    if kind != "category":
+        problems.append(warning(line, "colour", (
+            f"colour is read only on a category row (type 'category'), which gives a "
+            f"category its colour; {quote(value)} is ignored here: clear this cell")))
+    elif not HEX_COLOUR.fullmatch(value):
+        problems.append(error(line, "colour", (
+            f"{quote(value)} is not a colour the app reads: write '#' and six hexadecimal "
+            f"digits (red, green, blue), e.g. '#3b2ba9'; or leave it empty for the "
+            f"default palette's next colour")))
+
+
 def _check_event_facts(line: int, row: dict[str, str], clean: dict[str, str],
                        present: dict[str, int], first_use: dict[str, dict[str, int]],
                        categories: Vocabulary, dialect: Dialect,
@@ -280,7 +298,7 @@ def shape_problems(record: Record, values: list[str], width: int, delimiter: str
     if record.broken:
         return [error(record.line, None, record.broken)]
     quoting = (f"A value containing '{delimiter}' must be wrapped in double quotes, "
-               f"e.g. \"Kim{delimiter} Putin\"")
+               f"e.g. \"Smith{delimiter} Jones\"")
     if lost := [v for v in values[width:] if v]:
         return [error(record.line, None, (
             f"this row has {len(values)} values but the header names only {width} columns, "

@@ -42,7 +42,7 @@ _ASCII_WHITE_SPACE = str.maketrans("", "", "\t\n\v\f\r ")  # White_Space's ASCII
 
 def spelling_key(text: str) -> str:
     """What stays of a name once case, spacing and accents are ignored, as the
-    app's filters ignore them: 'Sergeï  Shoigu' ~ 'sergei shoigu'."""
+    app's filters ignore them: 'Zoë  Brontë' ~ 'zoe bronte'."""
     if text.isascii():  # what normalise_text does to ASCII, at a fraction of the cost
         return text.lower().translate(_ASCII_WHITE_SPACE)
     return normalise_text(text).replace(" ", "")
@@ -61,7 +61,7 @@ def usual_spellings(values: Iterable[str],
 
 
 def split_actors(value: str) -> tuple[str, ...]:
-    """'Kim; Putin;; Kim' → ('Kim', 'Putin'): stripped, empties and repeats dropped."""
+    """'Ada; Bo;; Ada' → ('Ada', 'Bo'): stripped, empties and repeats dropped."""
     names = value.split(schema.ACTOR_SEPARATOR)
     # ASCII holds no invisible space: without a '\r' too, str.strip does all clean_value does.
     plain = value.isascii() and "\r" not in value
@@ -69,6 +69,6 @@ def split_actors(value: str) -> tuple[str, ...]:
 
 
 def slugify(text: str) -> str:
-    """'Kim–Putin Café' → 'kim-putin-cafe': accents dropped, anything else a hyphen."""
+    """'Ada–Bo Café' → 'ada-bo-cafe': accents dropped, anything else a hyphen."""
     return re.sub(r"[^a-z0-9]+", "-", normalise_text(text)).strip("-")
 

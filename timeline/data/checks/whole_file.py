@@ -1,26 +1,25 @@
 """The whole-file checks: what no row shows alone. Ids used twice, a second title
-row, actors spelt two ways, and which categories the file may use (the guide's,
-or in a timeline on another subject its own).
+row, actors spelt two ways, which categories the file may use (those its category
+rows declare, else its own as written), a category declared twice, and declared
+colours readers may not tell apart.
 """
 from __future__ import annotations
 
-import difflib
-import re
 from collections import Counter, defaultdict
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 
-from timeline.data import schema
+from timeline.data import colour_vision, schema
 from timeline.data.checks.columns import ContractColumns, Distinct, SpellingKeys
-from timeline.data.checks.dialect import Dialect
 from timeline.data.checks.text import quote, spelling_key, usual_spellings
+from timeline.data.colour_vision import HEX_COLOUR
 from timeline.data.report import Problem, error, warning
 
 
 def spelling_warnings(actors: Distinct, actor_names: list[tuple[str, ...]],
                       lines: list[int], keys: SpellingKeys) -> list[Problem]:
-    """Actors written differently only by case or spacing, e.g. 'Kim Jong-un' / 'kim jong-un'."""
+    """Actors written differently only by case or spacing, e.g. 'Ada Lovelace' / 'ada lovelace'."""
     rows_with = np.bincount(actors.codes, minlength=len(actors.values)).tolist()
     uses: dict[str, Counter] = defaultdict(Counter)
     first_line: dict[str, int] = {}
@@ -44,61 +43,80 @@ def spelling_warnings(actors: Distinct, actor_names: list[tuple[str, ...]],
             for message in said[codes[i]]]
 
 
-_CATEGORY_LETTERS = tuple((len(name), dict(Counter(name))) for name in schema.CATEGORIES)
-_NOT_A_CATEGORY_LETTER = re.compile(f"[^{''.join(sorted(set(''.join(schema.CATEGORIES))))}]+")
-_SHORTEST_CATEGORY = min(map(len, schema.CATEGORIES))
+def category_rows(columns: ContractColumns) -> np.ndarray:
+    """The indexes of the rows that declare a category (type `category`, in any case)."""
+    return np.flatnonzero(columns.distinct["type"].where(
+        lambda value: spelling_key(value) == "category"))
 
 
-def close_to_a_category(value: str, cutoff: float = 0.75) -> bool:
-    """Whether difflib finds a category close to the value: its own two quick
-    upper bounds are tried first (length, then letters in common), so the many
-    values that cannot match cost a few steps rather than a difflib search."""
-    word = value.lower()
-    # However many of its letters a category shares, the word must have that many.
-    in_any = len(_NOT_A_CATEGORY_LETTER.sub("", word))
-    if 2.0 * in_any / (len(word) + _SHORTEST_CATEGORY) < cutoff:
-        return False
-    letters: set[str] | None = None
-    for length, category_letters in _CATEGORY_LETTERS:
-        total = len(word) + length
-        if 2.0 * min(len(word), length) / total < cutoff:  # difflib's real_quick_ratio
-            continue
-        letters = letters if letters is not None else set(word)
-        common = letters.intersection(category_letters)
-        if 2.0 * sum(map(category_letters.__getitem__, common)) / total < cutoff:
-            continue  # too few letters in common, even each as often as the category has it
-        shared = sum(min(category_letters[letter], word.count(letter)) for letter in common)
-        if 2.0 * shared / total >= cutoff:  # difflib's quick_ratio
-            return bool(difflib.get_close_matches(word, list(schema.CATEGORIES), n=1,
-                                                  cutoff=cutoff))
-    return False
-
-
-def category_vocabulary(columns: ContractColumns, present: dict[str, int], dialect: Dialect,
+def category_vocabulary(columns: ContractColumns, present: dict[str, int],
                         keys: SpellingKeys) -> Mapping[str, str]:
-    """The categories this file may use: the guide's, or the file's own.
-
-    A timeline on another subject (one from TimelineJS, say) has categories of
-    its own. When no event uses one of the guide's categories, nor misspells
-    one, the file's own are accepted, each as it is most often written; a file
-    that uses any of the guide's must use only those, so a stray is still caught.
-    """
+    """The categories this file's events may use, name → description: those its
+    category rows declare, in their order; without any, the file's own, each as it
+    is most often written (so only a spelling that differs is said)."""
     if "category" not in present:
-        return schema.CATEGORIES
+        return {}
+    declared = category_rows(columns)
+    if len(declared):
+        names = columns.row["category"][declared].tolist()
+        descriptions = columns.row["description"][declared].tolist()
+        known: dict[str, str] = {}
+        for name, text in zip(names, descriptions):
+            if name:  # the first declaration of a name (a second is duplicate_categories')
+                known.setdefault(name, text)
+        return known
     category = columns.distinct["category"]
     of_events = category.where(bool)
     if "type" in present:
         of_events &= columns.distinct["type"].where(
             lambda value: value.lower() in ("", schema.DEFAULT_ROW_TYPE))
-    if not dialect.own_categories:
-        listed = {spelling_key(c) for c in schema.CATEGORIES}
-        # Each category the events use, once (not each event's).
-        used = np.bincount(category.codes[of_events], minlength=len(category.values))
-        if any(keys[v] in listed or close_to_a_category(v)
-               for v in map(category.values.__getitem__, np.flatnonzero(used).tolist())):
-            return schema.CATEGORIES
     values = columns.row["category"][of_events].tolist()
     return dict.fromkeys(usual_spellings(values, keys.__getitem__).values(), "")
+
+
+def duplicate_categories(columns: ContractColumns, lines: list[int]) -> dict[int, Problem]:
+    """Every category row declaring a name an earlier one declares (in any spelling)."""
+    first: dict[str, int] = {}
+    found = {}
+    for i in category_rows(columns).tolist():
+        name = columns.row["category"][i]
+        if not name:
+            continue
+        if (earlier := first.setdefault(spelling_key(name), i)) != i:
+            found[i] = error(lines[i], "category", (
+                f"category {quote(name)} is already declared on line {lines[earlier]}; "
+                f"declare each category once (keep one of the two rows)"))
+    return found
+
+
+def colour_warnings(columns: ContractColumns, lines: list[int]) -> list[Problem]:
+    """Declared colours that readers may not see: too faint against the chart's
+    background (light, or dark as the dark page draws them), or two categories
+    that read as one in normal vision or a common colour-vision deficiency."""
+    rows = [i for i in category_rows(columns).tolist()
+            if HEX_COLOUR.fullmatch(columns.row["colour"][i]) and columns.row["category"][i]]
+    if not rows:
+        return []
+    problems = []
+    line_of, colours = {}, {}
+    for i in rows:
+        name, colour = columns.row["category"][i], columns.row["colour"][i].lower()
+        if name in colours:
+            continue  # a duplicate, an error already
+        line_of[name], colours[name] = lines[i], colour
+        for theme, ratio in colour_vision.low_contrast(colour):
+            problems.append(warning(lines[i], "colour", (
+                f"{quote(colour)} stands out too little from the chart's {theme} background "
+                f"(contrast {ratio:.1f}:1, under {colour_vision.MARK_CONTRAST:.0f}:1): readers "
+                f"may miss the {quote(name)} marks; choose a "
+                f"{'darker' if theme == 'light' else 'lighter'} colour")))
+    for first, second, seen, apart in colour_vision.too_close(colours):
+        problems.append(warning(line_of[second], "colour", (
+            f"the colours of categories {quote(first)} (line {line_of[first]}) and "
+            f"{quote(second)} read as one to {seen} (CIEDE2000 distance {apart:.1f}, under "
+            f"{colour_vision.SMALLEST_DISTANCE:.0f}); choose colours further apart, in "
+            f"lightness as well as hue")))
+    return problems
 
 
 def extra_title_rows(kind: np.ndarray, lines: list[int]) -> dict[int, Problem]:

@@ -90,7 +90,7 @@
   var EDGE_SPACES = new RegExp("^" + SPACE + "+|" + SPACE + "+$", "g");
   var LINK_DATE = /^([0-9]{4})(?:-([0-9]{1,2})(?:-([0-9]{1,2}))?)?[~?]?$/;
 
-  /* text_folding.normalise_text: 'Kim  Jong-Un' → 'kim jong-un', 'Ёлка' → 'елка'. */
+  /* text_folding.normalise_text: 'Ada  Lovelace-King' → 'ada lovelace-king', 'Ёлка' → 'елка'. */
   function normaliseText(text) {
     // NFKD splits й into и and a breve: put it back before the breve is dropped.
     return String(text || "").normalize("NFKD").replace(/\u0438\u0306/g, "\u0439")

@@ -177,7 +177,7 @@
       filters.appendChild(checkboxes("actor-filter", t("Who"), "actor", data.actors));
     }
     filters.appendChild(checkboxes("category-filter", t("Category"), "category",
-                                   data.categories));
+                                   data.categories, categoryLabel));
     if (data.certainties.length) {
       // The certainties are the contract's words: their labels in the page's language.
       filters.appendChild(checkboxes("certainty-filter", t("Certainty"), "certainty",
@@ -674,7 +674,7 @@
       .map(function (category) {
         var swatch = element("span", { className: "swatch" });
         swatch.style.background = themeColour(state.data.colours[category]);
-        return element("li", {}, [swatch, category]);
+        return element("li", {}, [swatch, categoryLabel(category)]);
       });
     items.push(element("li", { className: "key-exact" }, [element("span", { className: "swatch" }),
                                                            t("exact date")]));
@@ -708,6 +708,14 @@
     var page = document.documentElement;
     return page.classList.contains("theme-dark") ||
       (!page.classList.contains("theme-light") && !!PREFERS_DARK && PREFERS_DARK.matches);
+  }
+
+  /* What readers call a category: its declared label (payload.category_labels,
+   * in the page's language), else its name. */
+  function categoryLabel(category) {
+    var labels = state.data.category_labels || {};
+    return Object.prototype.hasOwnProperty.call(labels, category) ? labels[category]
+                                                                   : category;
   }
 
   /* A colour of the light figure as the page's theme draws it. */
@@ -1001,7 +1009,7 @@
     }
     var more = detailsOf(event);
     var facts = [[t("Date"), event.date], [t("Who"), event.actors.join("; ")],
-                 [t("Category"), event.category]];
+                 [t("Category"), categoryLabel(event.category)]];
     if (event.certainty) { facts.push([t("Certainty"), t(event.certainty)]); }
     if (more && (more.source || more.source_url)) {
       facts.push([t("Source"), more.source_url
