@@ -156,7 +156,7 @@ def test_rows_checked_as_records_say_what_their_csv_would(name):
         assert result.report.problems == from_file.report.problems
         assert [(r[PROBLEMS_KEY], r[LINE_KEY]) for r in marked] == [
             (r[PROBLEMS_KEY], r[LINE_KEY])
-            for r in mark_problems(rows, table.file_format, from_file)]
+            for r in mark_problems(rows, table.file_format, from_file.report)]
 
 
 @pytest.mark.parametrize("line_ending", ["\n", "\r\n", "\r"])

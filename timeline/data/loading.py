@@ -449,7 +449,7 @@ def _raw(columns: tuple[str, ...], rows: CheckedRows) -> pd.DataFrame:
 _EMPTY = "the file is empty: it needs a header line naming the columns, then one line per event"
 
 
-def _header_problem(header: Record, delimiter: str) -> str | None:
+def header_problem(header: Record, delimiter: str) -> str | None:
     """Why line 1 is not a timeline header at all (then nothing else is worth saying)."""
     names = {clean_value(value).lower() for value in header.fields}
     if header.broken:
@@ -571,7 +571,7 @@ def load_events_from_table(table: Table, frames: Frames = "raw") -> LoadResult:
 def _load_table(table: Table, frames: Frames) -> LoadResult:
     if timelinejs.is_timelinejs_header(table.header.fields):
         return _sheet_result(table, timelinejs.as_our_table(table), frames)
-    if message := _header_problem(table.header, table.delimiter):
+    if message := header_problem(table.header, table.delimiter):
         return _failed(message)
     checked = validate(table)
     return _result(checked, table, frames, lambda: _raw(checked.raw_columns, checked.rows),

@@ -13,6 +13,7 @@ from typing_extensions import TypedDict  # pydantic reads these on Python < 3.12
 from timeline.addresses import EDIT_PREFIX
 from timeline.config import Config
 from timeline.data.history import Retention, read_version
+from timeline.data.report import Report
 from timeline.data_store import DataStore, content_version
 from timeline.editor.access import editor_name
 from timeline.editor.diffing import diff_versions
@@ -34,6 +35,7 @@ from timeline.editor.page import (
 )
 from timeline.editor.page_data import FormatData, GridRows
 from timeline.editor.preview_marks import marked_preview
+from timeline.editor.quick_check import quick_checkable, quick_problems
 from timeline.editor.replacing import (
     DONE_MESSAGES,
     RETENTION_KEY,
@@ -47,6 +49,7 @@ from timeline.editor.rows import (
     check_rows,
     download_bytes,
     duplicate_rows,
+    mark_problems,
     rows_to_bytes,
 )
 from timeline.editor.saving import (
@@ -64,8 +67,10 @@ from timeline.editor.table_delta import (
     BaseTables,
     NeedsRows,
     TableDelta,
+    TableNow,
     base_tables,
     marks_of_table,
+    table_now,
     table_rows,
 )
 
@@ -106,20 +111,17 @@ def register_grid_callbacks(editor: Dash, store: DataStore) -> None:
         if not delta:
             return (no_update,) * 5
         try:
-            rows = table_rows(delta, bases, file_format.columns)
+            now = table_now(delta, bases, file_format.columns)
         except NeedsRows:
             return {"resend": True}, no_update, no_update, no_update, no_update
         chosen = set(delta["selected"])
-        selected = [r for r in rows if r[ROW_KEY] in chosen]
-        added, removed, status = _rows_edited(delta["action"], rows, selected, file_format)
-        gone = set(removed)
-        marked, result = check_rows([r for r in rows if r[ROW_KEY] not in gone] + added,
-                                    file_format, frames="report")
+        selected = [r for r in now.rows if r[ROW_KEY] in chosen]
+        added, removed, status = _rows_edited(delta["action"], now.rows, selected, file_format)
+        marked, report = checked_table(now, added, removed, file_format)
         # New rows go at the end; show the editor where they are.
         scroll = {"rowId": added[-1][ROW_KEY], "rowPosition": "bottom"} if added else no_update
         return (marks_of_table(marked, added, removed),
-                problem_list(result.report, store.path.name), not result.report.ok, status,
-                scroll)
+                problem_list(report, store.path.name), not report.ok, status, scroll)
 
     @editor.callback(
         Output("edit-preview", "figure"),
@@ -159,6 +161,23 @@ def register_grid_callbacks(editor: Dash, store: DataStore) -> None:
         Output("edit-grid-undone", "data"),
         Output("edit-edits", "data", allow_duplicate=True),
         Input("edit-grid", "rowData"), State("edit-edits", "data"), prevent_initial_call=True)
+
+
+def checked_table(now: TableNow, added: list[dict], removed: list[str],
+                  file_format: FileFormat) -> tuple[list[dict], Report]:
+    """The table after `added` and `removed`, its rows marked, and its report: by
+    the quick check where it applies (a few rows changed in place), else whole."""
+    gone = set(removed)
+    rows = [r for r in now.rows if r[ROW_KEY] not in gone] + added
+    columns, delimiter = file_format.columns, file_format.delimiter
+    if now.base is not None and not gone and quick_checkable(columns, delimiter):
+        answer = quick_problems(rows, now.base.rows, now.base.checked(), now.sent, columns,
+                                delimiter)
+        if answer is not None:
+            report, lines = answer
+            return mark_problems(rows, file_format, report, lines), report
+    marked, result = check_rows(rows, file_format, frames="report")
+    return marked, result.report
 
 
 def _rows_or_none(delta: TableDelta | None, bases: BaseTables,

@@ -70,7 +70,7 @@ def table_from_bytes(data: bytes, source_name: str = "events.csv") -> Table:
                              data.startswith(BYTE_ORDER_MARK))
     rows = [{ROW_KEY: new_row_key(), **{c: str(record.get(c, "")) for c in columns}}
             for record in result.raw[list(columns)].to_dict("records")] if columns else []
-    return Table(file_format, mark_problems(rows, file_format, result), result)
+    return Table(file_format, mark_problems(rows, file_format, result.report), result)
 
 
 def rows_to_bytes(rows: Sequence[Mapping], file_format: FileFormat) -> bytes:
@@ -100,7 +100,7 @@ def check_rows(rows: Sequence[Mapping], file_format: FileFormat,
                for line, row in zip(lines, rows)]
     table = CsvTable(Record(1, columns), records, "utf-8", file_format.delimiter, ())
     result = load_events_from_table(table, frames)
-    return mark_problems(rows, file_format, result, lines), result
+    return mark_problems(rows, file_format, result.report, lines), result
 
 
 def _cell_text(value: object) -> str:
@@ -108,12 +108,12 @@ def _cell_text(value: object) -> str:
 
 
 def mark_problems(rows: Sequence[Mapping], file_format: FileFormat,
-                  result: LoadResult, lines: list[int] | None = None) -> list[dict]:
+                  report: Report, lines: list[int] | None = None) -> list[dict]:
     if lines is None:
         lines = row_lines(file_format.columns, rows, file_format.delimiter)
     by_line = {line: index for index, line in enumerate(lines)}
     problems: dict[int, dict[str, str]] = {}
-    for problem in result.report.problems:
+    for problem in report.problems:
         index = by_line.get(problem.line) if problem.line else None
         if index is None:
             continue

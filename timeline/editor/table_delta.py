@@ -28,6 +28,7 @@ from typing_extensions import TypedDict  # pydantic reads these on Python < 3.12
 
 from timeline.data.history import find_version
 from timeline.data_store import content_version
+from timeline.editor.quick_check import Checked, validate_rows
 from timeline.editor.rows import LINE_KEY, PROBLEMS_KEY, ROW_KEY, FileFormat, table_from_bytes
 
 # A run of keys: a key as it is, or [prefix, first, last] for prefix+first … prefix+last.
@@ -57,10 +58,26 @@ def expand_keys(runs: list[KeyRun]) -> list[str]:
     return keys
 
 
-@dataclass(frozen=True)
+@dataclass
 class BaseTable:
     file_format: FileFormat
     rows: list[Mapping[str, str]]  # column → text, in file order
+    _checked: Checked | None = None
+
+    def checked(self) -> Checked:
+        """Its validation, once (what the quick check keeps for the rows not changed)."""
+        if self._checked is None:
+            self._checked = validate_rows(self.rows, self.file_format.columns,
+                                          self.file_format.delimiter)
+        return self._checked
+
+
+@dataclass(frozen=True)
+class TableNow:
+    """The browser's table put back together."""
+    rows: list[dict]             # {ROW_KEY: key, column: text}, in the table's order
+    base: BaseTable | None       # the version it started from, if it came as changes
+    sent: frozenset[int]         # the rows (by place) that came whole: new or changed
 
 
 @dataclass
@@ -112,8 +129,14 @@ def base_tables(server: flask.Flask) -> BaseTables:
 
 def table_rows(delta: TableDelta, bases: BaseTables, columns: tuple[str, ...]) -> list[dict]:
     """The browser's table, row by row ({ROW_KEY: key, column: text}), in its order."""
+    return table_now(delta, bases, columns).rows
+
+
+def table_now(delta: TableDelta, bases: BaseTables, columns: tuple[str, ...]) -> TableNow:
+    """The browser's table, and what it started from."""
     sent = delta["rows"]
-    base_rows: dict[str, dict] = {}
+    base_rows: dict[str, Mapping[str, str]] = {}
+    base = None
     if delta["base"] is not None:
         base = bases.table(delta["base"])
         base_keys = expand_keys(delta["baseKeys"])
@@ -121,16 +144,19 @@ def table_rows(delta: TableDelta, bases: BaseTables, columns: tuple[str, ...]) -
                 base.file_format.columns != columns:
             raise NeedsRows("the baseline is not the version on disk")
         base_rows = dict(zip(base_keys, base.rows))
-    rows = []
-    for key in expand_keys(delta["order"]):
+    rows, whole = [], []
+    for place, key in enumerate(expand_keys(delta["order"])):
         values = sent.get(key)
         if values is not None:
             rows.append({ROW_KEY: key, **{c: str(values.get(c) or "") for c in columns}})
+            whole.append(place)
         elif (row := base_rows.get(key)) is not None:
             rows.append({ROW_KEY: key, **row})  # as read from the file: text already
         else:
             raise NeedsRows(f"row {key} is neither sent nor in the baseline")
-    return rows
+    # The quick check reads rows in their places: only when the base's are kept.
+    kept = base is not None and [r[ROW_KEY] for r in rows[:len(base_rows)]] == base_keys
+    return TableNow(rows, base if kept else None, frozenset(whole))
 
 
 _NUMBERED = re.compile(r"(.*?)(\d+)")
