@@ -3,8 +3,9 @@
 
 The catalogues must hold every string the code shows readers: the strings are
 found where the code asks for them (`t("…")`, `tn("…", "…", n)` in the
-engine's scripts, `gettext("…")`/`ngettext(…)` in Python, `[[…]]` in the pages'
-templates), so a string added without its Korean and Russian fails here.
+engine's scripts, `gettext("…")`/`ngettext(…)` in Python and the errors readers
+see, marked `translatable("…")`, `[[…]]` in the pages' templates), so a string
+added without its Korean and Russian fails here.
 """
 from __future__ import annotations
 
@@ -23,11 +24,14 @@ from timeline.data.dates import PartialDate
 from timeline.data.loading import load_events_from_bytes
 from timeline.data.schema import CERTAINTIES, COLUMN_NAMES, LANGUAGES, setting_value
 from timeline.engine import inline_messages
+from timeline.serving.request_guard import READER_MAX_BODY
+from timeline.view.figure import build_figure
 from timeline.view.language import (
     TEXT_LANGUAGE,
     catalogue_path,
     date_label,
     language_of,
+    localised_eras,
     localised_events,
     messages_for,
     plural_categories,
@@ -60,7 +64,8 @@ def strings_in_the_code() -> tuple[set[str], dict[str, str]]:
         source = path.read_text("utf-8")
         plurals |= {m[1]: m[2] for m in re.finditer(
             r"\bngettext\(\s*" + STRING + r"\s*,\s*" + STRING, source)}
-        singles |= {m[1] for m in re.finditer(r"\bgettext\(\s*" + STRING, source)}
+        singles |= {m[1] for m in re.finditer(r"\b(?:gettext|translatable)\(\s*" + STRING,
+                                               source)}
     for path in PACKAGE.rglob("*.html"):
         singles |= {html.unescape(m[1]) for m in re.finditer(r"\[\[(.+?)\]\]",
                                                              path.read_text("utf-8"))}
@@ -77,7 +82,8 @@ def catalogue(language: str):
 
 def test_the_code_s_strings_are_found():
     # The finder itself: a few strings from each kind of place.
-    assert {"Filters", "Reset", "Zoom in", "c. {date}", " or ", "Copied"} <= SINGLES
+    assert {"Filters", "Reset", "Zoom in", "c. {date}", " or ", "Copied",
+            "There is nothing at this address."} <= SINGLES
     assert PLURALS["{count} event"] == "{count} events"
     assert "{shown} of {count} event" in PLURALS
 
@@ -251,3 +257,105 @@ def test_the_title_row_s_own_words_per_language():
     assert timeline_title("A timeline", "Standfirst", result, "ko") == ("연표", "Standfirst")
     assert timeline_title("A timeline", "Standfirst", result, "ru") == ("A timeline",
                                                                          "Standfirst")
+
+
+# ------------------------------------------------------------ eras
+
+ERA = {"type": "era", "start": "2023-09-13", "end": "2024-06-19",
+       "title": "Between the two summits", "title_ko": "두 정상회담 사이",
+       "description": "From Vostochny to Pyongyang", "description_ru": "От Восточного до Пхеньяна"}
+
+
+def test_eras_take_their_per_language_columns_as_events_do():
+    rows = [event(1), ERA]
+    result = load_events_from_bytes(csv_with(rows, ("title_ko", "description_ru")), "x.csv")
+    assert result.report.problems == ()
+    assert list(result.eras["title_ko"]) == ["두 정상회담 사이"]  # kept by the loader
+    korean = localised_eras(result.eras, "ko")
+    assert (korean.at[0, "title"], korean.at[0, TEXT_LANGUAGE]) == ("두 정상회담 사이", "ko")
+    assert korean.at[0, "date_label"] == "2023년 9월 13일 – 2024년 6월 19일"
+    russian = localised_eras(result.eras, "ru")  # no title_ru: the base title, unmarked
+    assert (russian.at[0, "title"], russian.at[0, TEXT_LANGUAGE]) == (
+        "Between the two summits", "")
+    assert russian.at[0, "description"] == "От Восточного до Пхеньяна"
+    assert localised_eras(result.eras, "en").at[0, "title"] == "Between the two summits"
+
+
+def test_an_era_s_own_display_date_is_kept_in_every_language():
+    era = {**ERA, "display_date": "between the summits", "display_date_ko": "두 정상회담 사이에"}
+    result = load_events_from_bytes(csv_with([event(1), era], ("title_ko", "display_date_ko")),
+                                    "x.csv")
+    assert localised_eras(result.eras, "ko").at[0, "date_label"] == "두 정상회담 사이에"
+    assert localised_eras(result.eras, "ru").at[0, "date_label"] == "between the summits"
+
+
+def test_the_chart_marks_a_translated_era_name_with_its_language():
+    result = load_events_from_bytes(csv_with([event(12), event(13), ERA], ("title_ko",)),
+                                    "x.csv")
+    events = prepare_events(result.events)
+    for language, name, marked in [("ko", "두 정상회담 사이", {"0": "ko"}),
+                                   ("ru", "Between the two summits", None)]:
+        figure = build_figure(localised_events(events, language),
+                              ViewState(language=language), today=date(2026, 1, 1),
+                              eras=localised_eras(result.eras, language))
+        assert [a.text for a in figure.layout.annotations] == [name]
+        assert figure.layout.meta.get("annotation_lang") == marked
+
+
+# ------------------------------------------------------------ errors readers see
+
+@pytest.fixture(scope="module")
+def korean_timeline(tmp_path_factory):
+    """The app serving tests/data/languages.csv (its title row says `language=ko`), with a
+    route that fails, as a bug would."""
+    from timeline.app_factory import create_app
+    from timeline.config import Config
+    path = tmp_path_factory.mktemp("korean") / "events.csv"
+    path.write_bytes((Path(__file__).parent / "data" / "languages.csv").read_bytes())
+    server = create_app(Config(data_path=path)).server
+
+    def broken():
+        raise RuntimeError("a bug")
+    server.add_url_rule("/broken", "broken", broken)
+    return server.test_client()
+
+
+@pytest.mark.parametrize("path, status, language, said", [
+    ("/nothing-here", 404, "ko", "이 주소에는 아무것도 없습니다."),  # the timeline's
+    ("/nothing-here?lang=ru", 404, "ru", "По этому адресу ничего нет."),  # the link's
+    ("/nothing-here?lang=en", 404, "en", "There is nothing at this address."),
+    ("/static/no-such-file.js?lang=ru", 404, "ru", "По этому адресу ничего нет."),
+    ("/embed/details/x/99.json", 404, "ko", "이 주소에는 아무것도 없습니다."),
+    ("/broken", 500, "ko", "서버 쪽에 문제가 생겼습니다. 기록해 두었습니다."),
+])
+def test_an_error_is_in_the_page_s_language(korean_timeline, path, status, language, said):
+    response = korean_timeline.get(path)
+    assert (response.status_code, response.mimetype, response.get_data(as_text=True)) == (
+        status, "text/plain", said + "\n")
+    assert response.headers["Content-Language"] == language
+
+
+def test_a_wrong_method_and_a_body_too_large_in_the_page_s_language(korean_timeline):
+    response = korean_timeline.post("/embed?lang=ru")
+    assert (response.status_code, response.get_data(as_text=True)) == (
+        405, "Этот адрес не принимает запросы таким методом.\n")
+    response = korean_timeline.post("/oembed", data="x" * (READER_MAX_BODY + 1))
+    assert (response.status_code, response.get_data(as_text=True)) == (
+        413, f"요청이 너무 큽니다(이곳의 한도는 {READER_MAX_BODY:,}바이트입니다).\n")
+
+
+def test_a_browser_gets_the_error_as_a_tiny_page_with_its_language(korean_timeline):
+    browser = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    response = korean_timeline.get("/nothing-<script>alert(1)</script>?lang=ru&x=<b>",
+                                   headers=browser)
+    page = response.get_data(as_text=True)
+    assert (response.status_code, response.mimetype) == (404, "text/html")
+    assert '<html lang="ru">' in page and "<h1>По этому адресу ничего нет.</h1>" in page
+    assert "<script" not in page and "<b>" not in page and len(page) < 400
+    assert response.headers["Cache-Control"] == "no-store"
+    # Words the catalogue lacks (a host or a callback's refusal) are English, and say so.
+    with korean_timeline.application.test_request_context("/?lang=ko", headers=browser):
+        from timeline.serving.plain_answers import plain
+        untranslated = plain(400, "Words of the operator's.")
+    assert '<html lang="en">' in untranslated.get_data(as_text=True)
+    assert untranslated.headers["Content-Language"] == "en"

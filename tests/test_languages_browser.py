@@ -221,3 +221,87 @@ def test_the_timeline_s_own_title_in_its_language(new_page, korean_app):
     expect(page).to_have_title("Россия и КНДР: хронология")
     opened(page, korean_app + "/embed?lang=en")
     expect(page).to_have_title("Russia and North Korea: a timeline")
+
+
+# An era over the summits (2023-09-13 to 2024-06-19), named in Korean only.
+ERA_ROW = (",2023-09-13,2024-06-19,,Between the two summits,,,,,,,,,,era,,,"
+           "두 정상회담 사이,\n")
+
+
+@pytest.fixture(scope="module")
+def korean_app_with_an_era(tmp_path_factory):
+    from timeline.app_factory import create_app
+    from timeline.config import Config
+    path = tmp_path_factory.mktemp("era") / "events.csv"
+    path.write_bytes(LANGUAGES_FIXTURE.read_bytes() + ERA_ROW.encode("utf-8"))
+    with serving(create_app(Config(data_path=path)).server) as url:
+        yield url
+
+
+def test_a_korean_page_names_an_era_in_korean(new_page, korean_app_with_an_era):
+    from browser import plotly_chart
+    page = new_page()
+    opened(page, korean_app_with_an_era + "/embed")
+    plotly_chart(page)
+    era = page.locator("#timeline-graph g.annotation")
+    expect(era).to_have_text("두 정상회담 사이")
+    expect(era).to_have_attribute("lang", "ko")  # the title_ko column's words
+    # Redrawn (Plotly makes its labels anew), still marked; in Russian, the base title.
+    page.locator("#filters summary").click()
+    page.locator("#category-filter input").first.check()
+    expect(page).to_have_url(re.compile(r"category="))
+    expect(era).to_have_text("두 정상회담 사이")
+    expect(era).to_have_attribute("lang", "ko")
+    page.set_viewport_size({"width": 700, "height": 800})  # Plotly's own redraw
+    expect(page.locator("#timeline-graph .main-svg").first).to_have_attribute(
+        "width", str(page.locator("#timeline-graph").evaluate("(graph) => graph.clientWidth")))
+    expect(era).to_have_attribute("lang", "ko")
+    opened(page, korean_app_with_an_era + "/embed?lang=ru")
+    plotly_chart(page)
+    expect(era).to_have_text("Between the two summits")
+    expect(era).not_to_have_attribute("lang", re.compile("."))
+    assert page.problems == []
+
+
+@pytest.fixture(scope="module")
+def korean_export_url(korean_data_file, tmp_path_factory):
+    """The Korean timeline's static export, every language (index.html in Korean)."""
+    from timeline.config import Config
+    with serving_embed("static", Config(data_path=korean_data_file),
+                       tmp_path_factory.mktemp("export-all")) as url:
+        yield url
+
+
+def test_the_export_s_korean_page_links_to_its_other_languages(new_page, korean_export_url):
+    for width in (375, 1280):
+        page = new_page(width)
+        opened(page, korean_export_url)
+        assert page.evaluate("document.documentElement.lang") == "ko"
+        expect(page.locator("#filters summary")).to_have_text("필터")
+        expect(page.locator("#event-count")).to_have_text("사건 27건")
+        links = page.locator("nav.language-links a")
+        expect(links).to_have_text(["한국어", "English", "Русский"])
+        expect(links.first).to_have_attribute("aria-current", "page")
+        assert accessibility_violations(page, also=("target-size",)) == []
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    # A plain link to the Russian page, reached by keyboard as any link is.
+    page.locator("nav.language-links a[hreflang=ru]").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/index\.ru\.html$"))
+    page.wait_for_selector("html[data-timeline=interactive]", state="attached")
+    assert page.evaluate("document.documentElement.lang") == "ru"
+    expect(page.locator("#filters summary")).to_have_text("Фильтры")
+    expect(page.locator("nav.language-links a[aria-current=page]")).to_have_text("Русский")
+    assert page.problems == []
+
+
+def test_an_error_page_is_in_the_page_s_language(new_page, korean_app):
+    page = new_page(320)
+    response = page.goto(korean_app + "/no-such-page?lang=ru")
+    assert response.status == 404
+    assert page.evaluate("document.documentElement.lang") == "ru"
+    expect(page.locator("h1")).to_have_text("По этому адресу ничего нет.")
+    assert accessibility_violations(page) == []
+    page.goto(korean_app + "/no-such-page")  # the timeline's language
+    expect(page.locator("html")).to_have_attribute("lang", "ko")
+    expect(page.locator("h1")).to_have_text("이 주소에는 아무것도 없습니다.")

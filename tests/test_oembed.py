@@ -8,7 +8,7 @@ from urllib.parse import quote, urlencode
 
 import pytest
 
-from support import csv_bytes
+from support import DATA, csv_bytes
 from timeline.app_factory import create_app
 from timeline.config import Config
 from timeline.embed.snippets import (
@@ -208,3 +208,23 @@ def test_the_discovery_link_survives_compression(client):
     body = gzip.decompress(response.data) if response.headers.get(
         "Content-Encoding") == "gzip" else response.data
     assert body.count(b'type="application/json+oembed"') == 1
+
+
+def test_the_title_is_the_timeline_s_in_the_link_s_language(tmp_path):
+    """A link's `lang` (issue 17) names the title in that language: the title row's
+    `title_ko`, `title_ru`; without one, the timeline's own language (`language=ko`)."""
+    data = tmp_path / "events.csv"
+    data.write_bytes((DATA / "languages.csv").read_bytes())
+    client = create_app(Config(data_path=data)).server.test_client()
+    for link, title in [("http://localhost/embed?lang=ru&event=aurus-delivered",
+                         "Россия и КНДР: хронология"),
+                        ("http://localhost/?lang=en", "Russia and North Korea: a timeline"),
+                        ("http://localhost/embed", "러시아와 북한: 연표")]:
+        answer = oembed(client, link).get_json()
+        assert answer["title"] == title, link
+        assert f'title="{title}"' in answer["html"]
+    assert "lang=ru" in iframe_src(oembed(client, "http://localhost/embed?lang=ru").get_json())
+    # The page's discovery link names it alike.
+    page = client.get("/?lang=ru").get_data(as_text=True)
+    assert re.search(r'type="application/json\+oembed"[^>]*title="Россия и КНДР: хронология"',
+                     page)

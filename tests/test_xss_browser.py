@@ -86,10 +86,13 @@ INJECTED = """() => {
   }
   // Plotly turns <a href> in labels into SVG links; escaped labels make none.
   for (const node of document.querySelectorAll('svg a')) { found.push(node.outerHTML); }
-  // Links are only ever web addresses or the page's own views.
+  // Links are only ever web addresses or the page's own views (the static export's
+  // pages in its languages too: index.html, index.ru.html).
   for (const link of document.querySelectorAll('a[href]')) {
     const href = link.getAttribute('href');
-    if (!/^(https?:|\\?|\\/|#)/i.test(href)) { found.push('a href=' + href); }
+    if (!/^(https?:|\\?|\\/|#|index(\\.(en|ko|ru))?\\.html$)/i.test(href)) {
+      found.push('a href=' + href);
+    }
   }
   return found;
 }"""

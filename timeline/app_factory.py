@@ -21,6 +21,7 @@ from timeline.memory import map_large_blocks_apart
 from timeline.serving.compression import install_compression
 from timeline.serving.hosts import install_host_check
 from timeline.serving.http_policy import install_http_policy
+from timeline.serving.plain_answers import install_answer_language
 from timeline.serving.proxies import install_trusted_proxies
 from timeline.serving.request_guard import install_request_guard
 from timeline.view.language import language_of, timeline_title
@@ -56,10 +57,14 @@ def create_app(config: Config | None = None) -> Dash:
     register_static_files(server, EMBED_FILES, EXPLORER_FILES, EDITOR_FILES)
     register_embed_page(server, store, config, explorer_base, data_files)
     register_health(server, store)
-    register_embed_tools(server, config, lambda: config.title_for(store.snapshot.result))
+    register_embed_tools(server, config, lambda link_language: title_in(
+        config, store.snapshot.result, link_language))
     editor_session = register_editor(server, store, config)
     install_http_policy(server, config)
     install_request_guard(server, editor_session)
+    # Errors readers see in the page's language: the link's `lang`, else the timeline's.
+    install_answer_language(server, lambda: language_of(flask.request.args.get("lang"),
+                                                        store.snapshot.result.settings))
     install_host_check(server, config)  # after the guard: its check runs first of all
     install_compression(server, config.cache_dir or None, data_path=config.data_path,
                         disk_budget=config.cache_max_mb * 1024 * 1024)
@@ -93,6 +98,12 @@ def place_the_page(app: Dash, store: DataStore, config: Config) -> None:
             if flask.has_request_context() else None)
         return page.replace("<html ", f'<html class="theme-{theme}" ', 1) if theme else page
     app.interpolate_index = with_the_page
+
+
+def title_in(config: Config, result, link_language: str | None) -> str:
+    """The timeline's title as its page in the link's `lang` (else the timeline's) shows it."""
+    return timeline_title(config.title_for(result), "", result,
+                          language_of(link_language, result.settings))[0]
 
 
 def html_title(title: str) -> str:

@@ -235,8 +235,10 @@ def build_parser() -> argparse.ArgumentParser:
     exporter.add_argument("--explorer-url", help="static export: the full explorer's address, "
                                                  "for the page's 'Open the full timeline' link")
     exporter.add_argument("--lang", choices=tuple(LANGUAGES),
-                          help="static export: the page's language (default: the title "
-                               "row's `language`, else en); a static page has one")
+                          help="static export: only the page in this language, as "
+                               "index.html (default: the timeline's own language, its title "
+                               "row's `language` or en, as index.html, and each other "
+                               "language beside it as index.<lang>.html)")
     exporter.add_argument("--max-mb", type=_size_in_mb, metavar="MB", help=MAX_MB_HELP)
     exporter.set_defaults(run=_export)
 

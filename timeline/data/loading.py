@@ -44,8 +44,8 @@ _FIELDS = attrgetter("fields")
 DERIVED_COLUMNS = ("line", "start_date", "end_date", "ongoing", "start_at", "end_at",
                    "approximate", "uncertain", "date_label")
 EVENT_COLUMNS: tuple[str, ...] = schema.COLUMN_NAMES + DERIVED_COLUMNS
-ERA_COLUMNS = ("id", "title", "description", "start_date", "end_date", "ongoing", "start_at",
-               "end_at", "date_label", "line")
+ERA_COLUMNS = ("id", "title", "description", "display_date", "start_date", "end_date", "ongoing",
+               "start_at", "end_at", "date_label", "line")
 # A category row's declaration (LoadResult.categories), and `label_<language>` where written.
 CATEGORY_COLUMNS = ("name", "label", "colour", "description", "line")
 _OBJECT_COLUMNS = {"actors", "start_date", "end_date"}
@@ -371,22 +371,27 @@ def _events(rows: CheckedRows) -> pd.DataFrame:
     data |= _spans(rows, shown)
     data["approximate"] = rows.approximate[shown]
     data["uncertain"] = rows.uncertain[shown]
-    events = _frame(EVENT_COLUMNS, data)
-    # Per-language words (schema.LANGUAGE_COLUMNS), only those the file has.
+    return _with_language_columns(_frame(EVENT_COLUMNS, data), rows, shown)
+
+
+def _with_language_columns(frame: pd.DataFrame, rows: CheckedRows,
+                           shown: np.ndarray) -> pd.DataFrame:
+    """Per-language words (schema.LANGUAGE_COLUMNS), only those the file has."""
     for column in schema.LANGUAGE_COLUMNS:
         if column in rows.raw:
-            events[column] = pd.Series(rows.raw[column][shown], dtype="str")
-    return events
+            frame[column] = pd.Series(rows.raw[column][shown], dtype="str")
+    return frame
 
 
 def _eras(rows: CheckedRows) -> pd.DataFrame:
     shown = _in_date_order(rows, "era")
-    data: dict[str, object] = {c: rows.clean[c][shown] for c in ("title", "description")}
+    data: dict[str, object] = {c: rows.clean[c][shown]
+                               for c in ("title", "description", "display_date")}
     # Nothing links to an era, so it needs no id of its own; the chart still names it.
     data["id"] = [given or slugify(title) or f"era-{line}" for given, title, line in zip(
         rows.clean["id"][shown].tolist(), data["title"].tolist(), rows.line[shown].tolist())]
     data |= _spans(rows, shown)
-    return _frame(ERA_COLUMNS, data)
+    return _with_language_columns(_frame(ERA_COLUMNS, data), rows, shown)
 
 
 def _categories(rows: CheckedRows) -> pd.DataFrame:

@@ -21,6 +21,7 @@ from timeline.addresses import public_base
 from timeline.config import Config
 from timeline.embed.snippets import EMBED_HEIGHT_PX, EMBED_WIDTH_PX, embed_url, iframe_tag
 from timeline.serving.plain_answers import plain
+from timeline.view.view_state import ViewState
 
 LOADER = Path(__file__).resolve().parent / "web" / "embed-loader.js"
 # The loader is referenced by a stable URL, so browsers keep it an hour, then revalidate.
@@ -39,9 +40,10 @@ class OEmbedError(Exception):
 
 
 def register_embed_tools(server: flask.Flask, config: Config,
-                         current_title: Callable[[], str] | None = None) -> None:
-    """`current_title` names the timeline now (the setting, else the data's title row)."""
-    title = current_title or (lambda: config.title_for(None))
+                         current_title: Callable[[str | None], str] | None = None) -> None:
+    """`current_title(lang)` names the timeline now (the setting, else the data's title
+    row) in the language a link's `lang` asks for (None: the timeline's own)."""
+    title = current_title or (lambda _language: config.title_for(None))
     loader = LOADER.read_bytes()
     loader_etag = hashlib.sha256(loader).hexdigest()[:16]
 
@@ -57,7 +59,7 @@ def register_embed_tools(server: flask.Flask, config: Config,
     def oembed():
         base = public_base(config)
         try:
-            answer = oembed_answer(flask.request.args, base, title())
+            answer = oembed_answer(flask.request.args, base, title)
         except OEmbedError as problem:
             response = plain(problem.status, str(problem))
             response.headers["Access-Control-Allow-Origin"] = "*"
@@ -76,7 +78,8 @@ def register_embed_tools(server: flask.Flask, config: Config,
             page = response.get_data(as_text=True)
             if OEMBED_TYPE not in page and "</head>" in page:
                 base = public_base(config)
-                link = discovery_link(current_page_url(base, ""), base, title())
+                link = discovery_link(current_page_url(base, ""), base,
+                                      title(flask.request.args.get("lang")))
                 response.set_data(page.replace("</head>", f"{link}\n</head>", 1))
         return response
 
@@ -94,10 +97,11 @@ def discovery_link(page_url: str, base: str, title: str) -> str:
             f'title="{escape(title)}">')
 
 
-def oembed_answer(args, base: str, title: str) -> dict:
+def oembed_answer(args, base: str, title_in: Callable[[str | None], str]) -> dict:
     """The oEmbed answer for `args` (the request's parameters), which are
     checked in the spec's order: 400 unreadable, 501 a format other than JSON,
-    404 not a link to this app's explorer or embed."""
+    404 not a link to this app's explorer or embed. Its title is the timeline's
+    in the language the link asks for (`title_in(lang)`), as its page shows it."""
     target = parsed(args.get("url") or "")
     if target is None or not target.scheme or not target.hostname:
         raise OEmbedError(400, "url must be an absolute URL")
@@ -109,6 +113,7 @@ def oembed_answer(args, base: str, title: str) -> dict:
     query = view_query(target, home) if home is not None else None
     if query is None:
         raise OEmbedError(404, "not a link to this timeline's explorer or embed")
+    title = title_in(ViewState.from_query_string(query).language)
     width = min(EMBED_WIDTH_PX, max_width or EMBED_WIDTH_PX)
     height = min(EMBED_HEIGHT_PX, max_height or EMBED_HEIGHT_PX)
     return {

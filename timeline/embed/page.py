@@ -46,7 +46,8 @@ EMBED_FILES = {
 
 def render_page(title: str, urls: dict[str, str], head_extra: str = "",
                 inline_events: bytes | None = None, preview: str = "", policy: str = "",
-                theme: str | None = None, language: str = DEFAULT_LANGUAGE) -> str:
+                theme: str | None = None, language: str = DEFAULT_LANGUAGE,
+                language_links: str = "") -> str:
     """The page. A small timeline's data goes inside it (one request fewer before the
     chart, and a repeat visit still costs a 304); a big one's is fetched, preloaded.
     `preview`: the chart as SVG (chart_preview), which answers for the chart until a
@@ -55,7 +56,8 @@ def render_page(title: str, urls: dict[str, str], head_extra: str = "",
     link's `theme=dark|light`, on <html> from the first paint (the engine keeps it
     after; the static export has only the style sheet's `prefers-color-scheme`).
     `language`: the interface's (view/language.py): its words, and its catalogue
-    inline for the engine when not English."""
+    inline for the engine when not English. `language_links`: the static export's
+    links to its pages in the other languages (static_export.language_links)."""
     values = {key: html.escape(url) for key, url in urls.items()}
     values["policy_meta"] = (f'<meta http-equiv="Content-Security-Policy" '
                              f'content="{html.escape(policy)}">' if policy else "")
@@ -63,6 +65,7 @@ def render_page(title: str, urls: dict[str, str], head_extra: str = "",
     # of list (the engine opens it for `list=open`).
     values["boxes"] = boxes(language).substitute(preview=preview, list_open="")
     values["language"] = language
+    values["language_links"] = language_links
     values["inline_messages"] = inline_messages(language)
     values["preview_guard"] = guard_script(urls.get(PLOTLY_KEY, "")) if preview else ""
     values["theme_class"] = f" theme-{theme}" if theme in THEMES else ""

@@ -22,9 +22,11 @@ explorer at `/` and, with editing on, the editor at `/edit/`):
   particular shape says so by annotating its parameter. This check runs after
   the editor's own guard, so the editor's callbacks are not described to
   anyone without a session.
-- **Errors.** Every HTTP error is a short `text/plain` answer naming the status
-  (no HTML, nothing from the request echoed back). An exception inside a view
-  or callback is logged with its traceback and answered with a plain 500.
+- **Errors.** Every HTTP error is a short `text/plain` answer saying what went
+  wrong (nothing from the request echoed back; a browser opening a reader's
+  address gets it as a tiny page in the page's language: `plain_answers`). An
+  exception inside a view or callback is logged with its traceback and answered
+  with a plain 500.
 """
 from __future__ import annotations
 
@@ -38,7 +40,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from timeline.addresses import is_editor_path
 from timeline.serving.callback_bodies import CallbackShapes, check_callback
 from timeline.serving.http_policy import DashApps
-from timeline.serving.plain_answers import plain
+from timeline.serving.plain_answers import plain, translatable
 
 log = logging.getLogger("timeline.requests")
 
@@ -90,7 +92,7 @@ def install_request_guard(server: flask.Flask,
                 exact_paths.update(_exact_paths(server))
             allowed = exact_paths.get(request.path)
             if allowed:
-                response = plain(405, "This address does not take this method.")
+                response = plain(405, WRONG_METHOD)
                 response.headers["Allow"] = ", ".join(sorted(allowed))
                 return response
             return plain(404, NOT_FOUND)
@@ -109,11 +111,18 @@ def install_request_guard(server: flask.Flask,
     server.register_error_handler(Exception, unexpected_error)
 
 
-NOT_FOUND = "There is nothing at this address."
+# What readers may see, in their page's language (plain_answers).
+NOT_FOUND = translatable("There is nothing at this address.")
+WRONG_METHOD = translatable("This address does not take this method.")
+BAD_REQUEST = translatable("This address cannot answer this request as it was sent.")
+TOO_LARGE = translatable("The request is too large (the limit here is {limit} bytes).")
+SERVER_ERROR = translatable("Something went wrong on our side; it has been logged.")
+# An HTTP error raised anywhere (flask.abort, Werkzeug) in those words, by its status.
+SAID_FOR = {400: BAD_REQUEST, 404: NOT_FOUND, 405: WRONG_METHOD, 500: SERVER_ERROR}
 
 
 def too_large(limit: int) -> flask.Response:
-    return plain(413, f"The request is too large (the limit here is {limit} bytes).")
+    return plain(413, TOO_LARGE, limit=limit)
 
 
 def body_limit(request: flask.Request,
@@ -129,7 +138,9 @@ def body_limit(request: flask.Request,
 def http_error(error: HTTPException):
     if error.response is not None:  # an answer a view made on purpose (abort(response))
         return error.response
-    response = plain(error.code or 500, f"{error.code} {error.name}.")
+    if isinstance(error, RequestEntityTooLarge):
+        return too_large(flask.request.max_content_length or READER_MAX_BODY)
+    response = plain(error.code or 500, SAID_FOR.get(error.code, f"{error.code} {error.name}."))
     if error.code == 405 and isinstance(error.valid_methods, (list, tuple, set)):
         response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
     return response
@@ -140,8 +151,7 @@ def unexpected_error(error: Exception) -> flask.Response:
     request = flask.request
     log.error("Unexpected error answering %s %s", request.method, request.path,
               exc_info=(type(error), error, error.__traceback__))
-    return plain(500, "500 Internal Server Error: something went wrong on our side; it has "
-                      "been logged.")
+    return plain(500, SERVER_ERROR)
 
 
 def _exact_paths(server: flask.Flask) -> dict[str, set[str]]:

@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 from timeline.data.markup import escape_for_plotly
 from timeline.data.schema import DEFAULT_LANGUAGE
 from timeline.view.colours import CHART_LIGHT, ERA_FILLS, category_colours
-from timeline.view.language import Messages, messages_for
+from timeline.view.language import TEXT_LANGUAGE, Messages, messages_for
 from timeline.view.transforms import (
     CATEGORY_LABEL,
     actor_names,
@@ -142,7 +142,11 @@ def add_eras(figure: go.Figure, eras: pd.DataFrame, window: tuple[date, date],
     figure.update_yaxes(range=[bottom, top - ERA_LABEL_ROOM])
     figure.update_layout(height=figure.layout.height + int(ERA_LABEL_ROOM * ROW_HEIGHT_PX),
                          meta={**figure.layout.meta, "top_room": ERA_LABEL_ROOM})
-    for number, era in enumerate(eras.itertuples()):
+    # The era names written in a per-language column (language.TEXT_LANGUAGE), by their
+    # annotation's index: the engine gives those labels their `lang` once drawn.
+    languages: dict[str, str] = {}
+    translated = eras[TEXT_LANGUAGE] if TEXT_LANGUAGE in eras else pd.Series("", eras.index)
+    for number, (era, language) in enumerate(zip(eras.itertuples(), translated)):
         start = pd.Timestamp(era.start_at)
         end = pd.Timestamp(today) if era.ongoing or pd.isna(era.end_at) else pd.Timestamp(
             era.end_at)
@@ -158,6 +162,10 @@ def add_eras(figure: go.Figure, eras: pd.DataFrame, window: tuple[date, date],
                 x=label_at, y=1, xref="x", yref="paper", xanchor="left", yanchor="top",
                 text=escape_for_plotly(short_label(era.title, ERA_LABEL_MAX_CHARS)),
                 showarrow=False, font={"size": 11, "color": CHART_LIGHT["era_label"]}, xshift=3)
+            if language:
+                languages[str(len(figure.layout.annotations) - 1)] = language
+    if languages:
+        figure.update_layout(meta={**figure.layout.meta, "annotation_lang": languages})
 
 
 def event_ends(events: pd.DataFrame, today: date) -> pd.Series:

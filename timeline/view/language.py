@@ -218,13 +218,12 @@ def localised_events(events: pd.DataFrame, language: str) -> pd.DataFrame:
 
 
 def localised_eras(eras: pd.DataFrame | None, language: str) -> pd.DataFrame | None:
-    """Eras with their dates in `language`'s words."""
-    if eras is None or language == DEFAULT_LANGUAGE or not len(eras):
+    """Eras as readers of `language` see them, as events are (`localised_events`):
+    their words from the per-language columns where filled, their dates in
+    `language`'s words, TEXT_LANGUAGE saying which titles are translated."""
+    if eras is None or not len(eras):
         return eras
-    shown = eras.copy()
-    shown["date_label"] = [span_label(start, end, ongoing, language) for start, end, ongoing
-                           in zip(shown["start_date"], shown["end_date"], shown["ongoing"])]
-    return shown
+    return localised_events(eras, language)
 
 
 # ------------------------------------------------------------- page markup

@@ -502,6 +502,19 @@
     return [isoDay(from), isoDay(from + span)];
   }
 
+  /* The era names written in a per-language column carry their language, as the
+   * events' titles do (layout.meta.annotation_lang, view/figure.py add_eras). Plotly
+   * makes its annotations anew on each draw, so this runs after each. */
+  function markAnnotationLanguages(graph) {
+    var meta = (graph.layout && graph.layout.meta) || {};
+    var languages = meta.annotation_lang || {};
+    graph.querySelectorAll("g.annotation[data-index]").forEach(function (label) {
+      var language = languages[label.getAttribute("data-index")];
+      if (language) { label.setAttribute("lang", language); }
+      else { label.removeAttribute("lang"); }
+    });
+  }
+
   function drawChart(view, shown) {
     if (!window.Plotly && window.TimelinePicture) { drawPicture(view); return; }
     var figure = figureFor(view.lanes);
@@ -535,6 +548,7 @@
     state.chartDrawn = window.Plotly.react(graph, colours.data, colours.layout, config);
     state.chartDrawn.then(function () {
       if (preview) { preview.remove(); }
+      markAnnotationLanguages(graph);
       if (state.picture) { state.picture.replaced(); state.picture = null; }
       if (performance.mark) { performance.mark("timeline:drawn"); }  // for the benchmarks
       // Drawn, and answering hover and clicks (wired below, before this runs):
@@ -548,6 +562,8 @@
     });
     if (!graph.timelineWired) {
       graph.timelineWired = true;
+      // Plotly's own redraws (Plots.resize, its responsive resizing) make them anew too.
+      graph.on("plotly_afterplot", function () { markAnnotationLanguages(graph); });
       graph.on("plotly_click", function (event) {
         var point = event.points && event.points[0];
         openItem(point && Array.isArray(point.customdata) ? point.customdata : null);
