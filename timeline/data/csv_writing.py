@@ -61,9 +61,14 @@ def row_lines(columns: Sequence[str], rows: Sequence[Mapping[str, object]],
     lines, line = [], 2 + sum(_line_breaks(str(column)) for column in columns)
     for row in rows:
         lines.append(line)
-        line += 1 + _line_breaks("".join([value if type(value) is str else _text(value)
-                                          for value in map(row.get, columns)]))
+        line += row_span(row, columns)
     return lines
+
+
+def row_span(row: Mapping[str, object], columns: Sequence[str]) -> int:
+    """How many lines the row takes once serialised."""
+    return 1 + _line_breaks("".join([value if type(value) is str else _text(value)
+                                     for value in map(row.get, columns)]))
 
 
 def _line_breaks(text: str) -> int:

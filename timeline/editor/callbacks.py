@@ -43,13 +43,15 @@ from timeline.editor.replacing import (
     retention,
 )
 from timeline.editor.rows import (
+    LINE_KEY,
+    PROBLEMS_KEY,
     ROW_KEY,
     FileFormat,
     blank_row,
     check_rows,
     download_bytes,
     duplicate_rows,
-    mark_problems,
+    problems_by_place,
     rows_to_bytes,
 )
 from timeline.editor.saving import (
@@ -69,7 +71,7 @@ from timeline.editor.table_delta import (
     TableDelta,
     TableNow,
     base_tables,
-    marks_of_table,
+    marks_answer,
     table_now,
     table_rows,
 )
@@ -115,12 +117,15 @@ def register_grid_callbacks(editor: Dash, store: DataStore) -> None:
         except NeedsRows:
             return {"resend": True}, no_update, no_update, no_update, no_update
         chosen = set(delta["selected"])
-        selected = [r for r in now.rows if r[ROW_KEY] in chosen]
-        added, removed, status = _rows_edited(delta["action"], now.rows, selected, file_format)
-        marked, report = checked_table(now, added, removed, file_format)
+        # Every row is made only for a button that reads them (a typed cell's check
+        # reads the rows changed).
+        rows = now.rows if chosen else []
+        selected = [r for r in rows if r[ROW_KEY] in chosen]
+        added, removed, status = _rows_edited(delta["action"], rows, selected, file_format)
+        keys, lines, problems, report = checked_table(now, added, removed, file_format)
         # New rows go at the end; show the editor where they are.
         scroll = {"rowId": added[-1][ROW_KEY], "rowPosition": "bottom"} if added else no_update
-        return (marks_of_table(marked, added, removed),
+        return (marks_answer(keys, lines, problems, added, removed),
                 problem_list(report, store.path.name), not report.ok, status, scroll)
 
     @editor.callback(
@@ -164,20 +169,26 @@ def register_grid_callbacks(editor: Dash, store: DataStore) -> None:
 
 
 def checked_table(now: TableNow, added: list[dict], removed: list[str],
-                  file_format: FileFormat) -> tuple[list[dict], Report]:
-    """The table after `added` and `removed`, its rows marked, and its report: by
-    the quick check where it applies (a few rows changed in place), else whole."""
-    gone = set(removed)
-    rows = [r for r in now.rows if r[ROW_KEY] not in gone] + added
+                  file_format: FileFormat) -> tuple[list[str], list[int], dict[int, dict],
+                                                    Report]:
+    """The table after `added` and `removed`: its keys, lines, problems by place and
+    report, by the quick check where it applies (a few rows changed in place), else
+    by checking it whole."""
     columns, delimiter = file_format.columns, file_format.delimiter
-    if now.base is not None and not gone and quick_checkable(columns, delimiter):
-        answer = quick_problems(rows, now.base.rows, now.base.checked(), now.sent, columns,
-                                delimiter)
+    if now.base is not None and not removed and quick_checkable(columns, delimiter):
+        sent = {**now.sent, **{len(now.keys) + n: row for n, row in enumerate(added)}}
+        answer = quick_problems(now.base.checked(), sent, len(sent) - len(now.sent)
+                                + len(now.keys))
         if answer is not None:
             report, lines = answer
-            return mark_problems(rows, file_format, report, lines), report
+            keys = [*now.keys, *(row[ROW_KEY] for row in added)]
+            return keys, lines, problems_by_place(report, lines, columns), report
+    gone = set(removed)
+    rows = [r for r in now.rows if r[ROW_KEY] not in gone] + added
     marked, result = check_rows(rows, file_format, frames="report")
-    return marked, result.report
+    return ([r[ROW_KEY] for r in marked], [r[LINE_KEY] for r in marked],
+            {place: r[PROBLEMS_KEY] for place, r in enumerate(marked) if r[PROBLEMS_KEY]},
+            result.report)
 
 
 def _rows_or_none(delta: TableDelta | None, bases: BaseTables,

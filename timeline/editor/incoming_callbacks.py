@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import replace
+
 from dash import Dash, Input, Output, State, ctx, html, no_update
 
 from timeline.addresses import EDIT_PREFIX
@@ -23,16 +24,16 @@ from timeline.editor.diffing import diff_versions
 from timeline.editor.event_form import FIELDS_ID, form_fields
 from timeline.editor.incoming import Incoming, read_paste, read_upload, restored_warning
 from timeline.editor.incoming_merge import Merge, MergeMode, merge_rows, update_and_add
-from timeline.editor.page_data import FormatData, GridPaste, GridRows, UploadMode
-from timeline.editor.preview_marks import marked_preview
 from timeline.editor.page import (
     column_defs,
     problem_list,
     upload_check_view,
     upload_plan_view,
 )
-from timeline.editor.rows import ROW_KEY, FileFormat, check_rows, row_change, rows_to_bytes
+from timeline.editor.page_data import FormatData, GridPaste, GridRows, UploadMode
+from timeline.editor.preview_marks import marked_preview
 from timeline.editor.replacing import save_replacing
+from timeline.editor.rows import ROW_KEY, FileFormat, check_rows, row_change, rows_to_bytes
 from timeline.editor.saving import Conflict, Invalid, Saved, Unchanged
 
 # What taking rows into the table changes on the page, as `change_rows` does for a

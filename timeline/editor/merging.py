@@ -215,7 +215,7 @@ def table_change(grid_rows: Sequence[Mapping], result: Merge, file_format) -> di
     the columns changed: the page must reload to show them."""
     # Imported here: the merge itself needs nothing of the grid.
     from timeline.editor.diffing import records_by_key
-    from timeline.editor.rows import PROBLEMS_KEY, LINE_KEY, ROW_KEY, check_rows, new_row_key
+    from timeline.editor.rows import LINE_KEY, PROBLEMS_KEY, ROW_KEY, check_rows, new_row_key
     columns = tuple(file_format.columns)
     if tuple(result.columns) != columns:
         return None

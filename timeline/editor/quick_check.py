@@ -8,24 +8,28 @@ rows sharing an id with them, rows spelling an actor or a category they use in
 another way, the first row to write each type, category and certainty (the
 messages point to it), and every row that is not an event (titles, eras and
 category declarations). Each row keeps its place and its line, so the messages
-are the whole file's. Every other row keeps the problems the version had, worked
-out once per version; the one count over every row (how many events have a
-translation) is counted again, cheaply.
+are the whole file's. Every other row keeps the problems the version had: the
+version is checked once, with indexes of its ids, spellings and first uses (the
+cross-row indexes), so a check costs the rows it reads, not the table. The one
+count over every row (how many events have a translation) is counted again, on
+the version's columns with the changed rows put in.
 
-It applies when the rows kept their places: none deleted or moved, new ones at the
-end, no cell gaining or losing a line break. Otherwise the whole table is checked.
+It applies when the rows kept their places (none deleted or moved, new ones at
+the end, no cell gaining or losing a line break) and only events changed.
+Otherwise `quick_problems` says None and the whole table is checked.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
 from timeline.data import schema
 from timeline.data.checks.languages import partly_translated
 from timeline.data.checks.text import spelling_key, split_actors
-from timeline.data.csv_writing import row_lines
+from timeline.data.csv_writing import row_lines, row_span
 from timeline.data.loading import header_problem
 from timeline.data.report import Problem, Report
 from timeline.data.table import Record, Table
@@ -39,17 +43,107 @@ _SPELLED_ALIKE = ("actors", "category")
 _FIRST_USE = ("type", "category", "certainty")
 
 
-@dataclass(frozen=True)
+def _one(value: str) -> tuple[str, ...]:
+    value = value.strip()
+    return (value,) if value else ()
+
+
+_SPLIT = {"actors": split_actors, "category": _one}
+
+
+def _an_event(row: Mapping) -> bool:
+    return (row.get("type") or "").strip().lower() in ("", schema.DEFAULT_ROW_TYPE)
+
+
+def _is_translation_count(problem: Problem) -> bool:
+    """A `partly_translated` warning: counted over every row, so counted again."""
+    return (problem.column in schema.LANGUAGE_COLUMNS
+            and problem.message.startswith(f"{problem.column} is filled for "))
+
+
+@dataclass
 class Checked:
-    """A table's validation, as the quick check reads it."""
+    """A version's rows, validated once, and the indexes the quick check reads."""
+    rows: Sequence[Mapping[str, str]]
+    columns: tuple[str, ...]
+    delimiter: str
     lines: list[int]
     validation: Validation
+    _spelled: dict = field(default_factory=dict)
 
+    @cached_property
+    def end_line(self) -> int:
+        """The line after the last row."""
+        if not self.rows:
+            return 2
+        return self.lines[-1] + row_span(self.rows[-1], self.columns)
+
+    @cached_property
     def problems_by_line(self) -> dict[int | None, list[Problem]]:
         found: dict[int | None, list[Problem]] = {}
         for problem in self.validation.problems:
             found.setdefault(problem.line, []).append(problem)
         return found
+
+    @cached_property
+    def id_rows(self) -> dict[str, list[int]]:
+        found: dict[str, list[int]] = {}
+        for place, row in enumerate(self.rows):
+            found.setdefault(spelling_key(row.get("id") or ""), []).append(place)
+        return found
+
+    @cached_property
+    def not_events(self) -> list[int]:
+        return [place for place, row in enumerate(self.rows) if not _an_event(row)]
+
+    def spelled(self, column: str) -> dict[str, tuple[set[str], list[int]]]:
+        """Spelling key → (its spellings, the rows using one), for `column`."""
+        if column not in self._spelled:
+            found: dict[str, tuple[set[str], list[int]]] = {}
+            split, names_of = _SPLIT[column], {}
+            for place, row in enumerate(self.rows):
+                value = row.get(column) or ""
+                names = names_of.get(value)
+                if names is None:
+                    names = names_of[value] = tuple((n, spelling_key(n)) for n in split(value))
+                for name, key in names:
+                    spellings, users = found.setdefault(key, (set(), []))
+                    spellings.add(name)
+                    users.append(place)
+            self._spelled[column] = found
+        return self._spelled[column]
+
+    @cached_property
+    def first_uses(self) -> dict[str, dict[str, list[int]]]:
+        """Column → value → the rows writing it, in order."""
+        return {column: _places_by_value(self.rows, column) for column in _FIRST_USE
+                if column in self.columns}
+
+    @cached_property
+    def translations(self) -> tuple[list[str], np.ndarray, dict[str, np.ndarray],
+                                    dict[int, int]]:
+        """What partly_translated reads of the version: the columns, each row's type,
+        their values, and each line's place among the rows that are not blank."""
+        read = self.validation.rows
+        names = [name for column in schema.TRANSLATABLE_COLUMNS
+                 for name in (column, *(schema.language_column(column, language)
+                                        for language in schema.LANGUAGES))
+                 if name in read.raw]
+        at = {line: place for place, line in enumerate(read.line.tolist())}
+        return names, read.kind, {name: read.raw[name] for name in names}, at
+
+    @cached_property
+    def translated(self) -> bool:
+        """Whether the file has a per-language column (else nothing is counted)."""
+        names = self.translations[0]
+        return any(name not in schema.TRANSLATABLE_COLUMNS for name in names)
+
+
+def _places_by_value(rows: Sequence[Mapping], column: str) -> dict[str, list[int]]:
+    found: dict[str, list[int]] = {}
+    for place, row in enumerate(rows):
+        found.setdefault((row.get(column) or "").strip(), []).append(place)
+    return found
 
 
 def records_of(rows: Sequence[Mapping], columns: Sequence[str],
@@ -63,7 +157,7 @@ def validate_rows(rows: Sequence[Mapping], columns: tuple[str, ...], delimiter: 
                   lines: Sequence[int] | None = None) -> Checked:
     lines = list(lines if lines is not None else row_lines(columns, rows, delimiter))
     table = Table(Record(1, columns), records_of(rows, columns, lines), "utf-8", delimiter, ())
-    return Checked(lines, validate(table))
+    return Checked(rows, columns, delimiter, lines, validate(table))
 
 
 def quick_checkable(columns: tuple[str, ...], delimiter: str) -> bool:
@@ -73,131 +167,105 @@ def quick_checkable(columns: tuple[str, ...], delimiter: str) -> bool:
             and header_problem(Record(1, columns), delimiter) is None)
 
 
-def quick_problems(rows: Sequence[Mapping], base_rows: Sequence[Mapping], base: Checked,
-                   sent: Iterable[int], columns: tuple[str, ...],
-                   delimiter: str) -> tuple[Report, list[int]] | None:
-    """The problems of `rows` (the table now: `base_rows` kept in place, changed where
-    `sent`, maybe rows added at the end), and each row's line; None when the quick
-    check does not apply (see the module's note)."""
-    if len(rows) < len(base_rows) or not len(base_rows):
+def quick_problems(base: Checked, sent: Mapping[int, Mapping], count: int
+                   ) -> tuple[Report, list[int]] | None:
+    """The problems of the table now, and each row's line: `base`'s rows in their
+    places, those `sent` (by place) changed, and rows up to `count` added at the
+    end (all of them sent). None when the quick check does not apply."""
+    size, columns, delimiter = len(base.rows), base.columns, base.delimiter
+    if count < size or not size or any(p not in sent for p in range(size, count)):
         return None
-    changed = sorted(set(sent) | set(range(len(base_rows), len(rows))))
-    if any(not _an_event(row) for row in (*(base_rows[i] for i in changed if i < len(base_rows)),
-                                          *(rows[i] for i in changed))):
+    was = [base.rows[p] for p in sent if p < size]
+    if not all(map(_an_event, [*was, *sent.values()])):
         return None  # a title, an era or a category declared: the whole table may change
-    lines = row_lines(columns, rows, delimiter)
-    if lines[:len(base_rows)] != base.lines:
-        return None  # a cell gained or lost a line break: the lines after it moved
-    chosen = _rows_to_check(rows, base_rows, changed, columns)
-    subset = validate_rows([rows[i] for i in chosen], columns, delimiter,
-                           [lines[i] for i in chosen])
+    lines = list(base.lines)
+    for place, row in sent.items():
+        if place < size and row_span(row, columns) != row_span(base.rows[place], columns):
+            return None  # a line break typed or removed: the lines after it move
+    new = [sent[p] for p in range(size, count)]
+    lines += row_lines(columns, new, delimiter) if new else []
+    if new:  # the added rows' lines go on from the version's last
+        lines[size:] = [line - 2 + base.end_line for line in lines[size:]]
+
+    chosen = _rows_to_check(base, sent, was)
+    now = [sent.get(p) or base.rows[p] for p in chosen]
+    subset = validate_rows(now, columns, delimiter, [lines[p] for p in chosen])
     if subset.validation.columns != base.validation.columns:
         return None
-    checked_lines = {lines[i] for i in chosen}
-    translation = _is_translation_count
-    kept = [p for line, found in base.problems_by_line().items()
+    checked_lines = {lines[p] for p in chosen}
+    counted = _translation_counts(base, subset, chosen, lines)
+    if counted is None:
+        return None
+    kept = [p for line, found in base.problems_by_line.items()
             if line is not None and line not in checked_lines
-            for p in found if not translation(p)]
+            for p in found if not _is_translation_count(p)]
     fresh = [p for p in subset.validation.problems
-             if p.line in checked_lines and not translation(p)]
-    whole_file = [p for p in base.validation.problems if p.line is None]
-    counted = partly_translated(*_translation_columns(rows, base, subset, chosen, lines))
-    report = Report((*whole_file, *kept, *fresh, *counted),
-                    rows=len(base.validation.rows) + len(subset.validation.rows)
-                    - _base_rows_in(chosen, base_rows, base))
-    return report, lines
+             if p.line in checked_lines and not _is_translation_count(p)]
+    whole_file = base.problems_by_line.get(None, [])
+    at = base.translations[3]
+    rows = (len(base.validation.rows) - sum(1 for p in chosen if p < size and lines[p] in at)
+            + len(subset.validation.rows))
+    return Report((*whole_file, *kept, *fresh, *counted), rows=rows), lines
 
 
-def _rows_to_check(rows: Sequence[Mapping], base_rows: Sequence[Mapping],
-                   changed: list[int], columns: tuple[str, ...]) -> list[int]:
-    """The changed rows and every row whose problems they can change (indexes)."""
-    chosen = set(changed)
-    was = [base_rows[i] for i in changed if i < len(base_rows)]
-    now = [rows[i] for i in changed]
-
-    def values(column: str) -> Iterable[str]:
-        return (row.get(column) or "" for row in rows)
-
-    if "id" in columns:  # every row with an id a changed row has, or had
-        ids = {spelling_key(row.get("id") or "") for row in (*was, *now)}
-        chosen.update(i for i, value in enumerate(values("id")) if spelling_key(value) in ids)
-    if "type" in columns:  # titles, eras and category declarations
-        chosen.update(i for i, value in enumerate(values("type"))
-                      if not _an_event({"type": value}))
-    for column in (c for c in _SPELLED_ALIKE if c in columns):
-        split = split_actors if column == "actors" else _one
-        touched = {spelling_key(name) for row in (*was, *now)
-                   for name in split(row.get(column) or "")}
-        spellings: dict[str, set[str]] = {}
-        users: dict[str, list[int]] = {}
-        names_of: dict[str, tuple[str, ...]] = {}
-        for i, value in enumerate(values(column)):
-            names = names_of.get(value)
-            if names is None:
-                names = names_of[value] = split(value)
-            for name in names:
-                key = spelling_key(name)
-                if key in touched:
-                    spellings.setdefault(key, set()).add(name)
-                    users.setdefault(key, []).append(i)
-        for row in was:  # a spelling the table no longer has still moves the counts
+def _rows_to_check(base: Checked, sent: Mapping[int, Mapping],
+                   was: Sequence[Mapping]) -> list[int]:
+    """The rows sent and every row whose problems they can change (by place)."""
+    chosen = set(sent)
+    both = (*was, *sent.values())
+    for key in {spelling_key(row.get("id") or "") for row in both}:
+        chosen.update(base.id_rows.get(key, ()))
+    chosen.update(base.not_events)
+    for column in (c for c in _SPELLED_ALIKE if c in base.columns):
+        split, index = _SPLIT[column], base.spelled(column)
+        written: dict[str, set[str]] = {}
+        for row in both:
             for name in split(row.get(column) or ""):
-                spellings.setdefault(spelling_key(name), set()).add(name)
-        for key, written in spellings.items():
-            if len(written) > 1:
-                chosen.update(users.get(key, ()))
-    for column in (c for c in _FIRST_USE if c in columns):
-        first: dict[str, int] = {}
-        for i, value in enumerate(values(column)):
-            first.setdefault(value.strip(), i)
-        chosen.update(first.values())
+                written.setdefault(spelling_key(name), set()).add(name)
+        for key, names in written.items():
+            spellings, users = index.get(key, (set(), []))
+            if len(spellings | names) > 1:  # spelt two ways, now or before
+                chosen.update(users)
+    for column, places_of in base.first_uses.items():
+        for places in places_of.values():
+            # The first row still writing the value as the version had it.
+            first = next((p for p in places if p not in sent), None)
+            if first is not None:
+                chosen.add(first)
     return sorted(chosen)
 
 
-def _an_event(row: Mapping) -> bool:
-    return (row.get("type") or "").strip().lower() in ("", schema.DEFAULT_ROW_TYPE)
-
-
-def _one(value: str) -> tuple[str, ...]:
-    value = value.strip()
-    return (value,) if value else ()
-
-
-def _is_translation_count(problem: Problem) -> bool:
-    """A `partly_translated` warning: counted over every row, so counted again."""
-    return (problem.column in schema.LANGUAGE_COLUMNS
-            and problem.message.startswith(f"{problem.column} is filled for "))
-
-
-def _base_rows_in(chosen: list[int], base_rows: Sequence[Mapping], base: Checked) -> int:
-    """How many rows the base's count holds that the subset counted again."""
-    kept_lines = set(base.validation.rows.line.tolist())
-    return sum(1 for i in chosen if i < len(base_rows) and base.lines[i] in kept_lines)
-
-
-def _translation_columns(rows: Sequence[Mapping], base: Checked, subset: Checked,
-                         chosen: list[int], lines: list[int]
-                         ) -> tuple[dict[str, np.ndarray], np.ndarray, list[int]]:
-    """What partly_translated reads, for every row that is not blank: each row's type
-    and the translatable columns, from the subset's validation where it checked the
-    row and from the base's elsewhere."""
-    names = [name for column in schema.TRANSLATABLE_COLUMNS
-             for name in (column, *(schema.language_column(column, language)
-                                    for language in schema.LANGUAGES))
-             if name in base.validation.rows.raw]
-    checked_lines = {lines[i] for i in chosen}
-    by_line: dict[int, tuple] = {}
-    for checked, keep in ((base, lambda line: line not in checked_lines),
-                          (subset, lambda line: True)):
-        read = checked.validation.rows
-        kinds = read.kind.tolist()
-        values = [read.raw[name].tolist() for name in names]
-        for index, line in enumerate(read.line.tolist()):
-            if keep(line):
-                by_line[line] = (kinds[index], [column[index] for column in values])
-    ordered = sorted(by_line)
-    kind = np.array([by_line[line][0] for line in ordered], dtype=object)
-    raw = {name: np.array([by_line[line][1][n] for line in ordered], dtype=object)
-           for n, name in enumerate(names)}
-    return raw, kind, ordered
+def _translation_counts(base: Checked, subset: Checked, chosen: Sequence[int],
+                        lines: Sequence[int]) -> list[Problem] | None:
+    """partly_translated over every row: the version's columns with the rows the
+    subset read put in (None when a row became blank or stopped being blank)."""
+    if not base.translated:
+        return []
+    names, kind, raw, at = base.translations
+    kind, raw = kind.copy(), {name: values.copy() for name, values in raw.items()}
+    read = subset.validation.rows
+    read_at = {line: place for place, line in enumerate(read.line.tolist())}
+    added_kind, added_raw, added_lines = [], {name: [] for name in names}, []
+    for place in chosen:
+        line = lines[place]
+        if place < len(base.rows) and (line in at) != (line in read_at):
+            return None
+        if line not in read_at:
+            continue
+        source = read_at[line]
+        if line in at:
+            kind[at[line]] = read.kind[source]
+            for name in names:
+                raw[name][at[line]] = read.raw[name][source]
+        else:  # a row added at the end
+            added_kind.append(read.kind[source])
+            added_lines.append(line)
+            for name in names:
+                added_raw[name].append(read.raw[name][source])
+    all_lines = [*base.validation.rows.line.tolist(), *added_lines]
+    if added_lines:
+        kind = np.concatenate([kind, np.array(added_kind, dtype=object)])
+        raw = {name: np.concatenate([raw[name], np.array(added_raw[name], dtype=object)])
+               for name in names}
+    return partly_translated(raw, kind, all_lines)
 

@@ -10,7 +10,7 @@ from timeline.addresses import EDIT_PREFIX
 from timeline.data.history import Retention
 from timeline.data_store import DataStore
 from timeline.editor.access import editor_name
-from timeline.editor.saving import Conflict, Invalid, SaveOutcome, Saved, Unchanged, save_version
+from timeline.editor.saving import Conflict, Invalid, Saved, SaveOutcome, Unchanged, save_version
 
 RETENTION_KEY = "timeline_history_retention"  # in the server's extensions
 # Said after the reload that follows a replace (`done=` in its address).

@@ -18,9 +18,9 @@ from timeline.config import ENVIRONMENT, Config, ConfigError
 from timeline.data_store import DataStore
 from timeline.editor.access import (
     LOGIN_COOKIE,
+    MAX_NAME_LENGTH,
     MIN_DISTINCT_CHARACTERS,
     MIN_SECRET_LENGTH,
-    MAX_NAME_LENGTH,
     EditorAccess,
     clean_editor_name,
     client_address,

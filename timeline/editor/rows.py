@@ -111,18 +111,27 @@ def mark_problems(rows: Sequence[Mapping], file_format: FileFormat,
                   report: Report, lines: list[int] | None = None) -> list[dict]:
     if lines is None:
         lines = row_lines(file_format.columns, rows, file_format.delimiter)
+    problems = problems_by_place(report, lines, file_format.columns)
+    return [{**row, PROBLEMS_KEY: problems.get(index, {}), LINE_KEY: lines[index]}
+            for index, row in enumerate(rows)]
+
+
+def problems_by_place(report: Report, lines: Sequence[int],
+                      columns: Sequence[str]) -> dict[int, dict[str, str]]:
+    """The rows' problems (rows by place, where the row starting on `lines[place]`
+    has any): column, or ROW_KEY for the whole row, → what is wrong."""
     by_line = {line: index for index, line in enumerate(lines)}
+    known = set(columns)
     problems: dict[int, dict[str, str]] = {}
     for problem in report.problems:
         index = by_line.get(problem.line) if problem.line else None
         if index is None:
             continue
-        column = problem.column if problem.column in file_format.columns else ROW_KEY
+        column = problem.column if problem.column in known else ROW_KEY
         cell = problems.setdefault(index, {})
         message = f"{problem.severity}: {problem.message}"
         cell[column] = f"{cell[column]}; {message}" if column in cell else message
-    return [{**row, PROBLEMS_KEY: problems.get(index, {}), LINE_KEY: lines[index]}
-            for index, row in enumerate(rows)]
+    return problems
 
 
 def blank_row(file_format: FileFormat) -> dict:

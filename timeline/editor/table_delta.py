@@ -21,6 +21,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import flask
@@ -75,9 +76,17 @@ class BaseTable:
 @dataclass(frozen=True)
 class TableNow:
     """The browser's table put back together."""
-    rows: list[dict]             # {ROW_KEY: key, column: text}, in the table's order
-    base: BaseTable | None       # the version it started from, if it came as changes
-    sent: frozenset[int]         # the rows (by place) that came whole: new or changed
+    keys: list[str]                           # its rows' keys, in the table's order
+    sent: dict[int, dict]                     # place → row ({ROW_KEY: key, column: text})
+                                              # for the rows that came whole: new or changed
+    base_rows: Mapping[str, Mapping[str, str]]  # the others, by key, as the version has them
+    base: BaseTable | None                    # that version, when its rows kept their places
+
+    @cached_property
+    def rows(self) -> list[dict]:
+        """Every row, {ROW_KEY: key, column: text}, in the table's order."""
+        return [self.sent.get(place) or {ROW_KEY: key, **self.base_rows[key]}
+                for place, key in enumerate(self.keys)]
 
 
 @dataclass
@@ -136,7 +145,7 @@ def table_now(delta: TableDelta, bases: BaseTables, columns: tuple[str, ...]) ->
     """The browser's table, and what it started from."""
     sent = delta["rows"]
     base_rows: dict[str, Mapping[str, str]] = {}
-    base = None
+    base, base_keys = None, []
     if delta["base"] is not None:
         base = bases.table(delta["base"])
         base_keys = expand_keys(delta["baseKeys"])
@@ -144,19 +153,17 @@ def table_now(delta: TableDelta, bases: BaseTables, columns: tuple[str, ...]) ->
                 base.file_format.columns != columns:
             raise NeedsRows("the baseline is not the version on disk")
         base_rows = dict(zip(base_keys, base.rows))
-    rows, whole = [], []
-    for place, key in enumerate(expand_keys(delta["order"])):
+    keys = expand_keys(delta["order"])
+    whole = {}
+    for place, key in enumerate(keys):
         values = sent.get(key)
         if values is not None:
-            rows.append({ROW_KEY: key, **{c: str(values.get(c) or "") for c in columns}})
-            whole.append(place)
-        elif (row := base_rows.get(key)) is not None:
-            rows.append({ROW_KEY: key, **row})  # as read from the file: text already
-        else:
+            whole[place] = {ROW_KEY: key, **{c: str(values.get(c) or "") for c in columns}}
+        elif key not in base_rows:
             raise NeedsRows(f"row {key} is neither sent nor in the baseline")
-    # The quick check reads rows in their places: only when the base's are kept.
-    kept = base is not None and [r[ROW_KEY] for r in rows[:len(base_rows)]] == base_keys
-    return TableNow(rows, base if kept else None, frozenset(whole))
+    # The quick check reads rows in their places: only when the version's are kept.
+    kept = base is not None and keys[:len(base_keys)] == base_keys
+    return TableNow(keys, whole, base_rows, base if kept else None)
 
 
 _NUMBERED = re.compile(r"(.*?)(\d+)")
@@ -192,16 +199,26 @@ def line_runs(lines: Sequence[int]) -> list[tuple[int, int]]:
     return [(first, count) for first, count in runs]
 
 
+def marks_answer(keys: Sequence[str], lines: Sequence[int],
+                 problems: Mapping[int, Mapping[str, str]], added: Sequence[Mapping],
+                 removed: Sequence[str]) -> dict:
+    """What the browser's table changes once checked (editor.js applyChange): the
+    rows added (with their marks) and removed, and every row's marks (its problems,
+    where it has any, and its line), by its place in `order`. Rows themselves are
+    never sent back, only their marks: the editor may have typed more since the
+    check was asked for."""
+    at = {key: place for place, key in enumerate(keys[len(keys) - len(added):],
+                                                 len(keys) - len(added))}
+    return {"add": [{**row, PROBLEMS_KEY: dict(problems.get(at[row[ROW_KEY]], {})),
+                     LINE_KEY: lines[at[row[ROW_KEY]]]} for row in added],
+            "remove": [{ROW_KEY: key} for key in removed], "update": [],
+            "order": key_runs(keys), "lines": line_runs(lines),
+            "problems": {str(place): found for place, found in problems.items() if found}}
+
+
 def marks_of_table(marked: Sequence[Mapping], added: Sequence[Mapping],
                    removed: Sequence[str]) -> dict:
-    """What the browser's table changes once checked (editor.js applyChange): the
-    rows added and removed, and every row's marks (its problems and its line), by
-    its key in `order`. Rows themselves are never sent back, only their marks: the
-    editor may have typed more since the check was asked for."""
-    fresh = {r[ROW_KEY] for r in added}
-    return {"add": [r for r in marked if r[ROW_KEY] in fresh],
-            "remove": [{ROW_KEY: key} for key in removed], "update": [],
-            "order": key_runs([r[ROW_KEY] for r in marked]),
-            "lines": line_runs([r[LINE_KEY] for r in marked]),
-            "problems": {str(i): r[PROBLEMS_KEY] for i, r in enumerate(marked)
-                         if r[PROBLEMS_KEY]}}
+    """marks_answer for rows marked by rows.check_rows."""
+    return marks_answer([r[ROW_KEY] for r in marked], [r[LINE_KEY] for r in marked],
+                        {place: r[PROBLEMS_KEY] for place, r in enumerate(marked)},
+                        added, removed)
