@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import pandas as pd
 
 from timeline.data import schema
 from timeline.data.checks.text import clean_value
@@ -107,11 +106,6 @@ def _named(items, separator: str = ", ") -> str:
     return shown + (f"{separator}…" if len(items) > MAX_NAMED else "")
 
 
-def rows_by_key(raw: pd.DataFrame) -> dict[str, dict[str, str]]:
-    columns = [c for c in raw.columns if c != "line"]
-    return records_by_key(raw[columns].to_dict("records"), "id" in columns)
-
-
 def records_by_key(records: list[dict], has_ids: bool = True) -> dict[str, dict]:
     """Rows keyed as diffs and merges match them: by id; a row without one by its
     kind and title, else its position; a repeated id with a ′ for each repeat."""
@@ -141,7 +135,7 @@ def diff_rows(old: dict[str, dict[str, str]], new: dict[str, dict[str, str]],
     removed = tuple((key, title(old[key])) for key in old if key not in new)
     changed = []
     for key in new:
-        if key not in old:
+        if key not in old or old[key] == new[key]:  # most rows, at once
             continue
         columns = list(dict.fromkeys(list(old[key]) + list(new[key])))
         fields = tuple(FieldChange(c, str(old[key].get(c, "") or ""), str(new[key].get(c, "") or ""))
@@ -154,23 +148,27 @@ def diff_rows(old: dict[str, dict[str, str]], new: dict[str, dict[str, str]],
                 tuple(c for c in old_columns if c not in new_columns))
 
 
-def file_rows(data: bytes) -> tuple[tuple[str, ...], pd.DataFrame]:
+def file_records(data: bytes) -> tuple[tuple[str, ...], list[dict[str, str]]]:
     """The file's columns and rows as written, read without judging them: a diff
     needs no validation, and skipping it makes a 10,000-row diff quick."""
     table = read_table(data)
     if isinstance(table, str):
-        return (), pd.DataFrame()
+        return (), []
     positions: dict[str, int] = {}  # a repeated name keeps its first column
     for index, written in enumerate(table.header.fields):
         name = clean_value(written)
         positions.setdefault(name.lower() if name.lower() in schema.COLUMNS_BY_NAME else name,
                              index)
-    rows = [{name: clean_value(r.fields[i]) if i < len(r.fields) else ""
-             for name, i in positions.items()}
-            for r in table.body if any(clean_value(v) for v in r.fields)]
-    return tuple(positions), pd.DataFrame(rows, columns=list(positions), dtype="str")
+    # A plain file (ASCII, no '\r') holds nothing clean_value does more to than strip.
+    clean = str.strip if table.plain else clean_value
+    # The loader's own column `line` is never a row's value.
+    kept = {name: i for name, i in positions.items() if name != "line"}
+    rows = [{name: clean(r.fields[i]) if i < len(r.fields) else "" for name, i in kept.items()}
+            for r in table.body if any(map(clean, r.fields))]
+    return tuple(positions), rows
 
 
 def diff_versions(old: bytes, new: bytes) -> Diff:
-    (old_columns, before), (new_columns, after) = file_rows(old), file_rows(new)
-    return diff_rows(rows_by_key(before), rows_by_key(after), old_columns, new_columns)
+    (old_columns, before), (new_columns, after) = file_records(old), file_records(new)
+    return diff_rows(records_by_key(before, "id" in old_columns),
+                     records_by_key(after, "id" in new_columns), old_columns, new_columns)

@@ -25,7 +25,7 @@ from typing import Literal, Mapping, Sequence
 
 from timeline.data.csv_writing import line_ending_of, serialise_rows
 from timeline.data.loading import read_table
-from timeline.editor.diffing import file_rows, rows_by_key
+from timeline.editor.diffing import file_records, records_by_key
 
 Side = Literal["theirs", "mine"]
 SIDES: tuple[Side, ...] = ("theirs", "mine")
@@ -43,8 +43,8 @@ class Version:
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Version:
-        columns, raw = file_rows(data)
-        return cls(tuple(columns), rows_by_key(raw) if columns else {})
+        columns, records = file_records(data)
+        return cls(tuple(columns), records_by_key(records, "id" in columns) if columns else {})
 
 
 @dataclass(frozen=True)

@@ -68,8 +68,10 @@ def table_from_bytes(data: bytes, source_name: str = "events.csv") -> Table:
     columns = tuple(c for c in result.raw.columns if c != "line") or tuple(result.columns)
     file_format = FileFormat(columns, result.delimiter or ",", line_ending_of(data),
                              data.startswith(BYTE_ORDER_MARK))
-    rows = [{ROW_KEY: new_row_key(), **{c: str(record.get(c, "")) for c in columns}}
-            for record in result.raw[list(columns)].to_dict("records")] if columns else []
+    # Column by column (DataFrame.to_dict took half a second at 10,000 rows).
+    values = [[v if type(v) is str else str(v) for v in result.raw[c].tolist()]
+              for c in columns]
+    rows = [{ROW_KEY: new_row_key(), **dict(zip(columns, row))} for row in zip(*values)]
     return Table(file_format, mark_problems(rows, file_format, result.report), result)
 
 

@@ -45,12 +45,20 @@ log = logging.getLogger("timeline.serving.compression")
 MIN_SIZE = 1024                      # smaller bodies go out as they are
 STATIC_QUALITY = {"br": 11, "gzip": 9}
 FAST_QUALITY = {"br": 5, "gzip": 6}
+LARGE_SIZE = 1024 * 1024             # dynamic answers larger than this are compressed
+LARGE_QUALITY = {"br": 3, "gzip": 4}  # faster, a little less
 MAX_STATIC_SIZE = 32 * 1024 * 1024   # larger files are compressed fast, once
 TRIM_AFTER = 1024 * 1024             # compressing more gives the memory back after
 COMPRESSIBLE_TYPES = {"application/javascript", "application/json", "application/xml",
                       "application/x-javascript", "application/manifest+json",
                       "application/ld+json", "image/svg+xml", "application/wasm",
                       "image/x-icon", "image/vnd.microsoft.icon"}
+
+
+def dynamic_quality(encoding: str, size: int) -> int:
+    """How hard to compress an answer made per request: a few megabytes (the editor's
+    table at 10,000 rows, 7 MB) at brotli 5 took 0.26 s, at 3 0.06 s for a fifth more."""
+    return (LARGE_QUALITY if size > LARGE_SIZE else FAST_QUALITY)[encoding]
 
 
 def compress(data: bytes, encoding: str, quality: int) -> bytes:
@@ -236,7 +244,8 @@ def encode(response: flask.Response, request: flask.Request, compressor: Compres
     if response.status_code == 304:
         return
     if body is None:
-        body = compress(identity_bytes(response), encoding, FAST_QUALITY[encoding])
+        data = identity_bytes(response)
+        body = compress(data, encoding, dynamic_quality(encoding, len(data)))
     close_body(response)
     response.set_data(body)
     response.headers["Content-Encoding"] = encoding
