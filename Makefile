@@ -42,6 +42,8 @@ screenshots: $(VENV)/.dev
 bench: $(VENV)/.dev
 	$(BIN)/python bench/embed.py
 	$(BIN)/python bench/editing.py
+	$(BIN)/python bench/editor_page.py
+	$(BIN)/python bench/editor_weight.py
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/validate.py
 	$(BIN)/python bench/million.py
