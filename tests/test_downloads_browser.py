@@ -28,7 +28,8 @@ expect.set_options(timeout=15_000)
 
 CASES = json.loads((DATA / "csv_download_cases.json").read_text("utf-8"))
 # What readers may see of an event: the public columns but the title row's own.
-READER_COLUMNS = [c for c in PUBLIC_COLUMNS if c not in ("type", "settings")]
+# The title row's `type` and `settings` and a category row's `colour` describe no event.
+READER_COLUMNS = [c for c in PUBLIC_COLUMNS if c not in ("type", "settings", "colour")]
 SOURCE = list(csv.DictReader(io.StringIO(BUNDLED_CSV.decode("utf-8"))))
 LOADED = load_events(EVENTS_FIXTURE).events  # in date order, as the pages show them
 EVENTS = list(LOADED["id"])

@@ -12,7 +12,8 @@ from timeline.app_factory import create_app
 from timeline.config import Config, ConfigError
 from timeline.data_store import content_version
 from timeline.editor.access import CSRF_COOKIE, CSRF_HEADER, FailedAttempts
-from timeline.editor.rows import table_from_bytes
+from timeline.editor.rows import ROW_KEY, table_from_bytes
+from timeline.editor.table_delta import key_runs
 
 SECRET = "a newsroom passphrase"
 
@@ -28,24 +29,28 @@ def log_in(client, secret=SECRET):
 
 
 def save_request(client, data_path, new_title: str) -> dict:
-    """The body the editor page posts when Save is clicked, with one title changed."""
+    """The body the editor page posts when Save is clicked, with one title changed:
+    the table as what changed since the version on disk (grid-state.js tableDelta)."""
     dependencies = client.get("/edit/_dash-dependencies").json
-    [save] = [d for d in dependencies if d["inputs"] == [{"id": "edit-save",
-                                                          "property": "n_clicks"}]]
-    table = table_from_bytes(data_path.read_bytes())
-    rows = [dict(r) for r in table.rows]
-    rows[0]["title"] = new_title
+    [save] = [d for d in dependencies if d["inputs"] == [{"id": "edit-save-table",
+                                                          "property": "data"}]]
+    data = data_path.read_bytes()
+    table = table_from_bytes(data)
+    keys = key_runs([row[ROW_KEY] for row in table.rows])
+    changed = {c: table.rows[0][c] for c in table.file_format.columns} | {"title": new_title}
+    delta = {"base": content_version(data), "baseKeys": keys, "order": keys,
+             "rows": {table.rows[0][ROW_KEY]: changed}, "action": "save", "selected": [],
+             "at": 1.0}
     outputs = [dict(zip(("id", "property"), part.split("@")[0].split(".")))
                for part in save["output"].strip(".").split("...")]
     return {"output": save["output"], "outputs": outputs,
-            "inputs": [{"id": "edit-save", "property": "n_clicks", "value": 1}],
-            "state": [{"id": "edit-grid", "property": "rowData", "value": rows},
-                      {"id": "edit-format", "property": "data",
+            "inputs": [{"id": "edit-save-table", "property": "data", "value": delta}],
+            "state": [{"id": "edit-format", "property": "data",
                        "value": table.file_format.to_dict()},
                       {"id": "edit-base-version", "property": "data",
-                       "value": content_version(data_path.read_bytes())},
+                       "value": content_version(data)},
                       {"id": "edit-edits", "property": "data", "value": 1}],
-            "changedPropIds": ["edit-save.n_clicks"]}
+            "changedPropIds": ["edit-save-table.data"]}
 
 
 def test_without_a_secret_editing_is_off_and_says_how_to_turn_it_on(data):

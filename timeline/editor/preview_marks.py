@@ -25,7 +25,8 @@ _saved_cache: dict[str, dict[str, tuple]] = {}  # one entry: the snapshot's vers
 
 def signatures(events: pd.DataFrame) -> dict[str, tuple]:
     """Each event's columns as the loader read them, by id."""
-    columns = [c for c in COLUMN_NAMES if c in events.columns]
+    # `colour` is a category row's: the store fills events' own from it.
+    columns = [c for c in COLUMN_NAMES if c in events.columns and c != "colour"]
     if events.empty or "id" not in columns:
         return {}
     text = events[columns].astype(str)

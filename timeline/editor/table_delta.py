@@ -149,10 +149,13 @@ def table_now(delta: TableDelta, bases: BaseTables, columns: tuple[str, ...]) ->
     if delta["base"] is not None:
         base = bases.table(delta["base"])
         base_keys = expand_keys(delta["baseKeys"])
-        if base is None or len(base.rows) != len(base_keys) or \
-                base.file_format.columns != columns:
+        if base is None or len(base.rows) != len(base_keys):
             raise NeedsRows("the baseline is not the version on disk")
-        base_rows = dict(zip(base_keys, base.rows))
+        if base.file_format.columns == columns:
+            base_rows = dict(zip(base_keys, base.rows))
+        else:  # a paste or an upload brought columns or took some away
+            base_rows = {key: {c: row.get(c, "") for c in columns}
+                         for key, row in zip(base_keys, base.rows)}
     keys = expand_keys(delta["order"])
     whole = {}
     for place, key in enumerate(keys):
@@ -162,7 +165,8 @@ def table_now(delta: TableDelta, bases: BaseTables, columns: tuple[str, ...]) ->
         elif key not in base_rows:
             raise NeedsRows(f"row {key} is neither sent nor in the baseline")
     # The quick check reads rows in their places: only when the version's are kept.
-    kept = base is not None and keys[:len(base_keys)] == base_keys
+    kept = (base is not None and keys[:len(base_keys)] == base_keys
+            and base.file_format.columns == columns)
     return TableNow(keys, whole, base_rows, base if kept else None)
 
 

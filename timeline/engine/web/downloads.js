@@ -32,7 +32,8 @@
   };
 
   // The columns an event has that readers may see, in the file's order
-  // (schema.PUBLIC_COLUMNS less the title row's `type` and `settings`; a test holds them).
+  // (schema.PUBLIC_COLUMNS less the title row's `type` and `settings` and a category
+  // row's `colour`; a test holds them).
   var COLUMNS = ["id", "start", "end", "display_date", "title", "description", "actors",
                  "category", "certainty", "source", "source_url", "media_url",
                  "media_caption", "media_credit"];
