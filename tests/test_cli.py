@@ -396,3 +396,40 @@ def test_an_export_into_a_file_is_refused_before_the_data_is_loaded(tmp_path, mo
     assert cli.main(["export", str(EVENTS_FIXTURE), "--out", str(target)]) == 1
     assert "this is a file; give a folder" in capsys.readouterr().err
     assert loads == []
+
+
+# ---------------------------------------------------------------- drafts (issue 18)
+
+def _draft(tmp_path: Path) -> Path:
+    from test_credit_and_status import with_title_row
+    return _write(tmp_path / "draft.csv",
+                  with_title_row(EVENTS_FIXTURE.read_bytes(), settings="story; status=draft"))
+
+
+@pytest.mark.parametrize("format_args", [[], ["--format", "timelinejs"]],
+                         ids=["static", "timelinejs"])
+def test_a_draft_is_not_exported_without_include_drafts(tmp_path, capsys, format_args):
+    draft, out = _draft(tmp_path), tmp_path / ("site" if not format_args else "draft.json")
+    assert cli.main(["export", str(draft), "--out", str(out), *format_args]) == 1
+    said = capsys.readouterr()
+    assert f"{draft}: error: this timeline is a draft" in said.err
+    assert "--include-drafts" in said.err and said.out == ""
+    assert not out.exists()
+    # Asked for, it is exported as any timeline is.
+    assert cli.main(["export", str(draft), "--out", str(out), *format_args,
+                     "--include-drafts"]) == 0
+    assert "exported 27 events" in capsys.readouterr().err
+    assert (out / "index.html").exists() if not format_args else json.loads(out.read_text())
+
+
+def test_the_refusal_is_an_exit_code_and_a_message_from_the_command_line(tmp_path):
+    draft = _draft(tmp_path)
+    result = run("export", str(draft), "--out", str(tmp_path / "site"))
+    assert result.returncode == 1
+    assert "is a draft" in result.stderr and "status=published" in result.stderr
+    assert not (tmp_path / "site").exists()
+    from test_credit_and_status import with_title_row
+    published = _write(tmp_path / "published.csv", with_title_row(
+        EVENTS_FIXTURE.read_bytes(), settings="status=published"))
+    assert run("export", str(published), "--out", str(tmp_path / "site")).returncode == 0
+    assert (tmp_path / "site" / "index.html").exists()

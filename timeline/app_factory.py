@@ -24,6 +24,7 @@ from timeline.serving.http_policy import install_http_policy
 from timeline.serving.plain_answers import install_answer_language
 from timeline.serving.proxies import install_trusted_proxies
 from timeline.serving.request_guard import install_request_guard
+from timeline.view.credit_line import credit_footer
 from timeline.view.language import language_of, timeline_title
 from timeline.view.view_state import ViewState
 
@@ -90,7 +91,8 @@ def place_the_page(app: Dash, store: DataStore, config: Config) -> None:
                                          result, language)
         parts["title"] = html_title(title)
         parts["app_entry"] = explorer_page(parts["app_entry"], title=title, subtitle=subtitle,
-                                           data_urls=urls, language=language)
+                                           data_urls=urls, language=language,
+                                           credit=credit_footer(result, language))
         page = interpolate(**parts).replace('<html lang="en">', f'<html lang="{language}">', 1)
         # The link's theme on <html> from the first paint (the engine keeps it after).
         theme = (ViewState.from_query_string(

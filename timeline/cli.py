@@ -4,6 +4,7 @@
     python -m timeline import PATH [--out FILE] [--max-mb MB]
     python -m timeline export --format timelinejs [PATH] [--out FILE] [--max-mb MB]
     python -m timeline export [PATH] --out DIR [--max-mb MB]   # the embed as static files
+    (export refuses a draft timeline, `status=draft`, without --include-drafts)
     python -m timeline synth --n N --seed S [--out FILE]
 
 Thin on purpose: the work is in `loading` and `interchange`; this only reads,
@@ -147,6 +148,11 @@ def _loaded_for_export(args: argparse.Namespace) -> tuple[LoadResult, bytes] | N
         _say(*result.report.format_lines(args.path),
              f"{args.path}: {result.report.summary()}: fix the errors before exporting")
         return None
+    if result.status == "draft" and not args.include_drafts:  # drafts are the editors' own
+        _say(f"{args.path}: error: this timeline is a draft (its title row's settings say "
+             f"status=draft), so it is not exported: write status=published to publish it, "
+             f"or export it anyway with --include-drafts")
+        return None
     return result, data
 
 
@@ -223,7 +229,8 @@ def build_parser() -> argparse.ArgumentParser:
         "export", help="write the timeline in another tool's format",
         description="Write an events CSV as TimelineJS3 JSON. Actors, certainty and sources "
                     "have no place in TimelineJS and are left out. Exits 1, writing nothing, "
-                    "when the CSV has errors.")
+                    "when the CSV has errors, or is a draft (its title row's settings say "
+                    "status=draft) and --include-drafts is not given.")
     exporter.add_argument("--format", choices=("static", "timelinejs"),
                           help="static: the embed as a folder of static files for any host "
                                "or CDN (the default with --out DIR); timelinejs: TimelineJS3 "
@@ -239,6 +246,9 @@ def build_parser() -> argparse.ArgumentParser:
                                "index.html (default: the timeline's own language, its title "
                                "row's `language` or en, as index.html, and each other "
                                "language beside it as index.<lang>.html)")
+    exporter.add_argument("--include-drafts", action="store_true",
+                          help="export the timeline even when its title row says "
+                               "status=draft (refused otherwise)")
     exporter.add_argument("--max-mb", type=_size_in_mb, metavar="MB", help=MAX_MB_HELP)
     exporter.set_defaults(run=_export)
 

@@ -101,6 +101,13 @@ class LoadResult:
     window: tuple[date, date] | None = None
     # The title row's `settings` (schema.TIMELINE_SETTINGS), in their known spelling.
     settings: frozenset[str] = frozenset()
+    # Its `status=` (schema.STATUSES): a draft is for its editors, never exported.
+    status: str = schema.DEFAULT_STATUS
+    # The credit line under the timeline: who made the graphic (its `credit=`), and
+    # where its facts come from (the title row's `source`, linked by `source_url`).
+    credit: str = ""
+    source: str = ""
+    source_url: str = ""
     # The title row's `title_<language>` and `description_<language>`, where written:
     # language → (title, subtitle), either "" (view/language.py falls back).
     translated_titles: dict[str, tuple[str, str]] = field(default_factory=dict)
@@ -415,7 +422,7 @@ def category_label_column(language: str) -> str:
 
 def _title(rows: CheckedRows) -> dict:
     """What the title row says of the whole timeline (LoadResult's title, subtitle,
-    window and settings); nothing without one."""
+    window, settings, status and credit line); nothing without one."""
     titles = np.flatnonzero(rows.ok & (rows.kind == "title"))
     if not len(titles):
         return {}
@@ -423,10 +430,15 @@ def _title(rows: CheckedRows) -> dict:
     start, end = rows.start[first], rows.end[first]
     after = end.last_day + timedelta(days=1) if end and end.last_day < date.max else None
     window = (start.first_day, after or end.last_day) if start and end else None
+    settings = timeline_settings(rows.clean["settings"][first])
     return {"title": rows.clean["title"][first] or None,
             "subtitle": rows.clean["description"][first] or None,
             "window": window,
-            "settings": timeline_settings(rows.clean["settings"][first]),
+            "settings": settings,
+            "status": schema.setting_value(settings, "status", schema.DEFAULT_STATUS),
+            "credit": schema.setting_value(settings, "credit", ""),
+            "source": rows.clean["source"][first],
+            "source_url": rows.clean["source_url"][first],
             "translated_titles": _translated_titles(rows, first)}
 
 

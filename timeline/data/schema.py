@@ -63,11 +63,28 @@ KEYED_SETTINGS_MARK = "="
 # first is the default and the language of the base columns' words.
 LANGUAGES: dict[str, str] = {"en": "English", "ko": "Korean", "ru": "Russian"}
 DEFAULT_LANGUAGE = "en"
+# Whether readers may see a timeline: a draft is for its editors, and never exported.
+STATUSES: dict[str, str] = {
+    "published": "readers see it (what a timeline is when not set)",
+    "draft": "for its editors: `python -m timeline export` refuses it (unless "
+             "`--include-drafts`)",
+}
+DEFAULT_STATUS = "published"
+# A keyed setting whose accepted values are FREE_TEXT takes any words but the
+# separator (`;`).
+FREE_TEXT: tuple[str, ...] = ()
 TIMELINE_KEYED_SETTINGS: dict[str, tuple[str, tuple[str, ...]]] = {
     "language": ("the language of the reader's interface (controls, dates, the count line), "
                  "one of " + ", ".join(f"`{code}` ({name})" for code, name in LANGUAGES.items())
                  + f"; `{DEFAULT_LANGUAGE}` when not set. A link's `?lang=` overrides it",
                  tuple(LANGUAGES)),
+    "status": ("whether readers may see the timeline: "
+               + "; ".join(f"`{name}`, {meaning}" for name, meaning in STATUSES.items()),
+               tuple(STATUSES)),
+    "credit": (("who made the graphic, shown under it as \"Graphic: …\" (any words but "
+                f"`{SETTINGS_SEPARATOR}`); the title row's `source`, and `source_url` its "
+                "link, say where its facts come from, shown as \"Source: …\""),
+               FREE_TEXT),
 }
 # Columns an editor may also write per language, named `<column>_<language>` (e.g.
 # `title_ko`, `description_ru`; `title_en` for a timeline written in another
@@ -118,7 +135,9 @@ COLUMNS: tuple[Column, ...] = (
            "declares.", "courts"),
     Column("certainty", False, "How firmly the fact stands: " +
            ", ".join(f"`{c}`" for c in CERTAINTIES) + ".", "reported"),
-    Column("source", False, "Who confirmed or reported it.", "City Council minutes"),
+    Column("source", False, "Who confirmed or reported it. On the title row, where the "
+           "timeline's facts come from, shown under it as \"Source: …\".",
+           "City Council minutes"),
     Column("source_url", False, "A link to the source, starting `http://` or `https://`.",
            "https://example.org/minutes"),
     Column("media_url", False, "An image, a sound or a video for the event: an `http(s)` link "

@@ -28,6 +28,7 @@ from timeline.engine.data_files import DataFiles, data_urls
 from timeline.engine.static_files import Bundle, StaticFile, static_files
 from timeline.serving.page_asks import ask_serving
 from timeline.view.chart_preview import PREVIEW_GUARD_HASH, guard_script
+from timeline.view.credit_line import credit_footer
 from timeline.view.language import language_of, timeline_title
 from timeline.view.view_state import THEMES, ViewState
 
@@ -47,7 +48,7 @@ EMBED_FILES = {
 def render_page(title: str, urls: dict[str, str], head_extra: str = "",
                 inline_events: bytes | None = None, preview: str = "", policy: str = "",
                 theme: str | None = None, language: str = DEFAULT_LANGUAGE,
-                language_links: str = "") -> str:
+                language_links: str = "", credit: str = "") -> str:
     """The page. A small timeline's data goes inside it (one request fewer before the
     chart, and a repeat visit still costs a 304); a big one's is fetched, preloaded.
     `preview`: the chart as SVG (chart_preview), which answers for the chart until a
@@ -57,7 +58,8 @@ def render_page(title: str, urls: dict[str, str], head_extra: str = "",
     after; the static export has only the style sheet's `prefers-color-scheme`).
     `language`: the interface's (view/language.py): its words, and its catalogue
     inline for the engine when not English. `language_links`: the static export's
-    links to its pages in the other languages (static_export.language_links)."""
+    links to its pages in the other languages (static_export.language_links).
+    `credit`: the footer with the timeline's credit line (view/credit_line.py)."""
     values = {key: html.escape(url) for key, url in urls.items()}
     values["policy_meta"] = (f'<meta http-equiv="Content-Security-Policy" '
                              f'content="{html.escape(policy)}">' if policy else "")
@@ -66,6 +68,7 @@ def render_page(title: str, urls: dict[str, str], head_extra: str = "",
     values["boxes"] = boxes(language).substitute(preview=preview, list_open="")
     values["language"] = language
     values["language_links"] = language_links
+    values["credit"] = credit
     values["inline_messages"] = inline_messages(language)
     values["preview_guard"] = guard_script(urls.get(PLOTLY_KEY, "")) if preview else ""
     values["theme_class"] = f" theme-{theme}" if theme in THEMES else ""
@@ -116,7 +119,8 @@ def register_embed_page(server: flask.Flask, store: DataStore, config: Config,
             head_extra=discovery_link(current_page_url(base, "embed"), base, title),
             inline_events=data.inline_events(base), preview=data.preview(),
             theme=ViewState.from_query_string(flask.request.query_string.decode(
-                "utf-8", "replace")).theme, language=language))
+                "utf-8", "replace")).theme, language=language,
+            credit=credit_footer(result, language)))
         response.headers["Cache-Control"] = "no-cache"
         # The same page for every reader of this data version (its picture of the
         # chart is most of it): compressed once, not per request. Not with a query:

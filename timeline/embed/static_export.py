@@ -30,6 +30,7 @@ from timeline.engine.data_files import DataFiles, data_urls
 from timeline.engine.static_files import static_files
 from timeline.serving.http_policy import meta_content_security_policy
 from timeline.view.chart_preview import PREVIEW_GUARD_HASH
+from timeline.view.credit_line import credit_footer
 from timeline.view.language import language_of, messages_for, timeline_title
 
 COMPRESSED_SUFFIXES = {".html", ".js", ".css", ".json"}
@@ -98,6 +99,7 @@ def write_language(snapshot: Snapshot, out: Path, config: Config, today: date,
                  title, urls, head_extra=alternate_links(pages),
                  inline_events=data.inline_events(explorer_url), preview=data.preview(),
                  language=language, language_links=language_links(pages, language),
+                 credit=credit_footer(snapshot.result, language),
                  policy=meta_content_security_policy([PREVIEW_GUARD_HASH])).encode("utf-8"),
              names["events"]: data.events_json(explorer_url)}
     # Data fetched after the first paint, when a reader asks for it.

@@ -35,17 +35,18 @@ def build_layout() -> html.Div:
 
 
 def explorer_page(dash_entry: str, *, title: str, subtitle: str, data_urls: dict[str, str],
-                  language: str = DEFAULT_LANGUAGE) -> str:
+                  language: str = DEFAULT_LANGUAGE, credit: str = "") -> str:
     """The page around Dash's entry point (`dash_entry`): the engine's boxes are
     plain HTML, so the engine draws as soon as its data is in, not after Dash has
     started (at 100,000 events, most of a second). `data_urls`
     name the data files of the current version (engine.data_files.data_urls), in
-    `language`, the page's (view/language.py)."""
+    `language`, the page's (view/language.py). `credit`: the footer with the
+    timeline's credit line (view/credit_line.py), "" for none."""
     values = {f"{name.replace('-', '_')}_url": escape(url) for name, url in data_urls.items()}
     return page_template(WEB / "explorer.html", language).substitute(
         dash_entry=dash_entry, title=escape(title), subtitle=escape(subtitle),
         boxes=boxes(language).substitute(preview="", list_open=" open"),
-        inline_messages=inline_messages(language), **values)
+        inline_messages=inline_messages(language), credit=credit, **values)
 
 
 def explorer_scripts() -> list[str]:

@@ -228,6 +228,10 @@ def _keyed_setting(word: str) -> tuple[str, str] | str | None:
         return None
     name = name.lower()
     accepted = schema.TIMELINE_KEYED_SETTINGS[name][1]
+    if accepted == schema.FREE_TEXT:  # words as written (a credit)
+        return (name, value) if value else (
+            f"{name}= says nothing: write it after the '=' (e.g. '{name}=Jane Smith'), "
+            f"or leave it out")
     if value.lower() in accepted:
         return name, value.lower()
     return (f"{quote(value)} is not a {name} the app knows: write one of "
@@ -240,16 +244,32 @@ def _check_settings(line: int, value: str, kind: str, problems: list[Problem]) -
             f"settings belong on the title row (type 'title'): they are the whole timeline's; "
             f"move {quote(value)} there, or clear this cell")))
         return
+    keyed_names: set[str] = set()
+    free_text = ""  # the free-text setting just before (its words cannot hold the separator)
     for word in filter(None, (w.strip() for w in value.split(schema.SETTINGS_SEPARATOR))):
+        after, free_text = free_text, ""
         if word in schema.TIMELINE_SETTINGS:
             continue
         if schema.KEYED_SETTINGS_MARK in word and (keyed := _keyed_setting(word)) is not None:
             if isinstance(keyed, str):
                 problems.append(error(line, "settings", keyed))
+            elif keyed[0] in keyed_names:  # which one counts would be chance
+                problems.append(error(line, "settings", (
+                    f"{keyed[0]}= is written twice: keep one")))
+            else:
+                keyed_names.add(keyed[0])
+                if schema.TIMELINE_KEYED_SETTINGS[keyed[0]][1] == schema.FREE_TEXT:
+                    free_text = keyed[0]
             continue
         if (match := _SETTINGS.by_key.get(spelling_key(word))) is not None:
             problems.append(warning(line, "settings", (
                 f"{quote(word)} was read as '{match}'; write it exactly '{match}'")))
+            continue
+        if after:
+            problems.append(error(line, "settings", (
+                f"{quote(word)} is not a setting the app knows: if it belongs to {after}=, "
+                f"write it without '{schema.SETTINGS_SEPARATOR}' (which separates settings), "
+                f"e.g. with a comma")))
             continue
         close = difflib.get_close_matches(word.lower(), list(schema.TIMELINE_SETTINGS), n=1,
                                           cutoff=0.6)
