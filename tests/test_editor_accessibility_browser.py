@@ -4,57 +4,27 @@ sides, to choose from) and the history with a version's differences, on a phone 
 on a laptop, on a light page and a dark one (the system prefers dark)."""
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
-from browser import accessibility_violations, record_problems, serving, type_into
+from browser import accessibility_violations, type_into
+import editor_pages
+from editor_pages import log_in
 from support import BUNDLED_CSV
-from timeline.app_factory import create_app
-from timeline.config import Config
 from timeline.data_store import content_version
 from timeline.editor.saving import Saved, save_version
 
 pytestmark = pytest.mark.browser
-SECRET = "a newsroom passphrase"
+# The shared fixtures, bound by name (linters take an import of them for unused).
+open_page, site = editor_pages.open_page, editor_pages.site
 ORIGINAL_TITLE = "First Russian tourists"
 WCAG22 = ("target-size",)
 ANSWER_TIMEOUT = 30_000  # a check's or a save's answer on two shared, busy cores
 
 
-@pytest.fixture
-def site(tmp_path):
-    data = tmp_path / "events.csv"
-    data.write_bytes(BUNDLED_CSV)
-    app = create_app(Config(data_path=data, edit_secret=SECRET))
-    with serving(app.server) as url:
-        yield url, data
-
-
-@pytest.fixture
-def open_page(browser):
-    contexts = []
-
-    def opened(width: int, scheme: str = "light"):
-        context = browser.new_context(viewport={"width": width,
-                                                "height": 740 if width < 400 else 800},
-                                      color_scheme=scheme)
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        return record_problems(context.new_page(), console_errors=False)
-    yield opened
-    for context in contexts:
-        context.close()
-
-
-def log_in(page, url: str, name: str) -> None:
-    page.goto(url + "/edit/")
-    expect(page).to_have_url(re.compile(r"/edit/login$"))
-    page.fill("#name", name)
-    page.fill("#secret", SECRET)
-    page.click("button[type=submit]")
-    expect(page.locator("#edit-grid .ag-row").first).to_be_visible(timeout=30_000)
+def log_in_and_see_the_preview(page, url: str, name: str) -> None:
+    """Logged in as `name`, the preview's marks drawn (axe reads the whole page)."""
+    log_in(page, url, name)
     expect(page.locator("#edit-preview .scatterlayer .point").first).to_be_attached(
         timeout=30_000)
 
@@ -82,8 +52,8 @@ def no_violations(page, view: str) -> None:
 def test_axe_finds_nothing_in_the_editor_its_form_conflicts_and_history(site, open_page,
                                                                         width, scheme):
     url, data = site
-    page = open_page(width, scheme)
-    log_in(page, url, "Ben")
+    page = open_page(width, 740 if width < 400 else 800, scheme)
+    log_in_and_see_the_preview(page, url, "Ben")
     no_violations(page, "the grid")
 
     page.click("#edit-open-form")

@@ -9,47 +9,23 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from browser import accessibility_violations, record_problems, serving, type_into
-from support import BUNDLED_CSV
-from timeline.app_factory import create_app
-from timeline.config import Config
+from browser import accessibility_violations, type_into
+import editor_pages
+from editor_pages import log_in
 from timeline.data.history import list_versions
 from timeline.data_store import content_version
 from timeline.editor.rows import rows_to_bytes, table_from_bytes
 
 pytestmark = pytest.mark.browser
+# The shared fixtures, bound by name (linters take an import of them for unused).
+open_page, site = editor_pages.open_page, editor_pages.site
 expect.set_options(timeout=10_000)
-SECRET = "a newsroom passphrase"
 TARGET_ID = "russian-tourists"
 
 
 @pytest.fixture
-def site(tmp_path):
-    data = tmp_path / "events.csv"
-    data.write_bytes(BUNDLED_CSV)
-    app = create_app(Config(data_path=data, edit_secret=SECRET))
-    with serving(app.server) as url:
-        yield url, data
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    context.set_default_timeout(15_000)
-    page = record_problems(context.new_page(), console_errors=False)
-    yield page
-    context.close()
-
-
-def log_in(page, url):
-    page.goto(url + "/edit/")
-    expect(page).to_have_url(re.compile(r"/edit/login$"))
-    page.fill("#name", "Test editor")
-    page.fill("#secret", SECRET)
-    page.click("button[type=submit]")
-    # The editor's first load (Dash, the grid, plotly.js) is the slowest step
-    # on a loaded machine: give it longer than a click's answer.
-    expect(page.locator("#edit-grid .ag-row").first).to_be_visible(timeout=30_000)
+def page(open_page):
+    return open_page(1400, 1000)
 
 
 def cell(page, row_id_value: str, column: str):

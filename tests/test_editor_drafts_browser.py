@@ -9,34 +9,20 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from browser import (
-    accessibility_violations,
-    grid_cell,
-    record_problems,
-    serving,
-    type_into,
-)
+from browser import accessibility_violations, grid_cell, record_problems, type_into
+import editor_pages
+from editor_pages import submit_the_login
 from support import BUNDLED_CSV
-from timeline.app_factory import create_app
-from timeline.config import Config
 from timeline.data_store import content_version
 from timeline.editor.saving import Saved, save_version
 
 pytestmark = pytest.mark.browser
+# The shared fixture, bound by name (linters take an import of it for unused).
+site = editor_pages.site
 expect.set_options(timeout=10_000)
-SECRET = "a newsroom passphrase"
 TARGET_ID = "russian-tourists"
 OTHER_ID = "putin-pyongyang-2000"
 SAVE_TIMEOUT = 30_000
-
-
-@pytest.fixture
-def site(tmp_path):
-    data = tmp_path / "events.csv"
-    data.write_bytes(BUNDLED_CSV)
-    app = create_app(Config(data_path=data, edit_secret=SECRET))
-    with serving(app.server) as url:
-        yield url, data
 
 
 @pytest.fixture
@@ -55,9 +41,7 @@ def new_tab(context):
 def open_editor(page, url: str) -> None:
     page.goto(url + "/edit/")
     if re.search(r"/edit/login$", page.url):
-        page.fill("#name", "Test editor")
-        page.fill("#secret", SECRET)
-        page.click("button[type=submit]")
+        submit_the_login(page)
     expect(page.locator("#edit-grid .ag-row").first).to_be_visible(timeout=30_000)
     expect(page.locator("#edit-unsaved")).to_have_text(re.compile("unsaved change"))
 

@@ -11,52 +11,20 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from browser import record_problems, serving, type_into
+from browser import type_into
+import editor_pages
+from editor_pages import log_in
 from support import BUNDLED_CSV
-from timeline.app_factory import create_app
-from timeline.config import Config
 from timeline.data.schema import COLUMNS_BY_NAME
 
 pytestmark = pytest.mark.browser
+# The shared fixtures, bound by name (linters take an import of them for unused).
+open_page, site = editor_pages.open_page, editor_pages.site
 expect.set_options(timeout=10_000)
-SECRET = "a newsroom passphrase"
 LONG_ID = "kim-il-sung-zis"  # its description is longer than AG Grid's default limit (200)
 TARGET_ID = "russian-tourists"
 SAVE_TIMEOUT = 30_000
 CHECK_TIMEOUT = 30_000  # a check's answer on two cores other test runs share
-
-
-@pytest.fixture
-def site(tmp_path):
-    data = tmp_path / "events.csv"
-    data.write_bytes(BUNDLED_CSV)
-    app = create_app(Config(data_path=data, edit_secret=SECRET))
-    with serving(app.server) as url:
-        yield url, data
-
-
-@pytest.fixture
-def open_page(browser):
-    """open_page(width, height): a page of a context of its own."""
-    contexts = []
-
-    def opened(width: int = 1280, height: int = 900):
-        context = browser.new_context(viewport={"width": width, "height": height})
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        return record_problems(context.new_page(), console_errors=False)
-    yield opened
-    for context in contexts:
-        context.close()
-
-
-def log_in(page, url: str) -> None:
-    page.goto(url + "/edit/")
-    expect(page).to_have_url(re.compile(r"/edit/login$"))
-    page.fill("#name", "Test editor")
-    page.fill("#secret", SECRET)
-    page.click("button[type=submit]")
-    expect(page.locator("#edit-grid .ag-row").first).to_be_visible(timeout=30_000)
 
 
 def row_index(page, row_id: str) -> int:

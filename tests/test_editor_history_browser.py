@@ -2,23 +2,23 @@
 saves merged field by field, with a choice where both changed the same field."""
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
 
-from browser import accessibility_violations, record_problems, serving, type_into
+from browser import accessibility_violations, type_into
+import editor_pages
+from editor_pages import log_in, serving_editor, submit_the_login
 from support import BUNDLED_CSV
-from timeline.app_factory import create_app
-from timeline.config import Config
 from timeline.data_store import content_version
 from timeline.editor.saving import Saved, save_version
 
 pytestmark = pytest.mark.browser
+# The shared fixture, bound by name (linters take an import of it for unused).
+open_page = editor_pages.open_page
 expect.set_options(timeout=10_000)
-SECRET = "a newsroom passphrase"
 ZONE = "Asia/Seoul"  # never UTC: the times shown must be the newsroom's
 ORIGINAL_TITLE = "First Russian tourists"
 # A save's answer on two cores shared with other test runs (load 12 was seen) can
@@ -27,36 +27,10 @@ SAVE_TIMEOUT = 30_000
 
 
 @pytest.fixture
-def site(tmp_path):
-    data = tmp_path / "events.csv"
-    data.write_bytes(BUNDLED_CSV)
-    app = create_app(Config(data_path=data, edit_secret=SECRET, timezone=ZONE))
-    with serving(app.server) as url:
+def site(data):
+    """(URL, data file): the editor of a copy of the data, in the newsroom's time zone."""
+    with serving_editor(data, timezone=ZONE) as url:
         yield url, data
-
-
-@pytest.fixture
-def open_page(browser):
-    """open_page(width): a page of a context of its own (its own cookies: an editor)."""
-    contexts = []
-
-    def opened(width: int = 1280):
-        context = browser.new_context(viewport={"width": width, "height": 900})
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        return record_problems(context.new_page(), console_errors=False)
-    yield opened
-    for context in contexts:
-        context.close()
-
-
-def log_in(page, url: str, name: str) -> None:
-    page.goto(url + "/edit/")
-    expect(page).to_have_url(re.compile(r"/edit/login$"))
-    page.fill("#name", name)
-    page.fill("#secret", SECRET)
-    page.click("button[type=submit]")
-    expect(page.locator("#edit-grid .ag-row").first).to_be_visible(timeout=30_000)
 
 
 def cell(page, row_id_value: str, column: str):
@@ -88,9 +62,7 @@ def test_the_login_asks_a_name_and_the_history_says_who_changed_what_when(site, 
     page = open_page()
     page.goto(url + "/edit/")
     # No name, right secret: asked again for the name, nothing else lost.
-    page.fill("#name", "   ")
-    page.fill("#secret", SECRET)
-    page.click("button[type=submit]")
+    submit_the_login(page, "   ")
     expect(page.get_by_role("alert")).to_contain_text("Type your name")
     name = "Anna <b>K</b>"  # shown as text, never as markup
     log_in(page, url, f"  {name}\t")
@@ -187,7 +159,7 @@ def test_the_same_field_changed_by_both_is_chosen_field_by_field(site, open_page
 @pytest.mark.parametrize("width", [375, 1280])
 def test_axe_finds_no_violation_in_the_login_history_and_choices(site, open_page, width):
     url, data = site
-    page = open_page(width)
+    page = open_page(width, 900)
     page.goto(url + "/edit/login")
     assert accessibility_violations(page) == []
     log_in(page, url, "Ben")

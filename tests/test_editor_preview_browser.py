@@ -5,17 +5,17 @@ nothing there), light on a light one."""
 from __future__ import annotations
 
 import pytest
-from browser import accessibility_violations, grid_cell, record_problems, serving, type_into
+from browser import accessibility_violations, grid_cell, type_into
+import editor_pages
 from playwright.sync_api import expect
-from support import BUNDLED_CSV
-from test_editor_accessibility_browser import ANSWER_TIMEOUT, SECRET, WCAG22, log_in
+from test_editor_accessibility_browser import ANSWER_TIMEOUT, WCAG22, log_in_and_see_the_preview
 from test_themes_browser import rgb
 
-from timeline.app_factory import create_app
-from timeline.config import Config
 from timeline.view.colours import CHART_DARK, CHART_LIGHT, DARK_PALETTE, PALETTE
 
 pytestmark = pytest.mark.browser
+# The shared fixtures, bound by name (linters take an import of them for unused).
+open_page, site = editor_pages.open_page, editor_pages.site
 DASH_PLOTLY = "_dash-component-suites/plotly"
 # What Plotly drew in the preview: its paper, a date's text, the marks' fills, the
 # ring of an unsaved event, and the trace types of the figure against those the
@@ -36,26 +36,17 @@ DRAWN = """() => {
 
 
 @pytest.fixture
-def logged_in(browser, tmp_path):
+def logged_in(site, open_page):
     """A page of the editor, its requests' addresses recorded, in a colour scheme."""
-    data = tmp_path / "events.csv"
-    data.write_bytes(BUNDLED_CSV)
-    contexts = []
+    url, _ = site
 
     def opened(scheme: str):
-        context = browser.new_context(viewport={"width": 1280, "height": 800},
-                                      color_scheme=scheme)
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        page = record_problems(context.new_page(), console_errors=False)
+        page = open_page(1280, 800, scheme)
         page.requested = []
         page.on("request", lambda request: page.requested.append(request.url))
-        log_in(page, url, "Ben")
+        log_in_and_see_the_preview(page, url, "Ben")
         return page
-    with serving(create_app(Config(data_path=data, edit_secret=SECRET)).server) as url:
-        yield opened
-        for context in contexts:
-            context.close()
+    return opened
 
 
 def drawn_after_an_edit(page) -> dict:

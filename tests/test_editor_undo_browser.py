@@ -8,56 +8,24 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from browser import (
-    accessibility_violations,
-    grid_cell,
-    record_problems,
-    serving,
-    type_into,
-)
+from browser import accessibility_violations, grid_cell, type_into
+import editor_pages
+from editor_pages import log_in
 from support import BUNDLED_CSV
 from test_editor_browser import three_rows, upload
-from timeline.app_factory import create_app
-from timeline.config import Config
 
 pytestmark = pytest.mark.browser
+# The shared fixtures, bound by name (linters take an import of them for unused).
+open_page, site = editor_pages.open_page, editor_pages.site
 expect.set_options(timeout=10_000)
-SECRET = "a newsroom passphrase"
 TARGET_ID = "russian-tourists"
 OTHER_ID = "putin-pyongyang-2000"
 WCAG22 = ("target-size",)
 
 
-@pytest.fixture
-def site(tmp_path):
-    data = tmp_path / "events.csv"
-    data.write_bytes(BUNDLED_CSV)
-    app = create_app(Config(data_path=data, edit_secret=SECRET))
-    with serving(app.server) as url:
-        yield url, data
-
-
-@pytest.fixture
-def open_page(browser):
-    contexts = []
-
-    def opened(width: int = 1400, height: int = 1000):
-        context = browser.new_context(viewport={"width": width, "height": height})
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        return record_problems(context.new_page(), console_errors=False)
-    yield opened
-    for context in contexts:
-        context.close()
-
-
-def log_in(page, url):
-    page.goto(url + "/edit/")
-    expect(page).to_have_url(re.compile(r"/edit/login$"))
-    page.fill("#name", "Test editor")
-    page.fill("#secret", SECRET)
-    page.click("button[type=submit]")
-    expect(page.locator("#edit-grid .ag-row").first).to_be_visible(timeout=30_000)
+def log_in_to_a_saved_table(page, url: str) -> None:
+    """Logged in, no change counted yet: where each of these tests starts."""
+    log_in(page, url)
     expect(page.locator("#edit-unsaved")).to_have_text("No unsaved changes")
 
 
@@ -82,8 +50,8 @@ def check_answered(page) -> None:
 
 def test_undo_and_redo_after_the_checks_answer_cells_and_rows(site, open_page):
     url, data = site
-    page = open_page()
-    log_in(page, url)
+    page = open_page(1400, 1000)
+    log_in_to_a_saved_table(page, url)
     order = ids(page)
     title = cell(page, TARGET_ID, "title")
     original = title.inner_text()
@@ -158,8 +126,8 @@ def test_undo_and_redo_after_the_checks_answer_cells_and_rows(site, open_page):
 
 def test_the_unsaved_count_save_disabled_with_none_and_marks_cleared_by_save(site, open_page):
     url, data = site
-    page = open_page()
-    log_in(page, url)
+    page = open_page(1400, 1000)
+    log_in_to_a_saved_table(page, url)
     before = data.read_bytes()
     save = page.locator("#edit-save")
     expect(save).to_have_attribute("aria-disabled", "true")
@@ -207,8 +175,8 @@ def test_restore_and_upload_refuse_by_the_unsaved_count_an_undone_edit_is_none(
     refused while "N unsaved changes" says there are some, and only then (a cell
     typed and undone is no change, though it was two edits)."""
     url, data = site
-    page = open_page()
-    log_in(page, url)
+    page = open_page(1400, 1000)
+    log_in_to_a_saved_table(page, url)
     type_into(page, cell(page, TARGET_ID, "title"), "Saved first")
     check_answered(page)
     page.click("#edit-save")
@@ -252,7 +220,7 @@ def test_restore_and_upload_refuse_by_the_unsaved_count_an_undone_edit_is_none(
 def test_a_new_row_is_in_view_with_its_first_cell_open(site, open_page):
     url, _ = site
     page = open_page(1280, 800)
-    log_in(page, url)
+    log_in_to_a_saved_table(page, url)
     page.click("#edit-add")
     editing = page.locator("#edit-grid .ag-cell-inline-editing")
     expect(editing).to_be_visible()
@@ -272,7 +240,7 @@ def test_a_new_row_is_in_view_with_its_first_cell_open(site, open_page):
 def test_problems_do_not_move_the_grid_and_each_links_to_its_cell(site, open_page):
     url, _ = site
     page = open_page(1280, 800)
-    log_in(page, url)
+    log_in_to_a_saved_table(page, url)
     top = grid_top(page)
     type_into(page, cell(page, TARGET_ID, "start"), "13/12/2023")
     type_into(page, cell(page, OTHER_ID, "certainty"), "maybe-not")
@@ -293,7 +261,7 @@ def test_problems_do_not_move_the_grid_and_each_links_to_its_cell(site, open_pag
 def test_axe_finds_no_violation_in_the_editor_with_changes_and_problems(site, open_page, width):
     url, _ = site
     page = open_page(width, 740 if width < 400 else 800)
-    log_in(page, url)
+    log_in_to_a_saved_table(page, url)
     if width < 600:
         # A phone edits in the form (test_editor_form_browser.py), which writes to the
         # grid's row as this does; the grid under the list is not where a thumb types.

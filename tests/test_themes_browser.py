@@ -11,13 +11,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser import DRAWN_MARKS, accessibility_violations, marks_seen, plotly_chart, serving
+from browser import DRAWN_MARKS, accessibility_violations, marks_seen, plotly_chart
+from editor_pages import log_in, serving_editor
 from playwright.sync_api import expect
 from support import BUNDLED_CSV, EVENTS_FIXTURE
-from test_editor_browser import SECRET, log_in
 
-from timeline.app_factory import create_app
-from timeline.config import Config
 from timeline.data.loading import load_events
 from timeline.view.colours import CHART_DARK, DARK_PALETTE, PALETTE
 from timeline.view.figure import CERTAINTY_SYMBOLS
@@ -194,7 +192,7 @@ def test_axe_finds_no_violation_on_the_dark_login_page(new_page, curated_explore
 def editor_url(tmp_path_factory):
     data = tmp_path_factory.mktemp("editor") / "events.csv"
     data.write_bytes(BUNDLED_CSV)
-    with serving(create_app(Config(data_path=data, edit_secret=SECRET)).server) as url:
+    with serving_editor(data) as url:
         yield url
 
 
