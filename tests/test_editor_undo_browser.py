@@ -78,8 +78,12 @@ def test_undo_and_redo_after_the_checks_answer_cells_and_rows(site, open_page):
     expect(page.locator("#edit-unsaved")).to_have_text("1 unsaved change")
 
     # A deleted row comes back where it was, with the buttons.
+    # Selected once the redo's check has answered, and in view (the redo scrolled
+    # the grid to its own row, and the grid draws only the rows in view).
+    check_answered(page)
     page.evaluate("""(id) => { const api = dash_ag_grid.getApi('edit-grid');
-        api.forEachNode((node) => node.setSelected(node.data.id === id)); }""", OTHER_ID)
+        api.forEachNode((node) => node.setSelected(node.data.id === id));
+        api.ensureNodeVisible(api.getSelectedNodes()[0]); }""", OTHER_ID)
     expect(page.locator("#edit-grid .ag-center-cols-container .ag-row-selected")).to_have_count(1)
     page.click("#edit-delete")
     expect(page.locator("#edit-status")).to_contain_text("Deleted 1 row")
