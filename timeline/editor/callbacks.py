@@ -137,10 +137,17 @@ def register_grid_callbacks(editor: Dash, store: DataStore) -> None:
         # Once the check has answered, in a request of its own: the check's marks
         # never wait for the chart (half a second of figure at 10,000 events). Drawn
         # again after a save, when what was saved is no longer marked.
-        rows = _rows_or_none(delta, bases, format_data)
-        if rows is None:
+        file_format = FileFormat.from_dict(format_data)
+        try:
+            now = table_now(delta, bases, file_format.columns) if delta else None
+        except NeedsRows:  # the check's answer asks the browser for every row
+            now = None
+        if now is None:
             return no_update
-        _, result = check_rows(rows, FileFormat.from_dict(format_data))
+        if now.base is not None:
+            # Here, once per version, rather than in the editor's first check.
+            now.base.checked().index_all()
+        _, result = check_rows(now.rows, file_format, frames="events")
         return marked_preview(result, store)
 
     editor.clientside_callback(

@@ -96,6 +96,16 @@ class Checked:
     def not_events(self) -> list[int]:
         return [place for place, row in enumerate(self.rows) if not _an_event(row)]
 
+    def index_all(self) -> Checked:
+        """Every index made now (they are made on first use otherwise)."""
+        for name in ("end_line", "problems_by_line", "id_rows", "not_events", "first_uses",
+                     "translations"):
+            getattr(self, name)
+        for column in _SPELLED_ALIKE:
+            if column in self.columns:
+                self.spelled(column)
+        return self
+
     def spelled(self, column: str) -> dict[str, tuple[set[str], list[int]]]:
         """Spelling key → (its spellings, the rows using one), for `column`."""
         if column not in self._spelled:
