@@ -78,12 +78,20 @@ def test_undo_and_redo_after_the_checks_answer_cells_and_rows(site, open_page):
     expect(page.locator("#edit-unsaved")).to_have_text("1 unsaved change")
 
     # A deleted row comes back where it was, with the buttons.
-    # Selected once the redo's check has answered, and in view (the redo scrolled
-    # the grid to its own row, and the grid draws only the rows in view).
+    # Selected once the redo's check has answered and the page is quiet, and in view
+    # (the redo scrolled the grid to its own row; the grid draws only the rows in
+    # view). A selection made while dash-ag-grid copies the rows into `rowData` can
+    # be undone by its own `selectedRows` prop, still empty: seen once in twenty runs
+    # on a loaded machine, so the row is selected again if that happened.
     check_answered(page)
-    page.evaluate("""(id) => { const api = dash_ag_grid.getApi('edit-grid');
-        api.forEachNode((node) => node.setSelected(node.data.id === id));
-        api.ensureNodeVisible(api.getSelectedNodes()[0]); }""", OTHER_ID)
+    page.wait_for_function("() => !document.querySelector('[data-dash-is-loading]')")
+    for _ in range(3):
+        page.evaluate("""(id) => { const api = dash_ag_grid.getApi('edit-grid');
+            api.forEachNode((node) => node.setSelected(node.data.id === id));
+            api.ensureNodeVisible(api.getSelectedNodes()[0]); }""", OTHER_ID)
+        page.wait_for_timeout(300)
+        if page.evaluate("() => dash_ag_grid.getApi('edit-grid').getSelectedRows().length"):
+            break
     expect(page.locator("#edit-grid .ag-center-cols-container .ag-row-selected")).to_have_count(1)
     page.click("#edit-delete")
     expect(page.locator("#edit-status")).to_contain_text("Deleted 1 row")
