@@ -27,7 +27,7 @@ from timeline.editor.table_delta import (
     expand_keys,
     key_runs,
     line_runs,
-    marks_of_table,
+    marks_answer,
     table_rows,
 )
 
@@ -119,7 +119,8 @@ def test_the_answer_gives_every_rows_marks_by_its_place():
     rows = [dict(row) for row in table.rows]
     rows[2]["start"] = "2023-13-45"
     marked, _ = check_rows(rows, table.file_format, frames="report")
-    answer = marks_of_table(marked, [], [])
+    answer = marks_answer([r[ROW_KEY] for r in marked], [r[LINE_KEY] for r in marked],
+                          {place: r[PROBLEMS_KEY] for place, r in enumerate(marked)}, [], [])
     keys = expand_keys([list(r) if isinstance(r, tuple) else r for r in answer["order"]])
     assert keys == [row[ROW_KEY] for row in rows]
     assert list(answer["problems"]) == [str(i) for i, r in enumerate(marked) if r[PROBLEMS_KEY]]

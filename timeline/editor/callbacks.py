@@ -184,8 +184,7 @@ def checked_table(now: TableNow, added: list[dict], removed: list[str],
     columns, delimiter = file_format.columns, file_format.delimiter
     if now.base is not None and not removed and quick_checkable(columns, delimiter):
         sent = {**now.sent, **{len(now.keys) + n: row for n, row in enumerate(added)}}
-        answer = quick_problems(now.base.checked(), sent, len(sent) - len(now.sent)
-                                + len(now.keys))
+        answer = quick_problems(now.base.checked(), sent, len(now.keys) + len(added))
         if answer is not None:
             report, lines = answer
             keys = [*now.keys, *(row[ROW_KEY] for row in added)]

@@ -219,10 +219,3 @@ def marks_answer(keys: Sequence[str], lines: Sequence[int],
             "order": key_runs(keys), "lines": line_runs(lines),
             "problems": {str(place): found for place, found in problems.items() if found}}
 
-
-def marks_of_table(marked: Sequence[Mapping], added: Sequence[Mapping],
-                   removed: Sequence[str]) -> dict:
-    """marks_answer for rows marked by rows.check_rows."""
-    return marks_answer([r[ROW_KEY] for r in marked], [r[LINE_KEY] for r in marked],
-                        {place: r[PROBLEMS_KEY] for place, r in enumerate(marked)},
-                        added, removed)

@@ -37,7 +37,7 @@
     return true;
   }
 
-  // Every row's marks from a check of the whole table (table_delta.marks_of_table):
+  // Every row's marks from a check of the whole table (table_delta.marks_answer):
   // the rows whose problems or line differ from what the grid shows, updated.
   function markedRows(api, change) {
     var keys = window.timelineGridState.expandKeys(change.order), lines = [], update = [];
