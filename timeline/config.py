@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 DEFAULT_TITLE = "Timeline"
+# In a folder of timelines, the one served at / and /embed as before issue 18.
+DEFAULT_FILE_NAME = "events.csv"
 
 # Each setting's environment variable, documented in the README.
 ENVIRONMENT = {
@@ -26,6 +28,7 @@ ENVIRONMENT = {
     "timezone": "TIMELINE_TIMEZONE",
     "history_days": "TIMELINE_HISTORY_DAYS",
     "history_versions": "TIMELINE_HISTORY_VERSIONS",
+    "edit_secrets_path": "TIMELINE_EDIT_SECRETS",
 }
 # Settings counted in minutes; the environment gives them as text.
 MINUTE_SETTINGS = ("edit_idle_minutes",)
@@ -38,6 +41,12 @@ class ConfigError(ValueError):
 @dataclass(frozen=True)
 class Config:
     data_path: Path = REPOSITORY / "data" / "events.csv"
+    # A folder of timelines (timeline/folder/): every `<slug>.csv` in it is served at
+    # /t/<slug>/, `events.csv` also at / as before. None: `data_path` alone.
+    folder: Path | None = None
+    # The address this timeline's app answers under, without a final '/' ("/t/harbour"),
+    # as the folder mounts it; empty at the site's root.
+    mount: str = ""
     # Empty: the data's own title row names the timeline (see docs/data-guide.md).
     title: str = ""
     subtitle: str = ""
@@ -64,6 +73,9 @@ class Config:
     # newest `history_versions` whatever their age; older ones go at the next save.
     history_days: int = 90
     history_versions: int = 200
+    # A file of `slug: secret` lines: those timelines are edited with their own secret
+    # (a desk's), the others with `edit_secret`. Never printed.
+    edit_secrets_path: str = field(default="", repr=False)
 
     def __post_init__(self) -> None:
         time_zone(self.timezone)  # a name that is no time zone stops the start, here
@@ -91,6 +103,12 @@ class Config:
         values.update({k: v for k, v in overrides.items() if v is not None})
         if "data_path" in values:
             values["data_path"] = Path(values["data_path"])
+        if values.get("folder") is None:
+            # A folder (the default: data/) serves every timeline in it; a file, that one.
+            given = values.get("data_path")
+            folder = REPOSITORY / "data" if given is None else given
+            if folder.is_dir():
+                values["folder"], values["data_path"] = folder, folder / DEFAULT_FILE_NAME
         for name in MINUTE_SETTINGS:
             if isinstance(values.get(name), str):
                 values[name] = _minutes(ENVIRONMENT[name], values[name])

@@ -1,0 +1,130 @@
+"""The index of a newsroom's timelines, `/t/`: each one's title, standfirst, event
+count, span and last change, with links to explore, embed and edit it.
+
+Searchable twice over: the form asks the server (`?q=`), which works in any
+browser and in the static export's absence of one is replaced by
+`web/index-search.js`, which filters the list as the reader types. Every word
+comes from the timelines' files and is written as text, never as markup.
+"""
+from __future__ import annotations
+
+import html
+import unicodedata
+from dataclasses import dataclass
+from datetime import tzinfo
+from typing import Callable, Iterable
+
+from timeline.folder.catalogue import TimelineEntry
+
+WEB_SEARCH_SCRIPT = "index-search.js"
+
+
+@dataclass(frozen=True)
+class EntryLinks:
+    explore: str
+    embed: str
+    edit: str = ""   # none in the static export: it has no editor
+
+
+def folded(text: str) -> str:
+    """Text as search compares it: case and accents left out ('Séoul' finds 'seoul')."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def matches(entry: TimelineEntry, query: str) -> bool:
+    """Whether every word of `query` is in the entry's title, standfirst or address."""
+    haystack = folded(" ".join((entry.title, entry.standfirst, entry.slug)))
+    return all(word in haystack for word in folded(query).split())
+
+
+def searched(entries: Iterable[TimelineEntry], query: str) -> list[TimelineEntry]:
+    return [entry for entry in entries if matches(entry, query)]
+
+
+def count_words(entry: TimelineEntry) -> str:
+    return "1 event" if entry.events == 1 else f"{entry.events:,} events"
+
+
+def index_html(entries: list[TimelineEntry], *, query: str, links: Callable[
+        [TimelineEntry], EntryLinks], zone: tzinfo, search_script: str = "",
+        title: str = "Timelines", heading_note: str = "") -> str:
+    """The page listing `entries` (already chosen for who asks and searched by
+    `query`). `search_script`: the address of index-search.js, or '' for none."""
+    items = "\n".join(_item(entry, links(entry), zone) for entry in entries)
+    shown = (f"{len(entries)} timeline" + ("" if len(entries) == 1 else "s")
+             + (f" matching “{html.escape(query)}”" if query else ""))
+    empty = ('<p class="none">No timeline matches. <a href="?">Show them all</a>.</p>'
+             if query and not entries else
+             '<p class="none">No timelines yet.</p>' if not entries else "")
+    script = (f'<script src="{html.escape(search_script)}" defer></script>'
+              if search_script else "")
+    return INDEX_PAGE.format(
+        title=html.escape(title), note=heading_note, query=html.escape(query),
+        shown=shown, items=items, empty=empty, script=script)
+
+
+def _item(entry: TimelineEntry, links: EntryLinks, zone: tzinfo) -> str:
+    changed = entry.changed.astimezone(zone)
+    facts = [count_words(entry)]
+    if entry.span:
+        facts.append(entry.span)
+    facts.append(f'changed <time datetime="{entry.changed.isoformat()}">'
+                 f'{changed.day} {changed:%b %Y}</time>')
+    draft = ' <span class="draft">draft</span>' if entry.status == "draft" else ""
+    edit = (f' <a href="{html.escape(links.edit)}">Edit<span class="hidden"> '
+            f'{html.escape(entry.title)}</span></a>' if links.edit else "")
+    search_text = html.escape(folded(" ".join((entry.title, entry.standfirst, entry.slug))))
+    return (f'<li data-search="{search_text}"><h2><a href="{html.escape(links.explore)}">'
+            f'{html.escape(entry.title)}</a>{draft}</h2>'
+            + (f'<p class="standfirst">{html.escape(entry.standfirst)}</p>'
+               if entry.standfirst else "")
+            + f'<p class="facts">{" · ".join(facts)}</p>'
+            f'<p class="links"><a href="{html.escape(links.explore)}">Explore<span '
+            f'class="hidden"> {html.escape(entry.title)}</span></a> '
+            f'<a href="{html.escape(links.embed)}">Embed<span class="hidden"> '
+            f'{html.escape(entry.title)}</span></a>{edit}</p></li>')
+
+
+INDEX_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<title>{title}</title>
+<style>
+body{{font:16px/1.5 system-ui,sans-serif;max-width:44rem;margin:2rem auto;padding:0 1rem;
+color:#1a1a1a;background:#fff}}
+a{{color:#0b57b0}}h1{{font-size:1.6rem;margin:0 0 .5rem}}
+form{{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end;margin:1rem 0}}
+label{{display:block;font-weight:600}}input,button{{font:inherit;padding:.4rem .6rem}}
+input{{min-width:0;width:100%;box-sizing:border-box}}.field{{flex:1 1 12rem}}
+ul{{list-style:none;padding:0;margin:0}}li{{border-top:1px solid #ccc;padding:.75rem 0}}
+li h2{{font-size:1.15rem;margin:0}}li p{{margin:.2rem 0}}
+.standfirst{{color:#333}}.facts{{color:#555;font-size:.9rem}}
+.links a{{margin-right:1rem;display:inline-block;padding:.2rem 0}}
+.draft{{font-size:.8rem;font-weight:600;border:1px solid currentColor;border-radius:.2rem;
+padding:0 .3rem;color:#8a4b00;margin-left:.4rem;vertical-align:middle}}
+.hidden{{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);
+white-space:nowrap}}
+.note{{color:#333}}
+@media (prefers-color-scheme:dark){{body{{background:#16181c;color:#e8e8e6}}
+a{{color:#84b8ff}}.standfirst,.note{{color:#d0d2d6}}.facts{{color:#b4b8be}}
+li{{border-color:#444}}.draft{{color:#ffc27a}}}}
+</style>
+</head><body><main>
+<h1>{title}</h1>
+{note}
+<form method="get" role="search" id="timeline-search">
+<div class="field"><label for="q">Search the timelines</label>
+<input type="search" id="q" name="q" value="{query}" autocomplete="off"></div>
+<button type="submit">Search</button>
+</form>
+<p id="shown" role="status">{shown}</p>
+<ul id="timelines">
+{items}
+</ul>
+{empty}
+</main>
+{script}
+</body></html>
+"""
