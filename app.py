@@ -1,7 +1,11 @@
-"""Serve the timeline.
+"""Serve the timelines.
 
     python app.py [--data PATH] [--host HOST] [--port PORT]
     gunicorn app:server
+
+`--data` (or TIMELINE_DATA) a folder, `data/` by default, serves every timeline in it
+(timeline/folder/site.py): `events.csv` at / as before, each `<slug>.csv` at /t/<slug>/,
+the index at /t/. A file serves that one timeline alone, as before issue 18.
 
 A data file with errors stops the start with the validator's report, and a
 setting the app cannot use (a weak editors' secret, say) with one line naming
@@ -16,6 +20,7 @@ import sys
 
 from timeline.app_factory import DataFileError, create_app
 from timeline.config import Config, ConfigError
+from timeline.folder.site import create_site
 
 
 def build(data: str | None = None):
@@ -23,7 +28,8 @@ def build(data: str | None = None):
         logging.basicConfig(level=logging.INFO,
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        return create_app(Config.from_environment(data_path=data))
+        config = Config.from_environment(data_path=data)
+        return create_site(config) if config.folder else create_app(config).server
     except ConfigError as error:
         print(f"error: {error}. Not started.", file=sys.stderr)
         raise SystemExit(1) from None
@@ -44,7 +50,7 @@ def __getattr__(name: str):
     # gunicorn asks for `app:server`; build the app then, not at import.
     if name == "server":
         try:
-            return build().server
+            return build()
         except SystemExit:
             raise SystemExit(GUNICORN_APP_LOAD_ERROR) from None
     raise AttributeError(name)
@@ -52,13 +58,14 @@ def __getattr__(name: str):
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Serve the timeline.")
-    parser.add_argument("--data", help="the events CSV (default: data/events.csv)")
+    parser.add_argument("--data", help="a folder of timelines, or one timeline's CSV "
+                                       "(default: data/, the folder)")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8050)
     args = parser.parse_args(argv)
-    app = build(args.data)
+    server = build(args.data)
     print(f"Serving the timeline at http://{args.host}:{args.port}/", file=sys.stderr)
-    app.run(host=args.host, port=args.port, debug=False)
+    server.run(host=args.host, port=args.port, debug=False, threaded=True)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+from typing import Callable
 
 import flask
 from dash import Dash
@@ -17,6 +18,7 @@ from timeline.embed.page import EMBED_FILES, register_embed_page
 from timeline.engine.data_files import data_urls, register_data_files
 from timeline.engine.static_files import register_static_files
 from timeline.explorer.layout import EXPLORER_FILES, build_layout, explorer_page, explorer_scripts
+from timeline.folder.index_page import FOLDER_FILES
 from timeline.memory import map_large_blocks_apart
 from timeline.serving.compression import install_compression
 from timeline.serving.hosts import install_host_check
@@ -37,7 +39,9 @@ def create_app(config: Config | None = None) -> Dash:
     store = DataStore(config.data_path)  # raises DataFileError on a file with errors
     app = Dash(__name__, assets_folder=str(REPOSITORY / "assets"),
                title=html_title(config.title_for(store.snapshot.result)), update_title=None,
-               serve_locally=True, external_scripts=explorer_scripts())
+               serve_locally=True, external_scripts=explorer_scripts(),
+               # In a folder of timelines the browser asks under /t/<slug>/ (folder/site.py).
+               requests_pathname_prefix=config.mount + "/")
     # Dash's page names no language; screen readers pick a voice by it.
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     server = app.server
@@ -55,22 +59,28 @@ def create_app(config: Config | None = None) -> Dash:
         return public_base(config)
     # What both reader pages fetch: the engine's data files and the pages' scripts.
     data_files = register_data_files(server, store, config, explorer_base)
-    register_static_files(server, EMBED_FILES, EXPLORER_FILES, EDITOR_FILES)
+    register_static_files(server, EMBED_FILES, EXPLORER_FILES, EDITOR_FILES, FOLDER_FILES)
     register_embed_page(server, store, config, explorer_base, data_files)
     register_health(server, store)
     register_embed_tools(server, config, lambda link_language: title_in(
         config, store.snapshot.result, link_language))
     editor_session = register_editor(server, store, config)
-    install_http_policy(server, config)
-    install_request_guard(server, editor_session)
     # Errors readers see in the page's language: the link's `lang`, else the timeline's.
     install_answer_language(server, lambda: language_of(flask.request.args.get("lang"),
                                                         store.snapshot.result.settings))
-    install_host_check(server, config)  # after the guard: its check runs first of all
+    harden(server, config, editor_session)
     install_compression(server, config.cache_dir or None, data_path=config.data_path,
                         disk_budget=config.cache_max_mb * 1024 * 1024)
-    install_trusted_proxies(server, config.trusted_proxies)
     return app
+
+
+def harden(server: flask.Flask, config: Config,
+           editor_session: Callable[[flask.Request], bool] | None) -> None:
+    """The guards every app of ours answers behind: a timeline's, and a folder's site."""
+    install_http_policy(server, config)
+    install_request_guard(server, editor_session)
+    install_host_check(server, config)  # after the guard: its check runs first of all
+    install_trusted_proxies(server, config.trusted_proxies)
 
 
 def place_the_page(app: Dash, store: DataStore, config: Config) -> None:

@@ -310,7 +310,7 @@ class DataStore:
         worker starting meanwhile reads the old copy or the new one, whole."""
         copy = last_good_path(self.path)
         try:
-            copy.parent.mkdir(exist_ok=True)
+            copy.parent.mkdir(parents=True, exist_ok=True)
             with open(copy.parent / ".last-good.lock", "a+b") as lock:
                 fcntl.flock(lock, fcntl.LOCK_EX)  # released when closed
                 if _signature(self.path.stat()) != self._signature:

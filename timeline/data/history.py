@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from timeline.config import DEFAULT_FILE_NAME
 from timeline.data.csv_writing import atomic_write
 
 FOLDER_NAME = ".history"
@@ -73,7 +74,12 @@ class HistoryEntry:
 
 
 def history_folder(data_path: str | os.PathLike) -> Path:
-    return Path(data_path).parent / FOLDER_NAME
+    """`.history/` beside the data for `events.csv` (where it always was), and a folder
+    of its own inside it for every other file, so the timelines of a folder
+    (timeline/folder/) each keep their own history."""
+    data_path = Path(data_path)
+    folder = data_path.parent / FOLDER_NAME
+    return folder if data_path.name == DEFAULT_FILE_NAME else folder / data_path.stem
 
 
 def record_version(data_path: str | os.PathLike, data: bytes, version: str, by: str,
@@ -81,7 +87,7 @@ def record_version(data_path: str | os.PathLike, data: bytes, version: str, by: 
     """Keep `data` (version `version`) with who saved it, when, and what changed.
     Call under the save lock."""
     folder = history_folder(data_path)
-    folder.mkdir(exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
     now = datetime.now(timezone.utc)
     stamp = now
     while True:  # the name orders the history: later saves, later names
@@ -100,7 +106,7 @@ def keep_version(data_path: str | os.PathLike, data: bytes, version: str, replac
     """A record as saves wrote them before issue 16 (the version a save replaced);
     kept for tools and tests that make such a history."""
     folder = history_folder(data_path)
-    folder.mkdir(exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
     now = datetime.now(timezone.utc)
     name = f"{now.strftime('%Y%m%dT%H%M%S%fZ')}-{version}"
     entry = HistoryEntry(name, now.isoformat(timespec="seconds"), version, replaced_by, summary)

@@ -26,7 +26,7 @@ from typing import Callable
 import flask
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from timeline.addresses import EDIT_PREFIX
+from timeline.addresses import EDIT_PREFIX, here
 from timeline.editor.sessions import SessionStore
 
 SESSION_COOKIE = "timeline_editor"
@@ -158,9 +158,61 @@ def retry_after(seconds: float) -> str:
     return str(max(1, math.ceil(seconds)))
 
 
+@dataclass(frozen=True)
+class EditorKeys:
+    """The secrets that open the editor: the editors' shared one opens every timeline,
+    a desk's (TIMELINE_EDIT_SECRETS, editor/desk_secrets.py) the timelines it is
+    written beside."""
+    shared: str = field(default="", repr=False)
+    desks: tuple[tuple[str, str], ...] = field(default=(), repr=False)  # (slug, secret)
+
+    def opens_any(self, slug: str) -> bool:
+        """Whether some secret opens `slug` ('' : the list of timelines)."""
+        return bool(self.shared) or (any(True for _ in self.desks) if not slug
+                                     else any(name == slug for name, _ in self.desks))
+
+    def scope_of(self, attempt: str) -> Scope | None:
+        """What a typed secret opens: every timeline ("*"), some, or nothing (None)."""
+        typed = attempt.encode("utf-8")
+        if self.shared and hmac.compare_digest(typed, self.shared.encode("utf-8")):
+            return "*"
+        slugs = tuple(sorted(slug for slug, secret in self.desks
+                             if hmac.compare_digest(typed, secret.encode("utf-8"))))
+        return slugs or None
+
+    @property
+    def material(self) -> bytes:
+        """What the session keys are derived from: every secret, so a changed one ends
+        every session (one secret alone: as before desks' secrets)."""
+        if not self.desks:
+            return self.shared.encode("utf-8")
+        desks = "\n".join(f"{slug}:{secret}" for slug, secret in sorted(self.desks))
+        return f"{self.shared}\0{desks}".encode("utf-8")
+
+
+# What a session opens: "*" every timeline, else the slugs of its desk's secret.
+Scope = str | tuple[str, ...]
+
+
+def scope_opens(scope, slug: str) -> bool:
+    """Whether a session of `scope` opens the timeline `slug` ('': the list)."""
+    if scope == "*":
+        return True
+    return isinstance(scope, (list, tuple)) and bool(scope) and (not slug or slug in scope)
+
+
 class EditorAccess:
-    def __init__(self, secret: str, data_path: Path, idle_seconds: float):
-        self._secret = secret.encode("utf-8")
+    """The door of one editor (`slug`: its timeline in a folder, '' the site's list or
+    a lone timeline). `site_wide`: its cookies cover the whole site, so one login opens
+    the list and every timeline its secret opens (a folder of timelines)."""
+
+    def __init__(self, keys: EditorKeys | str, data_path: Path, idle_seconds: float, *,
+                 slug: str = "", site_wide: bool = False):
+        keys = EditorKeys(shared=keys) if isinstance(keys, str) else keys
+        self.keys = keys
+        self.slug = slug
+        self.site_wide = site_wide
+        self._secret = keys.material
         # Derived from the secret, so every worker signs alike and a new secret
         # ends every session.
         signing_key = hmac.new(self._secret, b"timeline session", hashlib.sha256).hexdigest()
@@ -173,15 +225,34 @@ class EditorAccess:
         self.failures = FailedAttempts()
         self.pace = GlobalPace()
 
+    @property
+    def cookie_path(self) -> str:
+        return "/" if self.site_wide else here(EDIT_PREFIX)
+
     # -------------------------------------------------------------- the secret
 
     def secret_matches(self, attempt: str) -> bool:
-        return hmac.compare_digest(attempt.encode("utf-8"), self._secret)
+        return self.scope_for(attempt) is not None
+
+    def scope_for(self, attempt: str) -> Scope | None:
+        """What `attempt` opens, if it opens this door."""
+        scope = self.keys.scope_of(attempt)
+        return scope if scope is not None and scope_opens(scope, self.slug) else None
 
     # --------------------------------------------------------------- sessions
 
-    def new_session(self, name: str = "") -> str:
-        return self._sessions.dumps({"nonce": secrets.token_urlsafe(16), "name": name})
+    def new_session(self, name: str = "", scope: Scope = "*") -> str:
+        return self._sessions.dumps({"nonce": secrets.token_urlsafe(16), "name": name,
+                                     "scope": scope if scope == "*" else list(scope)})
+
+    def session_scope(self, request: flask.Request) -> Scope:
+        """What this request's session opens (sessions from before scopes: everything)."""
+        try:
+            scope = self._sessions.loads(request.cookies.get(SESSION_COOKIE, ""),
+                                         max_age=SESSION_SECONDS).get("scope", "*")
+        except (BadSignature, AttributeError, TypeError):
+            return ()
+        return scope if scope == "*" else tuple(scope) if isinstance(scope, list) else ()
 
     def session_name(self, request: flask.Request) -> str:
         """The name the editor gave at login ('' for a session started before names
@@ -205,8 +276,11 @@ class EditorAccess:
         if not cookie:
             return None
         try:
-            nonce = self._sessions.loads(cookie, max_age=SESSION_SECONDS)["nonce"]
-        except (BadSignature, KeyError, TypeError):
+            session = self._sessions.loads(cookie, max_age=SESSION_SECONDS)
+            nonce, scope = session["nonce"], session.get("scope", "*")
+        except (BadSignature, KeyError, TypeError, AttributeError):
+            return None
+        if not scope_opens(scope, self.slug):  # a desk's session, at another desk's timeline
             return None
         if not isinstance(nonce, str) or not self.sessions.is_live(nonce):
             return None
@@ -219,17 +293,19 @@ class EditorAccess:
         sent = request.headers.get(CSRF_HEADER) or request.form.get("csrf_token") or ""
         return hmac.compare_digest(sent.encode("utf-8"), self.csrf_token(nonce).encode("utf-8"))
 
-    def start_session(self, response: flask.Response, secure: bool, name: str = "") -> None:
+    def start_session(self, response: flask.Response, secure: bool, name: str = "",
+                      scope: Scope = "*") -> None:
         """Record a new session and set its cookies. Raises OSError when the record
         cannot be written."""
-        session = self.new_session(name)
+        session = self.new_session(name, scope)
         nonce = self._sessions.loads(session)["nonce"]
         self.sessions.start(nonce)
-        common = dict(max_age=SESSION_SECONDS, path=EDIT_PREFIX, secure=secure,
+        common = dict(max_age=SESSION_SECONDS, path=self.cookie_path, secure=secure,
                       samesite="Strict")
         response.set_cookie(SESSION_COOKIE, session, httponly=True, **common)
         # Readable by the editor page's scripts on purpose: that is how the
-        # token gets into the header. Only pages under /edit/ can read it.
+        # token gets into the header. Only pages under /edit/ can read it (in a folder
+        # of timelines, the site's own pages: one login opens every timeline it may).
         response.set_cookie(CSRF_COOKIE, self.csrf_token(nonce), httponly=False, **common)
 
     def end_session(self, response: flask.Response, nonce: str) -> None:
@@ -237,7 +313,7 @@ class EditorAccess:
         drop its cookies."""
         self.sessions.end(nonce)
         for name in (SESSION_COOKIE, CSRF_COOKIE):
-            response.delete_cookie(name, path=EDIT_PREFIX)
+            response.delete_cookie(name, path=self.cookie_path)
 
     # ------------------------------------------------------- the login form
 

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs
 from dash import ClientsideFunction, Dash, Input, Output, State, dcc, no_update
 from typing_extensions import TypedDict  # pydantic reads these on Python < 3.12
 
-from timeline.addresses import EDIT_PREFIX
+from timeline.addresses import EDIT_PREFIX, here
 from timeline.config import Config
 from timeline.data.history import Retention, read_version
 from timeline.data.report import Report
@@ -291,7 +291,7 @@ def register_saving_callbacks(editor: Dash, store: DataStore,
         Output("edit-location", "href", allow_duplicate=True),
         Input("edit-discard", "n_clicks"), prevent_initial_call=True)
     def discard(_clicks):
-        return EDIT_PREFIX
+        return here(EDIT_PREFIX)
 
     editor.clientside_callback(
         ClientsideFunction("editor", "markSaved"),
@@ -383,7 +383,7 @@ def _save_answer(outcome: MergeOutcome, store: DataStore, edits: int, rows: list
         change = table_change(rows, outcome.result, file_format)
         if change is None:  # the columns changed: the page shows them once reloaded
             return (keep, outcome.version, edits, None, history, outcome.version, None, keep,
-                    f"{EDIT_PREFIX}?done=merged&version={outcome.version}")
+                    here(EDIT_PREFIX) + f"?done=merged&version={outcome.version}")
         return (merged_in_words(outcome), outcome.version, edits,
                 merged_view(outcome, diff_view), history, outcome.version, None, change, keep)
     if isinstance(outcome, Unchanged):

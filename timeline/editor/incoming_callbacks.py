@@ -17,7 +17,7 @@ from dataclasses import replace
 
 from dash import Dash, Input, Output, State, ctx, html, no_update
 
-from timeline.addresses import EDIT_PREFIX
+from timeline.addresses import EDIT_PREFIX, here
 from timeline.data.loading import load_events_from_bytes
 from timeline.data_store import DataStore
 from timeline.editor.diffing import diff_versions
@@ -217,7 +217,7 @@ def _upload_saved(store: DataStore, outcome, mode: MergeMode) -> tuple:
     verb = "Not saved" if mode == "merge" else "Not replaced"
     if isinstance(outcome, Saved):
         store.refresh(force=True)
-        return no_update, f"{EDIT_PREFIX}?done={done}&version={outcome.version}"
+        return no_update, here(EDIT_PREFIX) + f"?done={done}&version={outcome.version}"
     if isinstance(outcome, Unchanged):
         return "Nothing changed: the file already holds every row of the upload as it is.", \
             no_update

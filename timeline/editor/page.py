@@ -18,7 +18,7 @@ import flask
 import plotly.graph_objects as go
 from dash import Dash, dcc, html
 
-from timeline.addresses import EDIT_PREFIX
+from timeline.addresses import EDIT_PREFIX, here, site_root
 from timeline.config import REPOSITORY, Config
 from timeline.data.history import list_versions
 from timeline.data.loading import LoadResult
@@ -59,7 +59,8 @@ MAX_PROBLEMS_SHOWN = 50  # an upload's problems listed; thousands would take sec
 
 def create_editor_app(server: flask.Flask, store: DataStore, config: Config) -> Dash:
     """The editor's Dash app and its page; its callbacks are editor/callbacks.py's."""
-    editor = Dash(__name__, server=server, url_base_pathname=EDIT_PREFIX,
+    editor = Dash(__name__, server=server, routes_pathname_prefix=EDIT_PREFIX,
+                  requests_pathname_prefix=config.mount + EDIT_PREFIX,
                   assets_folder=str(EDITOR_ASSETS), title="Edit the timeline",
                   update_title=None, serve_locally=True, external_scripts=editor_scripts(),
                   # The conflict panel's button exists only once there is a conflict.
@@ -229,13 +230,16 @@ def editor_layout(store: DataStore, config: Config) -> html.Main:
             html.P([f"File {store.path.name}, version ", html.Code(content_version(data),
                                                                    id="edit-version"),
                     ". Readers see each saved version within two seconds. ",
-                    html.A("View the timeline", href="/", target="_blank"), " · ",
-                    html.A("Download the CSV", href=EDIT_PREFIX + "download", id="edit-download")]),
+                    html.A("View the timeline", href=here("/"), target="_blank"), " · ",
+                    html.A("Download the CSV", href=here(EDIT_PREFIX + "download"),
+                           id="edit-download"),
+                    *([" · ", html.A("All timelines", href=site_root(config) + EDIT_PREFIX,
+                                     id="edit-all-timelines")] if config.folder else [])]),
             html.P(["Editing as ", html.Strong(_name_shown(), id="edit-name")],
                    className="edit-name"),
             html.Form([dcc.Input(type="hidden", name="csrf_token", value=csrf, id="edit-logout-token"),
                        html.Button("Log out", type="submit")],
-                      action=EDIT_PREFIX + "logout", method="post", className="logout"),
+                      action=here(EDIT_PREFIX + "logout"), method="post", className="logout"),
         ], className="edit-header"),
         serving_note(store),
         html.P(read_error or "", id="edit-status", role="status", className="status",

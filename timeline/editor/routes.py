@@ -13,7 +13,7 @@ from typing import Callable
 
 import flask
 
-from timeline.addresses import EDIT_PREFIX
+from timeline.addresses import EDIT_PREFIX, here
 from timeline.config import ENVIRONMENT, Config, ConfigError
 from timeline.data_store import DataStore
 from timeline.editor.access import (
@@ -22,6 +22,7 @@ from timeline.editor.access import (
     MIN_DISTINCT_CHARACTERS,
     MIN_SECRET_LENGTH,
     EditorAccess,
+    EditorKeys,
     clean_editor_name,
     client_address,
     editor_name_problem,
@@ -30,10 +31,13 @@ from timeline.editor.access import (
     retry_after,
     secret_problem,
 )
+from timeline.editor.desk_secrets import read_desk_secrets
 from timeline.editor.rows import download_bytes, table_from_bytes
 from timeline.serving.plain_answers import plain
 
 log = logging.getLogger("timeline.editor")
+# Where the app keeps its editors' door (the folder's site asks it about drafts).
+EDITOR_ACCESS_KEY = "timeline_editor_access"
 SECRET_VARIABLE = ENVIRONMENT["edit_secret"]
 SECRET_RULE = (f"at least {MIN_SECRET_LENGTH} characters, {MIN_DISTINCT_CHARACTERS} or more of "
                f"them different")
@@ -42,16 +46,14 @@ SECRET_RULE = (f"at least {MIN_SECRET_LENGTH} characters, {MIN_DISTINCT_CHARACTE
 def register_editor(server: flask.Flask, store: DataStore,
                     config: Config) -> Callable[[flask.Request], bool] | None:
     """Editing off without a secret; raises ConfigError for a secret too weak to use."""
-    if not config.edit_secret:
+    keys = editor_keys(config)
+    slug = config.data_path.stem if config.folder else ""
+    if not keys.opens_any(slug):
         register_editing_off(server)
         return None
-    problem = secret_problem(config.edit_secret)
-    if problem:
-        # Refused at start: an operator who set a secret meant editing to be on.
-        raise ConfigError(f"{SECRET_VARIABLE}: {problem}; choose a passphrase of {SECRET_RULE}, "
-                          f"or unset it to run with editing off")
-    access = EditorAccess(config.edit_secret, config.data_path, config.edit_idle_minutes * 60)
-    server.extensions["timeline_editor_access"] = access
+    access = EditorAccess(keys, config.data_path, config.edit_idle_minutes * 60, slug=slug,
+                          site_wide=config.folder is not None)
+    server.extensions[EDITOR_ACCESS_KEY] = access
     # Imported here: readers' processes with editing off never load the grid.
     from timeline.editor.callbacks import register_editor_callbacks
     from timeline.editor.page import create_editor_app
@@ -61,6 +63,16 @@ def register_editor(server: flask.Flask, store: DataStore,
     register_editor_callbacks(create_editor_app(server, store, config), store, config)
     # For the request guard: the editor's large body limit, only to a live session.
     return lambda request: access.session_nonce(request) is not None
+
+
+def editor_keys(config: Config) -> EditorKeys:
+    """The secrets that open the editor (ConfigError for one too weak to use: an
+    operator who set a secret meant editing to be on)."""
+    if config.edit_secret and (problem := secret_problem(config.edit_secret)):
+        raise ConfigError(f"{SECRET_VARIABLE}: {problem}; choose a passphrase of {SECRET_RULE}, "
+                          f"or unset it to run with editing off")
+    desks = read_desk_secrets(config.edit_secrets_path) if config.edit_secrets_path else ()
+    return EditorKeys(config.edit_secret, desks)
 
 
 def register_editing_off(server: flask.Flask) -> None:
@@ -88,13 +100,13 @@ def register_guard(server: flask.Flask, access: EditorAccess, config: Config) ->
     def guard_editor():
         request = flask.request
         if request.path == EDIT_PREFIX.rstrip("/"):
-            return flask.redirect(EDIT_PREFIX)
+            return flask.redirect(here(EDIT_PREFIX))
         if not request.path.startswith(EDIT_PREFIX) or request.path in open_paths:
             return None
         nonce = access.session_nonce(request)
         if nonce is None:
             if request.method in ("GET", "HEAD") and request.path == EDIT_PREFIX:
-                return flask.redirect(EDIT_PREFIX + "login")
+                return flask.redirect(here(EDIT_PREFIX + "login"))
             return plain(401, "Log in first: open /edit/ and type the editors' secret.")
         if request.method not in ("GET", "HEAD", "OPTIONS") and not access.csrf_ok(request, nonce):
             log.warning("Refused a %s to %s without the cross-site token", request.method,
@@ -125,23 +137,24 @@ def register_login(server: flask.Flask, access: EditorAccess, config: Config) ->
                                    f"{retry_after(wait)} seconds."), 429
             elif not access.login_form_ok(request):
                 message, status = "The form expired or came from another site: try again.", 403
-            elif access.secret_matches(request.form.get("secret", "")):
+            elif (scope := access.scope_for(request.form.get("secret", ""))) is not None:
                 access.failures.clear(client)
                 name = clean_editor_name(request.form.get("name", ""))
                 if problem := editor_name_problem(name):
                     # The secret was right: only the name is asked again (with the secret).
                     return login_form(access, request, config, problem, 400,
                                       name=request.form.get("name", ""))
-                response = flask.redirect(EDIT_PREFIX)
+                response = flask.redirect(here(EDIT_PREFIX))
                 try:
-                    access.start_session(response, is_secure(request, config.public_url), name)
+                    access.start_session(response, is_secure(request, config.public_url), name,
+                                         scope)
                 except OSError as error:
                     log.error("Could not record an editor's session in %s: %s",
                               access.sessions.path, error)
                     return plain(503, "Could not start a session: the server cannot write its "
                                       "record of sessions beside the data file. Ask whoever runs "
                                       "the app to check that folder can be written.")
-                response.delete_cookie(LOGIN_COOKIE, path=EDIT_PREFIX)
+                response.delete_cookie(LOGIN_COOKIE, path=here(EDIT_PREFIX))
                 log.info("Editor logged in from %s", client)
                 return response
             else:
@@ -155,7 +168,7 @@ def register_login(server: flask.Flask, access: EditorAccess, config: Config) ->
     @server.route(EDIT_PREFIX + "logout", methods=["POST"])
     def logout():
         nonce = access.session_nonce(flask.request)  # the guard let only a live session in
-        response = flask.redirect(EDIT_PREFIX + "login")
+        response = flask.redirect(here(EDIT_PREFIX + "login"))
         try:
             access.end_session(response, nonce)
         except OSError as error:
@@ -173,7 +186,7 @@ def login_form(access: EditorAccess, request: flask.Request, config: Config, mes
     error = f'<p class="error" role="alert">{html.escape(message)}</p>' if message else ""
     typed = html.escape(name[:MAX_NAME_LENGTH * 2], quote=True)
     body = (f"<h1>Edit the timeline</h1>{error}"
-            f'<form method="post" action="{EDIT_PREFIX}login">'
+            f'<form method="post" action="{html.escape(here(EDIT_PREFIX))}login">'
             f'<input type="hidden" name="csrf_token" value="{html.escape(token)}">'
             f'<label for="name">Your name</label>'
             f'<p class="hint" id="name-hint">Shown in the history beside each change you save. '
@@ -187,7 +200,7 @@ def login_form(access: EditorAccess, request: flask.Request, config: Config, mes
             f'</form>')
     response = flask.make_response(page("Log in to edit", body), status)
     response.set_cookie(LOGIN_COOKIE, nonce, httponly=True, samesite="Strict",
-                        secure=is_secure(request, config.public_url), path=EDIT_PREFIX,
+                        secure=is_secure(request, config.public_url), path=here(EDIT_PREFIX),
                         max_age=3600)
     if wait:
         response.headers["Retry-After"] = retry_after(wait)

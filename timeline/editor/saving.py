@@ -96,7 +96,7 @@ MergeOutcome = SaveOutcome | Merged | Clashes
 @contextmanager
 def save_lock(data_path: Path):
     folder = history_folder(data_path)
-    folder.mkdir(exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
     with open(folder / ".lock", "a+b") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:

@@ -13,6 +13,7 @@ from typing import Callable, Sequence
 import flask
 import pandas as pd
 
+from timeline.addresses import here
 from timeline.config import Config
 from timeline.data.schema import DEFAULT_LANGUAGE, LANGUAGE_COLUMNS, LANGUAGES
 from timeline.data_store import DataStore, Snapshot
@@ -65,7 +66,7 @@ def data_urls(version: str, exported: bool = False,
     names for them: the server's, or (`exported`) the static export's, relative
     to its page."""
     name = files_name(version, language)
-    return {key: (exported_name if exported else address).format(version=name)
+    return {key: (exported_name if exported else here(address)).format(version=name)
             for key, (address, exported_name) in DATA_ADDRESSES.items()}
 
 

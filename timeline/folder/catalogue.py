@@ -144,6 +144,12 @@ class Catalogue:
         found = self._files.get(slug)
         return found[1] if found else None
 
+    def signature_of(self, slug: str) -> tuple | None:
+        """The file's (time, size, inode) when last looked at; None when it is gone."""
+        self._look()
+        found = self._files.get(slug)
+        return found[0] if found else None
+
     def entry(self, slug: str) -> TimelineEntry | None:
         self._look()
         found = self._files.get(slug)

@@ -8,15 +8,25 @@ comes from the timelines' files and is written as text, never as markup.
 """
 from __future__ import annotations
 
+import functools
 import html
 import unicodedata
 from dataclasses import dataclass
 from datetime import tzinfo
+from pathlib import Path
 from typing import Callable, Iterable
 
+from timeline.engine.static_files import StaticFile, static_files
 from timeline.folder.catalogue import TimelineEntry
 
-WEB_SEARCH_SCRIPT = "index-search.js"
+SEARCH_SCRIPT = Path(__file__).resolve().parent / "web" / "index-search.js"
+# The site's own pages' files, served like every page's (engine/static_files.py).
+FOLDER_FILES = {"search_url": SEARCH_SCRIPT}
+
+
+@functools.cache
+def search_script_file() -> StaticFile:
+    return static_files(FOLDER_FILES)["search_url"]
 
 
 @dataclass(frozen=True)
@@ -64,6 +74,12 @@ def index_html(entries: list[TimelineEntry], *, query: str, links: Callable[
         shown=shown, items=items, empty=empty, script=script)
 
 
+def notice_html(title: str, message: str, index_url: str) -> str:
+    """A short page saying why there is nothing here, with the way to the index."""
+    return NOTICE_PAGE.format(title=html.escape(title), message=html.escape(message),
+                              index=html.escape(index_url))
+
+
 def _item(entry: TimelineEntry, links: EntryLinks, zone: tzinfo) -> str:
     changed = entry.changed.astimezone(zone)
     facts = [count_words(entry)]
@@ -85,6 +101,19 @@ def _item(entry: TimelineEntry, links: EntryLinks, zone: tzinfo) -> str:
             f'<a href="{html.escape(links.embed)}">Embed<span class="hidden"> '
             f'{html.escape(entry.title)}</span></a>{edit}</p></li>')
 
+
+NOTICE_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<title>{title}</title>
+<style>body{{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:3rem auto;
+padding:0 1rem}}a{{color:#0b57b0}}
+@media (prefers-color-scheme:dark){{body{{background:#16181c;color:#e8e8e6}}
+a{{color:#84b8ff}}}}</style>
+</head><body><main><h1>{title}</h1><p>{message}</p>
+<p><a href="{index}">See all timelines</a></p></main></body></html>
+"""
 
 INDEX_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
