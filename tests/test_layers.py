@@ -17,8 +17,11 @@ PACKAGE = Path(__file__).resolve().parent.parent / "timeline"
 # import another. The package itself (`timeline/__init__.py`) is at the bottom.
 LAYERS = (
     ("timeline.__main__",),
+    ("timeline.folder.site",),
     ("timeline.app_factory", "timeline.cli"),
+    ("timeline.folder.editors_list",),
     ("timeline.explorer", "timeline.embed", "timeline.editor"),
+    ("timeline.folder",),
     ("timeline.engine",),
     ("timeline.serving",),
     ("timeline.data_store",),
@@ -121,5 +124,10 @@ def test_the_check_sees_imports_inside_functions_and_relative_ones():
               "from ..data import schema\n")
     found = imports_in(source, "timeline.serving.request_guard")
     assert found == {"timeline.editor.access.EDIT_PREFIX", "timeline.data.schema"}
-    assert place("timeline.editor.access.EDIT_PREFIX") == (2, "timeline.editor")
-    assert place("timeline.data_store") == (5, "timeline.data_store")  # not timeline.data
+    pages = next(depth for depth, parts in enumerate(LAYERS) if "timeline.editor" in parts)
+    assert place("timeline.editor.access.EDIT_PREFIX") == (pages, "timeline.editor")
+    store = LAYERS.index(("timeline.data_store",))
+    assert place("timeline.data_store") == (store, "timeline.data_store")  # not timeline.data
+    # The longest part wins: the folder's site is above the app it builds.
+    assert place("timeline.folder.site")[0] < place("timeline.app_factory")[0] \
+        < place("timeline.folder.catalogue")[0]
