@@ -301,9 +301,9 @@ def build_parser() -> argparse.ArgumentParser:
                                "row's `language` or en, as index.html, and each other "
                                "language beside it as index.<lang>.html)")
     exporter.add_argument("--include-drafts", action="store_true",
-                          help="export the timeline even when its title row says "
-                               "status=draft (refused otherwise; left out of a folder's "
-                               "export)")
+                          help="export drafts too (a title row saying status=draft): "
+                               "without it a draft given alone is refused, and a folder's "
+                               "drafts are left out")
     exporter.add_argument("--max-mb", type=_size_in_mb, metavar="MB", help=MAX_MB_HELP)
     exporter.set_defaults(run=_export)
 

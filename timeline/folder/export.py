@@ -28,14 +28,13 @@ from timeline.data_store import snapshot_from
 from timeline.embed.static_export import (CompressedCopies, ExportSummary, export_static,
                                           write_with_compressed_copies)
 from timeline.folder.catalogue import Catalogue, TimelineEntry, entry_of, is_slug
-from timeline.folder.index_page import WEB_SEARCH_SCRIPT, EntryLinks, index_html
+from timeline.folder.index_page import EntryLinks, index_html, search_script_file
 
 TIMELINES = "t"     # DIR/t/<slug>/, as the app serves them at /t/<slug>/
 # In each timeline's folder: says this export wrote it (and so may replace or remove it).
 MARKER = ".timeline-export.json"
 # In the index pages: says this export wrote them (and so may write them again).
 INDEX_MARK = "<!-- written by `python -m timeline export`: the index of a folder of timelines -->"
-SEARCH_SCRIPT = Path(__file__).parent / "web" / WEB_SEARCH_SCRIPT
 
 
 @dataclass
@@ -108,11 +107,6 @@ def _export_one(slug: str, path: Path, timelines: Path, config: Config, today: d
                 limit: SizeLimit | None, include_drafts: bool, explorer_url: str,
                 language: str | None, say: Callable[[str], None]) -> None:
     target = timelines / slug
-    if (target.exists() or target.is_symlink()) and not _ours(target):
-        say(f"{target}: error: this is there already and was not written by a folder "
-            f"export; move it away to export {path.name} here")
-        done.failed.append(slug)
-        return
     data = read_file(path, limit)
     if isinstance(data, str):
         say(f"{path}: error: {data}")
@@ -123,7 +117,7 @@ def _export_one(slug: str, path: Path, timelines: Path, config: Config, today: d
         errors = result.report.errors
         for problem in errors:
             say(problem.format(str(path)))
-        kept = " (its earlier export is kept)" if _ours(target) else ""
+        kept = " (its earlier export stays, off the index)" if _ours(target) else ""
         one = len(errors) == 1
         say(f"{path}: {len(errors)} error{'' if one else 's'}: not exported{kept}; fix "
             f"{'it' if one else 'them'} and export again")
@@ -134,6 +128,11 @@ def _export_one(slug: str, path: Path, timelines: Path, config: Config, today: d
         say(f"{path}: left out: a draft (its title row's settings say status=draft); "
             f"--include-drafts exports drafts too")
         done.drafts.append(entry)
+        return
+    if (target.exists() or target.is_symlink()) and not _ours(target):
+        say(f"{target}: error: this is there already and was not written by a folder "
+            f"export; move it away to export {path.name} here")
+        done.failed.append(slug)
         return
     # Only the prepared events go on: the loaded ones and the file's bytes are copies.
     snapshot = replace(snapshot_from(result, data), data=b"")
@@ -189,6 +188,9 @@ def _remove_unpublished(timelines: Path, keep: set[str]) -> list[Path]:
     """Remove the folders an earlier export wrote for timelines not in `keep`; which."""
     removed = []
     for folder in sorted(timelines.iterdir()):
+        if _left_over(folder.name):  # by an export that stopped half-way
+            _remove(folder, quiet=True)
+            continue
         if folder.name in keep or not is_slug(folder.name) or not _ours(folder):
             continue
         _remove(folder)
@@ -196,12 +198,23 @@ def _remove_unpublished(timelines: Path, keep: set[str]) -> list[Path]:
     return removed
 
 
+def _left_over(name: str) -> bool:
+    """Whether `name` is one of the copies `_export_one` and `_replace` make on the way."""
+    for suffix in (".partial", ".old"):
+        if name.startswith(".") and name.endswith(suffix) and is_slug(name[1:-len(suffix)]):
+            return True
+    return False
+
+
 def _write_indexes(entries: list[TimelineEntry], out: Path, config: Config,
                    say: Callable[[str], None]) -> Path:
-    """`out/t/index.html` (and its search script), and `out/index.html` the same but for
-    its links' folder, unless that one is someone else's page; the first's path."""
+    """`out/t/index.html` (and its search script, under its content's hash as the
+    timelines' scripts are, so a host may cache it for good), and `out/index.html` the
+    same but for its links' folder, unless that one is someone else's page; the first's
+    path."""
     timelines = out / TIMELINES
-    write_with_compressed_copies(timelines / WEB_SEARCH_SCRIPT, SEARCH_SCRIPT.read_bytes())
+    script = search_script_file()
+    write_with_compressed_copies(timelines / script.fingerprinted_name, script.content)
     index = timelines / "index.html"
     write_with_compressed_copies(index, _index_page(entries, "", config).encode("utf-8"))
     root = out / "index.html"
@@ -220,7 +233,7 @@ def _index_page(entries: list[TimelineEntry], base: str, config: Config) -> str:
     to each page itself, `index.html`, as file:// has no folder's default page."""
     page = index_html(entries, query="", zone=config.zone,
                       links=lambda entry: EntryLinks(explore=f"{base}{entry.slug}/index.html"),
-                      search_script=f"{base}{WEB_SEARCH_SCRIPT}")
+                      search_script=f"{base}{search_script_file().fingerprinted_name}")
     doctype, newline, rest = page.partition("\n")
     # No favicon: a static host answers the browser's /favicon.ico with a 404.
     head = '<meta charset="utf-8">'
