@@ -3,7 +3,8 @@
     python -m timeline validate [PATH] [--max-mb MB]
     python -m timeline import PATH [--out FILE] [--max-mb MB]
     python -m timeline export --format timelinejs [PATH] [--out FILE] [--max-mb MB]
-    python -m timeline export [PATH] --out DIR [--max-mb MB]   # the embed as static files
+    python -m timeline export PATH --out DIR [--max-mb MB]   # the embed as static files
+    python -m timeline export [FOLDER] --out DIR   # every published timeline, and an index
     (export refuses a draft timeline, `status=draft`, without --include-drafts)
     python -m timeline synth --n N --seed S [--out FILE]
 
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 # Each command imports what it needs when it runs: `validate` should not wait for
 # the import and export code.
 DEFAULT_PATH = os.path.join("data", "events.csv")
+DEFAULT_FOLDER = "data"  # a static export without a file exports the folder (issue 18)
 # The app refuses files over 50 MiB (loading.MAX_FILE_BYTES: its memory serves every
 # reader). The command line is an editor's own tool on their own file, so it reads far
 # larger ones: 1,000 MB is about 2.4 million events, and checking it takes about 5 GB
@@ -118,7 +120,15 @@ def _export_format(args: argparse.Namespace) -> str:
 def _export(args: argparse.Namespace) -> int:
     from timeline.data.interchange import export_timelinejs
     if _export_format(args) == "static":
+        if args.path is None or os.path.isdir(args.path):
+            return _export_folder(args)
         return _export_static(args)
+    if args.path is None:
+        args.path = DEFAULT_PATH
+    elif os.path.isdir(args.path):
+        _say(f"{args.path}: error: a folder of timelines is exported as static pages: "
+             f"give the folder to write them to, --out DIR")
+        return 1
     loaded = _loaded_for_export(args)
     if loaded is None:
         return 1
@@ -190,6 +200,42 @@ def _export_static(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export_folder(args: argparse.Namespace) -> int:
+    """Every published timeline of the folder, and their index: folder/export.py."""
+    from timeline.config import Config
+    from timeline.folder.export import export_folder
+    folder = Path(args.path or DEFAULT_FOLDER)
+    if not args.out:
+        _say("error: a static export needs a folder: --out DIR")
+        return 1
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        _say(f"{out}: error: this is a file; give a folder for the static export")
+        return 1
+    if not folder.is_dir():
+        _say(f"{folder}: error: no such folder; give a timeline's CSV file or a folder of them")
+        return 1
+    explorer_url = args.explorer_url or ""
+    if explorer_url and "{slug}" not in explorer_url:
+        _say("error: --explorer-url for a folder names each timeline's explorer with {slug} "
+             "for its address, e.g. https://timelines.example.org/t/{slug}/")
+        return 1
+    try:
+        done = export_folder(folder, out, Config.from_environment(), date.today(),
+                             limit=_limit(args), include_drafts=args.include_drafts,
+                             explorer_url=explorer_url, language=args.lang, say=_say)
+    except OSError as exc:
+        _say(f"{out}: error: cannot write the export: {exc.strerror or exc}")
+        return 1
+    if done.index is not None:
+        left_out = len(done.drafts) + len(done.failed)
+        _say(f"{folder}: exported {len(done.exported)} timeline"
+             f"{'s' if len(done.exported) != 1 else ''} to {out}/"
+             + (f", {left_out} left out" if left_out else "")
+             + (f"; open {done.index}" if done.exported else ""))
+    return 0 if done.ok else 1
+
+
 def _synth(args: argparse.Namespace) -> int:
     from timeline.data.synth import synthetic_csv
     if args.n < 0:
@@ -226,29 +272,38 @@ def build_parser() -> argparse.ArgumentParser:
     importer.set_defaults(run=_import)
 
     exporter = commands.add_parser(
-        "export", help="write the timeline in another tool's format",
-        description="Write an events CSV as TimelineJS3 JSON. Actors, certainty and sources "
-                    "have no place in TimelineJS and are left out. Exits 1, writing nothing, "
-                    "when the CSV has errors, or is a draft (its title row's settings say "
-                    "status=draft) and --include-drafts is not given.")
+        "export", help="write the timeline in another tool's format, or as static files",
+        description="Write an events CSV as TimelineJS3 JSON, or (--out DIR) as static files. "
+                    "Actors, certainty and sources have no place in TimelineJS and are left "
+                    "out. Exits 1, writing nothing, when the CSV has errors, or is a draft "
+                    "(its title row's settings say status=draft) and --include-drafts is not "
+                    "given. A folder (the default for --out DIR: data/) exports every "
+                    "published timeline in it to DIR/t/<slug>/ and their index to "
+                    "DIR/t/index.html and DIR/index.html; drafts are left out, and a "
+                    "timeline with errors is left out with its errors listed (exit 1, the "
+                    "others exported).")
     exporter.add_argument("--format", choices=("static", "timelinejs"),
                           help="static: the embed as a folder of static files for any host "
                                "or CDN (the default with --out DIR); timelinejs: TimelineJS3 "
                                "JSON (the default otherwise)")
-    exporter.add_argument("path", nargs="?", default=DEFAULT_PATH,
-                          help=f"the CSV file (default: {DEFAULT_PATH})")
+    exporter.add_argument("path", nargs="?", default=None,
+                          help=f"the CSV file, or a folder of them (default: the folder "
+                               f"{DEFAULT_FOLDER}/ with --out DIR, else {DEFAULT_PATH})")
     exporter.add_argument("--out", metavar="OUT", help="the folder for a static export, or the "
                                                        "JSON file (default: stdout)")
     exporter.add_argument("--explorer-url", help="static export: the full explorer's address, "
-                                                 "for the page's 'Open the full timeline' link")
+                                                 "for the page's 'Open the full timeline' "
+                                                 "link; for a folder, with {slug} for each "
+                                                 "timeline's address")
     exporter.add_argument("--lang", choices=tuple(LANGUAGES),
                           help="static export: only the page in this language, as "
                                "index.html (default: the timeline's own language, its title "
                                "row's `language` or en, as index.html, and each other "
                                "language beside it as index.<lang>.html)")
     exporter.add_argument("--include-drafts", action="store_true",
-                          help="export the timeline even when its title row says "
-                               "status=draft (refused otherwise)")
+                          help="export drafts too (a title row saying status=draft): "
+                               "without it a draft given alone is refused, and a folder's "
+                               "drafts are left out")
     exporter.add_argument("--max-mb", type=_size_in_mb, metavar="MB", help=MAX_MB_HELP)
     exporter.set_defaults(run=_export)
 

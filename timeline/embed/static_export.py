@@ -55,13 +55,20 @@ class ExportSummary:
     page_bytes_brotli: int
 
 
+# A file's compressed copies (brotli, gzip), by the file's name.
+CompressedCopies = dict[str, tuple[bytes, bytes]]
+
+
 def export_static(snapshot: Snapshot, out: Path, config: Config, today: date,
-                  explorer_url: str = "", language: str | None = None) -> ExportSummary:
+                  explorer_url: str = "", language: str | None = None,
+                  scripts_compressed: CompressedCopies | None = None) -> ExportSummary:
     """The timeline's own language (view/language.py) as `index.html`, and each other
     language the app has beside it as `index.<language>.html` (`page_name`), linked to
     one another; they share the scripts, each has its own data. `language`: only that
     one, as `index.html` (`export --lang`). A static page has one language: no server
-    reads a link's `lang`."""
+    reads a link's `lang`. `scripts_compressed`: the scripts' copies, kept there and
+    taken from there, so that exporting many timelines (folder/export.py) compresses
+    them once (plotly.js at brotli's best takes seconds); the files are the same."""
     out.mkdir(parents=True, exist_ok=True)
     own = language_of(language, snapshot.result.settings)
     languages = [own] if language else [own, *(other for other in LANGUAGES if other != own)]
@@ -70,7 +77,8 @@ def export_static(snapshot: Snapshot, out: Path, config: Config, today: date,
     # The scripts, shared by every language's page; plotly.js is not among what a cold
     # visit loads: it comes when a reader filters or zooms (picture.js).
     sizes = {file.fingerprinted_name: write_with_compressed_copies(
-        out / file.fingerprinted_name, file.content) for file in files.values()}
+        out / file.fingerprinted_name, file.content, made=scripts_compressed)
+        for file in files.values()}
     cold = [files[key].fingerprinted_name for key in files if key != PLOTLY_KEY]
     count = len(files)
     for each in languages:  # one at a time: a big timeline's data is large in each
@@ -144,15 +152,22 @@ def language_links(pages: dict[str, str], current: str) -> str:
     return f'<nav class="language-links" aria-label="{label}"><ul>{items}</ul></nav>'
 
 
-def write_with_compressed_copies(path: Path, body: bytes, best: bool = True) -> int:
+def write_with_compressed_copies(path: Path, body: bytes, best: bool = True,
+                                 made: CompressedCopies | None = None) -> int:
     """Write `body` and its .br and .gz copies; the .br copy's size (the body's, if none).
-    `best`: compressed as small as can be (slow), up to BEST_UP_TO bytes."""
+    `best`: compressed as small as can be (slow), up to BEST_UP_TO bytes. `made`: copies
+    already made, by name (a name holds its content's hash), taken from and added to."""
     path.write_bytes(body)
     if path.suffix not in COMPRESSED_SUFFIXES:
         return len(body)
-    best = best and len(body) <= BEST_UP_TO
-    compressed = brotli.compress(body, quality=BROTLI_BEST if best else BROTLI_FAST)
+    copies = made.get(path.name) if made is not None else None
+    if copies is None:
+        best = best and len(body) <= BEST_UP_TO
+        copies = (brotli.compress(body, quality=BROTLI_BEST if best else BROTLI_FAST),
+                  gzip.compress(body, GZIP_BEST if best else GZIP_FAST, mtime=0))
+        if made is not None:
+            made[path.name] = copies
+    compressed, zipped = copies
     path.with_name(path.name + ".br").write_bytes(compressed)
-    path.with_name(path.name + ".gz").write_bytes(
-        gzip.compress(body, GZIP_BEST if best else GZIP_FAST, mtime=0))
+    path.with_name(path.name + ".gz").write_bytes(zipped)
     return len(compressed)

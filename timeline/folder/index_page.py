@@ -32,7 +32,7 @@ def search_script_file() -> StaticFile:
 @dataclass(frozen=True)
 class EntryLinks:
     explore: str
-    embed: str
+    embed: str = ""  # none in the static export: its page is the embed
     edit: str = ""   # none in the static export: it has no editor
 
 
@@ -88,6 +88,8 @@ def _item(entry: TimelineEntry, links: EntryLinks, zone: tzinfo) -> str:
     facts.append(f'changed <time datetime="{entry.changed.isoformat()}">'
                  f'{changed.day} {changed:%b %Y}</time>')
     draft = ' <span class="draft">draft</span>' if entry.status == "draft" else ""
+    embed = (f' <a href="{html.escape(links.embed)}">Embed<span class="hidden"> '
+             f'{html.escape(entry.title)}</span></a>' if links.embed else "")
     edit = (f' <a href="{html.escape(links.edit)}">Edit<span class="hidden"> '
             f'{html.escape(entry.title)}</span></a>' if links.edit else "")
     search_text = html.escape(folded(" ".join((entry.title, entry.standfirst, entry.slug))))
@@ -97,9 +99,7 @@ def _item(entry: TimelineEntry, links: EntryLinks, zone: tzinfo) -> str:
                if entry.standfirst else "")
             + f'<p class="facts">{" · ".join(facts)}</p>'
             f'<p class="links"><a href="{html.escape(links.explore)}">Explore<span '
-            f'class="hidden"> {html.escape(entry.title)}</span></a> '
-            f'<a href="{html.escape(links.embed)}">Embed<span class="hidden"> '
-            f'{html.escape(entry.title)}</span></a>{edit}</p></li>')
+            f'class="hidden"> {html.escape(entry.title)}</span></a>{embed}{edit}</p></li>')
 
 
 NOTICE_PAGE = """<!doctype html>
