@@ -19,7 +19,7 @@ LAYERS = (
     ("timeline.__main__",),
     ("timeline.folder.site",),
     ("timeline.app_factory", "timeline.cli"),
-    ("timeline.folder.editors_list",),
+    ("timeline.folder.editors_list", "timeline.folder.export"),
     ("timeline.explorer", "timeline.embed", "timeline.editor"),
     ("timeline.folder",),
     ("timeline.engine",),
