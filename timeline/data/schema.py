@@ -66,7 +66,8 @@ DEFAULT_LANGUAGE = "en"
 # Whether readers may see a timeline: a draft is for its editors, and never exported.
 STATUSES: dict[str, str] = {
     "published": "readers see it (what a timeline is when not set)",
-    "draft": "for its editors: `python -m timeline export` refuses it (unless "
+    "draft": "for its editors: in a folder of timelines, readers neither see it on "
+             "the index nor open it; `python -m timeline export` leaves it out (unless "
              "`--include-drafts`)",
 }
 DEFAULT_STATUS = "published"
