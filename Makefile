@@ -26,7 +26,7 @@ test: $(VENV)/.dev
 	$(BIN)/python -m pytest
 
 validate: $(VENV)/.runtime
-	$(BIN)/python -m timeline validate data/events.csv
+	$(BIN)/python -m timeline validate data/
 
 # Production: several worker processes behind a reverse proxy.
 serve: $(VENV)/.runtime
@@ -49,6 +49,7 @@ bench: $(VENV)/.dev
 	$(BIN)/python bench/million.py
 	$(BIN)/python bench/server_scale.py
 	$(BIN)/python bench/zoom.py
+	$(BIN)/python bench/folder_memory.py
 
 clean:
 	rm -rf $(VENV)

@@ -287,3 +287,15 @@ def test_every_gunicorn_worker_sees_a_new_and_a_removed_timeline(folder):
     finally:
         process.terminate()
         process.communicate(timeout=10)
+
+
+def test_validate_checks_every_timeline_of_a_folder(folder):
+    (folder / "broken.csv").write_bytes(
+        (TIMELINES / "courts.csv").read_bytes().replace(b"2021-06-15", b"15/06/2021"))
+    result = subprocess.run([sys.executable, "-m", "timeline", "validate", str(folder)],
+                            cwd=REPOSITORY, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert any(line.startswith(f"{folder / 'broken.csv'}:7: start: error:") for line in lines)
+    assert f"{folder / 'courts.csv'}: no problems in 9 rows" in lines
+    assert f"{folder / 'broken.csv'}: 1 error in 9 rows" in lines

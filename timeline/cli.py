@@ -1,6 +1,6 @@
 """Command line: `python -m timeline validate|import|export …`.
 
-    python -m timeline validate [PATH] [--max-mb MB]
+    python -m timeline validate [PATH] [--max-mb MB]   # PATH a folder: each timeline in it
     python -m timeline import PATH [--out FILE] [--max-mb MB]
     python -m timeline export --format timelinejs [PATH] [--out FILE] [--max-mb MB]
     python -m timeline export PATH --out DIR [--max-mb MB]   # the embed as static files
@@ -63,9 +63,22 @@ def _size_in_mb(text: str) -> float:
 
 def _validate(args: argparse.Namespace) -> int:
     from timeline.data.loading import check_file
-    report = check_file(args.path, _limit(args))
-    print("\n".join([*report.format_lines(args.path), report.summary()]))
-    return 0 if report.ok else 1
+    if os.path.isdir(args.path):  # a folder of timelines: each of them
+        from timeline.folder.catalogue import Catalogue
+        paths = [str(Catalogue(Path(args.path)).path_of(slug))
+                 for slug in Catalogue(Path(args.path)).slugs()]
+        if not paths:
+            print(f"{args.path}: no timelines here (files named like harbour-fire.csv)")
+            return 1
+    else:
+        paths = [args.path]
+    failed = 0
+    for path in paths:
+        report = check_file(path, _limit(args))
+        print("\n".join([*report.format_lines(path), f"{path}: {report.summary()}"
+                         if len(paths) > 1 else report.summary()]))
+        failed += not report.ok
+    return 1 if failed else 0
 
 
 def _say(*lines: str) -> None:
