@@ -92,6 +92,8 @@ def test_two_timelines_side_by_side_each_draw_their_own(newsroom, open_page):  #
     # A reader's filter on one does not touch the other.
     courts.locator("#category-filter input[value=rulings]").check()
     expect(courts.locator("#event-list li")).to_have_count(2)
+    # The count line calls the category by its declared label, not its name.
+    expect(courts.locator("#event-count")).to_have_text("2 of 5 events · Rulings")
     expect(harbour.locator("html")).to_have_attribute("data-timeline", "interactive")
 
 

@@ -153,6 +153,9 @@ def test_the_count_line_in_russian():
     assert view.describe(3, 27) == (
         "3 of 27 events · gifts · reported · from 1 Jan 2020 · matching “Ким”")
     assert ViewState().describe(1, 1, messages_for("ko")) == "사건 1건"
+    labelled = ViewState.from_query_string("category=courts&category=rail")
+    assert labelled.describe(2, 9, category_labels={"courts": "Courts"}) == (
+        "2 of 9 events · Courts or rail")
 
 
 def test_a_link_s_lang_is_part_of_the_view():

@@ -12,7 +12,7 @@ import calendar
 import re
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Literal
+from typing import Literal, Mapping
 from urllib.parse import parse_qs, urlencode
 
 from timeline.data.dates import PartialDate
@@ -151,9 +151,11 @@ class ViewState:
         return ViewState(lanes=self.lanes, list_open=self.list_open, story=self.story,
                          theme=self.theme, language=self.language)
 
-    def describe(self, shown: int, total: int, messages: Messages | None = None) -> str:
-        """The count line, in words ('3 of 27 events · City Council · courts'), in the
-        language of `messages` (describe in timeline-core.js says it alike)."""
+    def describe(self, shown: int, total: int, messages: Messages | None = None,
+                 category_labels: Mapping[str, str] | None = None) -> str:
+        """The count line, in words ('3 of 27 events · City Council · Courts'), in the
+        language of `messages` (describe in timeline-core.js says it alike); a category
+        by its declared label (`category_labels`), else its name."""
         say = messages or messages_for(DEFAULT_LANGUAGE)
         parts = [say.ngettext("{shown} of {count} event", "{shown} of {count} events", total,
                               shown=say.number(shown)) if self.filtered
@@ -162,7 +164,8 @@ class ViewState:
         if self.actors:
             parts.append(either.join(self.actors))
         if self.categories:
-            parts.append(either.join(self.categories))
+            labels = category_labels or {}
+            parts.append(either.join(labels.get(c, c) for c in self.categories))
         if self.certainties:
             parts.append(either.join(say.gettext(c) for c in self.certainties))
         first, last = (short_day(day, say.language) if day else ""

@@ -321,15 +321,18 @@
       year: "numeric", month: "short", day: "numeric", timeZone: "UTC" }).format(new Date(iso)));
   }
 
-  /* The count line, as ViewState.describe. */
-  function describe(view, shown, total) {
+  /* The count line, as ViewState.describe; `categoryLabel`: what readers call a
+   * category (its declared label), else its name as written. */
+  function describe(view, shown, total, categoryLabel) {
     var parts = [isFiltered(view)
       ? tn("{shown} of {count} event", "{shown} of {count} events", total,
            { shown: formatNumber(shown) })
       : tn("{count} event", "{count} events", total)];
     var either = t(" or ");
     if (view.actors.length) { parts.push(view.actors.join(either)); }
-    if (view.categories.length) { parts.push(view.categories.join(either)); }
+    if (view.categories.length) {
+      parts.push(view.categories.map(categoryLabel || String).join(either));
+    }
     if (view.certainties.length) { parts.push(view.certainties.map(function (c) {
       return t(c); }).join(either)); }
     if (view.from && view.to) {

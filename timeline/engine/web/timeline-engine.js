@@ -1175,7 +1175,7 @@
     // it): before the chart is drawn, at its new width.
     var storyChanged = root.classList.contains("is-story") !== !!view.story;
     root.classList.toggle("is-story", !!view.story);
-    var countLine = core.describe(view, shown.length, state.events.length);
+    var countLine = core.describe(view, shown.length, state.events.length, categoryLabel);
     byId("event-count").textContent = countLine;
     shell.sync(view);
     if (shell.listInView && listDisclosure()) { listDisclosure().open = view.listOpen; }
