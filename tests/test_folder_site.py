@@ -299,3 +299,15 @@ def test_validate_checks_every_timeline_of_a_folder(folder):
     assert any(line.startswith(f"{folder / 'broken.csv'}:7: start: error:") for line in lines)
     assert f"{folder / 'courts.csv'}: no problems in 9 rows" in lines
     assert f"{folder / 'broken.csv'}: 1 error in 9 rows" in lines
+
+
+def test_the_sites_oembed_answers_for_each_timelines_links(folder):
+    client = site_of(folder).test_client()
+    link = "http://localhost/t/harbour/embed?category=storms"
+    answer = client.get("/oembed", query_string={"url": link}).get_json()
+    assert answer["title"] == "A year at the harbour"
+    assert 'src="http://localhost/t/harbour/embed?category=storms"' in answer["html"]
+    default = client.get("/oembed", query_string={"url": "http://localhost/embed"}).get_json()
+    assert default["title"] == "Russia and North Korea: a timeline"
+    assert client.get("/oembed", query_string={
+        "url": "http://localhost/t/no-such/"}).status_code == 404

@@ -21,6 +21,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
+from urllib.parse import parse_qs, urlsplit
 
 import flask
 from werkzeug.wrappers import Request
@@ -131,6 +132,9 @@ class FolderDispatch:
             return self._timeline(slug, "/" + rest if _ else "", environ, start_response)
         if path == "/edit" or path.startswith("/edit/") or path in ("/t", TIMELINES_PREFIX):
             return self.hub(environ, start_response)
+        if path == "/oembed" and (slug := _linked_timeline(environ)) is not None:
+            # A CMS asks the site's /oembed about a link to /t/<slug>/: its app answers.
+            return self._timeline(slug, "/oembed", environ, start_response)
         root = self.root()
         if root is None or (path in ROOT_READER_PATHS or path.startswith("/embed/")) \
                 and not self._readers_may_see(DEFAULT_SLUG, environ):
@@ -170,6 +174,16 @@ class FolderDispatch:
             app = loaded.app
         access = app.extensions.get(EDITOR_ACCESS_KEY) if app is not None else None
         return access is not None and access.session_nonce(Request(environ)) is not None
+
+
+def _linked_timeline(environ) -> str | None:
+    """The slug of the timeline an oEmbed request's `url` links to (/t/<slug>/…), if any."""
+    link = parse_qs(environ.get("QUERY_STRING", "")).get("url", [""])[0]
+    path = urlsplit(link).path
+    if not path.startswith(TIMELINES_PREFIX):
+        return None
+    slug = path[len(TIMELINES_PREFIX):].partition("/")[0]
+    return slug or None
 
 
 def create_site(config: Config, build: Callable[[Config], flask.Flask] | None = None,
