@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import socket
 import subprocess
@@ -219,3 +220,22 @@ def test_healthz_counts_the_files_errors_and_quotes_nothing_from_it(data, caplog
     layout = client.get("/edit/_dash-layout").get_data(as_text=True)
     assert "edit-serving-note" in layout and "still serving version" in layout
     assert "Unpublished cell 4711" in layout and "is not a date" in layout
+
+
+def test_a_readers_page_names_no_component_library_it_does_not_use(data):
+    """The explorer draws with the engine: the editor's grid, dcc and dash_table are
+    not in a reader's page, even with the editor (which imports them) in the process."""
+    app = create_app(Config(data_path=data, edit_secret="a newsroom passphrase"))
+    client = app.server.test_client()
+    page = client.get("/").get_data(as_text=True)
+    scripts = re.findall(r'<script[^>]*src="([^"]+)"', page)
+    assert any("dash_html_components" in src for src in scripts)
+    assert any("dash_renderer" in src for src in scripts)
+    assert not [src for src in scripts if any(
+        name in src for name in ("dash_ag_grid", "/dcc/", "dash_table"))]
+    # The editor's own page still has its grid.
+    form = client.get("/edit/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    client.post("/edit/login", data={"csrf_token": token, "name": "Anna",
+                                     "secret": "a newsroom passphrase"})
+    assert "dash_ag_grid" in client.get("/edit/").get_data(as_text=True)

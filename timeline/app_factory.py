@@ -17,7 +17,13 @@ from timeline.embed.oembed import register_embed_tools
 from timeline.embed.page import EMBED_FILES, register_embed_page
 from timeline.engine.data_files import data_urls, register_data_files
 from timeline.engine.static_files import register_static_files
-from timeline.explorer.layout import EXPLORER_FILES, build_layout, explorer_page, explorer_scripts
+from timeline.explorer.layout import (
+    EXPLORER_FILES,
+    ReaderDash,
+    build_layout,
+    explorer_page,
+    explorer_scripts,
+)
 from timeline.folder.index_page import FOLDER_FILES
 from timeline.memory import map_large_blocks_apart
 from timeline.serving.compression import install_compression
@@ -37,7 +43,7 @@ def create_app(config: Config | None = None) -> Dash:
     config = config or Config.from_environment()
     map_large_blocks_apart()  # a big timeline's JSON, freed, goes back to the system
     store = DataStore(config.data_path)  # raises DataFileError on a file with errors
-    app = Dash(__name__, assets_folder=str(REPOSITORY / "assets"),
+    app = ReaderDash(__name__, assets_folder=str(REPOSITORY / "assets"),
                title=html_title(config.title_for(store.snapshot.result)), update_title=None,
                serve_locally=True, external_scripts=explorer_scripts(),
                # In a folder of timelines the browser asks under /t/<slug>/ (folder/site.py).

@@ -14,7 +14,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from dash import html
+from dash import Dash, html
 
 from timeline.data.schema import DEFAULT_LANGUAGE
 from timeline.engine import ENGINE_MAIN, ENGINE_PARTS, boxes, inline_messages, page_template
@@ -26,6 +26,26 @@ WEB = Path(__file__).resolve().parent / "web"
 EXPLORER_FILES = {
     "scripts_url": Bundle("explorer.js", (*ENGINE_PARTS, ENGINE_MAIN, WEB / "timeline-explorer.js")),
 }
+
+
+class ReaderDash(Dash):
+    """Dash for a reader's page, which draws nothing with Dash's components (the
+    engine does): its page names only the renderer, React and the html components,
+    not every component library the process imported. The editor's grid
+    (dash_ag_grid), dcc and dash_table were 430 KB of compressed script in every
+    reader's first load, for a grid a reader never sees."""
+
+    def _collect_and_register_resources(self, resources, *args, **kwargs):
+        needed = [resource for resource in resources if _reader_needs(resource)]
+        return super()._collect_and_register_resources(needed, *args, **kwargs)
+
+
+def _reader_needs(resource: dict) -> bool:
+    if "namespace" not in resource:  # the page's own (assets, external scripts)
+        return True
+    path = resource.get("relative_package_path") or ""
+    path = path[0] if isinstance(path, list) and path else path
+    return resource["namespace"] == "dash" and not str(path).startswith(("dcc/", "dash_table/"))
 
 
 def build_layout() -> html.Div:
