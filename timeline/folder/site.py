@@ -30,6 +30,7 @@ from timeline.data_store import DataFileError
 from timeline.editor.routes import EDITOR_ACCESS_KEY
 from timeline.folder.catalogue import DEFAULT_SLUG, Catalogue, TimelineEntry
 from timeline.folder.index_page import EntryLinks, index_html, notice_html, searched
+from timeline.folder.renaming import RenamedAddresses
 
 log = logging.getLogger("timeline.folder")
 
@@ -118,11 +119,13 @@ class FolderDispatch:
     timeline's pages at the root to its app, the rest to the site's own (`hub`)."""
 
     def __init__(self, hub, catalogue: Catalogue, apps: TimelineApps,
-                 root: Callable[[], flask.Flask | None]):
+                 root: Callable[[], flask.Flask | None],
+                 renamed: Callable[[str], str | None] = lambda slug: None):
         self.hub = hub
         self.catalogue = catalogue
         self.apps = apps
         self.root = root
+        self.renamed = renamed  # a renamed timeline's new slug (folder/renaming.py)
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "") or "/"
@@ -141,6 +144,9 @@ class FolderDispatch:
         path = self.catalogue.path_of(slug)
         if path is None:
             self.apps.drop(slug)  # removed from the folder: gone from memory too
+            moved = self.renamed(slug)
+            if moved and self.catalogue.path_of(moved) is not None:
+                return _moved(moved, rest, environ, start_response)
             return self.hub(environ, start_response)  # its 404 links to the index
         if not rest:  # /t/harbour → /t/harbour/, where its page's addresses resolve
             target = environ.get("SCRIPT_NAME", "") + timeline_address(slug)
@@ -170,6 +176,14 @@ class FolderDispatch:
             app = loaded.app
         access = app.extensions.get(EDITOR_ACCESS_KEY) if app is not None else None
         return access is not None and access.session_nonce(Request(environ)) is not None
+
+
+def _moved(slug: str, rest: str, environ, start_response):
+    """A renamed timeline's old address: the same page at its new one, for good."""
+    target = environ.get("SCRIPT_NAME", "") + timeline_address(slug) + rest.lstrip("/")
+    query = environ.get("QUERY_STRING", "")
+    response = flask.redirect(target + ("?" + query if query else ""), 301)
+    return response(environ, start_response)
 
 
 def create_site(config: Config, build: Callable[[Config], flask.Flask] | None = None,
@@ -206,7 +220,8 @@ def create_site(config: Config, build: Callable[[Config], flask.Flask] | None = 
     harden(hub, config, register_list(hub, config, catalogue))
     hub.extensions["timeline_catalogue"] = catalogue
     hub.extensions["timeline_apps"] = apps
-    hub.wsgi_app = FolderDispatch(hub.wsgi_app, catalogue, apps, root.app)
+    hub.wsgi_app = FolderDispatch(hub.wsgi_app, catalogue, apps, root.app,
+                                  RenamedAddresses(folder).target)
     return hub
 
 
