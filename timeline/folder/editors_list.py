@@ -381,8 +381,8 @@ input,button,select{{font:inherit;padding:.4rem .6rem;max-width:100%;box-sizing:
 input[type=text],select{{width:100%}}input[type=radio]{{width:1.5rem;height:1.5rem;margin:0}}
 label{{display:block;margin-top:.75rem;font-weight:600}}
 .choice{{display:flex;gap:.5rem;align-items:center;margin-top:.5rem}}
-.choice label{{margin:0}}.sub{{margin-left:2rem}}.sub label{{font-weight:normal}}
-fieldset{{margin:1rem 0;border:1px solid #999;border-radius:.3rem}}legend{{font-weight:600}}
+.choice label{{margin:0;flex:1;min-width:0}}.sub{{margin-left:2rem}}.sub label{{font-weight:normal}}
+fieldset{{margin:1rem 0;border:1px solid #999;border-radius:.3rem;min-width:0}}legend{{font-weight:600}}
 button{{margin-top:.75rem;min-height:2.5rem}}
 summary{{cursor:pointer;color:#0b57b0;padding:.35rem 0;font-weight:600}}
 details.new{{border:1px solid #999;border-radius:.3rem;padding:.25rem .75rem;margin:1rem 0}}
