@@ -160,6 +160,16 @@ def test_a_new_timeline_from_the_blank_template_opens_in_its_editor(folder):
     assert client_for(folder).get("/t/harbour-fire/").status_code == 404  # a reader
 
 
+def test_another_worker_opens_a_timeline_made_a_moment_ago(folder):
+    """gunicorn's workers each keep a catalogue, looked at twice a second: the editor
+    sent to the new timeline's page by one worker may be answered by another."""
+    one, other = log_in(client_for(folder)), log_in(client_for(folder))
+    assert other.get("/t/").status_code == 200  # it has just looked at the folder
+    assert create(one, slug="harbour-fire", title="The harbour fire", source="blank"
+                  ).status_code == 303
+    assert other.get("/t/harbour-fire/edit/").status_code == 200
+
+
 def test_a_copy_is_a_draft_under_its_new_title_with_the_same_events(folder):
     client = log_in(client_for(folder))
     answer = create(client, slug="harbour-again", title="The harbour, again", source="copy",

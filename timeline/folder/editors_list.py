@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import html
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import flask
@@ -218,7 +218,7 @@ def list_body(*, entries: list[TimelineEntry], base: str, editor: str, may_chang
     token = f'<input type="hidden" name="csrf_token" value="{e(csrf)}">'
     if answer.renaming and not (may_change and answer.renaming != DEFAULT_SLUG and any(
             entry.slug == answer.renaming for entry in entries)):
-        answer.renaming = ""  # no rename form to say it by: said at the top
+        answer = replace(answer, renaming="")  # no rename form to say it by: at the top
     said = "".join(f'<p class="notice" role="status">{e(notice)}</p>' for notice in notices)
     if answer.message and not answer.renaming:
         said += _alert(answer, "answer")

@@ -143,6 +143,11 @@ class FolderDispatch:
     def _timeline(self, slug: str, rest: str, environ, start_response):
         path = self.catalogue.path_of(slug)
         if path is None:
+            # Made or renamed in another worker a moment ago (the editors' list sends
+            # its editor there at once): look again before answering 404.
+            self.catalogue.refresh()
+            path = self.catalogue.path_of(slug)
+        if path is None:
             self.apps.drop(slug)  # removed from the folder: gone from memory too
             moved = self.renamed(slug)
             if moved and self.catalogue.path_of(moved) is not None:
