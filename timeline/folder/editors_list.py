@@ -62,7 +62,7 @@ class Answer:
     message: str = ""
     problems: tuple[str, ...] = ()
     typed: dict[str, str] = field(default_factory=dict)
-    field: str = ""           # the field the message is about ("slug", "title", "file", …)
+    about: str = ""           # the field the message is about ("slug", "title", "file", …)
     renaming: str = ""        # the slug whose rename form was refused
 
 
@@ -107,7 +107,7 @@ def register_editors_list(hub: flask.Flask, access: EditorAccess, config: Config
             create_timeline(folder, slug, data, access.session_name(flask.request)
                             or UNKNOWN_EDITOR, summary)
         except NotCreated as refusal:
-            return shown(Answer(str(refusal), typed=typed, field="slug"),
+            return shown(Answer(str(refusal), typed=typed, about="slug"),
                          409 if refusal.taken else 400)
         except OSError as problem:
             reason = problem.strerror or str(problem)
@@ -123,8 +123,8 @@ def register_editors_list(hub: flask.Flask, access: EditorAccess, config: Config
                               "with it, or ask an editor who has it.")
         old = flask.request.form.get("old", "")[:MAX_SLUG_LENGTH + 1]
         new = flask.request.form.get("new", "")[:500].strip().lower()
-        answer = Answer(typed={"new": new}, field="new", renaming=old)
-        if not is_slug(old) or catalogue.path_of(old) is None:
+        answer = Answer(typed={"new": new}, about="new", renaming=old)
+        if not is_slug(old) or not (folder / f"{old}.csv").is_file():
             answer.message, answer.renaming = f"There is no timeline at /t/{old}/ any more.", ""
             return shown(answer, 404)
         try:
@@ -149,35 +149,35 @@ def _new_data(source: str, title: str, catalogue: Catalogue,
     """The new timeline's bytes and its history's line, or why there are none."""
     if len(title) > TITLE_MAX_LENGTH:
         return Answer(f"The title is too long: {TITLE_MAX_LENGTH} characters at most.",
-                      field="title")
+                      about="title")
     if source == "blank":
         if not title:
-            return Answer("Type a title for the new timeline.", field="title")
+            return Answer("Type a title for the new timeline.", about="title")
         return blank_timeline(title), "created from the blank template"
     if source == "copy":
         copied = flask.request.form.get("copy", "")
         path = catalogue.path_of(copied) if is_slug(copied) else None
         if path is None:
-            return Answer("Choose the timeline to copy.", field="copy")
+            return Answer("Choose the timeline to copy.", about="copy")
         try:
             data = path.read_bytes()
         except OSError as problem:
-            return Answer(f"{copied} cannot be read ({problem.strerror}).", field="copy")
+            return Answer(f"{copied} cannot be read ({problem.strerror}).", about="copy")
         checked = ours(data, path.name)
         if isinstance(checked, Refused):
             return Answer(f"{copied} has errors: fix them first, or copy another.",
-                          checked.problems, field="copy")
+                          checked.problems, about="copy")
         return with_title(checked, title), f"created as a copy of {copied}"
     if source == "upload":
         if upload is None or not upload.filename:
-            return Answer("Choose the file to upload.", field="file")
+            return Answer("Choose the file to upload.", about="file")
         name = _file_name(upload.filename)
         checked = ours(upload.read(), name)
         if isinstance(checked, Refused):
             return Answer(f"{name} has errors, so no timeline was created. Fix them and "
-                          f"upload it again:", checked.problems, field="file")
+                          f"upload it again:", checked.problems, about="file")
         return with_title(checked, title), f"created from an uploaded file, {name}"
-    return Answer("Choose what the timeline starts from.", field="source")
+    return Answer("Choose what the timeline starts from.", about="source")
 
 
 def _file_name(given: str) -> str:
@@ -246,7 +246,7 @@ def _alert(answer: Answer, element_id: str) -> str:
 
 def _field(answer: Answer, name: str, hint_id: str) -> str:
     """aria-describedby (its hint, and the error when it is about this field), aria-invalid."""
-    if answer.field == name and not answer.renaming:
+    if answer.about == name and not answer.renaming:
         return f' aria-describedby="{hint_id} answer" aria-invalid="true"'
     return f' aria-describedby="{hint_id}"'
 
