@@ -18,6 +18,7 @@ from timeline.data.history import history_folder, list_versions, record_version
 from timeline.data.loading import load_events_from_bytes
 from timeline.data_store import content_version
 from timeline.folder.catalogue import slug_problem
+from timeline.folder.new_timeline import with_title
 from timeline.folder.renaming import (
     REDIRECTS_FILE,
     read_redirects,
@@ -334,3 +335,16 @@ def test_a_damaged_redirects_file_is_read_as_none(folder):
     assert read_redirects(folder) == {}
     (folder / REDIRECTS_FILE).write_text('{"old": "new", "../x": "y", "z": 3}', "utf-8")
     assert read_redirects(folder) == {"old": "new"}
+
+
+def test_a_new_timelines_title_row_is_a_draft_its_other_settings_kept():
+    harbour = (TIMELINES / "harbour.csv").read_bytes().replace(
+        b",title,,,", b",title,story; status=published,,", 1)
+    made = load_events_from_bytes(with_title(harbour, "Harbour, again"))
+    assert made.title == "Harbour, again" and made.status == "draft"
+    assert "story" in made.settings
+    assert "ko" not in made.translated_titles or made.translated_titles["ko"][0] == ""
+    untitled = b"id,start,title,actors,category\nfirst,2020,First,A,a\n"
+    made = load_events_from_bytes(with_title(untitled, "Now titled"))
+    assert made.report.ok and made.title == "Now titled" and made.status == "draft"
+    assert list(made.events["id"]) == ["first"]

@@ -112,6 +112,7 @@ def test_the_list_fits_a_phone_with_no_axe_violation(folder_site, open_page, sch
     page.get_by_label("Title", exact=True).fill("Another harbour")
     page.get_by_role("button", name="Create timeline").click()
     expect(page.get_by_role("alert")).to_contain_text("There is already a timeline")
+    expect(page.get_by_role("alert")).to_be_focused()  # where a keyboard user starts again
     expect(page.get_by_label("Address", exact=True)).to_have_attribute("aria-invalid", "true")
     fits(page, 320)
     no_violations(page, "the list, a refusal")

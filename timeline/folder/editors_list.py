@@ -240,8 +240,9 @@ def list_body(*, entries: list[TimelineEntry], base: str, editor: str, may_chang
 def _alert(answer: Answer, element_id: str) -> str:
     problems = ("<ul>" + "".join(f"<li>{html.escape(p)}</li>" for p in answer.problems)
                 + "</ul>" if answer.problems else "")
-    return (f'<div class="error" role="alert" id="{element_id}"><p>{html.escape(answer.message)}'
-            f'</p>{problems}</div>')
+    # Focused on arrival, so a keyboard or screen reader user starts at what to fix.
+    return (f'<div class="error" role="alert" id="{element_id}" tabindex="-1" autofocus>'
+            f'<p>{html.escape(answer.message)}</p>{problems}</div>')
 
 
 def _field(answer: Answer, name: str, hint_id: str) -> str:
