@@ -36,8 +36,8 @@ from timeline.folder.new_timeline import (
     NotCreated,
     Refused,
     blank_timeline,
+    checked_source,
     create_timeline,
-    ours,
     with_title,
 )
 from timeline.folder.renaming import (
@@ -163,7 +163,7 @@ def _new_data(source: str, title: str, catalogue: Catalogue,
             data = path.read_bytes()
         except OSError as problem:
             return Answer(f"{copied} cannot be read ({problem.strerror}).", about="copy")
-        checked = ours(data, path.name)
+        checked = checked_source(data, path.name)
         if isinstance(checked, Refused):
             return Answer(f"{copied} has errors: fix them first, or copy another.",
                           checked.problems, about="copy")
@@ -172,7 +172,7 @@ def _new_data(source: str, title: str, catalogue: Catalogue,
         if upload is None or not upload.filename:
             return Answer("Choose the file to upload.", about="file")
         name = _file_name(upload.filename)
-        checked = ours(upload.read(), name)
+        checked = checked_source(upload.read(), name)
         if isinstance(checked, Refused):
             return Answer(f"{name} has errors, so no timeline was created. Fix them and "
                           f"upload it again:", checked.problems, about="file")

@@ -1,7 +1,7 @@
 """A new timeline in the folder: from a blank template, a copy of another, or an upload.
 
 What it starts from is made into our CSV here, as pure functions (`blank_timeline`,
-`with_title`, `checked_upload`); `create_timeline` writes it. Every new timeline
+`checked_source`, `with_title`); `create_timeline` writes it. Every new timeline
 starts as a draft (its title row says `status=draft`): its editors see it, readers
 see it once they take that out. An upload is checked as the editor's uploads are
 (a TimelineJS sheet or JSON converted first): one with errors is refused with its
@@ -66,7 +66,7 @@ def blank_timeline(title: str) -> bytes:
     return serialise_rows(schema.COLUMN_NAMES, [title_row, example])
 
 
-def ours(data: bytes, name: str) -> bytes | Refused:
+def checked_source(data: bytes, name: str) -> bytes | Refused:
     """The file in our CSV (a TimelineJS sheet or JSON converted), or why it cannot
     be: a file with errors is refused with them, each with its line."""
     if _is_timelinejs(data):
