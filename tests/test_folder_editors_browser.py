@@ -117,3 +117,19 @@ def test_the_list_fits_a_phone_with_no_axe_violation(folder_site, open_page, sch
     fits(page, 320)
     no_violations(page, "the list, a refusal")
     assert page.problems == []
+
+
+def test_a_renamed_timelines_old_address_leads_to_its_new_one(folder_site, open_page):
+    url, folder = folder_site
+    page = open_page(1280)
+    log_in_to_the_list(page, url)
+    harbour = page.get_by_role("listitem").filter(has=page.get_by_role(
+        "heading", name="A year at the harbour"))
+    harbour.locator("summary").click()
+    harbour.get_by_label("New address").fill("harbour-2024")
+    harbour.get_by_role("button", name="Rename").click()
+    expect(page.get_by_role("status")).to_contain_text("/t/harbour/ redirects there")
+    assert (folder / "harbour-2024.csv").is_file() and not (folder / "harbour.csv").exists()
+    page.goto(url + "/t/harbour/embed?category=ferries")
+    expect(page).to_have_url(url + "/t/harbour-2024/embed?category=ferries")
+    assert page.problems == []
