@@ -31,6 +31,7 @@ from timeline.data_store import DataFileError
 from timeline.editor.routes import EDITOR_ACCESS_KEY
 from timeline.folder.catalogue import DEFAULT_SLUG, Catalogue, TimelineEntry
 from timeline.folder.index_page import EntryLinks, index_html, notice_html, searched
+from timeline.folder.renaming import RenamedAddresses
 
 log = logging.getLogger("timeline.folder")
 
@@ -119,11 +120,13 @@ class FolderDispatch:
     timeline's pages at the root to its app, the rest to the site's own (`hub`)."""
 
     def __init__(self, hub, catalogue: Catalogue, apps: TimelineApps,
-                 root: Callable[[], flask.Flask | None]):
+                 root: Callable[[], flask.Flask | None],
+                 renamed: Callable[[str], str | None] = lambda slug: None):
         self.hub = hub
         self.catalogue = catalogue
         self.apps = apps
         self.root = root
+        self.renamed = renamed  # a renamed timeline's new slug (folder/renaming.py)
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "") or "/"
@@ -144,7 +147,15 @@ class FolderDispatch:
     def _timeline(self, slug: str, rest: str, environ, start_response):
         path = self.catalogue.path_of(slug)
         if path is None:
+            # Made or renamed in another worker a moment ago (the editors' list sends
+            # its editor there at once): look again before answering 404.
+            self.catalogue.refresh()
+            path = self.catalogue.path_of(slug)
+        if path is None:
             self.apps.drop(slug)  # removed from the folder: gone from memory too
+            moved = self.renamed(slug)
+            if moved and self.catalogue.path_of(moved) is not None:
+                return _moved(moved, rest, environ, start_response)
             return self.hub(environ, start_response)  # its 404 links to the index
         if not rest:  # /t/harbour → /t/harbour/, where its page's addresses resolve
             target = environ.get("SCRIPT_NAME", "") + timeline_address(slug)
@@ -186,6 +197,14 @@ def _linked_timeline(environ) -> str | None:
     return slug or None
 
 
+def _moved(slug: str, rest: str, environ, start_response):
+    """A renamed timeline's old address: the same page at its new one, for good."""
+    target = environ.get("SCRIPT_NAME", "") + timeline_address(slug) + rest.lstrip("/")
+    query = environ.get("QUERY_STRING", "")
+    response = flask.redirect(target + ("?" + query if query else ""), 301)
+    return response(environ, start_response)
+
+
 def create_site(config: Config, build: Callable[[Config], flask.Flask] | None = None,
                 *, idle_seconds: float = IDLE_SECONDS,
                 most_in_memory: int = MOST_IN_MEMORY) -> flask.Flask:
@@ -220,7 +239,8 @@ def create_site(config: Config, build: Callable[[Config], flask.Flask] | None = 
     harden(hub, config, register_list(hub, config, catalogue))
     hub.extensions["timeline_catalogue"] = catalogue
     hub.extensions["timeline_apps"] = apps
-    hub.wsgi_app = FolderDispatch(hub.wsgi_app, catalogue, apps, root.app)
+    hub.wsgi_app = FolderDispatch(hub.wsgi_app, catalogue, apps, root.app,
+                                  RenamedAddresses(folder).target)
     return hub
 
 
