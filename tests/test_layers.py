@@ -20,6 +20,8 @@ LAYERS = (
     ("timeline.folder.site",),
     ("timeline.app_factory", "timeline.cli"),
     ("timeline.folder.editors_list", "timeline.folder.export"),
+    ("timeline.folder.renaming",),
+    ("timeline.folder.new_timeline",),
     ("timeline.explorer", "timeline.embed", "timeline.editor"),
     ("timeline.folder",),
     ("timeline.engine",),
