@@ -9,7 +9,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parent.parent))
 
 from browser import chromium  # noqa: E402  (needs the path above)
-from support import BUNDLED_CSV, live_data_reads, refuse_the_live_data  # noqa: E402
+from support import BUNDLED_CSV, DATA, live_data_reads, refuse_the_live_data  # noqa: E402
 
 # Tests use the frozen tests/data/events.csv; opening the newsroom's own file fails.
 sys.addaudithook(refuse_the_live_data)
@@ -84,3 +84,15 @@ def new_page(browser):
     yield open_page
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def timelines_folder(tmp_path):
+    """A newsroom's folder of three timelines (issue 18): the curated one as
+    events.csv, and the fixtures courts and harbour."""
+    folder = tmp_path / "timelines"
+    folder.mkdir()
+    (folder / "events.csv").write_bytes(BUNDLED_CSV)
+    for name in ("courts.csv", "harbour.csv"):
+        (folder / name).write_bytes((DATA / "timelines" / name).read_bytes())
+    return folder

@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 from browser import record_problems, serving
 from timeline.app_factory import create_app
 from timeline.config import Config
+from timeline.folder.site import create_site
 
 SECRET = "a newsroom passphrase"
 
@@ -36,6 +37,15 @@ def site(data):
     """(URL, data file): the editor of a copy of tests/data/events.csv, served."""
     with serving_editor(data) as url:
         yield url, data
+
+
+@pytest.fixture
+def folder_site(timelines_folder):
+    """(URL, folder): a folder of three timelines served as one site, editing behind SECRET."""
+    site = create_site(Config(data_path=timelines_folder / "events.csv",
+                              folder=timelines_folder, edit_secret=SECRET))
+    with serving(site) as url:
+        yield url, timelines_folder
 
 
 @pytest.fixture

@@ -6,12 +6,11 @@ from __future__ import annotations
 import html
 import io
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
-from support import BUNDLED_CSV, DATA
+from support import DATA
 from timeline.config import Config
 from timeline.data import schema
 from timeline.data.history import history_folder, list_versions, record_version
@@ -34,14 +33,9 @@ TIMELINEJS = DATA / "timelinejs"
 
 
 @pytest.fixture
-def folder(tmp_path) -> Path:
-    """A folder of three timelines: the default (events), harbour and courts."""
-    folder = tmp_path / "timelines"
-    folder.mkdir()
-    for path in TIMELINES.glob("*.csv"):
-        shutil.copy(path, folder / path.name)
-    (folder / "events.csv").write_bytes(BUNDLED_CSV)
-    return folder
+def folder(timelines_folder):
+    """The shared folder of three timelines (conftest.py): events, courts, harbour."""
+    return timelines_folder
 
 
 def client_for(folder: Path, desks: str = ""):

@@ -5,35 +5,17 @@ violation, its forms open and closed or refused."""
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 from playwright.sync_api import expect
 
 import editor_pages
-from browser import accessibility_violations, serving
-from editor_pages import SECRET, submit_the_login
-from support import BUNDLED_CSV, DATA
-from timeline.config import Config
-from timeline.folder.site import create_site
+from browser import accessibility_violations
+from editor_pages import submit_the_login
 
 pytestmark = pytest.mark.browser
-open_page = editor_pages.open_page
+open_page, folder_site = editor_pages.open_page, editor_pages.folder_site
 WCAG22 = ("target-size",)
-
-
-@pytest.fixture
-def folder_site(tmp_path):
-    """(URL, folder): a folder of three timelines (events, harbour, courts), served."""
-    folder = tmp_path / "timelines"
-    folder.mkdir()
-    for path in (DATA / "timelines").glob("*.csv"):
-        shutil.copy(path, folder / path.name)
-    (folder / "events.csv").write_bytes(BUNDLED_CSV)
-    site = create_site(Config(data_path=folder / "events.csv", folder=folder,
-                              edit_secret=SECRET))
-    with serving(site) as url:
-        yield url, folder
 
 
 def log_in_to_the_list(page, url: str) -> None:

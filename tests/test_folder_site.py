@@ -32,14 +32,9 @@ SECRET = "a newsroom passphrase"
 
 
 @pytest.fixture
-def folder(tmp_path, data):
-    """A folder of three timelines: the curated one as events.csv, courts and harbour."""
-    here = tmp_path / "timelines"
-    here.mkdir()
-    shutil.copy(data, here / "events.csv")
-    for name in ("courts.csv", "harbour.csv"):
-        shutil.copy(TIMELINES / name, here / name)
-    return here
+def folder(timelines_folder):
+    """The shared folder of three timelines (conftest.py): events, courts, harbour."""
+    return timelines_folder
 
 
 def site_of(folder: Path, **settings) -> flask.Flask:

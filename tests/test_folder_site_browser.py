@@ -5,16 +5,13 @@ and the index by keyboard alone."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from browser import accessibility_violations, grid_cell, plotly_chart, serving, type_into
-from editor_pages import SECRET, open_page, submit_the_login  # noqa: F401 (fixture)
-from timeline.config import Config
-from timeline.folder.site import create_site
+from browser import accessibility_violations, grid_cell, plotly_chart, type_into
+from editor_pages import folder_site, open_page, submit_the_login  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=15_000)
@@ -22,23 +19,9 @@ TIMELINES = Path(__file__).parent / "data" / "timelines"
 WCAG22 = ("target-size",)
 
 
-@pytest.fixture
-def newsroom(tmp_path, data):
-    """(URL, folder): the curated timeline as events.csv, courts and harbour, served."""
-    folder = tmp_path / "timelines"
-    folder.mkdir()
-    shutil.copy(data, folder / "events.csv")
-    for name in ("courts.csv", "harbour.csv"):
-        shutil.copy(TIMELINES / name, folder / name)
-    site = create_site(Config(data_path=folder / "events.csv", folder=folder,
-                              edit_secret=SECRET))
-    with serving(site) as url:
-        yield url, folder
-
-
 @pytest.mark.parametrize("width", [320, 1280])
-def test_the_index_is_searched_and_followed(newsroom, open_page, width):  # noqa: F811
-    url, _ = newsroom
+def test_the_index_is_searched_and_followed(folder_site, open_page, width):  # noqa: F811
+    url, _ = folder_site
     page = open_page(width)
     page.goto(url + "/t/")
     items = page.locator("#timelines > li")
@@ -55,8 +38,8 @@ def test_the_index_is_searched_and_followed(newsroom, open_page, width):  # noqa
     expect(page.locator("h1")).to_contain_text("The bridge case in court")
 
 
-def test_the_index_by_keyboard_alone(newsroom, open_page):  # noqa: F811
-    url, _ = newsroom
+def test_the_index_by_keyboard_alone(folder_site, open_page):  # noqa: F811
+    url, _ = folder_site
     page = open_page(1280)
     page.goto(url + "/t/")
     page.keyboard.press("Tab")
@@ -74,8 +57,8 @@ def lane_labels(page) -> list[str]:
     return page.locator("#category-filter label").all_inner_texts()
 
 
-def test_two_timelines_side_by_side_each_draw_their_own(newsroom, open_page):  # noqa: F811
-    url, _ = newsroom
+def test_two_timelines_side_by_side_each_draw_their_own(folder_site, open_page):  # noqa: F811
+    url, _ = folder_site
     courts, harbour = open_page(1280), open_page(1280)
     courts.goto(url + "/t/courts/")
     harbour.goto(url + "/t/harbour/embed")
@@ -97,8 +80,8 @@ def test_two_timelines_side_by_side_each_draw_their_own(newsroom, open_page):  #
     expect(harbour.locator("html")).to_have_attribute("data-timeline", "interactive")
 
 
-def test_an_edit_under_a_timelines_address_reaches_its_readers(newsroom, open_page):  # noqa: F811
-    url, folder = newsroom
+def test_an_edit_under_a_timelines_address_reaches_its_readers(folder_site, open_page):  # noqa: F811
+    url, folder = folder_site
     editor = open_page(1280)
     editor.goto(url + "/edit/")
     expect(editor).to_have_url(re.compile(r"/edit/login$"))
@@ -121,8 +104,8 @@ def test_an_edit_under_a_timelines_address_reaches_its_readers(newsroom, open_pa
 
 
 @pytest.mark.parametrize("width", [320, 1280])
-def test_a_missing_timeline_says_so_and_links_to_the_index(newsroom, open_page, width):  # noqa: F811
-    url, _ = newsroom
+def test_a_missing_timeline_says_so_and_links_to_the_index(folder_site, open_page, width):  # noqa: F811
+    url, _ = folder_site
     page = open_page(width)
     response = page.goto(url + "/t/no-such-story/")
     assert response.status == 404

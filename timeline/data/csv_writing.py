@@ -9,7 +9,7 @@ import csv
 import os
 import tempfile
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 # A spreadsheet runs a cell starting with one of these as a formula
 # (OWASP's "CSV injection"); a leading apostrophe makes it text again.
@@ -92,8 +92,22 @@ def atomic_write(path: str | os.PathLike, data: bytes) -> None:
     file whole, never a mix. The temporary file lives in the same folder, so the
     rename never crosses file systems."""
     path = Path(path)
+    _put_in_place(path, data, ".saving", os.replace)
+
+
+def write_new(path: str | os.PathLike, data: bytes) -> None:
+    """Write a file that must not exist yet, whole, as atomic_write does; raises
+    FileExistsError, and leaves the other file alone, when the name is taken (a link
+    to a name that exists fails, where a rename would replace it)."""
+    _put_in_place(Path(path), data, ".new", os.link)
+
+
+def _put_in_place(path: Path, data: bytes, suffix: str,
+                  place: Callable[[str, Path], None]) -> None:
+    """`data` written and flushed beside `path`, then `place`d there (os.replace or
+    os.link); the temporary file never outlives the call."""
     handle = tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.",
-                                         suffix=".saving", delete=False)
+                                         suffix=suffix, delete=False)
     try:
         with handle:
             handle.write(data)
@@ -103,13 +117,12 @@ def atomic_write(path: str | os.PathLike, data: bytes) -> None:
             os.chmod(handle.name, path.stat().st_mode & 0o777)
         except FileNotFoundError:
             os.chmod(handle.name, 0o644)
-        os.replace(handle.name, path)
-    except BaseException:
+        place(handle.name, path)
+    finally:
         try:
-            os.unlink(handle.name)
+            os.unlink(handle.name)  # after a link, the name left; after a rename, gone
         except FileNotFoundError:
             pass
-        raise
     _sync_folder(path.parent)
 
 

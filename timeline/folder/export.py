@@ -25,8 +25,12 @@ from typing import Callable
 from timeline.config import Config
 from timeline.data.loading import SizeLimit, load_events_from_bytes, read_file
 from timeline.data_store import snapshot_from
-from timeline.embed.static_export import (CompressedCopies, ExportSummary, export_static,
-                                          write_with_compressed_copies)
+from timeline.embed.static_export import (
+    CompressedCopies,
+    ExportSummary,
+    export_static,
+    write_with_compressed_copies,
+)
 from timeline.folder.catalogue import Catalogue, TimelineEntry, entry_of, is_slug
 from timeline.folder.index_page import EntryLinks, index_html, search_script_file
 

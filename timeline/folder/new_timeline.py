@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import os
-import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from timeline.data import schema
-from timeline.data.csv_writing import serialise_rows
+from timeline.data.csv_writing import serialise_rows, write_new
 from timeline.data.history import FOLDER_NAME, forget_version, record_version
 from timeline.data.interchange import import_timelinejs
 from timeline.data.loading import load_events_from_bytes, read_table
@@ -162,21 +160,9 @@ def create_timeline(folder: Path, slug: str, data: bytes, by: str, summary: str)
 
 
 def _write_new(path: Path, data: bytes) -> None:
-    """Write a file that must not exist yet, whole (as atomic_write, but refusing to
-    replace one: os.link fails when the name is taken)."""
-    handle = tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.",
-                                         suffix=".new", delete=False)
+    """Write the new timeline's file, refusing to replace one already there."""
     try:
-        with handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(handle.name, 0o644)
-        try:
-            os.link(handle.name, path)
-        except FileExistsError:
-            raise NotCreated(f"There is already a timeline at /t/{path.stem}/: choose "
-                             f"another address.", taken=True) from None
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(handle.name)
+        write_new(path, data)
+    except FileExistsError:
+        raise NotCreated(f"There is already a timeline at /t/{path.stem}/: choose "
+                         f"another address.", taken=True) from None
