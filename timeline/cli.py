@@ -68,7 +68,8 @@ def _validate(args: argparse.Namespace) -> int:
         paths = [str(Catalogue(Path(args.path)).path_of(slug))
                  for slug in Catalogue(Path(args.path)).slugs()]
         if not paths:
-            print(f"{args.path}: no timelines here (files named like harbour-fire.csv)")
+            print(f"{args.path}: error: this is a folder with no timelines in it (a timeline "
+                  f"is a CSV named for its address, such as harbour-fire.csv)\n1 error in 0 rows")
             return 1
     else:
         paths = [args.path]
