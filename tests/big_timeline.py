@@ -21,7 +21,13 @@ def data_file(request, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def events(data_file):
-    return prepare_events(load_events(data_file).events)
+    """The prepared events; `attrs["category_labels"]`: what readers call each category
+    (the file's category rows), as the count line names them."""
+    loaded = load_events(data_file)
+    prepared = prepare_events(loaded.events)
+    prepared.attrs["category_labels"] = dict(zip(loaded.categories["name"],
+                                                 loaded.categories["label"]))
+    return prepared
 
 
 @pytest.fixture(scope="module")

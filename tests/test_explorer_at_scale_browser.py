@@ -54,7 +54,8 @@ def expect_view(page, events, query: str) -> None:
     """The count, the chart and the list all show `query`'s events."""
     want = expected(events, query)
     view = ViewState.from_query_string(query)
-    expect(page.locator("#event-count")).to_have_text(view.describe(len(want), len(events)))
+    expect(page.locator("#event-count")).to_have_text(view.describe(
+        len(want), len(events), category_labels=events.attrs["category_labels"]))
     page.wait_for_function("""(n) => {
         const first = document.querySelector('#event-list li[aria-posinset="1"]');
         return first && first.getAttribute('aria-setsize') === String(n);
