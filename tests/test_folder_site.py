@@ -322,3 +322,14 @@ def test_the_sites_oembed_answers_for_each_timelines_links(folder):
     assert default["title"] == "Russia and North Korea: a timeline"
     assert client.get("/oembed", query_string={
         "url": "http://localhost/t/no-such/"}).status_code == 404
+
+
+def test_every_timelines_app_shares_one_compressor(folder):
+    site = site_of(folder)
+    client = site.test_client()
+    for page in ("/t/courts/", "/t/harbour/"):
+        assert client.get(page).status_code == 200
+    apps = site.extensions["timeline_apps"]
+    compressors = {id(apps.get(slug, folder / f"{slug}.csv", None).app.extensions[
+        "timeline_compression"]) for slug in ("courts", "harbour")}
+    assert len(compressors) == 1

@@ -26,7 +26,7 @@ from timeline.explorer.layout import (
 )
 from timeline.folder.index_page import FOLDER_FILES
 from timeline.memory import map_large_blocks_apart
-from timeline.serving.compression import install_compression
+from timeline.serving.compression import Compressor, install_compression
 from timeline.serving.hosts import install_host_check
 from timeline.serving.http_policy import install_http_policy
 from timeline.serving.plain_answers import install_answer_language
@@ -39,7 +39,9 @@ from timeline.view.view_state import ViewState
 __all__ = ["DataFileError", "create_app"]
 
 
-def create_app(config: Config | None = None) -> Dash:
+def create_app(config: Config | None = None, *, compressor: Compressor | None = None) -> Dash:
+    """The app of one timeline. `compressor`: shared with the other timelines' apps of
+    this process (folder/site.py), else its own."""
     config = config or Config.from_environment()
     map_large_blocks_apart()  # a big timeline's JSON, freed, goes back to the system
     store = DataStore(config.data_path)  # raises DataFileError on a file with errors
@@ -76,7 +78,7 @@ def create_app(config: Config | None = None) -> Dash:
                                                         store.snapshot.result.settings))
     harden(server, config, editor_session)
     install_compression(server, config.cache_dir or None, data_path=config.data_path,
-                        disk_budget=config.cache_max_mb * 1024 * 1024)
+                        disk_budget=config.cache_max_mb * 1024 * 1024, compressor=compressor)
     return app
 
 

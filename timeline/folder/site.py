@@ -212,12 +212,19 @@ def create_site(config: Config, build: Callable[[Config], flask.Flask] | None = 
     `build`: a timeline's app from its config (default: app_factory.create_app's
     server)."""
     from timeline.app_factory import create_app, harden
+    from timeline.serving.cache_folder import default_cache_dir
+    from timeline.serving.compression import Compressor
     from timeline.editor.page import EDITOR_FILES
     from timeline.embed.page import EMBED_FILES
     from timeline.engine.static_files import register_static_files
     from timeline.explorer.layout import EXPLORER_FILES
     from timeline.folder.index_page import FOLDER_FILES
-    build = build or (lambda timeline_config: create_app(timeline_config).server)
+    # One compressor for every timeline's app of this process: one memory budget
+    # (64 MB) and one background thread, not one each.
+    compressor = Compressor(Path(config.cache_dir or default_cache_dir(config.data_path)),
+                            disk_budget=config.cache_max_mb * 1024 * 1024)
+    build = build or (lambda timeline_config: create_app(
+        timeline_config, compressor=compressor).server)
     folder = Path(config.folder)
     catalogue = Catalogue(folder)
 

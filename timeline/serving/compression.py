@@ -192,16 +192,20 @@ class Compressor:
 def install_compression(server: flask.Flask, cache_dir: Path | str | None | bool = None,
                         background: bool = True, *,
                         data_path: str | os.PathLike | None = None,
-                        disk_budget: int = DISK_BUDGET) -> Compressor:
+                        disk_budget: int = DISK_BUDGET,
+                        compressor: Compressor | None = None) -> Compressor:
     """Compress and set caching headers on every answer of `server`.
 
     `cache_dir`: the shared disk cache (default: `cache_folder.default_cache_dir(data_path)`;
     `False` keeps it in memory only), holding at most `disk_budget` bytes.
     `background=False` compresses at full quality inside the request (tests).
+    `compressor`: one already made, shared with other apps of this process (a folder
+    of timelines: one memory budget and one background thread for all of them).
     """
-    folder = (None if cache_dir is False
-              else Path(cache_dir or cache_folder.default_cache_dir(data_path)))
-    compressor = Compressor(folder, background=background, disk_budget=disk_budget)
+    if compressor is None:
+        folder = (None if cache_dir is False
+                  else Path(cache_dir or cache_folder.default_cache_dir(data_path)))
+        compressor = Compressor(folder, background=background, disk_budget=disk_budget)
 
     def finish(response: flask.Response) -> flask.Response:
         request = flask.request
