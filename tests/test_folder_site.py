@@ -97,7 +97,7 @@ def test_the_index_lists_published_timelines_and_searches_them(folder):
         (TIMELINES / "courts.csv").read_bytes().replace(
             b",,,,The bridge case in court,", b",,,,A secret draft,", 1).replace(
             b"title,,,\n", b"title,status=draft,,\n", 1))
-    client = site_of(folder).test_client()
+    client = site_of(folder, edit_secret=SECRET).test_client()
     index = client.get("/t/").get_data(as_text=True)
     titles = re.findall(r'<h2><a href="[^"]+">([^<]+)</a>', index)
     assert sorted(titles) == ["A year at the harbour", "Russia and North Korea: a timeline",
@@ -105,6 +105,9 @@ def test_the_index_lists_published_timelines_and_searches_them(folder):
     assert "A secret draft" not in index and "draft-story" not in index
     assert "5 events · 2021–2022" in index
     assert 'href="/t/courts/embed"' in index and 'href="/t/courts/edit/"' in index
+    # With editing off, no Edit link leads readers to a closed door.
+    closed = site_of(folder).test_client().get("/t/").get_data(as_text=True)
+    assert 'href="/t/courts/embed"' in closed and "/edit/" not in closed
     found = client.get("/t/?q=HARBOUR ferries").get_data(as_text=True)
     assert re.findall(r'<h2><a href="([^"]+)">', found) == ["/t/harbour/"]
     assert "No timeline matches" in client.get("/t/?q=zzz").get_data(as_text=True)

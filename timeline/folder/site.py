@@ -305,12 +305,15 @@ def register_list(hub: flask.Flask, config: Config, catalogue: Catalogue):
 def register_site_pages(hub: flask.Flask, config: Config, catalogue: Catalogue,
                         root: _RootTimeline) -> None:
     """What the site answers itself: the index, and a page for a timeline that is not here."""
+    from timeline.editor.routes import editor_keys
+    keys = editor_keys(config)  # an Edit link only where some secret opens the editor
 
     @hub.route("/t/")
     def timelines_index():
         query = flask.request.args.get("q", "")[:200]
         entries = [entry for entry in catalogue.entries() if entry.for_readers]
-        return index_html(searched(entries, query), query=query, links=reader_links,
+        return index_html(searched(entries, query), query=query,
+                          links=lambda entry: reader_links(entry, keys.opens_any(entry.slug)),
                           zone=config.zone, search_script=search_script_url())
 
     @hub.route("/t")
@@ -331,11 +334,11 @@ def register_site_pages(hub: flask.Flask, config: Config, catalogue: Catalogue,
                         "renamed.")
 
 
-def reader_links(entry: TimelineEntry) -> EntryLinks:
+def reader_links(entry: TimelineEntry, editable: bool) -> EntryLinks:
     base = flask.request.script_root
     return EntryLinks(explore=base + timeline_address(entry.slug),
                       embed=base + timeline_address(entry.slug, "embed"),
-                      edit=base + timeline_address(entry.slug, "edit/"))
+                      edit=base + timeline_address(entry.slug, "edit/") if editable else "")
 
 
 def search_script_url() -> str:
