@@ -336,3 +336,19 @@ def test_every_timelines_app_shares_one_compressor(folder):
     compressors = {id(apps.get(slug, folder / f"{slug}.csv", None).app.extensions[
         "timeline_compression"]) for slug in ("courts", "harbour")}
     assert len(compressors) == 1
+
+
+def test_the_index_speaks_the_links_language_else_the_default_timelines(folder):
+    client = site_of(folder).test_client()
+    korean = client.get("/t/?lang=ko").get_data(as_text=True)
+    assert '<html lang="ko">' in korean and "<h1>타임라인 목록</h1>" in korean
+    assert "타임라인 3개" in korean and "사건 5건" in korean
+    russian = client.get("/t/?lang=ru&q=harbour").get_data(as_text=True)
+    assert "1 хронология по запросу «harbour»" in russian
+    missing = client.get("/t/gone/?lang=ru")
+    assert missing.status_code == 404 and "Здесь нет хронологии" in missing.get_data(
+        as_text=True)
+    # A newsroom whose default timeline is in Korean gets its index in Korean.
+    default = (folder / "events.csv").read_bytes()
+    (folder / "events.csv").write_bytes(default.replace(b",title,,,", b",title,language=ko,,", 1))
+    assert eventually(lambda: '<html lang="ko">' in client.get("/t/").get_data(as_text=True))

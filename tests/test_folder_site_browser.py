@@ -113,3 +113,16 @@ def test_a_missing_timeline_says_so_and_links_to_the_index(folder_site, open_pag
     assert accessibility_violations(page, also=WCAG22) == []
     page.get_by_role("link", name="See all timelines").click()
     expect(page).to_have_url(re.compile(r"/t/$"))
+
+
+def test_the_index_in_russian_counts_as_russian_does(folder_site, open_page):  # noqa: F811
+    url, _ = folder_site
+    page = open_page(375)
+    page.goto(url + "/t/?lang=ru")
+    expect(page.locator("h1")).to_have_text("Хронологии")
+    expect(page.locator("#shown")).to_have_text("3 хронологии")
+    page.fill("#q", "harbour")
+    expect(page.locator("#shown")).to_have_text("1 хронология по запросу «harbour»")
+    page.fill("#q", "zzz")
+    expect(page.locator("#shown")).to_have_text("0 хронологий по запросу «zzz»")
+    assert accessibility_violations(page, also=WCAG22) == []

@@ -20,6 +20,7 @@ from pathlib import Path
 from timeline.config import DEFAULT_FILE_NAME
 from timeline.data.loading import load_events_from_bytes
 from timeline.data.report import Report
+from timeline.data.schema import DEFAULT_LANGUAGE, setting_value
 
 CHECK_INTERVAL = 0.5
 # A timeline's address: lower-case letters, digits and single hyphens between them.
@@ -60,6 +61,7 @@ class TimelineEntry:
     status: str                  # "published" or "draft" (the title row's `status=`)
     problems: tuple[str, ...]    # its first errors, each with its line; () when it loads
     error_count: int = 0
+    language: str = DEFAULT_LANGUAGE  # its readers' (the title row's `language=`)
 
     @property
     def ok(self) -> bool:
@@ -106,7 +108,8 @@ def entry_of(slug: str, path: Path, result, changed: datetime) -> TimelineEntry:
         last = _day(events["end_at"].fillna(events["start_at"]).max())
     return TimelineEntry(slug, path, result.title or slug, result.subtitle or "",
                          len(events), first, last, changed, result.status, problems,
-                         len(errors))
+                         len(errors), setting_value(result.settings, "language",
+                                                    DEFAULT_LANGUAGE))
 
 
 def _day(value) -> date | None:

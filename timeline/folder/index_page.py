@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import functools
 import html
+import json
 import unicodedata
 from dataclasses import dataclass
 from datetime import tzinfo
 from pathlib import Path
 from typing import Callable, Iterable
 
+from timeline.data.schema import DEFAULT_LANGUAGE
 from timeline.engine.static_files import StaticFile, static_files
 from timeline.folder.catalogue import TimelineEntry
+from timeline.view.language import Messages, messages_for, plural_categories, short_day
 
 SEARCH_SCRIPT = Path(__file__).resolve().parent / "web" / "index-search.js"
 # The site's own pages' files, served like every page's (engine/static_files.py).
@@ -52,58 +55,95 @@ def searched(entries: Iterable[TimelineEntry], query: str) -> list[TimelineEntry
     return [entry for entry in entries if matches(entry, query)]
 
 
-def count_words(entry: TimelineEntry) -> str:
-    return "1 event" if entry.events == 1 else f"{entry.events:,} events"
+def count_words(entry: TimelineEntry, say: Messages | None = None) -> str:
+    say = say or messages_for(DEFAULT_LANGUAGE)
+    return say.ngettext("{count} event", "{count} events", entry.events)
+
+
+def shown_words(count: int, query: str, say: Messages) -> str:
+    """'3 timelines', or '1 timeline matching “harbour”', in the page's language."""
+    if query:
+        return say.ngettext("{count} timeline matching “{words}”",
+                            "{count} timelines matching “{words}”", count, words=query)
+    return say.ngettext("{count} timeline", "{count} timelines", count)
+
+
+def plural_forms(say: Messages) -> str:
+    """The count line's forms by CLDR's plural category, as JSON for index-search.js,
+    which picks one with the browser's Intl.PluralRules."""
+    categories = plural_categories(say)
+    forms = {}
+    for key, singular, plural in (
+            ("count", "{count} timeline", "{count} timelines"),
+            ("matching", "{count} timeline matching “{words}”",
+             "{count} timelines matching “{words}”")):
+        found = say.translations.get(singular)
+        texts = found if isinstance(found, tuple) and all(found) else (singular, plural)
+        forms[key] = (dict(zip(categories, texts)) if len(texts) == len(categories)
+                      else {"one": texts[0], "other": texts[-1]})
+    return json.dumps(forms, ensure_ascii=False)
 
 
 def index_html(entries: list[TimelineEntry], *, query: str, links: Callable[
         [TimelineEntry], EntryLinks], zone: tzinfo, search_script: str = "",
-        title: str = "Timelines", heading_note: str = "") -> str:
+        language: str = DEFAULT_LANGUAGE) -> str:
     """The page listing `entries` (already chosen for who asks and searched by
-    `query`). `search_script`: the address of index-search.js, or '' for none."""
-    items = "\n".join(_item(entry, links(entry), zone) for entry in entries)
-    shown = (f"{len(entries)} timeline" + ("" if len(entries) == 1 else "s")
-             + (f" matching “{html.escape(query)}”" if query else ""))
-    empty = ('<p class="none">No timeline matches. <a href="?">Show them all</a>.</p>'
-             if query and not entries else
-             '<p class="none">No timelines yet.</p>' if not entries else "")
+    `query`) in `language`'s words. `search_script`: the address of index-search.js,
+    or '' for none."""
+    say = messages_for(language)
+    items = "\n".join(_item(entry, links(entry), zone, say) for entry in entries)
+    if query and not entries:
+        empty = (f'<p class="none">{html.escape(say.gettext("No timeline matches."))} '
+                 f'<a href="?">{html.escape(say.gettext("Show them all"))}</a></p>')
+    elif not entries:
+        empty = f'<p class="none">{html.escape(say.gettext("No timelines yet."))}</p>'
+    else:
+        empty = ""
     script = (f'<script src="{html.escape(search_script)}" defer></script>'
               if search_script else "")
     return INDEX_PAGE.format(
-        title=html.escape(title), note=heading_note, query=html.escape(query),
-        shown=shown, items=items, empty=empty, script=script)
+        language=say.language, title=html.escape(say.gettext("Timelines")),
+        search_label=html.escape(say.gettext("Search the timelines")),
+        search_button=html.escape(say.gettext("Search")), query=html.escape(query),
+        shown=html.escape(shown_words(len(entries), query, say)),
+        forms=html.escape(plural_forms(say)), items=items, empty=empty, script=script)
 
 
-def notice_html(title: str, message: str, index_url: str) -> str:
-    """A short page saying why there is nothing here, with the way to the index."""
-    return NOTICE_PAGE.format(title=html.escape(title), message=html.escape(message),
-                              index=html.escape(index_url))
+def notice_html(title: str, message: str, index_url: str,
+                language: str = DEFAULT_LANGUAGE) -> str:
+    """A short page saying why there is nothing here (`title` and `message` already in
+    `language`), with the way to the index."""
+    say = messages_for(language)
+    return NOTICE_PAGE.format(language=say.language, title=html.escape(title),
+                              message=html.escape(message), index=html.escape(index_url),
+                              see_all=html.escape(say.gettext("See all timelines")))
 
 
-def _item(entry: TimelineEntry, links: EntryLinks, zone: tzinfo) -> str:
-    changed = entry.changed.astimezone(zone)
-    facts = [count_words(entry)]
-    if entry.span:
-        facts.append(entry.span)
-    facts.append(f'changed <time datetime="{entry.changed.isoformat()}">'
-                 f'{changed.day} {changed:%b %Y}</time>')
-    draft = ' <span class="draft">draft</span>' if entry.status == "draft" else ""
-    embed = (f' <a href="{html.escape(links.embed)}">Embed<span class="hidden"> '
-             f'{html.escape(entry.title)}</span></a>' if links.embed else "")
-    edit = (f' <a href="{html.escape(links.edit)}">Edit<span class="hidden"> '
-            f'{html.escape(entry.title)}</span></a>' if links.edit else "")
+def _item(entry: TimelineEntry, links: EntryLinks, zone: tzinfo, say: Messages) -> str:
+    day = (f'<time datetime="{entry.changed.isoformat()}">'
+           f'{html.escape(short_day(entry.changed.astimezone(zone).date(), say.language))}'
+           f'</time>')
+    facts = [html.escape(count_words(entry, say)), *([entry.span] if entry.span else []),
+             html.escape(say.gettext("changed {day}")).replace("{day}", day)]
+    draft = (f' <span class="draft">{html.escape(say.gettext("draft"))}</span>'
+             if entry.status == "draft" else "")
+    hidden = f'<span class="hidden"> {html.escape(entry.title)}</span>'
+    embed = (f' <a href="{html.escape(links.embed)}">{html.escape(say.gettext("Embed"))}'
+             f'{hidden}</a>' if links.embed else "")
+    edit = (f' <a href="{html.escape(links.edit)}">{html.escape(say.gettext("Edit"))}'
+            f'{hidden}</a>' if links.edit else "")
     search_text = html.escape(folded(" ".join((entry.title, entry.standfirst, entry.slug))))
     return (f'<li data-search="{search_text}"><h2><a href="{html.escape(links.explore)}">'
             f'{html.escape(entry.title)}</a>{draft}</h2>'
             + (f'<p class="standfirst">{html.escape(entry.standfirst)}</p>'
                if entry.standfirst else "")
             + f'<p class="facts">{" · ".join(facts)}</p>'
-            f'<p class="links"><a href="{html.escape(links.explore)}">Explore<span '
-            f'class="hidden"> {html.escape(entry.title)}</span></a>{embed}{edit}</p></li>')
+            f'<p class="links"><a href="{html.escape(links.explore)}">'
+            f'{html.escape(say.gettext("Explore"))}{hidden}</a>{embed}{edit}</p></li>')
 
 
 NOTICE_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="{language}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
 <title>{title}</title>
@@ -112,11 +152,11 @@ padding:0 1rem}}a{{color:#0b57b0}}
 @media (prefers-color-scheme:dark){{body{{background:#16181c;color:#e8e8e6}}
 a{{color:#84b8ff}}}}</style>
 </head><body><main><h1>{title}</h1><p>{message}</p>
-<p><a href="{index}">See all timelines</a></p></main></body></html>
+<p><a href="{index}">{see_all}</a></p></main></body></html>
 """
 
 INDEX_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="{language}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
 <title>{title}</title>
@@ -142,13 +182,12 @@ li{{border-color:#444}}.draft{{color:#ffc27a}}}}
 </style>
 </head><body><main>
 <h1>{title}</h1>
-{note}
 <form method="get" role="search" id="timeline-search">
-<div class="field"><label for="q">Search the timelines</label>
+<div class="field"><label for="q">{search_label}</label>
 <input type="search" id="q" name="q" value="{query}" autocomplete="off"></div>
-<button type="submit">Search</button>
+<button type="submit">{search_button}</button>
 </form>
-<p id="shown" role="status">{shown}</p>
+<p id="shown" role="status" data-forms="{forms}">{shown}</p>
 <ul id="timelines">
 {items}
 </ul>

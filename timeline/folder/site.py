@@ -30,7 +30,9 @@ from timeline.config import DEFAULT_FILE_NAME, Config, ConfigError
 from timeline.data_store import DataFileError
 from timeline.editor.routes import EDITOR_ACCESS_KEY
 from timeline.folder.catalogue import DEFAULT_SLUG, Catalogue, TimelineEntry
+from timeline.data.schema import DEFAULT_LANGUAGE, LANGUAGES
 from timeline.folder.index_page import EntryLinks, index_html, notice_html, searched
+from timeline.view.language import Messages, messages_for
 from timeline.folder.renaming import RenamedAddresses
 
 log = logging.getLogger("timeline.folder")
@@ -314,7 +316,8 @@ def register_site_pages(hub: flask.Flask, config: Config, catalogue: Catalogue,
         entries = [entry for entry in catalogue.entries() if entry.for_readers]
         return index_html(searched(entries, query), query=query,
                           links=lambda entry: reader_links(entry, keys.opens_any(entry.slug)),
-                          zone=config.zone, search_script=search_script_url())
+                          zone=config.zone, search_script=search_script_url(),
+                          language=site_language(catalogue))
 
     @hub.route("/t")
     def timelines_index_slash():
@@ -324,14 +327,22 @@ def register_site_pages(hub: flask.Flask, config: Config, catalogue: Catalogue,
     def no_default_timeline():
         if not root.path.is_file():  # a folder without events.csv: its index is its front page
             return flask.redirect(flask.request.script_root + TIMELINES_PREFIX)
-        return not_here("This timeline is not available",
-                        "It cannot be shown right now.")
+        say = messages_for(site_language(catalogue))
+        return not_here(say, say.gettext("This timeline is not available"),
+                        say.gettext("It cannot be shown right now."))
 
     @hub.errorhandler(404)
     def missing(_error):
-        return not_here("No timeline here",
-                        "There is no timeline at this address: it may have been removed or "
-                        "renamed.")
+        say = messages_for(site_language(catalogue))
+        return not_here(say, say.gettext("No timeline here"), say.gettext(
+            "There is no timeline at this address: it may have been removed or renamed."))
+
+
+def site_language(catalogue: Catalogue) -> str:
+    """The site's own pages' language: the link's `lang`, else the default timeline's."""
+    default = catalogue.entry(DEFAULT_SLUG)
+    asked = flask.request.args.get("lang")
+    return asked if asked in LANGUAGES else default.language if default else DEFAULT_LANGUAGE
 
 
 def reader_links(entry: TimelineEntry, editable: bool) -> EntryLinks:
@@ -346,6 +357,6 @@ def search_script_url() -> str:
     return flask.request.script_root + search_script_file().url
 
 
-def not_here(title: str, message: str) -> tuple[str, int]:
+def not_here(say: Messages, title: str, message: str) -> tuple[str, int]:
     index = flask.request.script_root + TIMELINES_PREFIX
-    return notice_html(title, message, index), 404
+    return notice_html(title, message, index, say.language), 404
