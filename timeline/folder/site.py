@@ -27,13 +27,13 @@ import flask
 from werkzeug.wrappers import Request
 
 from timeline.config import DEFAULT_FILE_NAME, Config, ConfigError
+from timeline.data.schema import DEFAULT_LANGUAGE, LANGUAGES
 from timeline.data_store import DataFileError
 from timeline.editor.routes import EDITOR_ACCESS_KEY
 from timeline.folder.catalogue import DEFAULT_SLUG, Catalogue, TimelineEntry
-from timeline.data.schema import DEFAULT_LANGUAGE, LANGUAGES
 from timeline.folder.index_page import EntryLinks, index_html, notice_html, searched
-from timeline.view.language import Messages, messages_for
 from timeline.folder.renaming import RenamedAddresses
+from timeline.view.language import Messages, messages_for
 
 log = logging.getLogger("timeline.folder")
 
@@ -214,13 +214,13 @@ def create_site(config: Config, build: Callable[[Config], flask.Flask] | None = 
     `build`: a timeline's app from its config (default: app_factory.create_app's
     server)."""
     from timeline.app_factory import create_app, harden
-    from timeline.serving.cache_folder import default_cache_dir
-    from timeline.serving.compression import Compressor
     from timeline.editor.page import EDITOR_FILES
     from timeline.embed.page import EMBED_FILES
     from timeline.engine.static_files import register_static_files
     from timeline.explorer.layout import EXPLORER_FILES
     from timeline.folder.index_page import FOLDER_FILES
+    from timeline.serving.cache_folder import default_cache_dir
+    from timeline.serving.compression import Compressor
     # One compressor for every timeline's app of this process: one memory budget
     # (64 MB) and one background thread, not one each.
     compressor = Compressor(Path(config.cache_dir or default_cache_dir(config.data_path)),
