@@ -228,3 +228,15 @@ def test_the_title_is_the_timeline_s_in_the_link_s_language(tmp_path):
     page = client.get("/?lang=ru").get_data(as_text=True)
     assert re.search(r'type="application/json\+oembed"[^>]*title="Россия и КНДР: хронология"',
                      page)
+
+
+def test_the_credit_is_the_author_and_none_without_one(tmp_path, client):
+    assert "author_name" not in oembed(client, "http://localhost/embed").get_json()
+    data = tmp_path / "credited.csv"
+    data.write_bytes(csv_bytes([
+        {"type": "title", "title": "Floods", "settings": "credit=Jane Smith, The Daily"},
+        {"id": "rain", "start": "2024-03-01", "title": "Rain", "actors": "Met Office",
+         "category": "weather"}]))
+    credited = create_app(Config(data_path=data)).server.test_client()
+    assert oembed(credited, "http://localhost/").get_json()["author_name"] == (
+        "Jane Smith, The Daily")

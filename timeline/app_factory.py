@@ -71,7 +71,7 @@ def create_app(config: Config | None = None, *, compressor: Compressor | None = 
     register_embed_page(server, store, config, explorer_base, data_files)
     register_health(server, store)
     register_embed_tools(server, config, lambda link_language: title_in(
-        config, store.snapshot.result, link_language))
+        config, store.snapshot.result, link_language), lambda: store.snapshot.result.credit)
     editor_session = register_editor(server, store, config)
     # Errors readers see in the page's language: the link's `lang`, else the timeline's.
     install_answer_language(server, lambda: language_of(flask.request.args.get("lang"),

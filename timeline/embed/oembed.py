@@ -40,10 +40,13 @@ class OEmbedError(Exception):
 
 
 def register_embed_tools(server: flask.Flask, config: Config,
-                         current_title: Callable[[str | None], str] | None = None) -> None:
+                         current_title: Callable[[str | None], str] | None = None,
+                         current_credit: Callable[[], str] | None = None) -> None:
     """`current_title(lang)` names the timeline now (the setting, else the data's title
-    row) in the language a link's `lang` asks for (None: the timeline's own)."""
+    row) in the language a link's `lang` asks for (None: the timeline's own);
+    `current_credit()`, who made it (the title row's `credit=`), oEmbed's author."""
     title = current_title or (lambda _language: config.title_for(None))
+    credit = current_credit or (lambda: "")
     loader = LOADER.read_bytes()
     loader_etag = hashlib.sha256(loader).hexdigest()[:16]
 
@@ -59,7 +62,7 @@ def register_embed_tools(server: flask.Flask, config: Config,
     def oembed():
         base = public_base(config)
         try:
-            answer = oembed_answer(flask.request.args, base, title)
+            answer = oembed_answer(flask.request.args, base, title, credit())
         except OEmbedError as problem:
             response = plain(problem.status, str(problem))
             response.headers["Access-Control-Allow-Origin"] = "*"
@@ -97,7 +100,8 @@ def discovery_link(page_url: str, base: str, title: str) -> str:
             f'title="{escape(title)}">')
 
 
-def oembed_answer(args, base: str, title_in: Callable[[str | None], str]) -> dict:
+def oembed_answer(args, base: str, title_in: Callable[[str | None], str],
+                  author: str = "") -> dict:
     """The oEmbed answer for `args` (the request's parameters), which are
     checked in the spec's order: 400 unreadable, 501 a format other than JSON,
     404 not a link to this app's explorer or embed. Its title is the timeline's
@@ -116,7 +120,7 @@ def oembed_answer(args, base: str, title_in: Callable[[str | None], str]) -> dic
     title = title_in(ViewState.from_query_string(query).language)
     width = min(EMBED_WIDTH_PX, max_width or EMBED_WIDTH_PX)
     height = min(EMBED_HEIGHT_PX, max_height or EMBED_HEIGHT_PX)
-    return {
+    answer = {
         "version": "1.0",
         "type": "rich",
         "provider_name": home.hostname or title,
@@ -126,6 +130,9 @@ def oembed_answer(args, base: str, title_in: Callable[[str | None], str]) -> dic
         "width": width,
         "height": height,
     }
+    if author:  # the credit line's maker: a CMS shows it beside the embed
+        answer["author_name"] = author
+    return answer
 
 
 def dimension(args, name: str) -> int | None:
