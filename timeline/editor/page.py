@@ -197,7 +197,7 @@ def editor_layout(store: DataStore, config: Config) -> html.Main:
         read_error = None
     table = table_from_bytes(data, store.path.name)
     version = content_version(data)
-    base_tables(flask.current_app).remember(version, table.file_format, table.rows)
+    base_tables(flask.current_app).remember_table(version, table)
     csrf = flask.request.cookies.get(CSRF_COOKIE, "") if flask.has_request_context() else ""
     # One main landmark holds the page: screen readers' "skip to main", and axe's rule
     # that everything be in a landmark.
