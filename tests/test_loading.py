@@ -178,6 +178,16 @@ def test_raw_keeps_everything_the_editor_wrote():
     assert "internal_ref" not in result.events.columns
 
 
+@pytest.mark.parametrize("name", ["error_too_many_fields.csv", "warning_unknown_column.csv",
+                                  "utf8_bom.csv"])
+def test_the_file_as_written_loads_without_the_charts_frames(name):
+    data = (MESSY / name).read_bytes()
+    written, full = loading.load_written_from_bytes(data, name), load_events_from_bytes(data, name)
+    pd.testing.assert_frame_equal(written.raw, full.raw)
+    assert written.report == full.report and written.columns == full.columns
+    assert written.events.empty and not full.events.empty
+
+
 def test_duplicate_header_columns_get_unique_names_in_raw():
     result = load_events(MESSY / "warning_duplicate_header.csv")
     assert result.columns[-1] == "Title.1"

@@ -178,3 +178,40 @@ def test_a_column_brought_by_a_paste_is_empty_in_the_rows_not_sent(on_disk):
     delta["rows"] = {now[2][ROW_KEY]: {c: now[2][c] for c in columns}}
     rebuilt = table_rows(delta, BaseTables(path), columns)
     assert [row["desk"] for row in rebuilt[:4]] == ["", "", "Seoul", ""]
+
+
+def test_keys_numbered_in_order_after_other_keys_still_go_as_runs():
+    keys = ["a05", "a06", "r9", "r10", "r11", "x", "r12", "d1-1", "d1-2", "a7"]
+    runs = key_runs(keys)
+    assert expand_keys([list(run) if isinstance(run, tuple) else run for run in runs]) == keys
+    assert ("r", 9, 11) in runs and ("d1-", 1, 2) in runs
+
+
+def test_a_read_table_gives_its_rows_marked_and_as_the_file_has_them():
+    table = table_from_bytes(BUNDLED_CSV)
+    columns = table.file_format.columns
+    assert [row[LINE_KEY] for row in table.rows] == row_lines(columns, table.rows)
+    assert table.file_rows == [{c: row[c] for c in columns} for row in table.rows]
+    assert table.result.events.empty  # the chart's frames are not made for the table
+    assert table.report == load_events_from_bytes(BUNDLED_CSV).report
+
+
+def test_a_problem_after_a_blank_line_marks_the_row_it_is_on():
+    lines = BUNDLED_CSV.split(b"\n")
+    bad = lines[3].split(b",")
+    bad[1] = b"2023-13-45"
+    data = b"\n".join([*lines[:3], b"", b",".join(bad), *lines[4:]])
+    table = table_from_bytes(data)
+    [problem] = [p for p in table.report.problems if p.column == "start"]
+    marked = [row for row in table.rows if row[PROBLEMS_KEY]]
+    assert [row["id"] for row in marked] == [bad[0].decode()]
+    assert marked[0][LINE_KEY] == problem.line == 5  # the file's line, the blank one counted
+
+
+def test_a_version_read_is_kept_without_a_copy_of_its_rows(on_disk):
+    path, _rows, version = on_disk
+    table = table_from_bytes(path.read_bytes())
+    bases = BaseTables(path)
+    bases.remember_table(version, table)
+    kept = bases.table(version)
+    assert kept.rows is table.file_rows and kept.file_format == table.file_format

@@ -549,8 +549,9 @@ def _cut_off(lines: list[str], finished: bool, header: Record, body: list[Record
 
 
 # How much a load builds: the report alone (`python -m timeline validate`), also the
-# frames the app draws (`events`), or those and the file as written (`raw`, the editor's).
-Frames = Literal["report", "events", "raw"]
+# frames the app draws (`events`), or those and the file as written (`raw`, the editor's);
+# `written`: the report and the file as written only (the editor's table, no chart).
+Frames = Literal["report", "events", "raw", "written"]
 
 
 def _result(checked: Validation, table: Table, frames: Frames, raw: Callable[[], pd.DataFrame],
@@ -559,6 +560,9 @@ def _result(checked: Validation, table: Table, frames: Frames, raw: Callable[[],
     report = Report((*table.notes, *checked.problems), rows=len(checked.rows))
     if frames == "report":  # what `python -m timeline validate` prints
         return LoadResult(empty_events(), report, encoding=table.encoding,
+                          delimiter=table.delimiter, **details)
+    if frames == "written":
+        return LoadResult(empty_events(), report, raw=raw(), encoding=table.encoding,
                           delimiter=table.delimiter, **details)
     return LoadResult(_events(checked.rows), report,
                       raw=raw() if frames == "raw" else _frame(("line",), {}),
@@ -636,6 +640,12 @@ def load_events_from_bytes(data: bytes, source_name: str = "upload", *,
     which costs as much memory as the events themselves. `limit`: how large the
     file may be (default: the app's, `app_limit`)."""
     return _loaded(data, source_name, "raw" if as_written else "events", limit)
+
+
+def load_written_from_bytes(data: bytes, source_name: str = "upload") -> LoadResult:
+    """The report and the file's rows as written (`raw`), without the frames the app
+    draws (`events` stays empty): the editor's table. Never raises."""
+    return _loaded(data, source_name, "written")
 
 
 def _loaded(data: bytes, source_name: str, frames: Frames,

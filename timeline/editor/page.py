@@ -52,6 +52,10 @@ EDITOR_FILES = {
                                             ENGINE_WEB / "figure-packing.js")),
 }
 PREVIEW_WIDTH_PX = 1000
+# The grid's own code (200 KB), which dash-ag-grid asks for only once the page's layout
+# has come: asked for with the page, it is there when the grid is drawn.
+GRID_CODE_PRELOAD = (f'<link rel="preload" as="script" '
+                     f'href="{EDIT_PREFIX}_dash-component-suites/dash_ag_grid/async-community.js">')
 MAX_DIFF_ROWS = 200  # changed fields shown in a diff
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_PROBLEMS_SHOWN = 50  # an upload's problems listed; thousands would take seconds to draw
@@ -65,7 +69,8 @@ def create_editor_app(server: flask.Flask, store: DataStore, config: Config) -> 
                   update_title=None, serve_locally=True, external_scripts=editor_scripts(),
                   # The conflict panel's button exists only once there is a conflict.
                   suppress_callback_exceptions=True)
-    editor.index_string = editor.index_string.replace("<html>", '<html lang="en">', 1)
+    editor.index_string = editor.index_string.replace("<html>", '<html lang="en">', 1).replace(
+        "{%css%}", "{%css%}\n" + GRID_CODE_PRELOAD, 1)
     server.extensions[BASE_TABLES_KEY] = BaseTables(store.path)
     editor.layout = lambda: editor_layout(store, config)
     return editor
@@ -198,7 +203,7 @@ def editor_layout(store: DataStore, config: Config) -> html.Main:
         read_error = None
     table = table_from_bytes(data, store.path.name)
     version = content_version(data)
-    base_tables(flask.current_app).remember(version, table.file_format, table.rows)
+    base_tables(flask.current_app).remember_table(version, table)
     csrf = flask.request.cookies.get(CSRF_COOKIE, "") if flask.has_request_context() else ""
     # One main landmark holds the page: screen readers' "skip to main", and axe's rule
     # that everything be in a landmark.

@@ -309,6 +309,8 @@
     }
   });
   PHONE.addEventListener("change", drawSoon);
+  // A check's marks set on rows in place (editor.js applyChange): no grid event says so.
+  document.addEventListener("timeline-rows-marked", drawSoon);
 
   // The grid exists once Dash has drawn it: then follow its changes. Its rows may
   // come after it is ready, so the page is watched until the grid holds some.
