@@ -11,9 +11,7 @@ app draws, or the report alone (`_result`). Every failure becomes a Problem.
 from __future__ import annotations
 
 import codecs
-import contextlib
 import csv
-import gc
 import io
 import os
 import re
@@ -22,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import repeat
 from operator import attrgetter
-from typing import Callable, Iterator, Literal
+from typing import Callable, Literal
 
 import numpy as np
 import pandas as pd
@@ -33,6 +31,7 @@ from timeline.data.checks.text import clean_value, slugify
 from timeline.data.report import Problem, Report, error, warning
 from timeline.data.table import Record, Table
 from timeline.data.validation import CheckedRows, Validation, validate
+from timeline.memory import cycle_collector_paused
 
 MAX_FILE_BYTES = 50 * 1024 * 1024  # far beyond any timeline; guards the app's memory
 # A timeline has 16 columns and perhaps a few of its editors' own; checking each column
@@ -582,7 +581,7 @@ def load_events_from_table(table: Table, frames: Frames = "raw") -> LoadResult:
     """Load a file's records already split (the editor's table, row by row: no CSV
     to write and read again). Never raises."""
     try:
-        with _cycle_collector_paused():
+        with cycle_collector_paused():
             return _load_table(table, frames)
     except Exception as exc:  # as _loaded: a bug here must not take the app down
         return _failed(f"could not read the table: unexpected {type(exc).__name__} "
@@ -618,20 +617,6 @@ def _sheet_as_written(sheet: Table, columns: tuple[str, ...]) -> pd.DataFrame:
         "line": [r.line for r in rows]})
 
 
-@contextlib.contextmanager
-def _cycle_collector_paused() -> Iterator[None]:
-    """Python's cycle collector paused while a file loads: loading makes millions of
-    small objects and no cycles, and the collector's passes over them took a third of
-    the time of a large file. It runs again as it did (even if the load failed)."""
-    was_running = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_running:
-            gc.enable()
-
-
 def load_events_from_bytes(data: bytes, source_name: str = "upload", *,
                            as_written: bool = True,
                            limit: SizeLimit | None = None) -> LoadResult:
@@ -651,7 +636,7 @@ def load_written_from_bytes(data: bytes, source_name: str = "upload") -> LoadRes
 def _loaded(data: bytes, source_name: str, frames: Frames,
             limit: SizeLimit | None = None) -> LoadResult:
     try:
-        with _cycle_collector_paused():
+        with cycle_collector_paused():
             return _load(bytes(data), frames, limit)
     except Exception as exc:  # a bug here must not take the newsroom's app down
         return _failed(f"could not read {source_name}: unexpected {type(exc).__name__} "

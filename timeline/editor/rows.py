@@ -6,10 +6,8 @@ editor marks the same problems in the same words.
 """
 from __future__ import annotations
 
-import gc
 import itertools
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from timeline.data.csv_writing import line_ending_of, neutralise_row, row_lines, serialise_rows
@@ -22,6 +20,7 @@ from timeline.data.loading import (
 from timeline.data.report import Report
 from timeline.data.table import Record
 from timeline.data.table import Table as CsvTable
+from timeline.memory import cycle_collector_paused
 
 ROW_KEY = "__row"            # the grid's own id for a row; never written to the file
 PROBLEMS_KEY = "__problems"  # column (or ROW_KEY for the whole row) → message
@@ -73,7 +72,7 @@ def table_from_bytes(data: bytes, source_name: str = "events.csv") -> Table:
     columns = tuple(c for c in result.raw.columns if c != "line") or tuple(result.columns)
     file_format = FileFormat(columns, result.delimiter or ",", line_ending_of(data),
                              data.startswith(BYTE_ORDER_MARK))
-    with _cycle_collector_paused():  # 20,000 dicts at 10,000 rows, and no cycles
+    with cycle_collector_paused():  # 20,000 dicts at 10,000 rows, and no cycles
         # Column by column (DataFrame.to_dict took half a second at 10,000 rows).
         values = [[v if type(v) is str else str(v) for v in result.raw[c].tolist()]
                   for c in columns]
@@ -94,19 +93,6 @@ def _loaded_lines(result: LoadResult, count: int) -> list[int] | None:
     if "line" not in result.raw.columns or len(result.raw) != count:
         return None
     return [int(line) for line in result.raw["line"].tolist()]
-
-
-@contextmanager
-def _cycle_collector_paused() -> Iterator[None]:
-    """Python's cycle collector paused while the rows are made: its passes over the
-    thousands of new dicts (none in a cycle) took a third of the time, and varied."""
-    was_running = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_running:
-            gc.enable()
 
 
 def rows_to_bytes(rows: Sequence[Mapping], file_format: FileFormat) -> bytes:

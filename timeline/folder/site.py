@@ -30,7 +30,7 @@ from timeline.config import DEFAULT_FILE_NAME, Config, ConfigError
 from timeline.data.schema import DEFAULT_LANGUAGE, LANGUAGES
 from timeline.data_store import DataFileError
 from timeline.editor.routes import EDITOR_ACCESS_KEY
-from timeline.folder.catalogue import DEFAULT_SLUG, Catalogue, TimelineEntry
+from timeline.folder.catalogue import DEFAULT_SLUG, Catalogue, TimelineEntry, is_slug
 from timeline.folder.index_page import EntryLinks, index_html, notice_html, searched
 from timeline.folder.renaming import RenamedAddresses
 from timeline.view.language import Messages, messages_for
@@ -148,7 +148,7 @@ class FolderDispatch:
 
     def _timeline(self, slug: str, rest: str, environ, start_response):
         path = self.catalogue.path_of(slug)
-        if path is None:
+        if path is None and is_slug(slug):
             # Made or renamed in another worker a moment ago (the editors' list sends
             # its editor there at once): look again before answering 404.
             self.catalogue.refresh()
@@ -167,16 +167,15 @@ class FolderDispatch:
         loaded = self.apps.get(slug, path, self.catalogue.signature_of(slug))
         if loaded.app is None:
             return self.hub(environ, start_response)
-        if not rest.startswith("/edit") and not rest.startswith("/static/") \
-                and not self._readers_may_see(slug, environ, loaded.app, rest):
+        if not rest.startswith("/edit") and not self._readers_may_see(slug, environ,
+                                                                      loaded.app):
             return self.hub(environ, start_response)
         environ = dict(environ)
         environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + TIMELINES_PREFIX + slug
         environ["PATH_INFO"] = rest
         return loaded.app(environ, start_response)
 
-    def _readers_may_see(self, slug: str, environ, app: flask.Flask | None = None,
-                         rest: str = "") -> bool:
+    def _readers_may_see(self, slug: str, environ, app: flask.Flask | None = None) -> bool:
         """A draft is for its editors: readers (without an editor's session that
         opens it) are told there is no such timeline."""
         entry = self.catalogue.entry(slug)
