@@ -114,7 +114,7 @@ def test_callback_answers_are_compressed(cache_dir, data):
     assert dependencies.headers["Content-Encoding"] == "br"
     [check] = [d for d in json.loads(decompress(dependencies.data, "br"))
                if "edit-preview.figure" in d["output"] and not d.get("clientside_function")
-               and any(i["id"] == "edit-row-change" for i in d["inputs"])]
+               and any(i["id"] == "edit-preview-due" for i in d["inputs"])]
     values = layout_values(client.get("/edit/_dash-layout").json)
     outputs = [{"id": part.split(".")[0], "property": part.split(".")[1].split("@")[0]}
                for part in check["output"].strip(".").split("...")]
@@ -125,7 +125,7 @@ def test_callback_answers_are_compressed(cache_dir, data):
                    for i in check["inputs"]],
         "state": [{**s, "value": values.get((s["id"], s["property"]))}
                   for s in check["state"]],
-        "changedPropIds": ["edit-row-change.data"]}
+        "changedPropIds": ["edit-preview-due.data"]}
     headers = {"X-CSRFToken": client.get_cookie("_csrf_token", path="/edit/").value}
     plain = client.post("/edit/_dash-update-component", json=body, headers=headers)
     sent = client.post("/edit/_dash-update-component", json=body,

@@ -212,3 +212,35 @@ def test_a_copy_that_cannot_be_kept_is_logged_and_the_store_serves_on(data, monk
     assert "cannot keep a last good copy" in caplog.text
     assert "No space left on device" in caplog.text
     assert not last_good_path(data).exists()
+
+
+def test_a_save_hands_the_store_its_load_and_nothing_is_loaded_again(data, monkeypatch):
+    from timeline.editor.saving import Saved, save_version
+
+    store = DataStore(data, check_interval=0)
+    new = WITHOUT_LAST_EVENT.encode("utf-8")
+    saved = save_version(data, new, store.snapshot.version, by="Anna")
+    assert isinstance(saved, Saved) and saved.loaded is not None
+    assert saved.loaded.raw.empty  # the file as written is not kept with it
+    loads = []
+    monkeypatch.setattr(data_store, "loaded_snapshot",
+                        lambda *args: loads.append(args) or pytest.fail("loaded again"))
+    store.refresh(force=True, saved=(saved.version, saved.loaded))
+    assert not loads and store.snapshot.version == saved.version
+    assert len(store.snapshot.events) == 26
+    # The same as a load of the file would serve.
+    fresh = data_store.snapshot_of(new, str(data))
+    assert store.snapshot.events.equals(fresh.events)
+    assert store.snapshot.result.title == fresh.result.title
+
+
+def test_a_save_load_for_another_version_is_not_served(data, monkeypatch):
+    from timeline.data.loading import load_events_from_bytes
+
+    store = DataStore(data, check_interval=0)
+    other = load_events_from_bytes(GOOD.replace(b"Vostochny", b"Elsewhere", 1),
+                                   as_written=False)
+    data.write_text(WITHOUT_LAST_EVENT, "utf-8")
+    store.refresh(force=True, saved=("0123456789abcdef", other))
+    assert store.snapshot.version == content_version(WITHOUT_LAST_EVENT.encode("utf-8"))
+    assert len(store.snapshot.events) == 26

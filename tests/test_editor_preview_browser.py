@@ -102,3 +102,38 @@ def test_the_preview_follows_the_system_turning_dark(logged_in):
         "(dark) => getComputedStyle(document.querySelector('#edit-preview .main-svg'))"
         ".backgroundColor === dark", arg=rgb(CHART_DARK["background"]))
     assert page.evaluate(DRAWN)["date"] == rgb(CHART_DARK["ink"])
+
+
+def test_the_preview_waits_for_a_pause_and_follows_a_save_clicked_before_it(site, open_page):
+    """The preview is drawn once the editor pauses after a check (editor.js); a Save
+    clicked before the pause goes first, and the preview follows its answer, even
+    when the save writes nothing (here: both editors changed the same field, and Ben
+    must choose)."""
+    url, data = site
+    anna, ben = open_page(), open_page()
+    log_in_and_see_the_preview(anna, url, "Anna")
+    log_in_and_see_the_preview(ben, url, "Ben")
+    previews = []
+    ben.on("request", lambda request: previews.append(request) if "edit-preview.figure" in (
+        request.post_data or "") else None)
+    type_into(anna, grid_cell(anna, "russian-tourists", "title"), "Anna's title")
+    anna.click("#edit-save")
+    expect(anna.locator("#edit-status")).to_contain_text("Saved version",
+                                                         timeout=ANSWER_TIMEOUT)
+
+    # Ben's Save is clicked a tenth of a second after his check answers: in the pause.
+    ben.evaluate("""() => new MutationObserver((changes, watching) => {
+        if (document.getElementById('edit-problems').textContent.includes('can be saved')) {
+            watching.disconnect();
+            setTimeout(() => document.getElementById('edit-save').click(), 100);
+        }
+    }).observe(document.getElementById('edit-problems'), {childList: true, subtree: true})""")
+    type_into(ben, grid_cell(ben, "russian-tourists", "title"), "Ben's title")
+    expect(ben.locator("#edit-conflict")).to_contain_text("Not saved yet",
+                                                          timeout=ANSWER_TIMEOUT)
+    assert "Ben's" not in data.read_text("utf-8")
+    expect(ben.locator("#edit-preview .textpoint", has_text="Changed: Ben's title")) \
+        .to_have_count(1, timeout=ANSWER_TIMEOUT)
+    assert len(previews) == 1  # one preview, asked for after the save's answer
+
+    assert not anna.problems and not ben.problems

@@ -348,3 +348,26 @@ def test_the_axis_shows_days_only_when_its_ticks_are_days_or_weeks_apart(events)
     formats = {tuple(stop.dtickrange): stop.value for stop in stops}
     assert formats == {(None, 14 * 86_400_000): "%-d %b %Y", ("M1", "M6"): "%b %Y",
                        ("M12", None): "%Y"}
+
+
+@pytest.mark.parametrize("size", [0, 1000])
+def test_marks_unchecked_by_plotly_make_the_same_figure_as_checked_ones(events, size,
+                                                                        monkeypatch):
+    """The marks' traces skip plotly.py's checks of each point (`_scatter`); what
+    they send must be what the checked traces would."""
+    import plotly.graph_objects as go
+
+    from timeline.data.synth import synthetic_csv
+    from timeline.view import figure as figure_module
+    from timeline.view.transforms import prepare_events
+
+    if size:
+        loaded = load_events_from_bytes(synthetic_csv(size, seed=3))
+        events = prepare_events(loaded.events, loaded.categories)
+    for view in (ViewState(), ViewState(event=str(events["id"].iloc[1]))):
+        unchecked = build_figure(events, view, today=TODAY, width_px=700).to_json()
+        monkeypatch.setattr(figure_module, "_scatter", lambda **props: go.Scatter(**props))
+        checked = build_figure(events, view, today=TODAY, width_px=700).to_json()
+        monkeypatch.undo()
+        assert unchecked == checked
+        assert '"customdata"' in unchecked

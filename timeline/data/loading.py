@@ -370,6 +370,12 @@ def _spans(rows: CheckedRows, shown: np.ndarray) -> dict[str, object]:
     }
 
 
+def checked_events(rows: CheckedRows) -> pd.DataFrame:
+    """The events of checked rows that can be shown, as LoadResult.events has them
+    (the editor's preview checks some rows again and takes their events)."""
+    return _events(rows)
+
+
 def _events(rows: CheckedRows) -> pd.DataFrame:
     shown = _in_date_order(rows, "event")
     data: dict[str, object] = {c: rows.clean[c][shown] for c in schema.COLUMN_NAMES}

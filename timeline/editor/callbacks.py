@@ -32,9 +32,10 @@ from timeline.editor.page import (
     conflict_view,
     diff_view,
     problem_list,
+    snapshot_preview,
 )
 from timeline.editor.page_data import FormatData, GridRows
-from timeline.editor.preview_marks import marked_preview
+from timeline.editor.preview_marks import table_preview
 from timeline.editor.quick_check import quick_checkable, quick_problems
 from timeline.editor.replacing import (
     DONE_MESSAGES,
@@ -74,7 +75,9 @@ from timeline.editor.table_delta import (
     marks_answer,
     table_now,
     table_rows,
+    unchanged,
 )
+from timeline.editor.turns import TabTurns
 
 # The fields chosen after a merge (merge_view.py, editor.js readChoices): Clash.ident →
 # the side to keep, and the click that sent them.
@@ -88,18 +91,21 @@ def register_editor_callbacks(editor: Dash, store: DataStore,
     # history to keep.
     editor.server.extensions[RETENTION_KEY] = Retention(config.history_days,
                                                         config.history_versions)
-    register_grid_callbacks(editor, store)
-    register_saving_callbacks(editor, store, config)
+    turns = TabTurns()
+    register_grid_callbacks(editor, store, turns)
+    register_saving_callbacks(editor, store, config, turns)
     register_history_callbacks(editor, store)
     register_upload_callbacks(editor, store)
     register_paste_callbacks(editor, store)
 
 
-def register_grid_callbacks(editor: Dash, store: DataStore) -> None:
+def register_grid_callbacks(editor: Dash, store: DataStore,
+                            turns: TabTurns | None = None) -> None:
     """Rows added, duplicated and deleted, every change checked, and the browser's
     count of edits (editor.js). The table comes as what changed since a version on
     disk (`table_delta`), put together here."""
     bases = base_tables(editor.server)
+    turns = turns or TabTurns()
 
     @editor.callback(
         Output("edit-row-change", "data"), Output("edit-problems", "children"),
@@ -112,6 +118,7 @@ def register_grid_callbacks(editor: Dash, store: DataStore) -> None:
         file_format = FileFormat.from_dict(format_data)
         if not delta:
             return (no_update,) * 5
+        turns.begin(delta.get("tab"))  # a preview still drawing the table before stops
         try:
             now = table_now(delta, bases, file_format.columns)
         except NeedsRows:
@@ -130,26 +137,38 @@ def register_grid_callbacks(editor: Dash, store: DataStore) -> None:
 
     @editor.callback(
         Output("edit-preview", "figure"),
-        Input("edit-row-change", "data"), Input("edit-base-version", "data"),
+        Input("edit-preview-due", "data"), Input("edit-base-version", "data"),
         State("edit-table", "data"), State("edit-format", "data"))
-    def draw_preview(_change: dict | None, _version: str, delta: TableDelta | None,
+    def draw_preview(_due: int | None, _version: str, delta: TableDelta | None,
                      format_data: FormatData):
-        # Once the check has answered, in a request of its own: the check's marks
-        # never wait for the chart (half a second of figure at 10,000 events). Drawn
-        # again after a save, when what was saved is no longer marked.
+        # Once the editor pauses after a check, in a request of its own: the check's
+        # marks never wait for the chart (most of a second at 10,000 events), nor does
+        # the next check or a Save (`turns`). Drawn again after a save, when what was
+        # saved is no longer marked.
+        if not delta:
+            return no_update
+        tab = delta.get("tab")
+        turn = turns.begin(tab)
+        if unchanged(delta) and delta["base"] == store.snapshot.version:
+            # The table is what readers are served: their events, prepared already.
+            # The version's check is made now, not in the editor's first check.
+            if (base := bases.table(delta["base"])) is not None:
+                base.checked().index_all()
+            return snapshot_preview(store.snapshot)
         file_format = FileFormat.from_dict(format_data)
         try:
-            now = table_now(delta, bases, file_format.columns) if delta else None
+            now = table_now(delta, bases, file_format.columns)
         except NeedsRows:  # the check's answer asks the browser for every row
-            now = None
-        if now is None:
             return no_update
-        if now.base is not None:
-            # Here, once per version, rather than in the editor's first check.
-            now.base.checked().index_all()
-        _, result = check_rows(now.rows, file_format, frames="events")
-        return marked_preview(result, store)
+        return table_preview(now, delta["base"], file_format, store,
+                             lambda: turns.give_way(tab, turn))
 
+    editor.clientside_callback(
+        ClientsideFunction("editor", "previewAfterPause"),
+        Input("edit-row-change", "data"), prevent_initial_call=True)
+    editor.clientside_callback(
+        ClientsideFunction("editor", "previewOwed"),
+        Input("edit-status", "children"), prevent_initial_call=True)
     editor.clientside_callback(
         ClientsideFunction("gridState", "tableDelta"),
         Output("edit-table", "data"),
@@ -207,11 +226,12 @@ def _rows_or_none(delta: TableDelta | None, bases: BaseTables,
         return None
 
 
-def register_saving_callbacks(editor: Dash, store: DataStore,
-                              config: Config | None = None) -> None:
+def register_saving_callbacks(editor: Dash, store: DataStore, config: Config | None = None,
+                              turns: TabTurns | None = None) -> None:
     """Saving the table (merged with what others saved since, field by field),
     downloading it as it is, and discarding it."""
     config = config or Config(data_path=store.path)
+    turns = turns or TabTurns()
     bases = base_tables(editor.server)
     # What every save answers (see _save_answer).
     save_outputs = [
@@ -249,12 +269,13 @@ def register_saving_callbacks(editor: Dash, store: DataStore,
         # The table as it was when Save was clicked (grid-state.js sends it then).
         # `edits` counts the changes in it (editor.js): the table is saved up to
         # there, whatever answers land after this one.
-        rows = _rows_or_none(delta, bases, format_data)
-        if rows is None:
-            return ("Not saved: the table could not be read back; reload the page (your "
-                    "changes are kept in this browser) and save again.",
-                    *(no_update,) * (len(save_outputs) - 1))
-        return saved_with(rows, format_data, base_version, edits)
+        with turns.saving(delta.get("tab") if delta else None):  # its previews wait
+            rows = _rows_or_none(delta, bases, format_data)
+            if rows is None:
+                return ("Not saved: the table could not be read back; reload the page (your "
+                        "changes are kept in this browser) and save again.",
+                        *(no_update,) * (len(save_outputs) - 1))
+            return saved_with(rows, format_data, base_version, edits)
 
     @editor.callback(
         *save_outputs,
@@ -374,7 +395,8 @@ def _save_answer(outcome: MergeOutcome, store: DataStore, edits: int, rows: list
     and the page's address (a merge that changed the columns reloads it)."""
     keep = no_update
     if isinstance(outcome, (Saved, Merged)):
-        store.refresh(force=True)
+        store.refresh(force=True, saved=(outcome.version, outcome.loaded)
+                      if isinstance(outcome, Saved) else None)
         history = history_list(store.path, config.zone, outcome.version)
         if isinstance(outcome, Saved):
             return (f"Saved version {outcome.version}: {outcome.diff.summary()}. Readers see "

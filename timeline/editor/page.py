@@ -23,7 +23,7 @@ from timeline.config import REPOSITORY, Config
 from timeline.data.history import list_versions
 from timeline.data.loading import LoadResult
 from timeline.data.report import Report
-from timeline.data_store import DataStore, content_version
+from timeline.data_store import DataStore, Snapshot, content_version
 from timeline.editor.access import CSRF_COOKIE, editor_name
 from timeline.editor.diffing import Diff
 from timeline.editor.event_form import event_form, event_list, form_button
@@ -154,7 +154,17 @@ def _problem_item(problem, source_name: str):
 
 
 def preview_figure(result: LoadResult):
-    events = prepare_events(result.events, result.categories)
+    return events_preview(prepare_events(result.events, result.categories), result)
+
+
+def snapshot_preview(snapshot: Snapshot):
+    """The preview of the version readers are served, from its events as prepared
+    for them (a table with nothing unsaved needs no check to be drawn)."""
+    return events_preview(snapshot.events, snapshot.result)
+
+
+def events_preview(events, result: LoadResult):
+    """The preview of prepared `events`, with `result`'s eras and window."""
     # At the window readers see first: the title row's, or the one the app picks.
     return build_figure(events, ViewState(), today=date.today(), width_px=PREVIEW_WIDTH_PX,
                         eras=result.eras, title_window=result.window)
@@ -222,6 +232,7 @@ def editor_layout(store: DataStore, config: Config) -> html.Main:
         # says (grid-state.js): a restore or a saved upload is refused while there are.
         dcc.Store(id="edit-unsaved-count", data=0),
         dcc.Store(id="edit-row-change"),  # a check's rows to add and remove, every row's marks
+        dcc.Store(id="edit-preview-due"),  # the editor paused after a check (editor.js)
         dcc.Store(id="edit-merge-choices"),  # the fields chosen after a merge (editor.js)
         dcc.Store(id="edit-merge-change"),   # what a merged save changes in the table
         dcc.Store(id="edit-upload-mode", data="merge"),  # what the upload is to do

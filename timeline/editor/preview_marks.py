@@ -5,7 +5,7 @@ and labelled with its title, so an editor finds what they did among the others.
 id, column by column, as the loader reads both."""
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Callable, Mapping
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -14,7 +14,11 @@ from timeline.data.loading import LoadResult
 from timeline.data.markup import escape_for_plotly
 from timeline.data.schema import COLUMN_NAMES
 from timeline.data_store import DataStore
-from timeline.editor.page import preview_figure
+from timeline.editor.page import events_preview, preview_figure
+from timeline.editor.preview_table import preview_events
+from timeline.editor.quick_check import quick_checkable
+from timeline.editor.rows import FileFormat, check_rows
+from timeline.editor.table_delta import TableNow
 from timeline.view.colours import CHART_LIGHT
 
 UNSAVED_TRACE = "unsaved"
@@ -83,3 +87,29 @@ def marked_preview(result: LoadResult, store: DataStore) -> go.Figure:
     """The preview of the table as checked, its unsaved events marked."""
     return mark_unsaved(preview_figure(result),
                         unsaved_events(result.events, saved_signatures(store)))
+
+
+def table_preview(now: TableNow, base_version: str | None, file_format: FileFormat,
+                  store: DataStore, between: Callable[[], None] = lambda: None) -> go.Figure:
+    """The preview of the browser's table, its unsaved events marked: from the events
+    readers are served where it is their version with a few events changed
+    (`preview_table`), else from the table checked whole. `between()` is called
+    between the steps (the editor's turns.give_way, which can stop it)."""
+    snapshot = store.snapshot
+    if now.base is not None:
+        base = now.base.checked().index_all()  # once per version, not in the first check
+        between()
+        if base_version == snapshot.version and quick_checkable(file_format.columns,
+                                                                 file_format.delimiter):
+            found = preview_events(snapshot, base, now.sent, len(now.keys))
+            if found is not None:
+                events, changed = found
+                between()
+                figure = events_preview(events, snapshot.result)
+                between()
+                return mark_unsaved(figure, unsaved_events(changed, saved_signatures(store)))
+    _, result = check_rows(now.rows, file_format, frames="events")
+    between()
+    figure = preview_figure(result)
+    between()
+    return mark_unsaved(figure, unsaved_events(result.events, saved_signatures(store)))

@@ -177,11 +177,25 @@ def quick_checkable(columns: tuple[str, ...], delimiter: str) -> bool:
             and header_problem(Record(1, columns), delimiter) is None)
 
 
+@dataclass(frozen=True)
+class QuickCheck:
+    report: Report     # the table's problems, as checking it whole would find them
+    lines: list[int]   # each row's line, by place
+    chosen: list[int]  # the places of the rows checked again
+    subset: Checked    # those rows, checked: each has the problems the whole table gives it
+
+
 def quick_problems(base: Checked, sent: Mapping[int, Mapping], count: int
                    ) -> tuple[Report, list[int]] | None:
     """The problems of the table now, and each row's line: `base`'s rows in their
     places, those `sent` (by place) changed, and rows up to `count` added at the
     end (all of them sent). None when the quick check does not apply."""
+    check = quick_check(base, sent, count)
+    return None if check is None else (check.report, check.lines)
+
+
+def quick_check(base: Checked, sent: Mapping[int, Mapping], count: int) -> QuickCheck | None:
+    """`quick_problems`, with the rows it checked again."""
     size, columns, delimiter = len(base.rows), base.columns, base.delimiter
     if count < size or not size or any(p not in sent for p in range(size, count)):
         return None
@@ -215,7 +229,8 @@ def quick_problems(base: Checked, sent: Mapping[int, Mapping], count: int
     at = base.translations[3]
     rows = (len(base.validation.rows) - sum(1 for p in chosen if p < size and lines[p] in at)
             + len(subset.validation.rows))
-    return Report((*whole_file, *kept, *fresh, *counted), rows=rows), lines
+    return QuickCheck(Report((*whole_file, *kept, *fresh, *counted), rows=rows), lines,
+                      chosen, subset)
 
 
 def _rows_to_check(base: Checked, sent: Mapping[int, Mapping],

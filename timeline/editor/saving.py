@@ -16,7 +16,7 @@ import fcntl
 import logging
 import os
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Mapping
@@ -33,7 +33,7 @@ from timeline.data.history import (
     record_version,
     saved_since,
 )
-from timeline.data.loading import load_events_from_bytes
+from timeline.data.loading import LoadResult, load_events_from_bytes
 from timeline.data.report import Report
 from timeline.data_store import content_version
 from timeline.editor.diffing import Diff, diff_versions
@@ -46,6 +46,9 @@ log = logging.getLogger("timeline.editor")
 class Saved:
     version: str
     diff: Diff
+    # The saved bytes as the check before writing loaded them (no `raw`), for the
+    # store to serve without loading them again; None when it did not load them.
+    loaded: LoadResult | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -152,15 +155,17 @@ def _save(data_path: Path, new: bytes, base_version: str, by: str | None,
           when_moved: Callable[[bytes, str], MergeOutcome]) -> MergeOutcome:
     """`new` checked, then, under the save lock, written over the file while it is
     still `base_version`; else `when_moved(the file, its version)` answers."""
-    report = load_events_from_bytes(new).report
-    if not report.ok:
-        return Invalid(report)
+    # The frames readers are served, not the file as written: the store takes them.
+    loaded = load_events_from_bytes(new, as_written=False)
+    if not loaded.report.ok:
+        return Invalid(loaded.report)
     try:
         with save_lock(data_path):
             current = data_path.read_bytes()
             current_version = content_version(current)
             if current_version == base_version:
-                return _write(data_path, current, new, by, retention, action)
+                saved = _write(data_path, current, new, by, retention, action)
+                return replace(saved, loaded=loaded) if isinstance(saved, Saved) else saved
             return when_moved(current, current_version)
     except OSError as problem:
         return _failed(problem)

@@ -25,7 +25,7 @@ from functools import cached_property
 from pathlib import Path
 
 import flask
-from typing_extensions import TypedDict  # pydantic reads these on Python < 3.12
+from typing_extensions import NotRequired, TypedDict  # pydantic reads these on Python < 3.12
 
 from timeline.data.history import find_version
 from timeline.data_store import content_version
@@ -43,7 +43,9 @@ from timeline.editor.rows import (
 KeyRun = str | tuple[str, int, int]
 TableDelta = TypedDict("TableDelta", {
     "base": str | None, "baseKeys": list[KeyRun], "order": list[KeyRun],
-    "rows": dict[str, dict[str, str]], "action": str, "selected": list[str], "at": float})
+    "rows": dict[str, dict[str, str]], "action": str, "selected": list[str], "at": float,
+    # The page's tab, named at random when it loads (turns.TabTurns).
+    "tab": NotRequired[str]})
 
 BASE_TABLES_KEY = "timeline-editor-base-tables"  # in the Flask server's extensions
 CACHED_VERSIONS = 4  # a page's version, the one saved after it, and a colleague's
@@ -156,6 +158,12 @@ def base_tables(server: flask.Flask) -> BaseTables:
 def table_rows(delta: TableDelta, bases: BaseTables, columns: tuple[str, ...]) -> list[dict]:
     """The browser's table, row by row ({ROW_KEY: key, column: text}), in its order."""
     return table_now(delta, bases, columns).rows
+
+
+def unchanged(delta: TableDelta) -> bool:
+    """Whether the table is its base version as it is: no row sent, none moved."""
+    return (delta["base"] is not None and not delta["rows"]
+            and delta["order"] == delta["baseKeys"])
 
 
 def table_now(delta: TableDelta, bases: BaseTables, columns: tuple[str, ...]) -> TableNow:

@@ -70,8 +70,40 @@
     return found;
   }
 
+  // The preview is drawn once the editor pauses: at 10,000 events it takes the server
+  // most of a second, which a check typed meanwhile, or a Save, would wait behind.
+  var PREVIEW_PAUSE_MS = 400;
+  var preview = {timer: null, owed: false};
+
+  function previewSoon() {
+    window.clearTimeout(preview.timer);
+    preview.timer = window.setTimeout(function () {
+      preview.timer = null;
+      preview.owed = false;
+      window.dash_clientside.set_props("edit-preview-due", {data: Date.now()});
+    }, PREVIEW_PAUSE_MS);
+  }
+
+  // A Save clicked before the pause is over goes first; the preview follows its answer.
+  document.addEventListener("click", function (event) {
+    var target = event.target && event.target.closest && event.target.closest("#edit-save");
+    if (target && preview.timer !== null) {
+      window.clearTimeout(preview.timer);
+      preview.timer = null;
+      preview.owed = true;
+    }
+  }, true);
+
   window.dash_clientside = window.dash_clientside || {};
   window.dash_clientside.editor = {
+    // After a check's answer, or after a save's (if one was owed then).
+    previewAfterPause: function (change) {
+      if (change && !change.resend) { previewSoon(); }
+    },
+    previewOwed: function () {
+      if (preview.owed) { previewSoon(); }
+    },
+
     // A checked change, applied to the grid as it is now: new rows added, deleted
     // ones removed, and the marks (problems, line) of a row merged into its
     // current data where they differ, so a cell typed after the check stays.
@@ -124,6 +156,8 @@
 
     // A typed cell counts as one change at once (its check answers later).
     countEdit: function (_cellChanged, edits, savedEdits) {
+      // Its check is on the way, and the preview waits for that one's pause.
+      window.clearTimeout(preview.timer);
       return counted(edits, savedEdits);
     },
 

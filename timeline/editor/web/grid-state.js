@@ -38,6 +38,10 @@
     cancel: function (asked) { clearTimeout(asked); }
   };
 
+  // This page's name among the editor's tabs: the server stops a preview of it once
+  // the page asks for something newer (editor/turns.py).
+  var TAB = Math.random().toString(36).slice(2) + Date.now().toString(36);
+
   var state = {
     api: null,
     baseline: new Map(),  // row key → {column: text} as last loaded or saved
@@ -216,7 +220,7 @@
     if (!state.baseRuns) { state.baseRuns = keyRuns(state.baseOrder); }
     return {base: all ? null : currentVersion(), baseKeys: all ? [] : state.baseRuns,
             order: keyRuns(order), rows: rows, action: action, selected: selected,
-            at: Date.now()};
+            at: Date.now(), tab: TAB};
   }
 
   function selectedKeys() {
