@@ -73,7 +73,7 @@
   // The preview is drawn once the editor pauses: at 10,000 events it takes the server
   // most of a second, which a check typed meanwhile, or a Save, would wait behind.
   var PREVIEW_PAUSE_MS = 400;
-  var preview = {timer: null, owed: false};
+  var preview = {timer: null, owed: false, held: false};
 
   function previewSoon() {
     window.clearTimeout(preview.timer);
@@ -83,6 +83,23 @@
       window.dash_clientside.set_props("edit-preview-due", {data: Date.now()});
     }, PREVIEW_PAUSE_MS);
   }
+
+  // A cell opened for typing is no pause: the preview waits until it is closed
+  // (grid-state.js calls these on the grid's own events).
+  window.timelineEditorPreview = {
+    hold: function () {
+      if (preview.timer === null) { return; }
+      window.clearTimeout(preview.timer);
+      preview.timer = null;
+      preview.held = true;
+    },
+    release: function () {
+      if (preview.held) {
+        preview.held = false;
+        previewSoon();
+      }
+    }
+  };
 
   // A Save clicked before the pause is over goes first; the preview follows its answer.
   document.addEventListener("click", function (event) {

@@ -652,6 +652,13 @@
     setBaseline(gridAsRows());
     api.addEventListener("cellValueChanged", onCellChanged);
     api.addEventListener("modelUpdated", countSoon);
+    // The preview waits while a cell is being typed in (editor.js).
+    api.addEventListener("cellEditingStarted", function () {
+      if (window.timelineEditorPreview) { window.timelineEditorPreview.hold(); }
+    });
+    api.addEventListener("cellEditingStopped", function () {
+      if (window.timelineEditorPreview) { window.timelineEditorPreview.release(); }
+    });
     countNow();
     offerDraft();
     // The table's delta made once while the editor reads the page, so the first
