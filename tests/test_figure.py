@@ -371,3 +371,22 @@ def test_marks_unchecked_by_plotly_make_the_same_figure_as_checked_ones(events, 
         monkeypatch.undo()
         assert unchecked == checked
         assert '"customdata"' in unchecked
+
+
+def test_a_build_can_be_stopped_between_its_steps(events):
+    """`between` is called after the marks are placed and after each category's
+    traces: the editor's preview stops there once nobody waits for it."""
+    calls = []
+    whole = build_figure(events, ViewState(), today=TODAY, between=lambda: calls.append(1))
+    assert len(calls) >= 1 + len({trace.name for trace in whole.data if trace.name})
+
+    class Stopped(Exception):
+        pass
+
+    def stop_at_the_second():
+        calls.append(2)
+        if calls.count(2) == 2:
+            raise Stopped
+    with pytest.raises(Stopped):
+        build_figure(events, ViewState(), today=TODAY, between=stop_at_the_second)
+    assert calls.count(2) == 2

@@ -150,19 +150,22 @@ def register_grid_callbacks(editor: Dash, store: DataStore,
             return no_update
         tab = delta.get("tab")
         turn = turns.begin(tab)
+
+        def between() -> None:
+            turns.give_way(tab, turn)
+
         if unchanged(delta) and delta["base"] == store.snapshot.version:
             # The table is what readers are served: their events, prepared already.
             # The version's check is made now, not in the editor's first check.
             if (base := bases.table(delta["base"])) is not None:
                 base.checked().index_all()
-            return snapshot_preview(store.snapshot)
+            return snapshot_preview(store.snapshot, between)
         file_format = FileFormat.from_dict(format_data)
         try:
             now = table_now(delta, bases, file_format.columns)
         except NeedsRows:  # the check's answer asks the browser for every row
             return no_update
-        return table_preview(now, delta["base"], file_format, store,
-                             lambda: turns.give_way(tab, turn))
+        return table_preview(now, delta["base"], file_format, store, between)
 
     editor.clientside_callback(
         ClientsideFunction("editor", "previewAfterPause"),

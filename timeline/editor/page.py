@@ -10,6 +10,7 @@ version readers see), so an editor can fix a file someone broke elsewhere.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -153,21 +154,22 @@ def _problem_item(problem, source_name: str):
                        **{"data-line": str(problem.line), "data-column": problem.column or ""})
 
 
-def preview_figure(result: LoadResult):
-    return events_preview(prepare_events(result.events, result.categories), result)
+def preview_figure(result: LoadResult, between: Callable[[], None] | None = None):
+    return events_preview(prepare_events(result.events, result.categories), result, between)
 
 
-def snapshot_preview(snapshot: Snapshot):
+def snapshot_preview(snapshot: Snapshot, between: Callable[[], None] | None = None):
     """The preview of the version readers are served, from its events as prepared
     for them (a table with nothing unsaved needs no check to be drawn)."""
-    return events_preview(snapshot.events, snapshot.result)
+    return events_preview(snapshot.events, snapshot.result, between)
 
 
-def events_preview(events, result: LoadResult):
-    """The preview of prepared `events`, with `result`'s eras and window."""
+def events_preview(events, result: LoadResult, between: Callable[[], None] | None = None):
+    """The preview of prepared `events`, with `result`'s eras and window; `between`
+    as build_figure takes it."""
     # At the window readers see first: the title row's, or the one the app picks.
     return build_figure(events, ViewState(), today=date.today(), width_px=PREVIEW_WIDTH_PX,
-                        eras=result.eras, title_window=result.window)
+                        eras=result.eras, title_window=result.window, between=between)
 
 
 def empty_preview() -> go.Figure:

@@ -105,11 +105,11 @@ def table_preview(now: TableNow, base_version: str | None, file_format: FileForm
             if found is not None:
                 events, changed = found
                 between()
-                figure = events_preview(events, snapshot.result)
+                figure = events_preview(events, snapshot.result, between)
                 between()
                 return mark_unsaved(figure, unsaved_events(changed, saved_signatures(store)))
     _, result = check_rows(now.rows, file_format, frames="events")
     between()
-    figure = preview_figure(result)
+    figure = preview_figure(result, between)
     between()
     return mark_unsaved(figure, unsaved_events(result.events, saved_signatures(store)))
