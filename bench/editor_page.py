@@ -228,6 +228,7 @@ def measure(browser, size: str, runs: int) -> dict:
             context.close()
     result = {k: statistics.median(v) for k, v in found.items()}
     result["bytes"] = data.stat().st_size
+    result["visits"] = {k: [round(x, 4) for x in v] for k, v in found.items()}  # each one
     print(size, json.dumps(result), flush=True)
     return result
 
