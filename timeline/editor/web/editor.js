@@ -84,20 +84,67 @@
     }, PREVIEW_PAUSE_MS);
   }
 
-  // A cell opened for typing is no pause: the preview waits until it is closed
-  // (grid-state.js calls these on the grid's own events).
+  // While a cell is open for typing, or its check has not answered, the editor is
+  // busy: a preview is neither asked for nor drawn then (drawing one at 10,000 events
+  // takes the browser 200 ms and more, which a check's answer would wait behind). A
+  // preview that arrives meanwhile is drawn after the check's marks are shown, and
+  // never held longer than BUSY_AT_MOST_MS (a check that never answers).
+  var BUSY_AT_MOST_MS = 3000;
+  var busy = {editing: false, checking: false, since: 0, held: null};
+
+  function isBusy() {
+    return (busy.editing || busy.checking) && Date.now() - busy.since < BUSY_AT_MOST_MS;
+  }
+
+  function becameBusy(what) {
+    busy[what] = true;
+    busy.since = Date.now();
+  }
+
+  // After the next frame (what the editor sees of the check is painted first).
+  function drawHeldSoon() {
+    window.requestAnimationFrame(function () { window.setTimeout(drawHeld, 0); });
+  }
+
+  function drawHeld() {
+    if (!busy.held || isBusy()) { return; }
+    var held = busy.held;
+    busy.held = null;
+    var drawn;
+    try { drawn = Promise.resolve(held.draw()); } catch (failed) { drawn = Promise.reject(failed); }
+    held.settle.forEach(function (settle) { settle(drawn); });
+  }
+
+  // Grid-state.js calls these on the grid's own events, preview-theme.js `later`.
   window.timelineEditorPreview = {
-    hold: function () {
+    editing: function () {
+      becameBusy("editing");
       if (preview.timer === null) { return; }
       window.clearTimeout(preview.timer);
       preview.timer = null;
       preview.held = true;
     },
-    release: function () {
+    edited: function () {
+      busy.editing = false;
       if (preview.held) {
         preview.held = false;
         previewSoon();
       }
+      drawHeldSoon();
+    },
+    checking: function () { becameBusy("checking"); },
+    answered: function () {
+      busy.checking = false;
+      drawHeldSoon();
+    },
+    busy: isBusy,
+    // `draw` (a redraw of the preview, giving a promise) once the editor is not busy;
+    // a newer one takes the place of one still held, and both promises follow it.
+    later: function (draw) {
+      return new Promise(function (settle) {
+        busy.held = {draw: draw, settle: (busy.held ? busy.held.settle : []).concat([settle])};
+        window.setTimeout(drawHeld, BUSY_AT_MOST_MS);
+      });
     }
   };
 
@@ -133,6 +180,7 @@
         if (window.timelineGridState) { window.timelineGridState.resend(); }
         return [noUpdate, noUpdate];
       }
+      window.timelineEditorPreview.answered();
       var marks = changedMarks(api, change);
       // Rows an upload or a paste rewrote come whole: that is what the editor asked for.
       var rewritten = change.update || [];

@@ -276,6 +276,8 @@
   // A typed cell (AG Grid's event; never one of ours, which go by transaction).
   function onCellChanged(event) {
     if (!event.data || MARKS[event.colDef.field]) { return; }
+    // Its check is asked for now (Dash's cellValueChanged): the preview waits for it.
+    if (window.timelineEditorPreview) { window.timelineEditorPreview.checking(); }
     var after = valuesOf(event.data), before = Object.assign({}, after);
     before[event.colDef.field] = text(event.oldValue);
     if (text(event.oldValue) === text(event.newValue)) { return; }
@@ -652,12 +654,12 @@
     setBaseline(gridAsRows());
     api.addEventListener("cellValueChanged", onCellChanged);
     api.addEventListener("modelUpdated", countSoon);
-    // The preview waits while a cell is being typed in (editor.js).
+    // The preview waits while a cell is being typed in and checked (editor.js).
     api.addEventListener("cellEditingStarted", function () {
-      if (window.timelineEditorPreview) { window.timelineEditorPreview.hold(); }
+      if (window.timelineEditorPreview) { window.timelineEditorPreview.editing(); }
     });
     api.addEventListener("cellEditingStopped", function () {
-      if (window.timelineEditorPreview) { window.timelineEditorPreview.release(); }
+      if (window.timelineEditorPreview) { window.timelineEditorPreview.edited(); }
     });
     countNow();
     offerDraft();

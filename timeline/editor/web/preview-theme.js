@@ -41,11 +41,16 @@
   }
 
   // dcc.Graph calls Plotly.react(graph, {data, layout, config, frames}).
+  // While the editor is busy with a cell (editor.js), the redraw waits for its check.
   Plotly.react = function (gd, figure) {
-    var box = previewBox(gd), args = Array.prototype.slice.call(arguments);
+    var box = previewBox(gd), args = Array.prototype.slice.call(arguments), self = this;
     if (box && figure && Array.isArray(figure.data)) {
       gd.timelineLightFigure = figure;
       args[1] = inTheme(figure, box);
+      var editor = window.timelineEditorPreview;
+      if (editor && editor.busy()) {
+        return editor.later(function () { return react.apply(self, args); });
+      }
     }
     return react.apply(this, args);
   };
