@@ -53,9 +53,7 @@ def preview_events(snapshot: Snapshot, base: Checked, sent: Mapping[int, Mapping
         if isinstance(dtype, pd.CategoricalDtype) and events[column].dtype != dtype:
             values = events[column]
             more = [v for v in pd.unique(values.dropna()) if v not in dtype.categories]
-            events[column] = pd.Categorical(
-                values, categories=[*dtype.categories, *more]) if column != "category" \
-                else pd.Categorical(values, categories=dtype.categories)
+            events[column] = pd.Categorical(values, categories=[*dtype.categories, *more])
     return events, fresh
 
 

@@ -73,7 +73,16 @@
   // The preview is drawn once the editor pauses: at 10,000 events it takes the server
   // most of a second, which a check typed meanwhile, or a Save, would wait behind.
   var PREVIEW_PAUSE_MS = 400;
-  var preview = {timer: null, owed: false, held: false};
+  // `owed`: asked for again once a Save answers; `afterCell`: once the open cell closes.
+  var preview = {timer: null, owed: false, afterCell: false};
+
+  // A preview about to be asked for is put off; true if there was one.
+  function putOff() {
+    if (preview.timer === null) { return false; }
+    window.clearTimeout(preview.timer);
+    preview.timer = null;
+    return true;
+  }
 
   function previewSoon() {
     window.clearTimeout(preview.timer);
@@ -107,7 +116,11 @@
   }
 
   function drawHeld() {
-    if (!busy.held || isBusy()) { return; }
+    if (!busy.held) { return; }
+    if (isBusy()) {  // looked at again once the longest hold is over
+      window.setTimeout(drawHeld, BUSY_AT_MOST_MS - (Date.now() - busy.since));
+      return;
+    }
     var held = busy.held;
     busy.held = null;
     var drawn;
@@ -119,15 +132,12 @@
   window.timelineEditorPreview = {
     editing: function () {
       becameBusy("editing");
-      if (preview.timer === null) { return; }
-      window.clearTimeout(preview.timer);
-      preview.timer = null;
-      preview.held = true;
+      preview.afterCell = putOff() || preview.afterCell;
     },
     edited: function () {
       busy.editing = false;
-      if (preview.held) {
-        preview.held = false;
+      if (preview.afterCell) {
+        preview.afterCell = false;
         previewSoon();
       }
       drawHeldSoon();
@@ -151,11 +161,7 @@
   // A Save clicked before the pause is over goes first; the preview follows its answer.
   document.addEventListener("click", function (event) {
     var target = event.target && event.target.closest && event.target.closest("#edit-save");
-    if (target && preview.timer !== null) {
-      window.clearTimeout(preview.timer);
-      preview.timer = null;
-      preview.owed = true;
-    }
+    if (target && putOff()) { preview.owed = true; }
   }, true);
 
   window.dash_clientside = window.dash_clientside || {};
@@ -222,7 +228,7 @@
     // A typed cell counts as one change at once (its check answers later).
     countEdit: function (_cellChanged, edits, savedEdits) {
       // Its check is on the way, and the preview waits for that one's pause.
-      window.clearTimeout(preview.timer);
+      putOff();
       return counted(edits, savedEdits);
     },
 
